@@ -1,0 +1,35 @@
+// Every key the configuration understands, its shape and its default.
+
+export type KeyShape = 'array' | 'string' | 'number';
+
+export const KEYS = {
+  IFACE_DEVICE: 'array',
+  IFACE_TABLES: 'array',
+  IFACE_TABLES_PRIO: 'array',
+  IFACE_IPS: 'array',
+  IFACE_NMS: 'array',
+  IFACE_GWS: 'array',
+  IFACE_WEI: 'array',
+  IFACE_MARK: 'array',
+  ROUTE_OPTIONS: 'string',
+  DEFAULT_ROUTE_METRIC: 'number',
+} as const satisfies Record<string, KeyShape>;
+
+export type KeyName = keyof typeof KEYS;
+
+export function isKeyName(name: string): name is KeyName {
+  return Object.hasOwn(KEYS, name);
+}
+
+export const MAX_UPLINKS = 64;
+/** Uplink i (0-based) defaults: table uplink<i+1> = 201+i, rule priority 1001+i, mark 0x97+i. */
+export const DEFAULT_TABLE_BASE = 201;
+export const DEFAULT_PRIORITY_BASE = 1001;
+export const DEFAULT_MARK_BASE = 0x97;
+export const DEFAULT_METRIC = 10;
+/** The kernel's rule for the main table; uplink rules must come before it. */
+export const MAIN_RULE_PRIORITY = 32766;
+
+export function defaultTableName(index: number): string {
+  return `uplink${index + 1}`;
+}

@@ -1,0 +1,17 @@
+// Install-time locations, fixed by the build (scripts/build.mjs defines them).
+declare const __SYSCONFDIR__: string | undefined;
+declare const __RUNDIR__: string | undefined;
+declare const __VERSION__: string | undefined;
+
+export const SYSCONFDIR = typeof __SYSCONFDIR__ === 'string' ? __SYSCONFDIR__ : '/etc';
+export const RUNDIR = typeof __RUNDIR__ === 'string' ? __RUNDIR__ : '/run/uplink-lb';
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+export const DEFAULT_CONFIG = `${SYSCONFDIR}/default/uplink-lb`;
+export const IPROUTE2_DIR = `${SYSCONFDIR}/iproute2`;
+export const LOCK_FILE = `${RUNDIR}/lock`;
+export const IP = '/usr/sbin/ip';
+export const FLOCK = '/usr/bin/flock';
+export const LOGGER = '/usr/bin/logger';
+/** Route and rule protocol that marks what uplink-lb created (named in rt_protos.d/uplink-lb.conf). */
+export const PROTOCOL = 73;
