@@ -1,1 +1,27 @@
-console.log('hello', process.argv0, process.argv);
+// One multi-call executable: it acts on the name it was started under.
+import { basename } from 'node:path';
+import { runCli } from './entry/cli.js';
+import { runHook } from './entry/hook.js';
+import { exitCodeOf } from './util/errors.js';
+
+export const HOOK_NAME = 'uplink-load-balancing';
+
+function invokedName(): string {
+  // A single executable sees its link name in argv0; `node bundle.cjs` in argv[1].
+  const name = basename(process.argv0);
+  return name === 'node' ? basename(process.argv[1] ?? '') : name;
+}
+
+function main(): number {
+  const env = process.env;
+  const args = process.argv.slice(2);
+  try {
+    if (invokedName() === HOOK_NAME) return runHook(env);
+    return runCli(args, env);
+  } catch (err) {
+    process.stderr.write(`uplink-lb: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCodeOf(err);
+  }
+}
+
+process.exitCode = main();

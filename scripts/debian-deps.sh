@@ -1,0 +1,14 @@
+#!/bin/bash
+# Installs the Debian packages the end-to-end tests and the demo need, when missing.
+set -euo pipefail
+need=()
+for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables ping:iputils-ping \
+            cron:cron ip:iproute2 flock:util-linux logger:bsdutils python3:python3; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || [ -x "/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+[ "$(id -u)" = 0 ] || { echo "debian-deps: need root to install: ${need[*]}" >&2; exit 1; }
+echo "debian-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

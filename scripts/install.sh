@@ -1,0 +1,80 @@
+#!/bin/bash
+# install.sh install|uninstall BUILT_EXECUTABLE — run by `make install` / `make uninstall`.
+# Honours DESTDIR, PREFIX (default /usr/local) and SYSCONFDIR (default /etc). Installing twice
+# changes nothing; uninstall removes exactly what install adds and keeps the configuration.
+set -euo pipefail
+
+action=${1:?usage: install.sh install|uninstall EXECUTABLE}
+exe=${2:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+PREFIX=${PREFIX:-/usr/local}
+SYSCONFDIR=${SYSCONFDIR:-/etc}
+DESTDIR=${DESTDIR:-}
+sbindir=$PREFIX/sbin
+bin=$DESTDIR$sbindir/uplink-lb
+etc=$DESTDIR$SYSCONFDIR
+hook_up=$etc/network/if-up.d/uplink-load-balancing
+hook_down=$etc/network/if-down.d/uplink-load-balancing
+enter=$etc/dhcp/dhclient-enter-hooks.d/uplink-lb
+exit_hook=$etc/dhcp/dhclient-exit-hooks.d/uplink-lb
+tables=$etc/iproute2/rt_tables.d/uplink-lb.conf
+protos=$etc/iproute2/rt_protos.d/uplink-lb.conf
+config=$etc/default/uplink-lb
+
+say() { echo "install: $*"; }
+
+# put_file SOURCE TARGET MODE: copy only when the content or mode differs
+put_file() {
+    local src=$1 dst=$2 mode=$3
+    mkdir -p "$(dirname "$dst")"
+    if [ -f "$dst" ] && [ ! -L "$dst" ] && cmp -s "$src" "$dst" && [ "$(stat -c %a "$dst")" = "$mode" ]; then return 0; fi
+    install -m "$mode" "$src" "$dst.uplink-lb-new"
+    mv -f "$dst.uplink-lb-new" "$dst"
+    say "$dst"
+}
+
+# put_link TARGET LINK: hard link LINK to TARGET, or a symbolic link across filesystems
+put_link() {
+    local target=$1 link=$2
+    mkdir -p "$(dirname "$link")"
+    if [ -e "$link" ] && [ "$link" -ef "$target" ]; then return 0; fi
+    if ln -f "$target" "$link" 2>/dev/null; then
+        say "$link (hard link to $target)"
+    else
+        ln -sfn "$sbindir/uplink-lb" "$link"
+        say "$link is a symbolic link to $sbindir/uplink-lb: $(dirname "$link") is on another filesystem than $sbindir"
+    fi
+}
+
+snippet() {  # render a hook template with the install's sbin directory
+    local out
+    out=$(mktemp)
+    sed "s|@SBINDIR@|$sbindir|g" "$1" > "$out"
+    echo "$out"
+}
+
+case "$action" in
+install)
+    [ -x "$exe" ] || { echo "install: $exe is not built (run make)" >&2; exit 1; }
+    put_file "$exe" "$bin" 755
+    put_link "$bin" "$hook_up"
+    put_link "$hook_up" "$hook_down"
+    tmp=$(snippet "$root/hooks/dhclient-enter.sh"); put_file "$tmp" "$enter" 644; rm -f "$tmp"
+    tmp=$(snippet "$root/hooks/dhclient-exit.sh"); put_file "$tmp" "$exit_hook" 644; rm -f "$tmp"
+    put_file "$root/hooks/rt_tables.conf" "$tables" 644
+    put_file "$root/hooks/rt_protos.conf" "$protos" 644
+    if [ -e "$config" ]; then
+        :
+    else
+        put_file "$root/hooks/uplink-lb.default" "$config" 600
+        say "edit $config, then: uplink-lb validate"
+    fi
+    ;;
+uninstall)
+    for f in "$hook_up" "$hook_down" "$enter" "$exit_hook" "$tables" "$protos" "$bin"; do
+        if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
+    done
+    [ -e "$config" ] && say "kept $config (your configuration)"
+    ;;
+*) echo "usage: install.sh install|uninstall EXECUTABLE" >&2; exit 2 ;;
+esac

@@ -1,0 +1,210 @@
+#!/bin/bash
+# rig.sh: a multi-ISP Debian router built from network namespaces, for tests and the demo.
+#
+#   uplink-lb-lan --lan0-- uplink-lb-router --eth1-- uplink-lb-isp1 --up0--+
+#                                           --eth2-- uplink-lb-isp2 --up0--+-- uplink-lb-inet
+#                                           --ethN-- uplink-lb-ispN --up0--+   (192.0.2.10 server)
+#
+# The router runs the real ifupdown and dhclient. Its /etc/network, /etc/dhcp, /etc/iproute2,
+# /etc/default and /etc/resolv.conf are /etc/netns/uplink-lb-router/* (ip netns exec bind-mounts
+# them), and commands run through `rx` get a private /run and /var/lib/dhcp, so nothing of the
+# host's network configuration or state is touched. Every address is a documentation or
+# benchmarking range that exists only inside these namespaces.
+#
+# usage: rig.sh up [N]              N simulated ISPs (default 2), dnsmasq on each, the server
+#        rig.sh down                stop what the rig started (by pid), delete namespaces and /etc/netns entry
+#        rig.sh install|uninstall   make install/uninstall of the project into the router
+#        rig.sh rx CMD...           run CMD in the router (private /run, /var/lib/dhcp)
+#        rig.sh x NS CMD...         run CMD in uplink-lb-NS
+#        rig.sh ifup|ifdown IF...   the real ifupdown in the router
+#        rig.sh dist N [lan|router] N new TCP connections -> JSON counts per ISP
+#        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|dhcp|carrier
+#        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
+#        rig.sh status
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+ST=${RIG_STATE:-$ROOT/test/.state/rig}
+P=uplink-lb
+R=$P-router NET=$P-inet LAN=$P-lan
+ETCNS=/etc/netns/$R
+SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=${RIG_PORTS:-400}
+LEASE=${RIG_LEASE:-10m}
+PREFIX_DIR=$ST/prefix
+BIN=$PREFIX_DIR/sbin/uplink-lb
+
+die() { echo "rig: $*" >&2; exit 1; }
+count() { cat "$ST/isps" 2>/dev/null || echo 0; }
+subnet() { echo "198.18.$((100 + $1))"; }     # ISP i's subnet towards the router: .1 gateway
+uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 inet
+x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
+rx() {
+    [ -d "$ST/router/run" ] || die "rig is not up"
+    # unshare --uts: dhclient-script may call hostname(1); keep it off the host
+    ip netns exec "$R" unshare --uts /bin/sh -c \
+        'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"' \
+        rx "$ST/router/run" "$ST/router/varlibdhcp" "$@"
+}
+
+write_router_etc() {
+    local n=$1 i
+    rm -rf "$ETCNS"; mkdir -p "$ETCNS"/network/{if-pre-up.d,if-up.d,if-down.d,if-post-down.d,interfaces.d} "$ETCNS/default"
+    {
+        echo "# uplink-lb rig: router interfaces"
+        printf 'auto lo\niface lo inet loopback\n\nauto lan0\niface lan0 inet static\n    address 198.19.10.1/24\n'
+        for i in $(seq "$n"); do
+            if [[ " ${RIG_STATIC:-} " == *" $i "* ]]; then
+                printf '\niface eth%d inet static\n    address %s.2/24\n' "$i" "$(subnet "$i")"
+            else
+                printf '\niface eth%d inet dhcp\n' "$i"
+            fi
+        done
+    } > "$ETCNS/network/interfaces"
+    cp -a /etc/dhcp "$ETCNS/dhcp"
+    rm -f "$ETCNS/dhcp/dhclient-exit-hooks.d/timesyncd"
+    cp -a /etc/iproute2 "$ETCNS/iproute2"
+    mkdir -p "$ETCNS/iproute2/rt_tables.d" "$ETCNS/iproute2/rt_protos.d"
+    echo "# uplink-lb rig resolv.conf (dhclient-script writes here)" > "$ETCNS/resolv.conf"
+}
+
+cmd_up() {
+    local n=${1:-2} i ns s u
+    [ -e "/run/netns/$R" ] && die "$R exists; run '$0 down' first"
+    command -v ifup >/dev/null && command -v dhclient >/dev/null && command -v dnsmasq >/dev/null || die "missing packages: run scripts/debian-deps.sh"
+    rm -rf "$ST"; mkdir -p "$ST"/{router/run,router/varlibdhcp,inet}
+    echo "$n" > "$ST/isps"
+    for ns in "$R" "$NET" "$LAN"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+    ip -n "$R" link add name lan0 address 02:00:00:00:00:01 type veth peer name eth0 address 02:00:00:00:00:02 netns "$LAN"
+    for i in $(seq "$n"); do
+        ns=$P-isp$i s=$(subnet "$i") u=$(uplink "$i")
+        mkdir -p "$ST/isp$i"
+        ip netns add "$ns"; ip -n "$ns" link set lo up
+        # fixed MACs: dnsmasq derives the offered address from them, so WAN addresses are stable
+        ip -n "$R" link add name "eth$i" address "02:00:00:00:$(printf %02x "$i"):02" type veth peer name down0 address "02:00:00:00:$(printf %02x "$i"):01" netns "$ns"
+        ip -n "$NET" link add name "isp$i" type veth peer name up0 netns "$ns"
+        ip -n "$ns" addr add "$s.1/24" dev down0
+        ip -n "$ns" addr add "$u.1/30" dev up0
+        ip -n "$ns" link set down0 up; ip -n "$ns" link set up0 up
+        ip -n "$ns" route add default via "$u.2"
+        x "isp$i" sysctl -qw net.ipv4.ip_forward=1
+        # BCP38: an ISP drops what does not come from its own subnet (a leak would show)
+        x "isp$i" nft -f - <<NFT
+table inet rig_bcp38 {
+  chain fwd { type filter hook forward priority 0; policy accept;
+    iifname "down0" ip saddr != $s.0/24 counter drop
+  }
+}
+NFT
+        ip -n "$NET" addr add "$u.2/30" dev "isp$i"; ip -n "$NET" link set "isp$i" up
+        ip -n "$NET" route add "$s.0/24" via "$u.1"
+        x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
+            --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
+            --dhcp-option=option:router,"$s.1" --dhcp-option=option:dns-server,"$s.1" \
+            --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
+            --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
+    done
+    ip -n "$NET" addr add "$SRV/32" dev lo
+    setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
+        </dev/null >"$ST/inet/server.out" 2>&1 &
+    ip -n "$LAN" addr add 198.19.10.2/24 dev eth0; ip -n "$LAN" link set eth0 up
+    ip -n "$LAN" route add default via 198.19.10.1
+    x router sysctl -qw net.ipv4.ip_forward=1
+    # per-connection hashing, so new connections spread by weight
+    x router sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+    local ifs; ifs=$(for i in $(seq "$n"); do printf '"eth%d", ' "$i"; done)
+    x router nft -f - <<NFT
+table ip rig_nat {
+  chain post { type nat hook postrouting priority srcnat; policy accept;
+    oifname { ${ifs%, } } masquerade
+  }
+}
+NFT
+    write_router_etc "$n"
+    rx ifup lo lan0 >/dev/null
+    for _ in $(seq 50); do [ -s "$ST/inet/server.pid" ] && break; sleep 0.1; done
+    [ -s "$ST/inet/server.pid" ] || die "server did not start: $(cat "$ST/inet/server.out")"
+    echo "rig up: $n ISPs"
+}
+
+killpid() {  # PIDFILE COMM: stop a process the rig started, by its recorded pid
+    local f=$1 pid
+    [ -s "$f" ] || return 0
+    pid=$(cat "$f")
+    if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 20); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+}
+
+cmd_down() {
+    local f n ino p
+    killpid "$ST/inet/server.pid" python3
+    for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
+    for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
+    killpid "$ST/router/run/crond.pid" cron
+    # whatever still lives in one of our namespaces was started by the rig or a test
+    for n in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
+        ino=$(stat -L -c %i "/run/netns/$n" 2>/dev/null) || continue
+        for p in /proc/[0-9]*; do
+            [ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$ino" ] || continue
+            [ "$(stat -L -c %d "$p/ns/net" 2>/dev/null)" = "$(stat -L -c %d "/run/netns/$n")" ] || continue
+            kill "${p#/proc/}" 2>/dev/null || true
+        done
+    done
+    sleep 0.2
+    for n in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do ip netns del "$n"; done
+    rm -rf "$ETCNS"
+    rmdir /etc/netns 2>/dev/null || true
+    rm -rf "$ST"
+    echo "rig down"
+}
+
+cmd_fail() {
+    local isp=$1 mode=$2 ns=$P-$1
+    ip netns exec "$ns" nft delete table inet rig_fail 2>/dev/null || true
+    ip netns exec "$ns" nft delete table netdev rig_fail 2>/dev/null || true
+    ip -n "$ns" link set down0 up
+    case "$mode" in
+    none) ;;
+    upstream) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain f { type filter hook forward priority -10; policy drop; } }' ;;
+    gw-ip) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain p { type filter hook prerouting priority -300; iifname "down0" drop; } }' ;;
+    gw-all) ip netns exec "$ns" nft -f - <<< 'table netdev rig_fail { chain i { type filter hook ingress device "down0" priority -500; policy drop; } }' ;;
+    dhcp) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain i { type filter hook input priority -10; udp dport 67 drop; } }' ;;
+    carrier) ip -n "$ns" link set down0 down ;;
+    *) die "unknown failure mode $mode" ;;
+    esac
+}
+
+cmd_dist() {
+    local n=${1:-100} where=${2:-lan} args=() i
+    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" 2 "${args[@]}"
+    else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" 2 "${args[@]}"; fi
+}
+
+cmd_kernel() {  # everything a reconcile could touch, in a stable text form
+    rx sh -c 'ip -4 rule show; echo ==; ip -4 route show table all | grep -v "^local\|^broadcast" ; echo ==; ip nexthop show 2>/dev/null || true'
+}
+
+install_args() { echo BUILDDIR="$ST/build" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
+
+sub=${1:-}; shift || true
+case "$sub" in
+up) cmd_up "$@" ;;
+down) cmd_down ;;
+install) make -s -C "$ROOT" install $(install_args) ;;
+uninstall) make -s -C "$ROOT" uninstall $(install_args) ;;
+rx) rx "$@" ;;
+x) ns=$1; shift; x "$ns" "$@" ;;
+ifup|ifdown) rx "$sub" "$@" ;;
+dist) cmd_dist "$@" ;;
+fail) cmd_fail "$@" ;;
+kernel) cmd_kernel ;;
+bin) echo "$BIN" ;;
+etc) echo "$ETCNS" ;;
+status) rx "$BIN" status || true ;;
+*) sed -n '2,24p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,118 @@
+// `uplink-lb COMMAND`: apply, status, validate, and the dhclient hook helpers.
+import minimist from 'minimist';
+import { assess, reconcile } from '../pipeline/reconcile.js';
+import { buildStatus, formatStatus } from '../report/status.js';
+import { Log } from '../util/log.js';
+import { UsageError } from '../util/errors.js';
+import { DEFAULT_CONFIG, VERSION } from '../paths.js';
+import { configPath, loadFrom, problemsText, type Env } from './context.js';
+import { runDhclientEnter, runDhclientExit } from './dhclient.js';
+import type { Config } from '../config/types.js';
+
+export const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
+
+Weighted load balancing and failover over several ISP uplinks with Linux policy routing.
+
+Commands:
+  apply [--dry-run]   make the kernel's rules and routes match the configuration now;
+                      --dry-run prints the ip commands instead of running them
+  status [--json]     each uplink (up, down, unconfigured) and whether the kernel matches
+                      the configuration, naming every difference; exit 1 when it does not
+  validate            check the configuration and change nothing; exit 2 when it is invalid
+  dhclient-enter      used by the dhclient enter hook (records the lease)
+  dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
+
+Options:
+  --config PATH       configuration file (default ${DEFAULT_CONFIG}, or $UPLINK_LB_CONFIG)
+  -h, --help          this help
+  -V, --version       print the version
+
+Installed as /etc/network/if-up.d/uplink-load-balancing (and if-down.d) it is the ifupdown
+hook, reading IFACE and MODE from the environment.
+`;
+
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  apply: ['dry-run'],
+  status: ['json'],
+  validate: [],
+  'dhclient-enter': [],
+  'dhclient-exit': [],
+};
+
+function requireConfig(path: string, env: Env): Config {
+  const loaded = loadFrom(path, env);
+  if (!loaded.config) throw new UsageError(`invalid configuration, nothing changed:\n${problemsText(loaded)}`);
+  return loaded.config;
+}
+
+export function runCli(argv: readonly string[], env: Env): number {
+  const known = new Set(['config', 'help', 'version', 'h', 'V', '_', ...Object.values(COMMAND_FLAGS).flat()]);
+  const unknown: string[] = [];
+  const args = minimist([...argv], {
+    string: ['config'],
+    boolean: ['help', 'version', 'dry-run', 'json'],
+    alias: { h: 'help', V: 'version' },
+    unknown: (arg) => {
+      if (arg.startsWith('-') && !known.has(arg.replace(/^-+/, '').split('=')[0] ?? '')) unknown.push(arg);
+      return true;
+    },
+  });
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`uplink-lb ${VERSION}\n`);
+    return 0;
+  }
+  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(', ')} (see uplink-lb --help)`);
+  const [command, ...rest] = args._.map(String);
+  if (!command) throw new UsageError('no command given (see uplink-lb --help)');
+  const allowed = COMMAND_FLAGS[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
+  if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
+  for (const flag of ['dry-run', 'json']) {
+    if (args[flag] && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
+  }
+  if (args.config === '') throw new UsageError('--config needs a path');
+  const path = configPath(args.config as string | undefined, env);
+
+  switch (command) {
+    case 'validate': {
+      const config = requireConfig(path, env);
+      process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
+      return 0;
+    }
+    case 'apply': {
+      const config = requireConfig(path, env);
+      const log = new Log(true);
+      try {
+        if (args['dry-run']) {
+          const { plan } = assess(config, log);
+          for (const change of plan.changes) process.stdout.write(`ip ${change.command}\n`);
+          if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
+          return 0;
+        }
+        const result = reconcile(config, log);
+        if (result.applied.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
+        return 0;
+      } finally {
+        log.flush();
+      }
+    }
+    case 'status': {
+      const config = requireConfig(path, env);
+      const log = new Log(true);
+      const { observed, desired, plan } = assess(config, log);
+      const report = buildStatus(config, observed, desired, plan);
+      process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+      return report.matches ? 0 : 1;
+    }
+    case 'dhclient-enter':
+      return runDhclientEnter(env);
+    case 'dhclient-exit':
+      return runDhclientExit(env);
+  }
+  return 2;
+}
+

@@ -1,0 +1,40 @@
+// The if-up.d / if-down.d hook: ifupdown runs it for every interface with IFACE and MODE.
+import { reconcile } from '../pipeline/reconcile.js';
+import { Log } from '../util/log.js';
+import { configPath, loadFrom, problemsText, type Env } from './context.js';
+
+export function runHook(env: Env): number {
+  const iface = env.IFACE;
+  const mode = env.MODE;
+  const log = new Log(env.VERBOSITY === '1' || process.stderr.isTTY === true);
+  if (!iface) {
+    process.stderr.write('uplink-load-balancing: IFACE is not set; this hook is run by ifupdown (use `uplink-lb apply` by hand)\n');
+    return 2;
+  }
+  if (iface === '--all' || iface === 'lo' || env.ADDRFAM === 'meta' || env.ADDRFAM === 'inet6') return 0;
+  if (mode !== 'start' && mode !== 'stop') {
+    process.stderr.write(`uplink-load-balancing: MODE is ${JSON.stringify(mode)}, expected start or stop\n`);
+    return 2;
+  }
+  const loaded = loadFrom(configPath(undefined, env), env);
+  if (!loaded.config) {
+    // Only an interface the file names (or might name) fails on a broken configuration.
+    if (loaded.devices && !loaded.devices.includes(iface)) return 0;
+    log.error(`configuration is invalid, ${iface} left as it is:\n${problemsText(loaded)}`);
+    log.flush();
+    if (!log.toStderrEnabled()) process.stderr.write(`uplink-load-balancing: invalid configuration:\n${problemsText(loaded)}\n`);
+    return mode === 'stop' ? 0 : 1;
+  }
+  if (!loaded.config.uplinks.some((u) => u.device === iface)) return 0;
+  try {
+    reconcile(loaded.config, log, { device: iface, mode });
+    return 0;
+  } catch (err) {
+    log.error(`${iface} ${mode}: ${(err as Error).message}`);
+    if (!log.toStderrEnabled()) process.stderr.write(`uplink-load-balancing: ${iface} ${mode}: ${(err as Error).message}\n`);
+    // Never block ifdown: a failing pre-down hook would leave dhclient running.
+    return mode === 'stop' ? 0 : 1;
+  } finally {
+    log.flush();
+  }
+}

@@ -1,0 +1,146 @@
+// Parses `ip -j -N` JSON into the kernel model. Entries that lack what the model needs are
+// skipped and reported, never guessed at.
+import type { Address, Link, Nexthop, Observed, Route, RouteType, Rule } from './types.js';
+import { MAIN_TABLE } from './types.js';
+
+type Json = Record<string, unknown>;
+
+export class ParseError extends Error {}
+
+function asArray(text: string, what: string): Json[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text === '' ? '[]' : text);
+  } catch (err) {
+    throw new ParseError(`${what}: output is not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new ParseError(`${what}: expected a JSON array`);
+  return value.filter((v): v is Json => typeof v === 'object' && v !== null);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(v)) return Number(v);
+  return undefined;
+};
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export function parseLinks(text: string): Link[] {
+  const links: Link[] = [];
+  for (const entry of asArray(text, 'ip link')) {
+    const name = str(entry.ifname);
+    if (!name) continue;
+    const flags = strings(entry.flags);
+    links.push({ name, up: flags.includes('UP'), carrier: flags.includes('LOWER_UP') });
+  }
+  return links;
+}
+
+export function parseAddresses(text: string): Address[] {
+  const out: Address[] = [];
+  for (const entry of asArray(text, 'ip addr')) {
+    const device = str(entry.ifname);
+    if (!device || !Array.isArray(entry.addr_info)) continue;
+    for (const info of entry.addr_info as Json[]) {
+      const address = str(info?.local);
+      const prefix = num(info?.prefixlen);
+      if (info?.family !== 'inet' || !address || prefix === undefined) continue;
+      if (str(info.scope) !== undefined && info.scope !== 'global') continue;
+      out.push({ device, address, prefix });
+    }
+  }
+  return out;
+}
+
+const RULE_KNOWN = new Set(['priority', 'src', 'srclen', 'table', 'protocol', 'fwmark', 'fwmask']);
+
+export function parseRules(text: string): Rule[] {
+  const rules: Rule[] = [];
+  for (const entry of asArray(text, 'ip rule')) {
+    const priority = num(entry.priority);
+    const table = num(entry.table);
+    if (priority === undefined || table === undefined) continue;
+    const src = str(entry.src) ?? 'all';
+    const rule: Rule = {
+      priority,
+      table,
+      protocol: num(entry.protocol) ?? 0,
+      src,
+      srclen: num(entry.srclen) ?? (src === 'all' ? 0 : 32),
+      extra: Object.keys(entry)
+        .filter((k) => !RULE_KNOWN.has(k))
+        .map((k) => `${k}=${JSON.stringify(entry[k])}`),
+    };
+    const fwmark = num(entry.fwmark);
+    if (fwmark !== undefined) {
+      rule.fwmark = fwmark;
+      rule.fwmask = num(entry.fwmask) ?? 0xffffffff;
+    }
+    rules.push(rule);
+  }
+  return rules;
+}
+
+const TYPES: Record<string, RouteType> = { '1': 'unicast', '6': 'blackhole', '7': 'unreachable', '8': 'prohibit' };
+
+function parseNexthops(value: unknown): Nexthop[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const hops: Nexthop[] = [];
+  for (const hop of value as Json[]) {
+    const gateway = str(hop?.gateway);
+    const dev = str(hop?.dev);
+    if (!gateway || !dev) continue;
+    hops.push({ gateway, dev, weight: num(hop.weight) ?? 1, onlink: strings(hop.flags).includes('onlink') });
+  }
+  return hops;
+}
+
+export function parseRoutes(text: string): Route[] {
+  const routes: Route[] = [];
+  for (const entry of asArray(text, 'ip route')) {
+    const dst = str(entry.dst);
+    if (!dst) continue;
+    const typeText = str(entry.type) ?? '1';
+    const route: Route = {
+      table: num(entry.table) ?? MAIN_TABLE,
+      type: TYPES[typeText] ?? 'other',
+      dst,
+      metric: num(entry.metric) ?? 0,
+      protocol: num(entry.protocol) ?? 0,
+      scope: num(entry.scope) ?? 0,
+      onlink: strings(entry.flags).includes('onlink'),
+      metrics: {},
+    };
+    const gateway = str(entry.gateway);
+    const dev = str(entry.dev);
+    const prefsrc = str(entry.prefsrc);
+    if (gateway) route.gateway = gateway;
+    if (dev) route.dev = dev;
+    if (prefsrc) route.prefsrc = prefsrc;
+    const nexthops = parseNexthops(entry.nexthops);
+    if (nexthops) route.nexthops = nexthops;
+    const metrics = Array.isArray(entry.metrics) ? (entry.metrics[0] as Json | undefined) : undefined;
+    for (const [key, value] of Object.entries(metrics ?? {})) {
+      if (typeof value === 'number' || typeof value === 'string' || value === null) route.metrics[key] = value;
+    }
+    routes.push(route);
+  }
+  return routes;
+}
+
+export interface RawObservation {
+  links: string;
+  addresses: string;
+  rules: string;
+  routes: string;
+}
+
+export function parseObservation(raw: RawObservation): Observed {
+  return {
+    links: parseLinks(raw.links),
+    addresses: parseAddresses(raw.addresses),
+    rules: parseRules(raw.rules),
+    routes: parseRoutes(raw.routes),
+  };
+}

@@ -1,0 +1,63 @@
+// What uplink-lb sees of the kernel, normalised from `ip -j -N` output.
+
+export interface Link {
+  name: string;
+  /** Administratively up (IFF_UP). */
+  up: boolean;
+  /** Carrier present (IFF_LOWER_UP). */
+  carrier: boolean;
+}
+
+export interface Address {
+  device: string;
+  address: string;
+  prefix: number;
+}
+
+export interface Rule {
+  priority: number;
+  table: number;
+  protocol: number;
+  /** "all" or an address. */
+  src: string;
+  srclen: number;
+  fwmark?: number;
+  fwmask?: number;
+  /** Selectors or actions uplink-lb never sets (iif, oif, dst, not, ...): such a rule is never "as desired". */
+  extra: string[];
+}
+
+export interface Nexthop {
+  gateway: string;
+  dev: string;
+  weight: number;
+  onlink: boolean;
+}
+
+export type RouteType = 'unicast' | 'prohibit' | 'blackhole' | 'unreachable' | 'other';
+
+export interface Route {
+  table: number;
+  type: RouteType;
+  /** "default" or "a.b.c.d/len". */
+  dst: string;
+  metric: number;
+  protocol: number;
+  /** rt_scope number: 0 universe, 253 link. */
+  scope: number;
+  gateway?: string;
+  dev?: string;
+  prefsrc?: string;
+  onlink: boolean;
+  nexthops?: Nexthop[];
+  metrics: Record<string, number | string | null>;
+}
+
+export interface Observed {
+  links: Link[];
+  addresses: Address[];
+  rules: Rule[];
+  routes: Route[];
+}
+
+export const MAIN_TABLE = 254;

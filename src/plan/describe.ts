@@ -1,0 +1,66 @@
+// Canonical text of rules and routes: the same object always prints the same way, so text
+// equality is object equality, and the text doubles as the `ip` arguments that create it.
+import type { Nexthop, Route, Rule } from '../kernel/types.js';
+
+export function ruleSelector(rule: Rule): string[] {
+  const args = ['priority', String(rule.priority)];
+  if (rule.src !== 'all') args.push('from', `${rule.src}/${rule.srclen}`);
+  if (rule.fwmark !== undefined) {
+    args.push('fwmark', rule.fwmask === undefined || rule.fwmask === 0xffffffff ? `0x${rule.fwmark.toString(16)}` : `0x${rule.fwmark.toString(16)}/0x${rule.fwmask.toString(16)}`);
+  }
+  args.push('lookup', String(rule.table), 'protocol', String(rule.protocol));
+  return args;
+}
+
+/** The rule as text; extra selectors (never set by uplink-lb) are appended so such a rule never equals a desired one. */
+export function ruleText(rule: Rule): string {
+  return [...ruleSelector(rule), ...rule.extra].join(' ');
+}
+
+function metricArgs(metrics: Route['metrics']): string[] {
+  const args: string[] = [];
+  for (const key of Object.keys(metrics).sort()) {
+    const value = metrics[key];
+    if (key === 'ecn') args.push('features', 'ecn');
+    else if (key === 'congestion') args.push('congctl', String(value));
+    else args.push(key, String(value));
+  }
+  return args;
+}
+
+function hopArgs(hop: Nexthop): string[] {
+  const args = ['nexthop', 'via', hop.gateway, 'dev', hop.dev, 'weight', String(hop.weight)];
+  if (hop.onlink) args.push('onlink');
+  return args;
+}
+
+/**
+ * What identifies a route for the kernel: `ip route replace` swaps the route with the same
+ * destination, table and metric whatever its type, and `ip route del` with no type names it.
+ */
+export function routeKey(route: Route): string[] {
+  return [route.dst, 'table', String(route.table), 'metric', String(route.metric)];
+}
+
+/** The full arguments of `ip route replace` for this route. */
+export function routeArgs(route: Route): string[] {
+  const args: string[] = route.type === 'unicast' ? [] : [route.type];
+  args.push(...routeKey(route));
+  args.push('proto', String(route.protocol));
+  if (route.scope !== 0) args.push('scope', String(route.scope));
+  if (route.nexthops) {
+    args.push(...metricArgs(route.metrics));
+    for (const hop of route.nexthops) args.push(...hopArgs(hop));
+    return args;
+  }
+  if (route.gateway) args.push('via', route.gateway);
+  if (route.dev) args.push('dev', route.dev);
+  if (route.prefsrc) args.push('src', route.prefsrc);
+  if (route.onlink) args.push('onlink');
+  args.push(...metricArgs(route.metrics));
+  return args;
+}
+
+export function routeText(route: Route): string {
+  return routeArgs(route).join(' ');
+}

@@ -1,0 +1,146 @@
+// desired(Config, Observed, Leases, Event) -> what the kernel should hold. Pure.
+import type { Config, UplinkConfig } from '../config/types.js';
+import { inSubnet, networkOf } from '../config/ipv4.js';
+import type { Lease } from '../state/lease.js';
+import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
+import { MAIN_TABLE } from '../kernel/types.js';
+import { PROTOCOL } from '../paths.js';
+
+/** The hook's event: ifupdown is bringing `device` up or taking it down. */
+export interface HookEvent {
+  device: string;
+  mode: 'start' | 'stop';
+}
+
+export type UplinkStatus = 'up' | 'down' | 'unconfigured';
+
+export interface UplinkState {
+  uplink: UplinkConfig;
+  status: UplinkStatus;
+  /** Why the uplink is not up; empty when it is. */
+  reason: string;
+  address?: string;
+  prefix?: number;
+  gateway?: string;
+  carrier?: boolean;
+}
+
+export interface Desired {
+  uplinks: UplinkState[];
+  rules: Rule[];
+  /** Every route of every configured uplink table. */
+  tableRoutes: Route[];
+  /** The main table's default route at the tool's metric; undefined when no uplink is up. */
+  mainDefault?: Route;
+  /** The tables and main metric whose routes uplink-lb owns (for diffing what to remove). */
+  ownedTables: number[];
+  metric: number;
+}
+
+/** Metric of the prohibit default that keeps an uplink's traffic from leaking to another when its route is gone. */
+export const FALLBACK_METRIC = 4000000000;
+
+function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: ReadonlyMap<string, Lease>, event: HookEvent | undefined, onlink: boolean): UplinkState {
+  const state = (status: UplinkStatus, reason: string): UplinkState => ({ uplink, status, reason });
+  const link = observed.links.find((l) => l.name === uplink.device);
+  if (!link) return state('down', `device ${uplink.device} does not exist`);
+  if (event?.mode === 'stop' && event.device === uplink.device) return { ...state('down', 'ifdown in progress'), carrier: link.carrier };
+  if (!link.up) return { ...state('down', 'link is administratively down'), carrier: link.carrier };
+
+  const onDevice = observed.addresses.filter((a) => a.device === uplink.device);
+  const lease = leases.get(uplink.device);
+  const chosen =
+    uplink.address !== 'auto'
+      ? onDevice.find((a) => a.address === uplink.address)
+      : (onDevice.find((a) => a.address === lease?.address) ?? onDevice[0]);
+  if (!chosen) {
+    const reason = uplink.address !== 'auto' ? `address ${uplink.address} is not on ${uplink.device}` : `no IPv4 address on ${uplink.device} (DHCP not bound?)`;
+    return { ...state('unconfigured', reason), carrier: link.carrier };
+  }
+  const prefix = uplink.prefix === 'auto' ? chosen.prefix : uplink.prefix;
+  const base = { address: chosen.address, prefix, carrier: link.carrier };
+  let gateway: string | undefined;
+  if (uplink.gateway !== 'auto') gateway = uplink.gateway;
+  else if (lease && lease.address === chosen.address) gateway = lease.gateway;
+  if (!gateway) {
+    const reason = lease ? `the DHCP lease record is for ${lease.address}, not ${chosen.address}` : 'no gateway: set IFACE_GWS, or the DHCP lease has not been recorded';
+    return { ...state('unconfigured', reason), ...base };
+  }
+  if (!onlink && !inSubnet(gateway, chosen.address, prefix)) {
+    return { ...state('unconfigured', `gateway ${gateway} is not in ${chosen.address}/${prefix} (add onlink to ROUTE_OPTIONS if the ISP needs it)`), ...base, gateway };
+  }
+  return { ...state('up', ''), ...base, gateway };
+}
+
+function uplinkRules(s: UplinkState): Rule[] {
+  const { uplink } = s;
+  return [
+    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: s.prefix ?? 32, extra: [] },
+    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: 'all', srclen: 0, fwmark: uplink.mark, fwmask: 0xffffffff, extra: [] },
+  ];
+}
+
+function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
+  const { uplink } = s;
+  const address = s.address as string;
+  const prefix = s.prefix as number;
+  const options = config.routeOptions;
+  const routes: Route[] = [];
+  if (prefix < 32) {
+    routes.push({
+      table: uplink.table,
+      type: 'unicast',
+      dst: `${networkOf(address, prefix)}/${prefix}`,
+      metric: 0,
+      protocol: PROTOCOL,
+      scope: 253,
+      dev: uplink.device,
+      prefsrc: address,
+      onlink: false,
+      metrics: {},
+    });
+  }
+  routes.push({
+    table: uplink.table,
+    type: 'unicast',
+    dst: 'default',
+    metric: 0,
+    protocol: options.protocol ?? PROTOCOL,
+    scope: 0,
+    gateway: s.gateway as string,
+    dev: uplink.device,
+    onlink: options.onlink,
+    metrics: { ...options.metrics },
+  });
+  routes.push({ table: uplink.table, type: 'prohibit', dst: 'default', metric: FALLBACK_METRIC, protocol: PROTOCOL, scope: 0, onlink: false, metrics: {} });
+  return routes;
+}
+
+function mainDefault(active: UplinkState[], config: Config): Route | undefined {
+  if (active.length === 0) return undefined;
+  const options = config.routeOptions;
+  const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: options.protocol ?? PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
+  const hops: Nexthop[] = active.map((s) => ({ gateway: s.gateway as string, dev: s.uplink.device, weight: s.uplink.weight, onlink: options.onlink }));
+  const [only] = hops;
+  if (hops.length === 1 && only) {
+    route.gateway = only.gateway;
+    route.dev = only.dev;
+    route.onlink = only.onlink;
+  } else route.nexthops = hops;
+  return route;
+}
+
+export function desired(config: Config, observed: Observed, leases: ReadonlyMap<string, Lease>, event?: HookEvent): Desired {
+  const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, leases, event, config.routeOptions.onlink));
+  const active = uplinks.filter((s) => s.status === 'up');
+  const result: Desired = {
+    uplinks,
+    rules: active.flatMap(uplinkRules),
+    tableRoutes: active.flatMap((s) => uplinkTableRoutes(s, config)),
+    ownedTables: config.uplinks.map((u) => u.table),
+    metric: config.metric,
+  };
+  const route = mainDefault(active, config);
+  if (route) result.mainDefault = route;
+  return result;
+}
