@@ -91,7 +91,7 @@ cmd_up() {
         # BCP38: an ISP drops what does not come from its own subnet (a leak would show)
         x "isp$i" nft -f - <<NFT
 table inet rig_bcp38 {
-  chain fwd { type filter hook forward priority 0; policy accept;
+  chain fwdchk { type filter hook forward priority 0; policy accept;
     iifname "down0" ip saddr != $s.0/24 counter drop
   }
 }
@@ -169,10 +169,10 @@ cmd_fail() {
     ip -n "$ns" link set down0 up
     case "$mode" in
     none) ;;
-    upstream) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain f { type filter hook forward priority -10; policy drop; } }' ;;
-    gw-ip) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain p { type filter hook prerouting priority -300; iifname "down0" drop; } }' ;;
-    gw-all) ip netns exec "$ns" nft -f - <<< 'table netdev rig_fail { chain i { type filter hook ingress device "down0" priority -500; policy drop; } }' ;;
-    dhcp) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain i { type filter hook input priority -10; udp dport 67 drop; } }' ;;
+    upstream) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain fwdchk { type filter hook forward priority -10; policy drop; } }' ;;
+    gw-ip) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain prechk { type filter hook prerouting priority -300; iifname "down0" drop; } }' ;;
+    gw-all) ip netns exec "$ns" nft -f - <<< 'table netdev rig_fail { chain ingchk { type filter hook ingress device "down0" priority -500; policy drop; } }' ;;
+    dhcp) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain inchk { type filter hook input priority -10; udp dport 67 drop; } }' ;;
     carrier) ip -n "$ns" link set down0 down ;;
     *) die "unknown failure mode $mode" ;;
     esac

@@ -46,7 +46,8 @@ export function parseAddresses(text: string): Address[] {
       const address = str(info?.local);
       const prefix = num(info?.prefixlen);
       if (info?.family !== 'inet' || !address || prefix === undefined) continue;
-      if (str(info.scope) !== undefined && info.scope !== 'global') continue;
+      // -N prints the scope as a number: 0 is global (universe)
+      if (info.scope !== undefined && info.scope !== 'global' && info.scope !== '0' && info.scope !== 0) continue;
       out.push({ device, address, prefix });
     }
   }
