@@ -171,10 +171,10 @@ function readStatement(c: Cursor): Assignment {
   while (!c.atEnd() && /[A-Za-z0-9_]/.test(c.peek() ?? '')) key += c.next();
   const op = c.peek();
   if (key === '' || op !== '=' || !NAME.test(key)) {
+    if (key !== '' && op === '+' && c.peek(1) === '=') throw new LexFailure(line, `appending (+=) to ${key} is not supported`);
+    if (key !== '' && op === '[') throw new LexFailure(line, `indexed assignment (${key}[n]=...) is not supported; write the whole array`);
     let rest = key;
     while (!c.atEnd() && c.peek() !== '\n' && rest.length < 40) rest += c.next();
-    if (op === '+' && c.peek() === '=') throw new LexFailure(line, `appending (+=) to ${key} is not supported`);
-    if (op === '[') throw new LexFailure(line, `indexed assignment (${key}[n]=...) is not supported; write the whole array`);
     throw new LexFailure(line, `expected NAME=value or NAME=( ... ), found ${JSON.stringify(rest.trim())}`);
   }
   c.next(); // =
@@ -189,6 +189,7 @@ function readStatement(c: Cursor): Assignment {
   skipSpace(c, false);
   const after = c.peek();
   if (after !== undefined && after !== '\n') {
+    if (after in SPECIAL) throw new LexFailure(c.line, `${SPECIAL[after]} is not allowed: the file is data, not a script`);
     throw new LexFailure(c.line, `unexpected text after the assignment to ${key} (a shell would run it as a command)`);
   }
   return { key, values, isArray, line };

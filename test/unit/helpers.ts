@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseConfigText } from '../../src/config/load.js';
+import { parseTableNames } from '../../src/config/rt-tables.js';
+import type { Lookups } from '../../src/config/validate.js';
+import type { Config } from '../../src/config/types.js';
+import { parseObservation } from '../../src/kernel/parse.js';
+import type { Observed } from '../../src/kernel/types.js';
+import { parseLease, type Lease } from '../../src/state/lease.js';
+
+// vitest runs from the project root
+export const FIXTURES = resolve('test/fixtures');
+const HOOKS = resolve('hooks');
+
+/** Names as an installed router has them: Debian's rt_tables plus the shipped uplinkN names. */
+export const LOOKUPS: Lookups = {
+  tableNames: parseTableNames(['255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n101\tisp1\n102\tisp2\n', readFileSync(join(HOOKS, 'rt_tables.conf'), 'utf8')]),
+  protocols: new Map([['static', 4], ['dhcp', 16], ['kernel', 2], ['boot', 3], ['uplink-lb', 73]]),
+};
+
+export function configFrom(text: string, env: Record<string, string> = {}): Config {
+  const result = parseConfigText('test.conf', text, env, LOOKUPS);
+  if (!result.config) throw new Error(`fixture config invalid: ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+export function problemsOf(text: string, env: Record<string, string> = {}): string[] {
+  return parseConfigText('test.conf', text, env, LOOKUPS).problems.map((p) => `${p.where}: ${p.message}`);
+}
+
+/** A kernel state captured on the rig with `ip -j -N` (see test/fixtures/README.md). */
+export function observedAt(name: string): Observed {
+  const read = (file: string): string => readFileSync(join(FIXTURES, name, file), 'utf8');
+  return parseObservation({ links: read('links.json'), addresses: read('addresses.json'), rules: read('rules.json'), routes: read('routes.json') });
+}
+
+export function leasesAt(name: string): Map<string, Lease> {
+  const leases = new Map<string, Lease>();
+  for (const file of readdirSync(join(FIXTURES, name))) {
+    if (!file.startsWith('lease.')) continue;
+    const device = file.slice('lease.'.length);
+    const lease = parseLease(device, readFileSync(join(FIXTURES, name, file), 'utf8'));
+    if (typeof lease === 'string') throw new Error(`${name}/${file}: ${lease}`);
+    leases.set(device, lease);
+  }
+  return leases;
+}

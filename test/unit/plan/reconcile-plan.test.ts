@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { desired } from '../../../src/plan/desired.js';
+import { diff } from '../../../src/plan/diff.js';
+import { configFrom, leasesAt, observedAt } from '../helpers.js';
+
+const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
+const commands = (state: string, text = TWO, event?: { device: string; mode: 'start' | 'stop' }): string[] => {
+  const observed = observedAt(state);
+  return diff(desired(configFrom(text), observed, leasesAt(state), event), observed).changes.map((c) => c.command);
+};
+
+describe('plan on kernel states captured on the rig', () => {
+  it('builds tables, rules and one weighted multipath default from nothing', () => {
+    expect(commands('bound-fresh')).toEqual([
+      'route replace 198.18.101.0/24 table 201 metric 0 proto 73 scope 253 dev eth1 src 198.18.101.163',
+      'route replace default table 201 metric 0 proto 73 via 198.18.101.1 dev eth1',
+      'route replace prohibit default table 201 metric 4000000000 proto 73',
+      'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
+      'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
+      'route replace prohibit default table 202 metric 4000000000 proto 73',
+      'rule add priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule add priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'rule add priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
+      'rule add priority 1002 fwmark 0x98 lookup 202 protocol 73',
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
+  });
+
+  it('plans nothing when the kernel already matches', () => {
+    expect(commands('applied-2')).toEqual([]);
+    expect(commands('foreign-applied')).toEqual([]);
+    expect(commands('eth1-down')).toEqual([]);
+  });
+
+  it('removes a duplicate of its own default route and leaves foreign rules and routes alone', () => {
+    const plan = commands('foreign-and-duplicates');
+    expect(plan).toEqual([
+      'route del default table 254 metric 10',
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
+    expect(plan.join('\n')).not.toMatch(/table 300|metric 100\b|priority 500/);
+  });
+
+  it('takes an uplink out on ifdown and rebuilds the default route over the others', () => {
+    expect(commands('foreign-applied', TWO, { device: 'eth1', mode: 'stop' })).toEqual([
+      'route replace default table 254 metric 10 proto 73 via 198.18.102.1 dev eth2',
+      'rule del priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'route del default table 201 metric 0',
+      'route del default table 201 metric 4000000000',
+      'route del 198.18.101.0/24 table 201 metric 0',
+    ]);
+  });
+
+  it('an event for another interface or MODE=start changes nothing', () => {
+    expect(commands('applied-2', TWO, { device: 'eth1', mode: 'start' })).toEqual([]);
+    expect(commands('applied-2', TWO, { device: 'eth3', mode: 'stop' })).toEqual([]);
+  });
+
+  it('follows a renewal that changed the gateway', () => {
+    const observed = observedAt('applied-2');
+    const leases = leasesAt('applied-2');
+    leases.set('eth1', { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.254', reason: 'RENEW' });
+    const plan = diff(desired(configFrom(TWO), observed, leases), observed).changes.map((c) => c.command);
+    expect(plan).toEqual([
+      'route replace default table 201 metric 0 proto 73 via 198.18.101.254 dev eth1',
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.254 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
+  });
+
+  it('ignores a lease record whose address is not on the interface', () => {
+    const observed = observedAt('applied-2');
+    const leases = leasesAt('applied-2');
+    leases.set('eth1', { device: 'eth1', address: '198.18.101.99', gateway: '198.18.101.1', reason: 'BOUND' });
+    const want = desired(configFrom(TWO), observed, leases);
+    expect(want.uplinks[0]).toMatchObject({ status: 'unconfigured', reason: expect.stringContaining('198.18.101.99') });
+    expect(want.mainDefault?.gateway).toBe('198.18.102.1');
+  });
+
+  it('changes only the default route when weights change', () => {
+    expect(commands('applied-2', 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 3 )\n')).toEqual([
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 1 nexthop via 198.18.102.1 dev eth2 weight 3',
+    ]);
+  });
+
+  it('applies ROUTE_OPTIONS to the gateway routes and the default route', () => {
+    const plan = commands('applied-2', `${TWO}ROUTE_OPTIONS="proto static initcwnd 70 initrwnd 70 quickack 1"\n`);
+    expect(plan).toEqual([
+      'route replace default table 201 metric 0 proto 4 via 198.18.101.1 dev eth1 initcwnd 70 initrwnd 70 quickack 1',
+      'route replace default table 202 metric 0 proto 4 via 198.18.102.1 dev eth2 initcwnd 70 initrwnd 70 quickack 1',
+      'route replace default table 254 metric 10 proto 4 initcwnd 70 initrwnd 70 quickack 1 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
+  });
+
+  it('a static uplink uses its configured address and gateway', () => {
+    const text = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_IPS=( 198.18.101.163 auto )\nIFACE_NMS=( /24 auto )\nIFACE_GWS=( 198.18.101.1 auto )\n';
+    const observed = observedAt('bound-fresh');
+    const want = desired(configFrom(text), observed, new Map());
+    expect(want.uplinks.map((u) => u.status)).toEqual(['up', 'unconfigured']);
+    expect(want.mainDefault?.gateway).toBe('198.18.101.1');
+  });
+
+  it('has no default route when no uplink is up, and deletes its own', () => {
+    expect(commands('applied-2', 'IFACE_DEVICE=( eth9 )\n')).toEqual([
+      'route del default table 254 metric 10',
+      'rule del priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
+      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
+      'route del default table 201 metric 0',
+      'route del default table 201 metric 4000000000',
+      'route del 198.18.101.0/24 table 201 metric 0',
+    ]);
+  });
+});
