@@ -62,6 +62,8 @@ write_router_etc() {
         done
     } > "$ETCNS/network/interfaces"
     cp -a /etc/dhcp "$ETCNS/dhcp"
+    # a dead DHCP server costs 5 s instead of dhclient's default 60 s
+    printf '\n# uplink-lb rig\ntimeout %s;\n' "${RIG_DHCP_TIMEOUT:-5}" >> "$ETCNS/dhcp/dhclient.conf"
     rm -f "$ETCNS/dhcp/dhclient-exit-hooks.d/timesyncd"
     cp -a /etc/iproute2 "$ETCNS/iproute2"
     mkdir -p "$ETCNS/iproute2/rt_tables.d" "$ETCNS/iproute2/rt_protos.d"
@@ -169,10 +171,10 @@ cmd_fail() {
     ip -n "$ns" link set down0 up
     case "$mode" in
     none) ;;
-    upstream) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain fwdchk { type filter hook forward priority -10; policy drop; } }' ;;
-    gw-ip) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain prechk { type filter hook prerouting priority -300; iifname "down0" drop; } }' ;;
-    gw-all) ip netns exec "$ns" nft -f - <<< 'table netdev rig_fail { chain ingchk { type filter hook ingress device "down0" priority -500; policy drop; } }' ;;
-    dhcp) ip netns exec "$ns" nft -f - <<< 'table inet rig_fail { chain inchk { type filter hook input priority -10; udp dport 67 drop; } }' ;;
+    upstream) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10; policy drop;\n }\n}' ;;
+    gw-ip) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain prechk {\n  type filter hook prerouting priority -300;\n  iifname "down0" drop\n }\n}' ;;
+    gw-all) ip netns exec "$ns" nft -f - <<< $'table netdev rig_fail {\n chain ingchk {\n  type filter hook ingress device "down0" priority -500; policy drop;\n }\n}' ;;
+    dhcp) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain inchk {\n  type filter hook input priority -10;\n  udp dport 67 drop\n }\n}' ;;
     carrier) ip -n "$ns" link set down0 down ;;
     *) die "unknown failure mode $mode" ;;
     esac

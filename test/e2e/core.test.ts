@@ -1,0 +1,200 @@
+// The core behaviour on a real router: 4 simulated ISPs (eth1, eth2 DHCP uplinks; eth3 static,
+// used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { defaults, dist, etc, hook, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, ulb, up, writeConfig } from './rig.js';
+
+const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
+const THREE = `IFACE_DEVICE=( eth1 eth2 eth3 )
+IFACE_WEI=( 2 1 1 )
+IFACE_IPS=( auto auto 198.18.103.2 )
+IFACE_NMS=( auto auto /24 )
+IFACE_GWS=( auto auto 198.18.103.1 )
+`;
+
+function gatewaysOfDefault(): string[] {
+  const mine = defaults().filter((r) => r.metric === 10);
+  expect(mine).toHaveLength(1);
+  const route = mine[0]!;
+  return route.nexthops ? route.nexthops.map((h) => `${h.dev}:${h.weight}`) : [`${route.dev}`];
+}
+
+describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () => {
+  beforeAll(() => {
+    up(4, '3');
+    rig('install');
+    writeConfig(TWO);
+    // foreign state that must survive everything, uninstall included
+    rig('rx', 'ip', 'rule', 'add', 'priority', '500', 'from', '198.19.10.128/25', 'lookup', '300');
+    rig('rx', 'ip', 'route', 'add', 'blackhole', '10.99.0.0/16', 'table', '300');
+    rig('rx', 'ip', 'route', 'add', 'default', 'via', '198.19.10.2', 'dev', 'lan0', 'metric', '500');
+  });
+  afterAll(() => {
+    rigResult('down');
+  });
+
+  it('installs once: hooks hard-linked to the executable, a second install changes nothing', () => {
+    const hookUp = `${etc()}/network/if-up.d/uplink-load-balancing`;
+    const hookDown = `${etc()}/network/if-down.d/uplink-load-balancing`;
+    expect(statSync(hookUp).ino).toBe(statSync(hookDown).ino);
+    expect(statSync(hookUp).ino).toBe(statSync(rig('bin').trim()).ino);
+    expect(rig('install')).toBe('');
+    expect(readFileSync(`${etc()}/dhcp/dhclient-enter-hooks.d/uplink-lb`, 'utf8')).toContain(`${rig('bin').trim()} dhclient-enter`);
+  });
+
+  it('two DHCP uplinks, brought up one after the other, give one weighted multipath default route', () => {
+    expect(ifup('eth1').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1']);
+    expect(ifup('eth2').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1']);
+    // dhclient installed no default route of its own
+    expect(defaults().filter((r) => r.metric === undefined || r.metric === 0)).toEqual([]);
+    expect(ownRules().map((r) => `${r.priority} ${r.src}${r.fwmark ? ` fwmark ${r.fwmark}` : ''} -> ${r.table}`)).toEqual([
+      expect.stringMatching(/^1001 198\.18\.101\.\d+ -> 201$/),
+      '1001 all fwmark 0x97 -> 201',
+      expect.stringMatching(/^1002 198\.18\.102\.\d+ -> 202$/),
+      '1002 all fwmark 0x98 -> 202',
+    ]);
+    expect(routes('201').map((r) => `${r.dst} ${r.gateway ?? ''}`.trim())).toEqual(['default 198.18.101.1', 'default', '198.18.101.0/24']);
+    const status = ulb(['status']);
+    expect(status.stdout).toContain('kernel: [pass]');
+    expect(status.status).toBe(0);
+  });
+
+  it('carries LAN traffic through NAT over both ISPs, by weight', () => {
+    const counts = dist(300);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp1! + counts.isp2!).toBe(300);
+    // 2:1 with per-connection hashing: isp1 carries clearly more, isp2 clearly some
+    expect(counts.isp1).toBeGreaterThan(150);
+    expect(counts.isp2).toBeGreaterThan(50);
+  });
+
+  it('router-originated traffic leaves through the uplink of its source address', () => {
+    const status = JSON.parse(ulb(['status', '--json']).stdout) as { uplinks: { device: string; address: string }[] };
+    const eth2 = status.uplinks.find((u) => u.device === 'eth2')!.address;
+    const r = rigResult('rx', 'ip', '-4', 'route', 'get', '192.0.2.10', 'from', eth2);
+    expect(r.stdout).toContain('dev eth2');
+  });
+
+  it('ifdown of one uplink leaves a single route through the other, and traffic flows', () => {
+    expect(ifdown('eth1').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth2']);
+    expect(ownRules().map((r) => r.table)).toEqual(['202', '202']);
+    expect(routes('201')).toEqual([]);
+    const counts = dist(60);
+    expect(counts).toMatchObject({ isp2: 60, fail: 0 });
+  });
+
+  it('ifup again restores both, with no duplicate rules', () => {
+    expect(ifup('eth1').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1']);
+    expect(ownRules()).toHaveLength(4);
+  });
+
+  it('repeated and reordered events end in the same state', () => {
+    const reference = kernel();
+    for (const [iface, mode] of [['eth1', 'start'], ['eth1', 'start'], ['eth2', 'start'], ['eth1', 'start']] as const) {
+      expect(hook(iface, mode).status).toBe(0);
+    }
+    expect(kernel()).toBe(reference);
+    expect(hook('eth2', 'stop').status).toBe(0);
+    expect(hook('eth2', 'stop').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1']);
+    // eth2 is still up with its address: any later run (start, apply) puts it back
+    expect(hook('eth2', 'start').status).toBe(0);
+    expect(kernel()).toBe(reference);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth1').status).toBe(0);
+    expect(defaults().filter((r) => r.metric === 10)).toEqual([]);
+    expect(ownRules()).toEqual([]);
+    expect(ifup('eth2').status).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    // the DHCP addresses are stable (fixed MACs), so the state is the same as before
+    expect(kernel()).toBe(reference);
+    const apply = ulb(['apply']);
+    expect(apply.status).toBe(0);
+    expect(apply.stderr).toContain('nothing to change');
+  });
+
+  it('heals leftovers: a deleted rule, a stray route in its table, a wrong default route', () => {
+    const reference = kernel();
+    rig('rx', 'ip', 'rule', 'del', 'priority', '1001', 'fwmark', '0x97');
+    rig('rx', 'ip', 'route', 'add', '10.1.0.0/16', 'dev', 'eth1', 'table', '201');
+    rig('rx', 'ip', 'route', 'replace', 'default', 'via', '198.18.102.1', 'dev', 'eth2', 'metric', '10');
+    expect(ulb(['status']).status).toBe(1);
+    expect(hook('eth2', 'start').status).toBe(0);
+    expect(kernel()).toBe(reference);
+  });
+
+  it('leaves a non-uplink DHCP interface its own default route', () => {
+    expect(ifup('eth4').status).toBe(0);
+    const eth4 = defaults().filter((r) => r.dev === 'eth4');
+    expect(eth4).toEqual([expect.objectContaining({ gateway: '198.18.104.1' })]);
+    expect(hook('eth4', 'start').status).toBe(0);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(defaults().filter((r) => r.dev === 'eth4')).toEqual(eth4);
+    expect(ifdown('eth4').status).toBe(0);
+  });
+
+  it('a static uplink works, and three uplinks share the traffic', () => {
+    writeConfig(THREE);
+    expect(ifup('eth3').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1', 'eth3:1']);
+    const counts = dist(300);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp1).toBeGreaterThan(100);
+    expect(counts.isp2).toBeGreaterThan(30);
+    expect(counts.isp3).toBeGreaterThan(30);
+    expect(ifdown('eth3').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1']);
+    expect(ifup('eth3').status).toBe(0);
+  });
+
+  it('an uplink whose DHCP times out: ifup succeeds and the others keep their route', () => {
+    expect(ifdown('eth2').status).toBe(0);
+    rig('fail', 'isp2', 'dhcp');
+    const before = kernel();
+    expect(ifup('eth2').status).toBe(0);
+    expect(kernel()).toBe(before);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth3:1']);
+    const status = ulb(['status']);
+    expect(status.stdout).toMatch(/eth2: unconfigured/);
+    expect(status.status).toBe(0);
+    rig('fail', 'isp2', 'none');
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1', 'eth3:1']);
+  });
+
+  it('a bad configuration changes nothing and says where it is wrong', () => {
+    const before = kernel();
+    writeConfig(`${THREE}IFACE_MARK=( 0x97 0x97 0x99 )\n`);
+    const validate = ulb(['validate']);
+    expect(validate.status).toBe(2);
+    expect(validate.stderr).toContain('default/uplink-lb:6: IFACE_MARK[1]: mark 0x97 is already used by uplink 0');
+    expect(ulb(['apply']).status).toBe(2);
+    expect(hook('eth1', 'start').status).toBe(1);
+    expect(hook('eth1', 'stop').status).toBe(0);
+    // an interface the broken file does not name is not held up
+    expect(hook('lan0', 'start').status).toBe(0);
+    expect(kernel()).toBe(before);
+    writeConfig(THREE);
+  });
+
+  it('foreign rules and routes survive everything, uninstall included', () => {
+    const foreign = (): string[] => kernel().split('\n').filter((l) => /(^500:|table 300|metric 500)/.test(l));
+    expect(foreign()).toEqual(['500:	from 198.19.10.128/25 lookup 300', 'blackhole 10.99.0.0/16 table 300 ', 'default via 198.19.10.2 dev lan0 metric 500 ']);
+    expect(ifdown('eth1').status).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth3').status).toBe(0);
+    expect(foreign()).toHaveLength(3);
+    const removed = rig('uninstall');
+    expect(removed).toContain('kept');
+    expect(existsSync(`${etc()}/network/if-up.d/uplink-load-balancing`)).toBe(false);
+    expect(existsSync(`${etc()}/network/if-down.d/uplink-load-balancing`)).toBe(false);
+    expect(existsSync(`${etc()}/dhcp/dhclient-enter-hooks.d/uplink-lb`)).toBe(false);
+    expect(existsSync(`${etc()}/default/uplink-lb`)).toBe(true);
+    expect(foreign()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,94 @@
+// Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const RIG = resolve('scripts/rig/rig.sh');
+export const HOOK = '/etc/network/if-up.d/uplink-load-balancing';
+
+export interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function rig(...args: string[]): string {
+  return execFileSync(RIG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function rigResult(...args: string[]): Result {
+  const r = spawnSync(RIG, args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function up(isps: number, staticIsps = ''): void {
+  if (process.getuid?.() !== 0) throw new Error('the end-to-end tests need root (network namespaces)');
+  rigResult('down');
+  execFileSync(RIG, ['up', String(isps)], { encoding: 'utf8', env: { ...process.env, RIG_STATIC: staticIsps } });
+}
+
+export const bin = (): string => rig('bin').trim();
+export const etc = (): string => rig('etc').trim();
+
+export function writeConfig(text: string): void {
+  writeFileSync(`${etc()}/default/uplink-lb`, text, { mode: 0o600 });
+}
+
+/** uplink-lb inside the router, with extra environment. */
+export function ulb(args: string[], env: Record<string, string> = {}): Result {
+  return rigResult('rx', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin(), ...args);
+}
+
+/** The installed if-up.d hook, run as ifupdown runs it. */
+export function hook(iface: string, mode: 'start' | 'stop', extra: Record<string, string> = {}): Result {
+  const phase = mode === 'start' ? 'post-up' : 'pre-down';
+  return rigResult('rx', 'env', `IFACE=${iface}`, `MODE=${mode}`, `PHASE=${phase}`, 'ADDRFAM=inet', ...Object.entries(extra).map(([k, v]) => `${k}=${v}`), HOOK);
+}
+
+/** Rules and routes of every table (without local/broadcast), as text. */
+export const kernel = (): string => rig('kernel');
+
+export interface Rule {
+  priority: number;
+  table: string;
+  protocol?: string;
+  src?: string;
+  fwmark?: string;
+}
+
+export function rules(): Rule[] {
+  return JSON.parse(rig('rx', 'ip', '-j', '-N', '-4', 'rule', 'show')) as Rule[];
+}
+
+export function ownRules(): Rule[] {
+  return rules().filter((r) => r.protocol === '73');
+}
+
+export interface RouteJson {
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  metric?: number;
+  table?: string;
+  nexthops?: { gateway: string; dev: string; weight: number }[];
+}
+
+export function routes(table = 'main'): RouteJson[] {
+  return JSON.parse(rig('rx', 'ip', '-j', '-N', '-4', 'route', 'show', 'table', table)) as RouteJson[];
+}
+
+export function defaults(): RouteJson[] {
+  return routes('main').filter((r) => r.dst === 'default');
+}
+
+export function dist(n: number): Record<string, number> {
+  return JSON.parse(rig('dist', String(n), 'lan')) as Record<string, number>;
+}
+
+export function ifup(iface: string): Result {
+  return rigResult('ifup', iface);
+}
+
+export function ifdown(iface: string): Result {
+  return rigResult('ifdown', iface);
+}
