@@ -44,8 +44,11 @@ test-unit: node_modules/.package-lock.json
 test-e2e: deps
 	npx vitest run --project e2e
 
+# Unit tests, then end-to-end tests in network namespaces (needs root; installs Debian packages).
 test: deps typecheck
-	npx vitest run
+	@mkdir -p test/.state
+	npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json; \
+	  status=$$?; node scripts/test-summary.mjs test/.state/vitest.json || status=1; exit $$status
 
 demo: deps
 	scripts/demo.sh

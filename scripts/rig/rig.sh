@@ -19,6 +19,8 @@
 #        rig.sh ifup|ifdown IF...   the real ifupdown in the router
 #        rig.sh dist N [lan|router] N new TCP connections -> JSON counts per ISP
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|dhcp|carrier
+#        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
+#                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh status
 set -euo pipefail
@@ -70,6 +72,22 @@ write_router_etc() {
     echo "# uplink-lb rig resolv.conf (dhclient-script writes here)" > "$ETCNS/resolv.conf"
 }
 
+start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as the gateway
+    local i=$1 router=$2 s; s=$(subnet "$1")
+    x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
+        --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
+        --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$s.1" \
+        --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
+        --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
+}
+
+cmd_dhcp_router() {  # ispN GATEWAY: the ISP moves its gateway; renewals hand out the new one
+    local i=${1#isp} gw=$2
+    ip -n "$P-isp$i" addr add "$gw/24" dev down0 2>/dev/null || true
+    killpid "$ST/isp$i/dnsmasq.pid" dnsmasq
+    start_dnsmasq "$i" "$gw"
+}
+
 cmd_up() {
     local n=${1:-2} i ns s u
     [ -e "/run/netns/$R" ] && die "$R exists; run '$0 down' first"
@@ -100,11 +118,7 @@ table inet rig_bcp38 {
 NFT
         ip -n "$NET" addr add "$u.2/30" dev "isp$i"; ip -n "$NET" link set "isp$i" up
         ip -n "$NET" route add "$s.0/24" via "$u.1"
-        x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
-            --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
-            --dhcp-option=option:router,"$s.1" --dhcp-option=option:dns-server,"$s.1" \
-            --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
-            --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
+        start_dnsmasq "$i" "$s.1"
     done
     ip -n "$NET" addr add "$SRV/32" dev lo
     setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
@@ -191,7 +205,7 @@ cmd_kernel() {  # everything a reconcile could touch, in a stable text form
     rx sh -c 'ip -4 rule show; echo ==; ip -4 route show table all | grep -v "^local\|^broadcast" ; echo ==; ip nexthop show 2>/dev/null || true'
 }
 
-install_args() { echo BUILDDIR="$ST/build" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
+install_args() { echo BUILDDIR="$ROOT/test/.state/build" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
 
 sub=${1:-}; shift || true
 case "$sub" in
@@ -204,6 +218,7 @@ x) ns=$1; shift; x "$ns" "$@" ;;
 ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;
 fail) cmd_fail "$@" ;;
+dhcp-router) cmd_dhcp_router "$@" ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;
 etc) echo "$ETCNS" ;;

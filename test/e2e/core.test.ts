@@ -2,7 +2,7 @@
 // used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, statSync, readFileSync } from 'node:fs';
-import { defaults, dist, etc, hook, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, ulb, up, writeConfig } from './rig.js';
+import { defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, ulb, up, writeConfig } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 const THREE = `IFACE_DEVICE=( eth1 eth2 eth3 )
@@ -21,7 +21,7 @@ function gatewaysOfDefault(): string[] {
 
 describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () => {
   beforeAll(() => {
-    up(4, '3');
+    up(4, { staticIsps: '3' });
     rig('install');
     writeConfig(TWO);
     // foreign state that must survive everything, uninstall included
@@ -165,6 +165,28 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     expect(ifdown('eth2').status).toBe(0);
     expect(ifup('eth2').status).toBe(0);
     expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1', 'eth3:1']);
+  });
+
+  it('ignores lo, --all, inet6 and interfaces it does not manage', () => {
+    const before = kernel();
+    expect(hook('lo', 'stop').status).toBe(0);
+    expect(hook('--all', 'stop', { ADDRFAM: 'meta' }).status).toBe(0);
+    expect(hook('eth1', 'stop', { ADDRFAM: 'inet6' }).status).toBe(0);
+    expect(hook('lan0', 'stop').status).toBe(0);
+    expect(kernel()).toBe(before);
+  });
+
+  it('hook runs started at once end in the state one run gives, with no duplicates', async () => {
+    const reference = kernel();
+    // take away everything of uplink-lb's, so that every run finds work to do
+    for (const rule of ownRules()) rig('rx', 'ip', 'rule', 'del', 'priority', String(rule.priority), 'protocol', '73');
+    for (const table of ['201', '202', '203']) rig('rx', 'ip', 'route', 'flush', 'table', table);
+    rig('rx', 'ip', 'route', 'del', 'default', 'metric', '10');
+    expect(ownRules()).toEqual([]);
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => hookAsync(`eth${(i % 3) + 1}`, 'start')));
+    expect(runs.map((r) => r.status)).toEqual(Array(12).fill(0));
+    expect(kernel()).toBe(reference);
+    expect(ownRules()).toHaveLength(6);
   });
 
   it('a bad configuration changes nothing and says where it is wrong', () => {

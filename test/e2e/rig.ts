@@ -1,5 +1,5 @@
 // Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -21,10 +21,22 @@ export function rigResult(...args: string[]): Result {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function up(isps: number, staticIsps = ''): void {
+export function up(isps: number, options: { staticIsps?: string; lease?: string } = {}): void {
   if (process.getuid?.() !== 0) throw new Error('the end-to-end tests need root (network namespaces)');
   rigResult('down');
-  execFileSync(RIG, ['up', String(isps)], { encoding: 'utf8', env: { ...process.env, RIG_STATIC: staticIsps } });
+  execFileSync(RIG, ['up', String(isps)], { encoding: 'utf8', env: { ...process.env, RIG_STATIC: options.staticIsps ?? '', RIG_LEASE: options.lease ?? '10m' } });
+}
+
+/** Starts the hook without waiting, for runs that overlap. */
+export function hookAsync(iface: string, mode: 'start' | 'stop'): Promise<Result> {
+  return new Promise((done) => {
+    const child = spawn(RIG, ['rx', 'env', `IFACE=${iface}`, `MODE=${mode}`, 'ADDRFAM=inet', HOOK]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
 }
 
 export const bin = (): string => rig('bin').trim();
