@@ -1,0 +1,84 @@
+// Checkers for single configuration values: each returns the parsed value or a problem that
+// starts with the offending text.
+import { MAIN_RULE_PRIORITY } from './keys.js';
+import { hostAddressProblem, parsePrefix } from './ipv4.js';
+import { RESERVED_TABLES } from './rt-tables.js';
+
+export interface Lookups {
+  tableNames: ReadonlyMap<string, number>;
+  protocols: ReadonlyMap<string, number>;
+}
+
+const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
+export const U32 = 0xffffffff;
+
+/** A checker returns the parsed value, or a problem that starts with the offending text. */
+export type Checked<T> = { value: T } | { problem: string };
+export type Check<T> = (text: string) => Checked<T>;
+
+export const ok = <T>(value: T): Checked<T> => ({ value });
+export const bad = <T>(problem: string): Checked<T> => ({ problem });
+
+export function printable(text: string): string {
+  return JSON.stringify(text);
+}
+
+export const checkDevice: Check<string> = (text) => {
+  if (text.startsWith('-')) return bad(`${printable(text)} looks like an option, not an interface name`);
+  if (text === '.' || text === '..' || !IFNAME.test(text)) {
+    return bad(`${printable(text)} is not an interface name (1-15 characters: letters, digits, _ . -)`);
+  }
+  return ok(text);
+};
+
+export function checkTable(lookups: Lookups): Check<number> {
+  return (text) => {
+    const reserved = RESERVED_TABLES.get(text);
+    if (reserved !== undefined) return bad(`table ${printable(text)} is reserved for the kernel; choose another name or number`);
+    let number: number | undefined;
+    if (/^\d+$/.test(text)) number = Number(text);
+    else if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text)) {
+      number = lookups.tableNames.get(text);
+      if (number === undefined) {
+        return bad(`table name ${printable(text)} is not defined in iproute2/rt_tables or rt_tables.d/*.conf; use a number or add the name there`);
+      }
+    } else return bad(`${printable(text)} is not a table name or number`);
+    if (number < 1 || number > U32 || [...RESERVED_TABLES.values()].includes(number)) {
+      return bad(`table ${printable(text)} (${number}) is reserved or out of range (1..${U32}, not 253/254/255)`);
+    }
+    return ok(number);
+  };
+}
+
+export const checkPriority: Check<number> = (text) => {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) >= MAIN_RULE_PRIORITY) {
+    return bad(`${printable(text)} is not a rule priority from 1 to ${MAIN_RULE_PRIORITY - 1} (it must come before the main table's rule)`);
+  }
+  return ok(Number(text));
+};
+
+export const checkAddress: Check<string> = (text) => {
+  if (text === 'auto') return ok(text);
+  const problem = hostAddressProblem(text);
+  return problem ? bad(`${printable(text)} ${problem}`) : ok(text);
+};
+
+export const checkPrefix: Check<number | 'auto'> = (text) => {
+  if (text === 'auto') return ok(text);
+  const prefix = parsePrefix(text);
+  if (prefix === undefined || prefix < 1) return bad(`${printable(text)} is not a prefix length (/1../32) or netmask`);
+  return ok(prefix);
+};
+
+export const checkWeight: Check<number> = (text) => {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 256) return bad(`${printable(text)} is not a weight from 1 to 256`);
+  return ok(Number(text));
+};
+
+export const checkMark: Check<number> = (text) => {
+  if (!/^0x[0-9a-fA-F]{1,8}$/.test(text) || Number(text) === 0) {
+    return bad(`${printable(text)} is not a firewall mark in hex from 0x1 to 0xffffffff`);
+  }
+  return ok(Number(text));
+};
+
