@@ -13,6 +13,17 @@ export const KEYS = {
   IFACE_MARK: 'array',
   ROUTE_OPTIONS: 'string',
   DEFAULT_ROUTE_METRIC: 'number',
+  CHECK_TARGETS: 'array',
+  IFACE_CHECK_TARGETS: 'array',
+  CHECK_METHOD: 'string',
+  IFACE_CHECK_METHOD: 'array',
+  CHECK_RELIABILITY: 'number',
+  CHECK_COUNT: 'number',
+  CHECK_TIMEOUT: 'number',
+  CHECK_INTERVAL: 'number',
+  CHECK_DOWN: 'number',
+  CHECK_UP: 'number',
+  CHECK_ACTION: 'string',
 } as const satisfies Record<string, KeyShape>;
 
 export type KeyName = keyof typeof KEYS;

@@ -3,6 +3,24 @@ import type { RouteOptions } from './route-options.js';
 /** A value the configuration leaves to the interface or the DHCP lease. */
 export type Auto = 'auto';
 
+export type ProbeMethod = { kind: 'icmp' } | { kind: 'tcp'; port: number };
+
+export interface CheckConfig {
+  /** Seconds between the starts of two probe rounds. */
+  interval: number;
+  /** Seconds a round waits for answers. */
+  timeout: number;
+  /** Probes per target and round. */
+  count: number;
+  /** Targets that must answer for a round to be good. */
+  reliability: number;
+  /** Failed rounds in a row that drain an uplink. */
+  down: number;
+  /** Good rounds in a row that bring a drained uplink back. */
+  up: number;
+  action: 'drain' | 'ifdown';
+}
+
 export interface UplinkConfig {
   /** Position in the arrays, 0-based: the uplink's identity comes from the file, not from events. */
   index: number;
@@ -16,6 +34,9 @@ export interface UplinkConfig {
   gateway: string | Auto;
   weight: number;
   mark: number;
+  /** Probe targets; empty means the uplink's gateway. */
+  targets: string[];
+  method: ProbeMethod;
 }
 
 export interface Config {
@@ -25,6 +46,9 @@ export interface Config {
   routeOptions: RouteOptions;
   /** Metric of the main-table default route that uplink-lb owns. */
   metric: number;
+  check: CheckConfig;
+  /** What is allowed but probably not meant (shown by validate and status). */
+  warnings: string[];
 }
 
 export interface ConfigProblem {

@@ -11,6 +11,7 @@ import {
 import { inSubnet } from './ipv4.js';
 import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
+import { validateCheck } from './validate-check.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 
@@ -70,6 +71,8 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
     }
   });
 
+  const health = validateCheck(v, raw, devices, addresses);
+
   if (v.problems.length > 0) return { problems: v.problems };
 
   const uplinks: UplinkConfig[] = devices.map((device, i) => ({
@@ -83,6 +86,8 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
     gateway: gateways[i] as string,
     weight: weights[i] as number,
     mark: marks[i] as number,
+    targets: health.targets[i] ?? [],
+    method: health.methods[i] ?? { kind: 'icmp' },
   }));
-  return { config: { source, uplinks, routeOptions: options, metric }, problems: [] };
+  return { config: { source, uplinks, routeOptions: options, metric, check: health.check, warnings: health.warnings }, problems: [] };
 }

@@ -10,6 +10,9 @@ import { acquireLock } from '../util/lock.js';
 import { VerifyError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { LOCK_FILE } from '../paths.js';
+import { readHealthRecord } from '../health/record.js';
+import { isDrained } from '../health/machine.js';
+import { ignoreLinkdownRoutes } from '../kernel/sysctl.js';
 
 export interface Assessment {
   observed: Observed;
@@ -23,7 +26,9 @@ export const LOCK_WAIT_SECONDS = 30;
 export function assess(config: Config, log: Log, event?: HookEvent): Assessment {
   const observed = observe();
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
-  const want = desired(config, observed, leases, event);
+  const health = readHealthRecord((text) => log.warn(text));
+  const drained = new Set(Object.entries(health.uplinks).filter(([, h]) => isDrained(h)).map(([device]) => device));
+  const want = desired(config, observed, event ? { leases, drained, event } : { leases, drained });
   return { observed, desired: want, plan: diff(want, observed) };
 }
 
@@ -42,6 +47,9 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
   ensureRunDir();
   const lock = acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS);
   try {
+    for (const device of ignoreLinkdownRoutes(config.uplinks.map((u) => u.device))) {
+      log.info(`set net.ipv4.conf.${device}.ignore_routes_with_linkdown=1`);
+    }
     const before = assess(config, log, event);
     if (before.plan.changes.length === 0) return { ...before, applied: [] };
     for (const change of before.plan.changes) log.info(describeChange(change));

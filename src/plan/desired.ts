@@ -17,6 +17,8 @@ export type UplinkStatus = 'up' | 'down' | 'unconfigured';
 export interface UplinkState {
   uplink: UplinkConfig;
   status: UplinkStatus;
+  /** In the main table's default route. */
+  inRoute: boolean;
   /** Why the uplink is not up; empty when it is. */
   reason: string;
   address?: string;
@@ -32,6 +34,8 @@ export interface Desired {
   tableRoutes: Route[];
   /** The main table's default route at the tool's metric; undefined when no uplink is up. */
   mainDefault?: Route;
+  /** Every up uplink is drained by its health check: all kept in the route anyway. */
+  failOpen: boolean;
   /** The tables and main metric whose routes uplink-lb owns (for diffing what to remove). */
   ownedTables: number[];
   metric: number;
@@ -41,7 +45,7 @@ export interface Desired {
 export const FALLBACK_METRIC = 4000000000;
 
 function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: ReadonlyMap<string, Lease>, event: HookEvent | undefined, onlink: boolean): UplinkState {
-  const state = (status: UplinkStatus, reason: string): UplinkState => ({ uplink, status, reason });
+  const state = (status: UplinkStatus, reason: string): UplinkState => ({ uplink, status, reason, inRoute: false });
   const link = observed.links.find((l) => l.name === uplink.device);
   if (!link) return state('down', `device ${uplink.device} does not exist`);
   if (event?.mode === 'stop' && event.device === uplink.device) return { ...state('down', 'ifdown in progress'), carrier: link.carrier };
@@ -130,17 +134,37 @@ function mainDefault(active: UplinkState[], config: Config): Route | undefined {
   return route;
 }
 
-export function desired(config: Config, observed: Observed, leases: ReadonlyMap<string, Lease>, event?: HookEvent): Desired {
-  const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, leases, event, config.routeOptions.onlink));
-  const active = uplinks.filter((s) => s.status === 'up');
+export interface DesiredInputs {
+  leases: ReadonlyMap<string, Lease>;
+  /** Uplinks the health check has taken out of the default route. */
+  drained?: ReadonlySet<string>;
+  event?: HookEvent;
+}
+
+/** The uplinks for the default route: the healthy ones, or fail open when none is. */
+function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { members: UplinkState[]; failOpen: boolean } {
+  const healthy = up.filter((s) => !drained.has(s.uplink.device));
+  if (healthy.length > 0 || up.length === 0) return { members: healthy, failOpen: false };
+  // Every uplink fails its probes: the probe targets are the likelier culprits. Keep the
+  // uplinks that have carrier (all of them if none has) rather than leave no default route.
+  const withCarrier = up.filter((s) => s.carrier !== false);
+  return { members: withCarrier.length > 0 ? withCarrier : up, failOpen: true };
+}
+
+export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
+  const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
+  const up = uplinks.filter((s) => s.status === 'up');
+  const { members, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
+  for (const s of members) s.inRoute = true;
   const result: Desired = {
     uplinks,
-    rules: active.flatMap(uplinkRules),
-    tableRoutes: active.flatMap((s) => uplinkTableRoutes(s, config)),
+    rules: up.flatMap(uplinkRules),
+    tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)),
+    failOpen,
     ownedTables: config.uplinks.map((u) => u.table),
     metric: config.metric,
   };
-  const route = mainDefault(active, config);
+  const route = mainDefault(members, config);
   if (route) result.mainDefault = route;
   return result;
 }

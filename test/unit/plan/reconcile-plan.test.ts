@@ -6,7 +6,7 @@ import { configFrom, leasesAt, observedAt } from '../helpers.js';
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 const commands = (state: string, text = TWO, event?: { device: string; mode: 'start' | 'stop' }): string[] => {
   const observed = observedAt(state);
-  return diff(desired(configFrom(text), observed, leasesAt(state), event), observed).changes.map((c) => c.command);
+  return diff(desired(configFrom(text), observed, event ? { leases: leasesAt(state), event } : { leases: leasesAt(state) }), observed).changes.map((c) => c.command);
 };
 
 describe('plan on kernel states captured on the rig', () => {
@@ -61,7 +61,7 @@ describe('plan on kernel states captured on the rig', () => {
     const observed = observedAt('applied-2');
     const leases = leasesAt('applied-2');
     leases.set('eth1', { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.254', reason: 'RENEW' });
-    const plan = diff(desired(configFrom(TWO), observed, leases), observed).changes.map((c) => c.command);
+    const plan = diff(desired(configFrom(TWO), observed, { leases }), observed).changes.map((c) => c.command);
     expect(plan).toEqual([
       'route replace default table 201 metric 0 proto 73 via 198.18.101.254 dev eth1',
       'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.254 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
@@ -72,7 +72,7 @@ describe('plan on kernel states captured on the rig', () => {
     const observed = observedAt('applied-2');
     const leases = leasesAt('applied-2');
     leases.set('eth1', { device: 'eth1', address: '198.18.101.99', gateway: '198.18.101.1', reason: 'BOUND' });
-    const want = desired(configFrom(TWO), observed, leases);
+    const want = desired(configFrom(TWO), observed, { leases });
     expect(want.uplinks[0]).toMatchObject({ status: 'unconfigured', reason: expect.stringContaining('198.18.101.99') });
     expect(want.mainDefault?.gateway).toBe('198.18.102.1');
   });
@@ -95,7 +95,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('a static uplink uses its configured address and gateway', () => {
     const text = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_IPS=( 198.18.101.163 auto )\nIFACE_NMS=( /24 auto )\nIFACE_GWS=( 198.18.101.1 auto )\n';
     const observed = observedAt('bound-fresh');
-    const want = desired(configFrom(text), observed, new Map());
+    const want = desired(configFrom(text), observed, { leases: new Map() });
     expect(want.uplinks.map((u) => u.status)).toEqual(['up', 'unconfigured']);
     expect(want.mainDefault?.gateway).toBe('198.18.101.1');
   });
@@ -111,5 +111,28 @@ describe('plan on kernel states captured on the rig', () => {
       'route del default table 201 metric 4000000000',
       'route del 198.18.101.0/24 table 201 metric 0',
     ]);
+  });
+});
+
+describe('plan with health', () => {
+  const observed = observedAt('applied-2');
+  const leases = leasesAt('applied-2');
+
+  it('a drained uplink leaves the default route but keeps its rules and table', () => {
+    const want = desired(configFrom(TWO), observed, { leases, drained: new Set(['eth1']) });
+    expect(diff(want, observed).changes.map((c) => c.command)).toEqual(['route replace default table 254 metric 10 proto 73 via 198.18.102.1 dev eth2']);
+    expect(want.uplinks.map((u) => [u.uplink.device, u.status, u.inRoute])).toEqual([['eth1', 'up', false], ['eth2', 'up', true]]);
+    expect(want.failOpen).toBe(false);
+  });
+
+  it('fails open when every uplink is drained: the route stays as it is', () => {
+    const want = desired(configFrom(TWO), observed, { leases, drained: new Set(['eth1', 'eth2']) });
+    expect(want.failOpen).toBe(true);
+    expect(diff(want, observed).changes).toEqual([]);
+  });
+
+  it('an ifup of a drained uplink does not put it back', () => {
+    const want = desired(configFrom(TWO), observed, { leases, drained: new Set(['eth1']), event: { device: 'eth1', mode: 'start' } });
+    expect(want.mainDefault?.gateway).toBe('198.18.102.1');
   });
 });
