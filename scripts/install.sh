@@ -20,6 +20,9 @@ exit_hook=$etc/dhcp/dhclient-exit-hooks.d/uplink-lb
 tables=$etc/iproute2/rt_tables.d/uplink-lb.conf
 protos=$etc/iproute2/rt_protos.d/uplink-lb.conf
 config=$etc/default/uplink-lb
+libdir=$PREFIX/lib/uplink-lb
+cron_check=$DESTDIR$libdir/cron-check
+cron_file=$etc/cron.d/uplink-lb
 
 say() { echo "install: $*"; }
 
@@ -49,7 +52,7 @@ put_link() {
 snippet() {  # render a hook template with the install's sbin directory
     local out
     out=$(mktemp)
-    sed "s|@SBINDIR@|$sbindir|g" "$1" > "$out"
+    sed "s|@SBINDIR@|$sbindir|g; s|@LIBDIR@|$libdir|g" "$1" > "$out"
     echo "$out"
 }
 
@@ -61,6 +64,8 @@ install)
     put_link "$hook_up" "$hook_down"
     tmp=$(snippet "$root/hooks/dhclient-enter.sh"); put_file "$tmp" "$enter" 644; rm -f "$tmp"
     tmp=$(snippet "$root/hooks/dhclient-exit.sh"); put_file "$tmp" "$exit_hook" 644; rm -f "$tmp"
+    put_link "$bin" "$cron_check"
+    tmp=$(snippet "$root/hooks/cron.d"); put_file "$tmp" "$cron_file" 644; rm -f "$tmp"
     put_file "$root/hooks/rt_tables.conf" "$tables" 644
     put_file "$root/hooks/rt_protos.conf" "$protos" 644
     if [ -e "$config" ]; then
@@ -71,9 +76,10 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$hook_up" "$hook_down" "$enter" "$exit_hook" "$tables" "$protos" "$bin"; do
+    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$tables" "$protos" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
+    rmdir "$DESTDIR$libdir" 2>/dev/null || true
     [ -e "$config" ] && say "kept $config (your configuration)"
     ;;
 *) echo "usage: install.sh install|uninstall EXECUTABLE" >&2; exit 2 ;;

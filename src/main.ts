@@ -5,6 +5,7 @@ import { runHook } from './entry/hook.js';
 import { exitCodeOf } from './util/errors.js';
 
 export const HOOK_NAME = 'uplink-load-balancing';
+export const CRON_NAME = 'cron-check';
 
 function invokedName(): string {
   // A single executable sees its link name in argv0; `node bundle.cjs` in argv[1].
@@ -12,16 +13,20 @@ function invokedName(): string {
   return name === 'node' ? basename(process.argv[1] ?? '') : name;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const env = process.env;
   const args = process.argv.slice(2);
   try {
-    if (invokedName() === HOOK_NAME) return runHook(env);
-    return runCli(args, env);
+    const name = invokedName();
+    if (name === HOOK_NAME) return runHook(env);
+    if (name === CRON_NAME) return await runCli(['check', ...args], env);
+    return await runCli(args, env);
   } catch (err) {
     process.stderr.write(`uplink-lb: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCodeOf(err);
   }
 }
 
-process.exitCode = main();
+void main().then((code) => {
+  process.exitCode = code;
+});

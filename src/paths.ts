@@ -13,5 +13,8 @@ export const LOCK_FILE = `${RUNDIR}/lock`;
 export const IP = '/usr/sbin/ip';
 export const FLOCK = '/usr/bin/flock';
 export const LOGGER = '/usr/bin/logger';
+export const PING = '/usr/bin/ping';
+export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;
+export const CHECK_STATE_FILE = `${RUNDIR}/check.json`;
 /** Route and rule protocol that marks what uplink-lb created (named in rt_protos.d/uplink-lb.conf). */
 export const PROTOCOL = 73;

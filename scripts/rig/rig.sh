@@ -21,6 +21,7 @@
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|dhcp|carrier
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
+#        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh status
 set -euo pipefail
@@ -68,7 +69,7 @@ write_router_etc() {
     printf '\n# uplink-lb rig\ntimeout %s;\n' "${RIG_DHCP_TIMEOUT:-5}" >> "$ETCNS/dhcp/dhclient.conf"
     rm -f "$ETCNS/dhcp/dhclient-exit-hooks.d/timesyncd"
     cp -a /etc/iproute2 "$ETCNS/iproute2"
-    mkdir -p "$ETCNS/iproute2/rt_tables.d" "$ETCNS/iproute2/rt_protos.d"
+    mkdir -p "$ETCNS/iproute2/rt_tables.d" "$ETCNS/iproute2/rt_protos.d" "$ETCNS/cron.d"
     echo "# uplink-lb rig resolv.conf (dhclient-script writes here)" > "$ETCNS/resolv.conf"
 }
 
@@ -205,6 +206,17 @@ cmd_kernel() {  # everything a reconcile could touch, in a stable text form
     rx sh -c 'ip -4 rule show; echo ==; ip -4 route show table all | grep -v "^local\|^broadcast" ; echo ==; ip nexthop show 2>/dev/null || true'
 }
 
+cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.d (make install puts the entry there)
+    command -v cron >/dev/null || die "missing cron: run scripts/debian-deps.sh"
+    mkdir -p "$ETCNS/cron.d"
+    # /etc/crontab is bind-mounted too, so the host's cron.hourly and friends never run in here
+    printf 'SHELL=/bin/sh\n# uplink-lb rig: empty crontab for the router\n' > "$ETCNS/crontab"
+    chmod 644 "$ETCNS/crontab"
+    rx cron -L 15   # daemonises; its pid file lands in the router's private /run
+    for _ in $(seq 20); do [ -s "$ST/router/run/crond.pid" ] && break; sleep 0.1; done
+    echo "cron pid $(cat "$ST/router/run/crond.pid")"
+}
+
 install_args() { echo BUILDDIR="$ROOT/test/.state/build" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
 
 sub=${1:-}; shift || true
@@ -219,6 +231,7 @@ ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;
 fail) cmd_fail "$@" ;;
 dhcp-router) cmd_dhcp_router "$@" ;;
+cron) cmd_cron ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;
 etc) echo "$ETCNS" ;;

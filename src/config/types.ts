@@ -18,7 +18,7 @@ export interface CheckConfig {
   down: number;
   /** Good rounds in a row that bring a drained uplink back. */
   up: number;
-  action: 'drain' | 'ifdown';
+  action: 'drain';
 }
 
 export interface UplinkConfig {

@@ -55,7 +55,7 @@ export interface CheckSettings {
   warnings: string[];
 }
 
-export function validateCheck(v: Validator, raw: RawValues, devices: readonly (string | undefined)[], addresses: readonly (string | undefined)[]): CheckSettings {
+export function validateCheck(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): CheckSettings {
   const count = devices.length;
   const d = CHECK_DEFAULTS;
   const check: CheckConfig = {
@@ -69,8 +69,12 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
   };
   const action = raw.CHECK_ACTION?.values[0];
   if (action !== undefined) {
-    if (action === 'drain' || action === 'ifdown') check.action = action;
-    else v.report('CHECK_ACTION', `CHECK_ACTION: ${printable(action)} is not drain or ifdown`);
+    if (action === 'drain') check.action = action;
+    else {
+      // The classic ifdown is not offered: it releases a DHCP lease, after which the uplink
+      // has no address to be probed from and never comes back by itself.
+      v.report('CHECK_ACTION', `CHECK_ACTION: ${printable(action)} is not offered; the only action is drain (the uplink leaves the default route and keeps being probed, so it comes back by itself)`);
+    }
   }
 
   let globalTargets: string[] = [];
@@ -112,9 +116,6 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
     }
     if (list.length === 0) {
       warnings.push(`${devices[i] ?? `uplink ${i}`}: probes only its gateway (no CHECK_TARGETS): a failure behind a live gateway cannot be seen`);
-    }
-    if (check.action === 'ifdown' && (addresses[i] ?? 'auto') === 'auto') {
-      warnings.push(`${devices[i] ?? `uplink ${i}`}: CHECK_ACTION=ifdown on an uplink with a DHCP address: ifdown releases the lease, and the uplink comes back only when ifup succeeds again`);
     }
     if (methods[i]?.kind === 'tcp' && list.length === 0) {
       warnings.push(`${devices[i] ?? `uplink ${i}`}: a TCP probe of the gateway needs the gateway to listen on port ${methods[i]?.kind === 'tcp' ? methods[i].port : ''}`);

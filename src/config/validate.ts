@@ -71,7 +71,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
     }
   });
 
-  const health = validateCheck(v, raw, devices, addresses);
+  const health = validateCheck(v, raw, devices);
 
   if (v.problems.length > 0) return { problems: v.problems };
 

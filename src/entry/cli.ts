@@ -7,6 +7,7 @@ import { UsageError } from '../util/errors.js';
 import { DEFAULT_CONFIG, VERSION } from '../paths.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
+import { runCheck } from './check.js';
 import type { Config } from '../config/types.js';
 
 export const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
@@ -19,6 +20,9 @@ Commands:
   status [--json]     each uplink (up, down, unconfigured) and whether the kernel matches
                       the configuration, naming every difference; exit 1 when it does not
   validate            check the configuration and change nothing; exit 2 when it is invalid
+  check [--once]      probe every uplink through itself in rounds (CHECK_INTERVAL) until the
+                      next minute's cron start takes over, draining failed uplinks from the
+                      default route and restoring them; --once runs a single round
   dhclient-enter      used by the dhclient enter hook (records the lease)
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
 
@@ -35,6 +39,7 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   apply: ['dry-run'],
   status: ['json'],
   validate: [],
+  check: ['once'],
   'dhclient-enter': [],
   'dhclient-exit': [],
 };
@@ -45,12 +50,12 @@ function requireConfig(path: string, env: Env): Config {
   return loaded.config;
 }
 
-export function runCli(argv: readonly string[], env: Env): number {
+export async function runCli(argv: readonly string[], env: Env): Promise<number> {
   const known = new Set(['config', 'help', 'version', 'h', 'V', '_', ...Object.values(COMMAND_FLAGS).flat()]);
   const unknown: string[] = [];
   const args = minimist([...argv], {
     string: ['config'],
-    boolean: ['help', 'version', 'dry-run', 'json'],
+    boolean: ['help', 'version', 'dry-run', 'json', 'once'],
     alias: { h: 'help', V: 'version' },
     unknown: (arg) => {
       if (arg.startsWith('-') && !known.has(arg.replace(/^-+/, '').split('=')[0] ?? '')) unknown.push(arg);
@@ -71,7 +76,7 @@ export function runCli(argv: readonly string[], env: Env): number {
   const allowed = COMMAND_FLAGS[command];
   if (!allowed) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
   if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
-  for (const flag of ['dry-run', 'json']) {
+  for (const flag of ['dry-run', 'json', 'once']) {
     if (args[flag] && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
   }
   if (args.config === '') throw new UsageError('--config needs a path');
@@ -81,6 +86,7 @@ export function runCli(argv: readonly string[], env: Env): number {
     case 'validate': {
       const config = requireConfig(path, env);
       process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
+      for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
       return 0;
     }
     case 'apply': {
@@ -103,11 +109,13 @@ export function runCli(argv: readonly string[], env: Env): number {
     case 'status': {
       const config = requireConfig(path, env);
       const log = new Log(true);
-      const { observed, desired, plan } = assess(config, log);
-      const report = buildStatus(config, observed, desired, plan);
+      const { observed, desired, plan, health } = assess(config, log);
+      const report = buildStatus(config, observed, desired, plan, health);
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.matches ? 0 : 1;
     }
+    case 'check':
+      return runCheck(path, args.once === true, env);
     case 'dhclient-enter':
       return runDhclientEnter(env);
     case 'dhclient-exit':

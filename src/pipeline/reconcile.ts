@@ -10,12 +10,13 @@ import { acquireLock } from '../util/lock.js';
 import { VerifyError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { LOCK_FILE } from '../paths.js';
-import { readHealthRecord } from '../health/record.js';
+import { readHealthRecord, type HealthRecord } from '../health/record.js';
 import { isDrained } from '../health/machine.js';
 import { ignoreLinkdownRoutes } from '../kernel/sysctl.js';
 
 export interface Assessment {
   observed: Observed;
+  health: HealthRecord;
   desired: Desired;
   plan: Plan;
 }
@@ -29,7 +30,7 @@ export function assess(config: Config, log: Log, event?: HookEvent): Assessment 
   const health = readHealthRecord((text) => log.warn(text));
   const drained = new Set(Object.entries(health.uplinks).filter(([, h]) => isDrained(h)).map(([device]) => device));
   const want = desired(config, observed, event ? { leases, drained, event } : { leases, drained });
-  return { observed, desired: want, plan: diff(want, observed) };
+  return { observed, health, desired: want, plan: diff(want, observed) };
 }
 
 export function describeChange(change: Change): string {

@@ -7,12 +7,28 @@ import type { Desired } from '../plan/desired.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
 import { describeChange } from '../pipeline/reconcile.js';
+import type { HealthRecord } from '../health/record.js';
+import type { TargetResult } from '../health/machine.js';
+
+export interface ProbeSummary {
+  target: string;
+  lossPercent: number | null;
+  rttMs: number | null;
+  error: string | null;
+}
 
 export interface StatusReport {
   uplinks: {
     device: string;
     status: string;
     reason: string;
+    /** up, draining, recovering (from the health check), or down. */
+    health: string;
+    healthReason: string;
+    /** When the health last changed (ISO 8601), null when never checked. */
+    healthSince: string | null;
+    inRoute: boolean;
+    probes: ProbeSummary[];
     address: string | null;
     prefix: number | null;
     gateway: string | null;
@@ -26,17 +42,37 @@ export interface StatusReport {
   defaultRoute: string | null;
   /** Default routes in the main table that uplink-lb does not own, with a lower metric that shadows its own. */
   shadowingRoutes: string[];
+  failOpen: boolean;
+  /** When the last probe round ran (ISO 8601), null when never. */
+  lastCheck: string | null;
+  warnings: string[];
   matches: boolean;
   differences: string[];
 }
 
-export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan): StatusReport {
+function summarise(probe: TargetResult): ProbeSummary {
+  return {
+    target: probe.target,
+    lossPercent: probe.sent > 0 ? Math.round((100 * (probe.sent - probe.received)) / probe.sent) : null,
+    rttMs: probe.rttMs,
+    error: probe.error ?? null,
+  };
+}
+
+export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord): StatusReport {
   const current = observed.routes.find((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric === config.metric);
   return {
-    uplinks: want.uplinks.map((s) => ({
+    uplinks: want.uplinks.map((s) => {
+      const h = health.uplinks[s.uplink.device];
+      return {
       device: s.uplink.device,
       status: s.status,
       reason: s.reason,
+      health: s.status === 'up' ? (h?.state ?? 'up') : 'down',
+      healthReason: s.status === 'up' ? (h?.reason ?? 'not checked yet') : s.reason,
+      healthSince: h ? new Date(h.since).toISOString() : null,
+      inRoute: s.inRoute,
+      probes: (h?.probes ?? []).map(summarise),
       address: s.address ?? null,
       prefix: s.prefix ?? null,
       gateway: s.gateway ?? null,
@@ -46,9 +82,13 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
       tableLabel: s.uplink.tableLabel,
       priority: s.uplink.priority,
       mark: `0x${s.uplink.mark.toString(16)}`,
-    })),
+      };
+    }),
     defaultRoute: current ? routeText(current) : null,
     shadowingRoutes: observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric < config.metric && r.type === 'unicast').map(routeText),
+    failOpen: want.failOpen,
+    lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
+    warnings: config.warnings,
     matches: plan.changes.length === 0,
     differences: plan.changes.map((c) => `[fail] ${c.action === 'add' ? 'missing' : c.action === 'delete' ? 'unexpected' : 'different'}: ${describeChange(c)}`),
   };
@@ -59,9 +99,17 @@ export function formatStatus(report: StatusReport): string {
   for (const u of report.uplinks) {
     const where = u.address ? `${u.address}/${u.prefix}` : 'no address';
     const carrier = u.carrier === false ? ' (no carrier)' : '';
-    lines.push(`${u.device}: ${u.status}${u.reason ? ` - ${u.reason}` : ''}${carrier}`);
+    const route = u.inRoute ? 'in the default route' : 'not in the default route';
+    lines.push(`${u.device}: ${u.health}, ${route}${carrier} - ${u.healthReason}${u.healthSince ? ` (since ${u.healthSince})` : ''}`);
     lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    for (const p of u.probes) {
+      const loss = p.lossPercent === null ? 'not sent' : `loss ${p.lossPercent}%`;
+      lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
+    }
   }
+  lines.push(`last check: ${report.lastCheck ?? 'never (is the cron entry installed?)'}`);
+  if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(`default route: ${report.defaultRoute ?? 'none'}`);
   for (const route of report.shadowingRoutes) lines.push(`warning: a default route not managed by uplink-lb has a lower metric and takes precedence: ${route}`);
   if (report.matches) lines.push('kernel: [pass] rules and routes match the configuration');

@@ -1,0 +1,102 @@
+// `uplink-lb check` (and the `cron-check` name cron runs every minute): probe in rounds until
+// the next minute's cron start takes over. Exactly one run probes at a time: a start that
+// finds another alive exits at once, quietly, unless that one is about to hand over.
+import { readFileSync } from 'node:fs';
+import { checkRound, startingRecord } from '../health/checker.js';
+import type { HealthRecord } from '../health/record.js';
+import type { Config } from '../config/types.js';
+import { ensureRunDir, writeAtomic } from '../state/rundir.js';
+import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
+import { Log } from '../util/log.js';
+import { CHECK_LOCK_FILE, CHECK_STATE_FILE } from '../paths.js';
+import { loadFrom, problemsText, type Env } from './context.js';
+
+interface CheckState {
+  pid: number;
+  started: number;
+  deadline: number;
+}
+
+/** A run lasts until the first minute boundary at least 30 s away: one cron start, one run. */
+export function deadlineFor(now: number): number {
+  return Math.ceil((now + 30_000) / 60_000) * 60_000;
+}
+
+function readCheckState(): CheckState | undefined {
+  try {
+    const value = JSON.parse(readFileSync(CHECK_STATE_FILE, 'utf8')) as Partial<CheckState>;
+    if (typeof value.pid === 'number' && typeof value.deadline === 'number' && typeof value.started === 'number') return value as CheckState;
+  } catch {
+    // absent or garbled: treat the holder as one that will not hand over soon
+  }
+  return undefined;
+}
+
+function tryLock(waitSeconds: number): Lock | undefined {
+  try {
+    return acquireLock(CHECK_LOCK_FILE, waitSeconds);
+  } catch (err) {
+    if (err instanceof LockTimeout) return undefined;
+    throw err;
+  }
+}
+
+/** Takes the check lock: at once, or by waiting for a holder whose deadline is (nearly) here. */
+function takeOver(config: Config, now: number): Lock | undefined {
+  const free = tryLock(0);
+  if (free) return free;
+  const holder = readCheckState();
+  const handover = (config.check.interval + config.check.timeout + 3) * 1000;
+  if (!holder || holder.deadline - now > handover) return undefined;
+  return tryLock(Math.ceil((holder.deadline - now + config.check.timeout * 1000 + 3000) / 1000));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runCheck(configPath: string, once: boolean, env: Env): Promise<number> {
+  const log = new Log(process.stderr.isTTY === true);
+  const loaded = loadFrom(configPath, env);
+  if (!loaded.config) {
+    log.error(`check: invalid configuration, not probing:\n${problemsText(loaded)}`);
+    log.flush();
+    if (!log.toStderrEnabled()) process.stderr.write(`uplink-lb check: invalid configuration:\n${problemsText(loaded)}\n`);
+    return 2;
+  }
+  let config = loaded.config;
+  ensureRunDir();
+  const started = Date.now();
+  const lock = once ? tryLock(0) : takeOver(config, started);
+  if (!lock) {
+    if (once) process.stderr.write(`uplink-lb: a check is already running (pid ${readCheckState()?.pid ?? '?'}); see uplink-lb status\n`);
+    return 0;
+  }
+  try {
+    const deadline = once ? started : deadlineFor(started);
+    writeAtomic(CHECK_STATE_FILE, `${JSON.stringify({ pid: process.pid, started, deadline } satisfies CheckState)}\n`);
+    let record: HealthRecord = startingRecord(log);
+    let badConfigReported = false;
+    for (;;) {
+      const roundStart = Date.now();
+      const reloaded = loadFrom(configPath, env);
+      if (reloaded.config) {
+        config = reloaded.config;
+        badConfigReported = false;
+      } else if (!badConfigReported) {
+        log.error(`check: the configuration became invalid, probing with the last valid one:\n${problemsText(reloaded)}`);
+        badConfigReported = true;
+      }
+      try {
+        record = (await checkRound(config, log, record)).record;
+      } catch (err) {
+        log.error(`check round: ${(err as Error).message}`);
+      }
+      log.flush();
+      const next = roundStart + config.check.interval * 1000;
+      if (once || next >= deadline) break;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+    return 0;
+  } finally {
+    lock.release();
+  }
+}
