@@ -17,7 +17,7 @@
 #        rig.sh rx CMD...           run CMD in the router (private /run, /var/lib/dhcp)
 #        rig.sh x NS CMD...         run CMD in uplink-lb-NS
 #        rig.sh ifup|ifdown IF...   the real ifupdown in the router
-#        rig.sh dist N [lan|router] N new TCP connections -> JSON counts per ISP
+#        rig.sh dist N [lan|router] [TIMEOUT]  N new TCP connections -> JSON counts per ISP
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|dhcp|carrier
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
@@ -46,6 +46,12 @@ rx() {
     [ -d "$ST/router/run" ] || die "rig is not up"
     # unshare --uts: dhclient-script may call hostname(1); keep it off the host
     ip netns exec "$R" unshare --uts /bin/sh -c \
+        'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"' \
+        rx "$ST/router/run" "$ST/router/varlibdhcp" "$@"
+}
+rx_exec() {  # like rx, but this shell becomes CMD: its pid is the caller's child's pid
+    [ -d "$ST/router/run" ] || die "rig is not up"
+    exec ip netns exec "$R" unshare --uts /bin/sh -c \
         'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"' \
         rx "$ST/router/run" "$ST/router/varlibdhcp" "$@"
 }
@@ -196,10 +202,10 @@ cmd_fail() {
 }
 
 cmd_dist() {
-    local n=${1:-100} where=${2:-lan} args=() i
+    local n=${1:-100} where=${2:-lan} timeout=${3:-2} args=() i
     for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
-    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" 2 "${args[@]}"
-    else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" 2 "${args[@]}"; fi
+    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
+    else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
 cmd_kernel() {  # everything a reconcile could touch, in a stable text form
@@ -225,7 +231,7 @@ up) cmd_up "$@" ;;
 down) cmd_down ;;
 install) make -s -C "$ROOT" install $(install_args) ;;
 uninstall) make -s -C "$ROOT" uninstall $(install_args) ;;
-rx) rx "$@" ;;
+rx) rx_exec "$@" ;;
 x) ns=$1; shift; x "$ns" "$@" ;;
 ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;

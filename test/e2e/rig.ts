@@ -1,5 +1,5 @@
 // Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -93,8 +93,38 @@ export function defaults(): RouteJson[] {
   return routes('main').filter((r) => r.dst === 'default');
 }
 
-export function dist(n: number): Record<string, number> {
-  return JSON.parse(rig('dist', String(n), 'lan')) as Record<string, number>;
+export function dist(n: number, timeoutSeconds = 2): Record<string, number> {
+  return JSON.parse(rig('dist', String(n), 'lan', String(timeoutSeconds))) as Record<string, number>;
+}
+
+/** Starts `uplink-lb check` in the router; the pid is the check's own (every wrapper execs). */
+export function startCheck(): ChildProcess {
+  return spawn(RIG, ['rx', bin(), 'check'], { stdio: 'ignore' });
+}
+
+export function stopCheck(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every half second until it holds or `seconds` pass; returns whether it held. */
+export async function waitFor(check: () => boolean, seconds: number): Promise<boolean> {
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await sleep(500);
+  }
+  return check();
+}
+
+/** The router's run directory, as the tool sees it (/run/uplink-lb). */
+export function runFile(name: string): string {
+  return rig('rx', 'cat', `/run/uplink-lb/${name}`);
 }
 
 export function ifup(iface: string): Result {

@@ -1,0 +1,134 @@
+// Health checking on the real stack: each failure the rig can make on isp1, drained within
+// seconds by a running check and restored by itself; fail open; parallel rounds; cron takes
+// over; 20% loss does not drain.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { defaults, dist, ifup, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+
+const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
+IFACE_WEI=( 2 1 1 )
+CHECK_TARGETS=( 192.0.2.20 )
+`;
+
+function inRoute(): string[] {
+  const route = defaults().find((r) => r.metric === 10);
+  if (!route) return [];
+  return route.nexthops ? route.nexthops.map((h) => h.dev) : [route.dev ?? ''];
+}
+
+interface Health {
+  failOpen: boolean;
+  uplinks: Record<string, { state: string }>;
+}
+const health = (): Health => JSON.parse(runFile('health.json')) as Health;
+
+describe('health check', () => {
+  let check: ChildProcess | undefined;
+  beforeAll(() => {
+    up(3);
+    rig('install');
+    // a probe target beside the server in the "internet" (the rig only adds the server)
+    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    writeConfig(CONFIG);
+    for (const i of ['eth1', 'eth2', 'eth3']) expect(ifup(i).status).toBe(0);
+  });
+  afterAll(async () => {
+    if (check) await stopCheck(check);
+    rigResult('down');
+  });
+
+  for (const kind of ['upstream', 'gw-ip', 'gw-all', 'carrier']) {
+    it(`${kind} failure on isp1: drained within seconds, restored by itself`, async () => {
+      expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+      rig('fail', 'isp1', kind);
+      // without a check (carrier loss aside, which the kernel skips by itself once the
+      // ignore_routes_with_linkdown sysctl is set) new connections hashed to isp1 fail
+      if (kind !== 'carrier') expect(dist(60, 0.5).fail).toBeGreaterThan(0);
+      check = startCheck();
+      expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
+      const during = dist(150, 1);
+      expect(during).toMatchObject({ isp1: 0, fail: 0 });
+      expect(ulb(['status']).stdout).toMatch(/eth1: draining, not in the default route/);
+      rig('fail', 'isp1', 'none');
+      expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
+      const after = dist(300, 1);
+      expect(after.fail).toBe(0);
+      expect(after.isp1).toBeGreaterThan(100); // weight 2 of 4
+      expect(after.isp2).toBeGreaterThan(30);
+      expect(after.isp3).toBeGreaterThan(30);
+      await stopCheck(check);
+    }, 90_000);
+  }
+
+  it('an ifup of a drained uplink does not put it back before it is healthy', async () => {
+    rig('fail', 'isp2', 'upstream');
+    check = startCheck();
+    expect(await waitFor(() => !inRoute().includes('eth2'), 15)).toBe(true);
+    await stopCheck(check);
+    const r = rigResult('rx', 'env', 'IFACE=eth2', 'MODE=start', 'ADDRFAM=inet', '/etc/network/if-up.d/uplink-load-balancing');
+    expect(r.status).toBe(0);
+    expect(inRoute()).toEqual(['eth1', 'eth3']);
+    rig('fail', 'isp2', 'none');
+    check = startCheck();
+    expect(await waitFor(() => inRoute().includes('eth2'), 20)).toBe(true);
+    await stopCheck(check);
+  }, 60_000);
+
+  it('fails open when the probe target is down for every uplink', async () => {
+    rig('x', 'inet', 'ip', 'addr', 'del', '192.0.2.20/32', 'dev', 'lo');
+    check = startCheck();
+    expect(await waitFor(() => health().failOpen, 15)).toBe(true);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+    expect(Object.values(health().uplinks).map((h) => h.state)).toEqual(['draining', 'draining', 'draining']);
+    expect(ulb(['status']).stdout).toContain('FAIL OPEN');
+    expect(dist(60, 1).fail).toBe(0);
+    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    expect(await waitFor(() => !health().failOpen && Object.values(health().uplinks).every((h) => h.state === 'up'), 20)).toBe(true);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+    await stopCheck(check);
+  }, 60_000);
+
+  it('probes every uplink and target at once: a round with dead uplinks lasts about one timeout', () => {
+    // 2 s timeout, 2 targets each, two uplinks dead: one after the other would take 8 s
+    writeConfig(`${CONFIG.replace('CHECK_TARGETS=( 192.0.2.20 )', 'CHECK_TARGETS=( 192.0.2.20 192.0.2.10 )')}CHECK_TIMEOUT=2\n`);
+    rig('fail', 'isp1', 'upstream');
+    rig('fail', 'isp2', 'upstream');
+    const started = Date.now();
+    expect(ulb(['check', '--once']).status).toBe(0);
+    const seconds = (Date.now() - started) / 1000;
+    rig('fail', 'isp1', 'none');
+    rig('fail', 'isp2', 'none');
+    writeConfig(CONFIG);
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThan(4);
+  });
+
+  it('cron starts the check, one run hands over to the next, a second start exits at once, 20% loss never drains', async () => {
+    // reset health from the previous tests' single rounds
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    rigResult('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" numgen random mod 10 < 2 drop\\n }\\n}\\n' | nft -f -`);
+    rig('cron');
+    const first = startCheck();
+    check = first;
+    expect(await waitFor(() => runFile('check.json').includes(`"pid":${first.pid}`), 10)).toBe(true);
+    const second = ulb(['check']);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toBe('');
+    // the manual run ends at the next minute boundary; cron's start there takes over
+    let drained = false;
+    const handedOver = await waitFor(() => {
+      if (health().uplinks.eth3?.state !== 'up') drained = true;
+      return !runFile('check.json').includes(`"pid":${first.pid}`);
+    }, 95);
+    expect(handedOver).toBe(true);
+    expect(await waitFor(() => first.exitCode !== null, 5)).toBe(true);
+    expect(first.exitCode).toBe(0);
+    const before = JSON.parse(runFile('health.json')) as { updated: number };
+    await sleep(3000);
+    const after = JSON.parse(runFile('health.json')) as { updated: number };
+    expect(after.updated).toBeGreaterThan(before.updated);
+    expect(drained).toBe(false);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+    rigResult('x', 'isp3', 'nft', 'delete', 'table', 'inet', 'rig_loss');
+  }, 150_000);
+});
