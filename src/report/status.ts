@@ -3,12 +3,12 @@
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/types.js';
-import type { Desired } from '../plan/desired.js';
+import type { Desired, UplinkState } from '../plan/desired.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
 import { describeChange } from '../pipeline/reconcile.js';
 import type { HealthRecord } from '../health/record.js';
-import type { TargetResult } from '../health/machine.js';
+import type { TargetResult, UplinkHealth } from '../health/machine.js';
 
 export interface ProbeSummary {
   target: string;
@@ -59,38 +59,45 @@ function summarise(probe: TargetResult): ProbeSummary {
   };
 }
 
-export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord): StatusReport {
-  const current = observed.routes.find((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric === config.metric);
+type UplinkReport = StatusReport['uplinks'][number];
+
+function uplinkReport(s: UplinkState, h: UplinkHealth | undefined): UplinkReport {
+  const probed = s.status === 'up';
   return {
-    uplinks: want.uplinks.map((s) => {
-      const h = health.uplinks[s.uplink.device];
-      return {
-      device: s.uplink.device,
-      status: s.status,
-      reason: s.reason,
-      health: s.status === 'up' ? (h?.state ?? 'up') : 'down',
-      healthReason: s.status === 'up' ? (h?.reason ?? 'not checked yet') : s.reason,
-      healthSince: h ? new Date(h.since).toISOString() : null,
-      inRoute: s.inRoute,
-      probes: (h?.probes ?? []).map(summarise),
-      address: s.address ?? null,
-      prefix: s.prefix ?? null,
-      gateway: s.gateway ?? null,
-      carrier: s.carrier ?? null,
-      weight: s.uplink.weight,
-      table: s.uplink.table,
-      tableLabel: s.uplink.tableLabel,
-      priority: s.uplink.priority,
-      mark: `0x${s.uplink.mark.toString(16)}`,
-      };
-    }),
+    device: s.uplink.device,
+    status: s.status,
+    reason: s.reason,
+    health: probed ? (h?.state ?? 'up') : 'down',
+    healthReason: probed ? (h?.reason ?? 'not checked yet') : s.reason,
+    healthSince: h ? new Date(h.since).toISOString() : null,
+    inRoute: s.inRoute,
+    probes: (h?.probes ?? []).map(summarise),
+    address: s.address ?? null,
+    prefix: s.prefix ?? null,
+    gateway: s.gateway ?? null,
+    carrier: s.carrier ?? null,
+    weight: s.uplink.weight,
+    table: s.uplink.table,
+    tableLabel: s.uplink.tableLabel,
+    priority: s.uplink.priority,
+    mark: `0x${s.uplink.mark.toString(16)}`,
+  };
+}
+
+const DIFFERENCE = { add: 'missing', delete: 'unexpected', replace: 'different' } as const;
+
+export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord): StatusReport {
+  const mainDefaults = observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default');
+  const current = mainDefaults.find((r) => r.metric === config.metric);
+  return {
+    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device])),
     defaultRoute: current ? routeText(current) : null,
-    shadowingRoutes: observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric < config.metric && r.type === 'unicast').map(routeText),
+    shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast').map(routeText),
     failOpen: want.failOpen,
     lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
     warnings: config.warnings,
     matches: plan.changes.length === 0,
-    differences: plan.changes.map((c) => `[fail] ${c.action === 'add' ? 'missing' : c.action === 'delete' ? 'unexpected' : 'different'}: ${describeChange(c)}`),
+    differences: plan.changes.map((c) => `[fail] ${DIFFERENCE[c.action]}: ${describeChange(c)}`),
   };
 }
 
