@@ -2,7 +2,7 @@
 // the next minute's cron start takes over. Exactly one run probes at a time: a start that
 // finds another alive exits at once, quietly, unless that one is about to hand over.
 import { readFileSync } from 'node:fs';
-import { checkRound, startingRecord } from '../health/checker.js';
+import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../health/checker.js';
 import type { HealthRecord } from '../health/record.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir, writeAtomic } from '../state/rundir.js';
@@ -74,6 +74,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     const deadline = once ? started : deadlineFor(started);
     writeAtomic(CHECK_STATE_FILE, `${JSON.stringify({ pid: process.pid, started, deadline } satisfies CheckState)}\n`);
     let record: HealthRecord = startingRecord(log);
+    let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
     for (;;) {
       const roundStart = Date.now();
@@ -86,7 +87,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         badConfigReported = true;
       }
       try {
-        record = (await checkRound(config, log, record)).record;
+        ({ record, memo } = await checkRound(config, log, record, memo));
       } catch (err) {
         log.error(`check round: ${(err as Error).message}`);
       }

@@ -1,10 +1,8 @@
-// The probing loop of `uplink-lb check`: a round every CHECK_INTERVAL seconds until the
-// deadline; each round observes, probes, updates the health record and reconciles when the
-// default route must change.
+// One round of `uplink-lb check`: read the interfaces, probe, update the health record, and
+// reconcile when the desired state changed (or has not been verified for a while).
 import type { Config } from '../config/types.js';
-import { observe } from '../kernel/observe.js';
-import { desired } from '../plan/desired.js';
-import { diff } from '../plan/diff.js';
+import { observeInterfaces } from '../kernel/observe.js';
+import { desired, type Desired } from '../plan/desired.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { readLeases } from '../state/rundir.js';
 import type { Log } from '../util/log.js';
@@ -13,16 +11,33 @@ import { isDrained } from './machine.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from './record.js';
 import { probeRound } from './round.js';
 
+/** Full reconciles happen when the desired state changes, and at least this often anyway (to
+ *  repair drift); other rounds read links and addresses only (one `ip` run). */
+export const VERIFY_EVERY_MS = 15_000;
+
+export interface Memo {
+  /** The desired state the last full reconcile made true, as text. */
+  fingerprint: string;
+  verifiedAt: number;
+}
+
+export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0 };
+
 export interface RoundReport {
   record: HealthRecord;
+  memo: Memo;
   /** Milliseconds the probes took. */
   probeMs: number;
   reconciled: boolean;
 }
 
+function fingerprint(want: Desired): string {
+  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null]);
+}
+
 /** One round. `config` is read fresh by the caller, so edits take effect at the next round. */
-export async function checkRound(config: Config, log: Log, previous: HealthRecord): Promise<RoundReport> {
-  const observed = observe();
+export async function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo): Promise<RoundReport> {
+  const observed = observeInterfaces();
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const drainedBefore = new Set(Object.entries(previous.uplinks).filter(([, h]) => isDrained(h)).map(([d]) => d));
   const states = desired(config, observed, { leases, drained: drainedBefore }).uplinks;
@@ -38,12 +53,10 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   if (!want.failOpen && previous.failOpen) log.warn('fail open ended: routing by health again');
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
   writeHealthRecord(record);
-  let reconciled = false;
-  if (diff(want, observed).changes.length > 0) {
-    reconcile(config, log);
-    reconciled = true;
-  }
-  return { record, probeMs, reconciled };
+  const wanted = fingerprint(want);
+  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo, probeMs, reconciled: false };
+  reconcile(config, log);
+  return { record, memo: { fingerprint: wanted, verifiedAt: now }, probeMs, reconciled: true };
 }
 
 export function startingRecord(log: Log): HealthRecord {

@@ -1,19 +1,23 @@
-// Reads the kernel state uplink-lb reasons about: links, IPv4 addresses, rules, routes of every table.
+// Reads the kernel state uplink-lb reasons about: links and IPv4 addresses (one `ip addr`,
+// which lists every link with its flags), rules, routes of every table.
 import { IP } from '../paths.js';
 import { runChecked } from '../util/run.js';
 import { parseObservation, type RawObservation } from './parse.js';
 import type { Observed } from './types.js';
 
+const ip = (...args: string[]): string => runChecked([IP, '-j', '-N', ...args]);
+
 export function readRawObservation(): RawObservation {
-  const ip = (...args: string[]): string => runChecked([IP, '-j', '-N', ...args]);
-  return {
-    links: ip('link', 'show'),
-    addresses: ip('-4', 'addr', 'show'),
-    rules: ip('-4', 'rule', 'show'),
-    routes: ip('-4', 'route', 'show', 'table', 'all'),
-  };
+  const links = ip('addr', 'show');
+  return { links, addresses: links, rules: ip('-4', 'rule', 'show'), routes: ip('-4', 'route', 'show', 'table', 'all') };
 }
 
 export function observe(): Observed {
   return parseObservation(readRawObservation());
+}
+
+/** Links and addresses only: all that the desired state depends on, for a probe round. */
+export function observeInterfaces(): Observed {
+  const links = ip('addr', 'show');
+  return parseObservation({ links, addresses: links, rules: '', routes: '' });
 }

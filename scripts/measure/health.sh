@@ -1,0 +1,69 @@
+#!/bin/bash
+# Measures the health check on the rig and prints figures:
+#  - per failure kind on isp1: seconds from the failure to eth1 leaving the default route, and
+#    from clearing it to eth1 being back (a check running with the default timing);
+#  - the wall time of one round (check --once) with 0, 1 and 2 dead uplinks;
+#  - CPU time and peak memory of one `uplink-lb check` run (it lasts until a minute boundary).
+# usage: scripts/measure/health.sh [REPEATS]   (needs root; uses the uplink-lb-* namespaces)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RIG=scripts/rig/rig.sh
+repeats=${1:-3}
+trap '$RIG down >/dev/null 2>&1 || true' EXIT
+$RIG down >/dev/null 2>&1 || true
+$RIG up 2 >/dev/null
+$RIG install >/dev/null 2>&1
+$RIG x inet ip addr add 192.0.2.20/32 dev lo
+BIN=$($RIG bin)
+printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\n' > "$($RIG etc)/default/uplink-lb"
+$RIG ifup eth1 >/dev/null 2>&1; $RIG ifup eth2 >/dev/null 2>&1
+
+in_route() { $RIG rx ip route show default metric 10 | grep -q "dev eth1"; }
+now() { date +%s.%N; }
+check_pid=
+ensure_check() {  # a check run lasts until a minute boundary: keep one running
+    if [ -z "$check_pid" ] || ! kill -0 "$check_pid" 2>/dev/null; then
+        setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 &
+        check_pid=$!
+        sleep 1.5
+    fi
+}
+wait_until() {  # CONDITION-FUNCTION [not]: poll every 50 ms for up to 60 s
+    local deadline=$(( $(date +%s) + 60 ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+        if [ "${2:-}" = not ]; then ! "$1" && return 0; else "$1" && return 0; fi
+        ensure_check
+        sleep 0.05
+    done
+    echo "timeout" >&2; return 1
+}
+
+echo "failure kind | drained after (s) | restored after (s)"
+for kind in upstream gw-ip gw-all carrier; do
+    drains=() restores=()
+    for _ in $(seq "$repeats"); do
+        ensure_check
+        wait_until in_route
+        sleep 1
+        t0=$(now); $RIG fail isp1 "$kind"; wait_until in_route not; t1=$(now)
+        $RIG fail isp1 none; wait_until in_route; t2=$(now)
+        drains+=("$(echo "$t1 - $t0" | bc)"); restores+=("$(echo "$t2 - $t1" | bc)")
+    done
+    echo "$kind | ${drains[*]} | ${restores[*]}"
+done
+kill "$check_pid" 2>/dev/null || true; sleep 0.5
+
+echo
+echo "dead uplinks | wall time of one round, check --once (s)"
+for dead in 0 1 2; do
+    [ "$dead" -ge 1 ] && $RIG fail isp1 upstream
+    [ "$dead" -ge 2 ] && $RIG fail isp2 upstream
+    t0=$(now); $RIG rx "$BIN" check --once >/dev/null 2>&1; t1=$(now)
+    echo "$dead | $(echo "$t1 - $t0" | bc)"
+    $RIG fail isp1 none; $RIG fail isp2 none
+done
+rm -f "$($RIG etc)/../../../run/uplink-lb/health.json" 2>/dev/null || true
+
+echo
+echo "one check run (until the next minute boundary at least 30 s away):"
+$RIG rx /usr/bin/time -f 'wall %e s, CPU %U s user + %S s system, peak resident %M kB' "$BIN" check 2>&1 | tail -1
