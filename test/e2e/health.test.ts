@@ -3,7 +3,7 @@
 // over; 20% loss does not drain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { defaults, dist, ifup, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { defaults, dist, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
 IFACE_WEI=( 2 1 1 )
@@ -25,7 +25,8 @@ const health = (): Health => JSON.parse(runFile('health.json')) as Health;
 describe('health check', () => {
   let check: ChildProcess | undefined;
   beforeAll(() => {
-    up(3);
+    // 2-minute leases: dhclient renews about every minute, which the last test relies on
+    up(3, { lease: '2m' });
     rig('install');
     // a probe target beside the server in the "internet" (the rig only adds the server)
     rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
@@ -103,10 +104,13 @@ describe('health check', () => {
     expect(seconds).toBeLessThan(4);
   });
 
-  it('cron starts the check, one run hands over to the next, a second start exits at once, 20% loss never drains', async () => {
-    // reset health from the previous tests' single rounds
+  it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {
     rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
-    rigResult('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" numgen random mod 10 < 2 drop\\n }\\n}\\n' | nft -f -`);
+    // isp3 drops 20% of what the router sends it, at random
+    rig('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" numgen random mod 10 < 2 counter drop\\n }\\n}\\n' | nft -f -`);
+    // isp2 moves its gateway: dhclient's next renewal (a 2-minute lease renews after about
+    // 60 s) hands it out, and only the dhclient exit hook can carry it into the routes
+    rig('dhcp-router', 'isp2', '198.18.102.254');
     rig('cron');
     const first = startCheck();
     check = first;
@@ -114,7 +118,7 @@ describe('health check', () => {
     const second = ulb(['check']);
     expect(second.status).toBe(0);
     expect(second.stderr).toBe('');
-    // the manual run ends at the next minute boundary; cron's start there takes over
+    // the manual run ends at the next minute boundary at least 30 s away; cron's start there takes over
     let drained = false;
     const handedOver = await waitFor(() => {
       if (health().uplinks.eth3?.state !== 'up') drained = true;
@@ -129,6 +133,14 @@ describe('health check', () => {
     expect(after.updated).toBeGreaterThan(before.updated);
     expect(drained).toBe(false);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
-    rigResult('x', 'isp3', 'nft', 'delete', 'table', 'inet', 'rig_loss');
-  }, 150_000);
+    const dropped = Number(/packets (\d+)/.exec(rig('x', 'isp3', 'nft', 'list', 'table', 'inet', 'rig_loss'))?.[1]);
+    expect(dropped).toBeGreaterThan(20); // the loss was real: about 9 probes a second for a minute, 20% dropped
+    rig('x', 'isp3', 'nft', 'delete', 'table', 'inet', 'rig_loss');
+    // the renewal: no ifup ran, yet table 202 and the default route use the new gateway
+    const gatewayOfEth2 = (): string | undefined => defaults().find((r) => r.metric === 10)?.nexthops?.find((h) => h.dev === 'eth2')?.gateway;
+    expect(await waitFor(() => gatewayOfEth2() === '198.18.102.254', 60)).toBe(true);
+    expect(routes('202').find((r) => r.dst === 'default' && r.gateway)?.gateway).toBe('198.18.102.254');
+    expect(ulb(['status']).status).toBe(0);
+    expect(dist(90, 1)).toMatchObject({ fail: 0 });
+  }, 200_000);
 });
