@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RIG=scripts/rig/rig.sh
 
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 trap '$RIG down >/dev/null 2>&1 || true' EXIT
@@ -20,7 +21,9 @@ BIN=$($RIG bin)
 cat > "$($RIG etc)/default/uplink-lb" <<'CONF'
 IFACE_DEVICE=( eth1 eth2 )
 IFACE_WEI=( 2 1 )
+CHECK_TARGETS=( 192.0.2.20 )
 CONF
+$RIG x inet ip addr add 192.0.2.20/32 dev lo   # the probe target, beside the server
 chmod 600 "$($RIG etc)/default/uplink-lb"
 step "configuration (/etc/default/uplink-lb)"
 cat "$($RIG etc)/default/uplink-lb"
@@ -43,4 +46,21 @@ step "ifup eth1: back to both"
 $RIG ifup eth1 >/dev/null 2>&1
 $RIG rx ip route show default
 $RIG dist 300 lan
+step "isp1's upstream dies (its gateway still answers): the health check drains it"
+setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 &
+check=$!
+sleep 2
+$RIG fail isp1 upstream
+start=$(date +%s.%N)
+while $RIG rx ip route show default | grep -q eth1; do sleep 0.1; done
+echo "eth1 left the default route $(elapsed "$start") s after the failure"
+$RIG rx "$BIN" status | head -6
+$RIG dist 150 lan 1
+step "isp1 recovers: back by itself"
+$RIG fail isp1 none
+start=$(date +%s.%N)
+while ! $RIG rx ip route show default | grep -q eth1; do sleep 0.1; done
+echo "eth1 back in the default route $(elapsed "$start") s after the repair"
+$RIG dist 300 lan
+kill "$check" 2>/dev/null || true
 step "tearing down"

@@ -20,6 +20,7 @@ $RIG ifup eth1 >/dev/null 2>&1; $RIG ifup eth2 >/dev/null 2>&1
 
 in_route() { $RIG rx ip route show default metric 10 | grep -q "dev eth1"; }
 now() { date +%s.%N; }
+diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 check_pid=
 ensure_check() {  # a check run lasts until a minute boundary: keep one running
     if [ -z "$check_pid" ] || ! kill -0 "$check_pid" 2>/dev/null; then
@@ -47,7 +48,7 @@ for kind in upstream gw-ip gw-all carrier; do
         sleep 1
         t0=$(now); $RIG fail isp1 "$kind"; wait_until in_route not; t1=$(now)
         $RIG fail isp1 none; wait_until in_route; t2=$(now)
-        drains+=("$(echo "$t1 - $t0" | bc)"); restores+=("$(echo "$t2 - $t1" | bc)")
+        drains+=("$(diff_s "$t0" "$t1")"); restores+=("$(diff_s "$t1" "$t2")")
     done
     echo "$kind | ${drains[*]} | ${restores[*]}"
 done
@@ -59,10 +60,10 @@ for dead in 0 1 2; do
     [ "$dead" -ge 1 ] && $RIG fail isp1 upstream
     [ "$dead" -ge 2 ] && $RIG fail isp2 upstream
     t0=$(now); $RIG rx "$BIN" check --once >/dev/null 2>&1; t1=$(now)
-    echo "$dead | $(echo "$t1 - $t0" | bc)"
+    echo "$dead | $(diff_s "$t0" "$t1")"
     $RIG fail isp1 none; $RIG fail isp2 none
 done
-rm -f "$($RIG etc)/../../../run/uplink-lb/health.json" 2>/dev/null || true
+$RIG rx rm -f /run/uplink-lb/health.json   # the router's private /run
 
 echo
 echo "one check run (until the next minute boundary at least 30 s away):"
