@@ -7,7 +7,7 @@ import { reconcile } from '../pipeline/reconcile.js';
 import { readLeases } from '../state/rundir.js';
 import type { Log } from '../util/log.js';
 import { evaluateRound, probePlans } from './evaluate.js';
-import { isDrained } from './machine.js';
+import { drainedDevices } from './machine.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from './record.js';
 import { probeRound } from './round.js';
 
@@ -39,16 +39,14 @@ function fingerprint(want: Desired): string {
 export async function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo): Promise<RoundReport> {
   const observed = observeInterfaces();
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
-  const drainedBefore = new Set(Object.entries(previous.uplinks).filter(([, h]) => isDrained(h)).map(([d]) => d));
-  const states = desired(config, observed, { leases, drained: drainedBefore }).uplinks;
+  const states = desired(config, observed, { leases, drained: drainedDevices(previous.uplinks) }).uplinks;
   const started = performance.now();
   const results = await probeRound(probePlans(states), config.check);
   const probeMs = performance.now() - started;
   const now = Date.now();
   const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
   for (const change of changes) log.warn(change);
-  const drained = new Set(Object.entries(uplinks).filter(([, h]) => isDrained(h)).map(([d]) => d));
-  const want = desired(config, observed, { leases, drained });
+  const want = desired(config, observed, { leases, drained: drainedDevices(uplinks) });
   if (want.failOpen && !previous.failOpen) log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route');
   if (!want.failOpen && previous.failOpen) log.warn('fail open ended: routing by health again');
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };

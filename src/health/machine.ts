@@ -77,3 +77,8 @@ export function step(prev: UplinkHealth, outcome: Outcome, detail: string, probe
 export function isDrained(health: UplinkHealth | undefined): boolean {
   return health !== undefined && health.state !== 'up';
 }
+
+/** The devices of a health record's uplinks that are drained. */
+export function drainedDevices(uplinks: Readonly<Record<string, UplinkHealth>>): Set<string> {
+  return new Set(Object.entries(uplinks).filter(([, h]) => isDrained(h)).map(([device]) => device));
+}

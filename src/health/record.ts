@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
 import { ensureRunDir, writeAtomic } from '../state/rundir.js';
-import type { UplinkHealth, TargetResult } from './machine.js';
+import { drainedDevices, type UplinkHealth, type TargetResult } from './machine.js';
 
 export interface HealthRecord {
   version: 1;
@@ -76,4 +76,19 @@ export function readHealthRecord(warn: (text: string) => void, dir = RUNDIR): He
 export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
   ensureRunDir(dir);
   writeAtomic(healthPath(dir), `${JSON.stringify(record)}\n`);
+}
+
+/** A health record this old is not trusted: no check has run for minutes (cron gone?), and a
+ *  drained uplink must not stay out of the route forever on old news. */
+export const STALE_HEALTH_MS = 5 * 60_000;
+
+/** The drained uplinks a reconcile should honour, and a warning when the record is stale. Pure. */
+export function trustedDrained(record: HealthRecord, now: number): { drained: Set<string>; stale?: string } {
+  const drained = drainedDevices(record.uplinks);
+  if (drained.size === 0 || now - record.updated <= STALE_HEALTH_MS) return { drained };
+  const age = Math.round((now - record.updated) / 1000);
+  return {
+    drained: new Set(),
+    stale: `the health record is ${age} s old (is cron running uplink-lb check?): ignoring that ${[...drained].join(', ')} ${drained.size > 1 ? 'were' : 'was'} drained`,
+  };
 }

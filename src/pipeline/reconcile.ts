@@ -10,8 +10,7 @@ import { acquireLock } from '../util/lock.js';
 import { VerifyError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { LOCK_FILE } from '../paths.js';
-import { readHealthRecord, type HealthRecord } from '../health/record.js';
-import { isDrained } from '../health/machine.js';
+import { readHealthRecord, trustedDrained, type HealthRecord } from '../health/record.js';
 import { ignoreLinkdownRoutes } from '../kernel/sysctl.js';
 
 export interface Assessment {
@@ -22,25 +21,13 @@ export interface Assessment {
 }
 
 export const LOCK_WAIT_SECONDS = 30;
-/** A health record this old is not trusted: no check has run for minutes (cron gone?), and a
- *  drained uplink must not stay out of the route forever on old news. */
-export const STALE_HEALTH_MS = 5 * 60_000;
-
-function trustedDrained(health: HealthRecord, now: number, log: Log): Set<string> {
-  const drained = Object.entries(health.uplinks).filter(([, h]) => isDrained(h)).map(([device]) => device);
-  if (drained.length > 0 && now - health.updated > STALE_HEALTH_MS) {
-    log.warn(`the health record is ${Math.round((now - health.updated) / 1000)} s old (is cron running uplink-lb check?): ignoring that ${drained.join(', ')} ${drained.length > 1 ? 'were' : 'was'} drained`);
-    return new Set();
-  }
-  return new Set(drained);
-}
-
 /** Reads the world and plans, without changing anything. */
 export function assess(config: Config, log: Log, event?: HookEvent): Assessment {
   const observed = observe();
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
-  const drained = trustedDrained(health, Date.now(), log);
+  const { drained, stale } = trustedDrained(health, Date.now());
+  if (stale) log.warn(stale);
   const want = desired(config, observed, event ? { leases, drained, event } : { leases, drained });
   return { observed, health, desired: want, plan: diff(want, observed) };
 }

@@ -22,7 +22,7 @@ export interface StatusReport {
     device: string;
     status: string;
     reason: string;
-    /** up, draining, recovering (from the health check), or down. */
+    /** up, draining, recovering (from the health check), or down / unconfigured. */
     health: string;
     healthReason: string;
     /** When the health last changed (ISO 8601), null when never checked. */
@@ -67,7 +67,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined): UplinkReport
     device: s.uplink.device,
     status: s.status,
     reason: s.reason,
-    health: probed ? (h?.state ?? 'up') : 'down',
+    health: probed ? (h?.state ?? 'up') : s.status,
     healthReason: probed ? (h?.reason ?? 'not checked yet') : s.reason,
     healthSince: h ? new Date(h.since).toISOString() : null,
     inRoute: s.inRoute,

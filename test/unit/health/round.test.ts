@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePingOutput } from '../../../src/health/probe-icmp.js';
 import { judge } from '../../../src/health/round.js';
 import { evaluateRound, probePlans } from '../../../src/health/evaluate.js';
-import { EMPTY_RECORD, parseHealthRecord } from '../../../src/health/record.js';
+import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/health/record.js';
 import { deadlineFor } from '../../../src/entry/check.js';
 import { desired } from '../../../src/plan/desired.js';
 import type { TargetResult } from '../../../src/health/machine.js';
@@ -77,6 +77,14 @@ describe('health record', () => {
     expect(parseHealthRecord('{"version":1,"updated":5,"failOp')).toBe('is not valid JSON (truncated or garbled)');
     expect(parseHealthRecord(JSON.stringify({ ...record, version: 2 }))).toBe('has version 2, expected 1');
     expect(parseHealthRecord(JSON.stringify({ ...record, uplinks: { eth1: { state: 'dead' } } }))).toBe('has an invalid entry for "eth1"');
+  });
+});
+
+describe('stale health', () => {
+  it('honours drained uplinks for 5 minutes after the last round, then not', () => {
+    const record = { version: 1 as const, updated: 0, failOpen: false, uplinks: { eth1: { state: 'draining' as const, fails: 3, goods: 0, since: 0, reason: 'x', probes: [] } } };
+    expect(trustedDrained(record, 300_000)).toEqual({ drained: new Set(['eth1']) });
+    expect(trustedDrained(record, 300_001)).toEqual({ drained: new Set(), stale: expect.stringContaining('ignoring that eth1 was drained') });
   });
 });
 
