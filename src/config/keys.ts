@@ -24,6 +24,9 @@ export const KEYS = {
   CHECK_DOWN: 'number',
   CHECK_UP: 'number',
   CHECK_ACTION: 'string',
+  CONNECTION_PINNING: 'string',
+  PIN: 'array',
+  HASH_POLICY: 'string',
 } as const satisfies Record<string, KeyShape>;
 
 export type KeyName = keyof typeof KEYS;

@@ -39,6 +39,20 @@ export interface UplinkConfig {
   method: ProbeMethod;
 }
 
+/** Sends matching new connections through one uplink. */
+export interface Pin {
+  /** "a.b.c.d/len", or undefined for any destination. */
+  destination?: string;
+  protocol?: 'tcp' | 'udp';
+  port?: number;
+  /** Index of the uplink in the configuration. */
+  uplink: number;
+  /** Never through another uplink, even while this one is unhealthy. */
+  strict: boolean;
+  /** The entry as written, for messages. */
+  text: string;
+}
+
 export interface Config {
   /** Where the configuration came from, for messages. */
   source: string;
@@ -47,6 +61,11 @@ export interface Config {
   /** Metric of the main-table default route that uplink-lb owns. */
   metric: number;
   check: CheckConfig;
+  /** Established connections keep the uplink they started on (nftables conntrack marks). */
+  pinning: boolean;
+  pins: Pin[];
+  /** net.ipv4.fib_multipath_hash_policy, set only when configured: l3 = 0, l4 = 1. */
+  hashPolicy?: 'l3' | 'l4';
   /** What is allowed but probably not meant (shown by validate and status). */
   warnings: string[];
 }

@@ -12,6 +12,7 @@ import { inSubnet } from './ipv4.js';
 import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
+import { validatePinning } from './validate-pinning.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 
@@ -72,6 +73,11 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
   });
 
   const health = validateCheck(v, raw, devices);
+  const pinning = validatePinning(v, raw, devices);
+  const lowest = Math.min(...priorities.filter((p): p is number => p !== undefined));
+  if (pinning.pinning && lowest <= 1) {
+    v.report('IFACE_TABLES_PRIO', 'IFACE_TABLES_PRIO: with CONNECTION_PINNING the lowest priority must be 2 or more: the rule that keeps connected networks in the main table goes just before it');
+  }
 
   if (v.problems.length > 0) return { problems: v.problems };
 
@@ -89,5 +95,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
   }));
-  return { config: { source, uplinks, routeOptions: options, metric, check: health.check, warnings: health.warnings }, problems: [] };
+  const config: Config = { source, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, warnings: health.warnings };
+  if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
+  return { config, problems: [] };
 }

@@ -54,7 +54,7 @@ export function parseAddresses(text: string): Address[] {
   return out;
 }
 
-const RULE_KNOWN = new Set(['priority', 'src', 'srclen', 'table', 'protocol', 'fwmark', 'fwmask']);
+const RULE_KNOWN = new Set(['priority', 'src', 'srclen', 'table', 'protocol', 'fwmark', 'fwmask', 'suppress_prefixlen']);
 
 export function parseRules(text: string): Rule[] {
   const rules: Rule[] = [];
@@ -73,6 +73,8 @@ export function parseRules(text: string): Rule[] {
         .filter((k) => !RULE_KNOWN.has(k))
         .map((k) => `${k}=${JSON.stringify(entry[k])}`),
     };
+    const suppress = num(entry.suppress_prefixlen);
+    if (suppress !== undefined) rule.suppressPrefixlength = suppress;
     const fwmark = num(entry.fwmark);
     if (fwmark !== undefined) {
       rule.fwmark = fwmark;

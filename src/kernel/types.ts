@@ -23,6 +23,8 @@ export interface Rule {
   srclen: number;
   fwmark?: number;
   fwmask?: number;
+  /** suppress_prefixlength: ignore routes with this prefix length or shorter in the table. */
+  suppressPrefixlength?: number;
   /** Selectors or actions uplink-lb never sets (iif, oif, dst, not, ...): such a rule is never "as desired". */
   extra: string[];
 }

@@ -8,7 +8,9 @@ export function ruleSelector(rule: Rule): string[] {
   if (rule.fwmark !== undefined) {
     args.push('fwmark', rule.fwmask === undefined || rule.fwmask === 0xffffffff ? `0x${rule.fwmark.toString(16)}` : `0x${rule.fwmark.toString(16)}/0x${rule.fwmask.toString(16)}`);
   }
-  args.push('lookup', String(rule.table), 'protocol', String(rule.protocol));
+  args.push('lookup', String(rule.table));
+  if (rule.suppressPrefixlength !== undefined) args.push('suppress_prefixlength', String(rule.suppressPrefixlength));
+  args.push('protocol', String(rule.protocol));
   return args;
 }
 

@@ -84,6 +84,14 @@ function uplinkRules(s: UplinkState): Rule[] {
   ];
 }
 
+/** Ahead of the uplink rules: the main table without its default route, so that connected
+ *  networks and the LAN win over a connection's mark or an uplink's source address (replies
+ *  to the LAN must not follow a mark out of a WAN). */
+function connectedFirstRule(config: Config): Rule {
+  const priority = Math.min(...config.uplinks.map((u) => u.priority)) - 1;
+  return { priority, table: MAIN_TABLE, protocol: PROTOCOL, src: 'all', srclen: 0, suppressPrefixlength: 0, extra: [] };
+}
+
 function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
   const { uplink } = s;
   const address = s.address as string;
@@ -156,9 +164,11 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const up = uplinks.filter((s) => s.status === 'up');
   const { members, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
   for (const s of members) s.inRoute = true;
+  const rules = up.flatMap(uplinkRules);
+  if (up.length > 0) rules.unshift(connectedFirstRule(config));
   const result: Desired = {
     uplinks,
-    rules: up.flatMap(uplinkRules),
+    rules,
     tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)),
     failOpen,
     ownedTables: config.uplinks.map((u) => u.table),

@@ -50,6 +50,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     // dhclient installed no default route of its own
     expect(defaults().filter((r) => r.metric === undefined || r.metric === 0)).toEqual([]);
     expect(ownRules().map((r) => `${r.priority} ${r.src}${r.fwmark ? ` fwmark ${r.fwmark}` : ''} -> ${r.table}`)).toEqual([
+      '1000 all -> 254', // connected networks first (suppress_prefixlength 0)
       expect.stringMatching(/^1001 198\.18\.101\.\d+ -> 201$/),
       '1001 all fwmark 0x97 -> 201',
       expect.stringMatching(/^1002 198\.18\.102\.\d+ -> 202$/),
@@ -80,7 +81,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
   it('ifdown of one uplink leaves a single route through the other, and traffic flows', () => {
     expect(ifdown('eth1').status).toBe(0);
     expect(gatewaysOfDefault()).toEqual(['eth2']);
-    expect(ownRules().map((r) => r.table)).toEqual(['202', '202']);
+    expect(ownRules().map((r) => r.table)).toEqual(['254', '202', '202']);
     expect(routes('201')).toEqual([]);
     const counts = dist(60);
     expect(counts).toMatchObject({ isp2: 60, fail: 0 });
@@ -89,7 +90,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
   it('ifup again restores both, with no duplicate rules', () => {
     expect(ifup('eth1').status).toBe(0);
     expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1']);
-    expect(ownRules()).toHaveLength(4);
+    expect(ownRules()).toHaveLength(5);
   });
 
   it('repeated and reordered events end in the same state', () => {
@@ -186,7 +187,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => hookAsync(`eth${(i % 3) + 1}`, 'start')));
     expect(runs.map((r) => r.status)).toEqual(Array(12).fill(0));
     expect(kernel()).toBe(reference);
-    expect(ownRules()).toHaveLength(6);
+    expect(ownRules()).toHaveLength(7);
   });
 
   it('a bad configuration changes nothing and says where it is wrong', () => {

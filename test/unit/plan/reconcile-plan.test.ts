@@ -18,6 +18,7 @@ describe('plan on kernel states captured on the rig', () => {
       'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
       'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
+      'rule add priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
       'rule add priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
       'rule add priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule add priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
@@ -103,6 +104,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('has no default route when no uplink is up, and deletes its own', () => {
     expect(commands('applied-2', 'IFACE_DEVICE=( eth9 )\n')).toEqual([
       'route del default table 254 metric 10',
+      'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
       'rule del priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
       'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
