@@ -14,6 +14,8 @@ export const IP = '/usr/sbin/ip';
 export const FLOCK = '/usr/bin/flock';
 export const LOGGER = '/usr/bin/logger';
 export const PING = '/usr/bin/ping';
+export const NFT = '/usr/sbin/nft';
+export const CONNTRACK = '/usr/sbin/conntrack';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;
 export const CHECK_STATE_FILE = `${RUNDIR}/check.json`;
 /** Route and rule protocol that marks what uplink-lb created (named in rt_protos.d/uplink-lb.conf). */

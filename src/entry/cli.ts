@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG, VERSION } from '../paths.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
+import { countMark } from '../kernel/conntrack.js';
+import { readHashPolicy } from '../kernel/sysctl.js';
 import type { Config } from '../config/types.js';
 
 export const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
@@ -95,7 +97,10 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       try {
         if (args['dry-run']) {
           const { plan } = assess(config, log);
-          for (const change of plan.changes) process.stdout.write(`ip ${change.command}\n`);
+          for (const change of plan.changes) {
+            if (change.what !== 'nft table') process.stdout.write(`ip ${change.command}\n`);
+            else process.stdout.write(`nft -f - <<'EOF'\ntable inet uplink_lb\ndelete table inet uplink_lb\n${change.command}EOF\n`);
+          }
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
           return 0;
         }
@@ -109,8 +114,11 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     case 'status': {
       const config = requireConfig(path, env);
       const log = new Log(true);
-      const { observed, desired, plan, health } = assess(config, log);
-      const report = buildStatus(config, observed, desired, plan, health);
+      const assessment = assess(config, log);
+      const { observed, desired, plan, health } = assessment;
+      const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
+      const hashPolicy = readHashPolicy();
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.matches ? 0 : 1;
     }

@@ -1,11 +1,17 @@
-// Applies a plan with one `ip -batch -` run: the only code that changes the kernel.
+// Applies a plan: one `ip -batch -` run for rules and routes, then one nft transaction for
+// uplink-lb's table. The only code that changes the kernel's routing.
 import { IP } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
 import type { Plan } from '../plan/diff.js';
+import { applyNft } from './nft.js';
 
 export function applyPlan(plan: Plan): void {
-  if (plan.changes.length === 0) return;
-  const argv = [IP, '-batch', '-'];
-  const result = run(argv, plan.changes.map((c) => c.command).join('\n') + '\n');
-  if (result.status !== 0) throw new CommandError(argv, result.status, result.stderr);
+  const ipLines = plan.changes.filter((c) => c.what !== 'nft table').map((c) => c.command);
+  if (ipLines.length > 0) {
+    const argv = [IP, '-batch', '-'];
+    const result = run(argv, ipLines.join('\n') + '\n');
+    if (result.status !== 0) throw new CommandError(argv, result.status, result.stderr);
+  }
+  const nft = plan.changes.find((c) => c.what === 'nft table');
+  if (nft) applyNft(nft.command === '' ? undefined : nft.command);
 }

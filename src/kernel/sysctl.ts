@@ -21,3 +21,20 @@ export function ignoreLinkdownRoutes(devices: readonly string[]): string[] {
   }
   return changed;
 }
+
+const HASH_POLICY = '/proc/sys/net/ipv4/fib_multipath_hash_policy';
+
+export function readHashPolicy(): number | undefined {
+  try {
+    return Number(readFileSync(HASH_POLICY, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets net.ipv4.fib_multipath_hash_policy; returns whether it changed. */
+export function setHashPolicy(value: number): boolean {
+  if (readHashPolicy() === value) return false;
+  writeFileSync(HASH_POLICY, `${value}\n`);
+  return true;
+}

@@ -8,12 +8,12 @@ import { routeArgs, routeKey, routeText, ruleSelector, ruleText } from './descri
 
 export interface Change {
   action: 'add' | 'replace' | 'delete';
-  what: 'rule' | 'route';
+  what: 'rule' | 'route' | 'nft table';
   /** The object as desired (add, replace) or as found (delete). */
   text: string;
   /** For replace: the object as found. */
   was?: string;
-  /** One `ip -batch` line. */
+  /** One `ip -batch` line; for the nft table, the `nft -f` input that creates it (empty: delete). */
   command: string;
 }
 

@@ -28,6 +28,8 @@ export interface StatusReport {
     /** When the health last changed (ISO 8601), null when never checked. */
     healthSince: string | null;
     inRoute: boolean;
+    /** Tracked connections pinned to the uplink (null: pinning off or conntrack missing). */
+    pinned: number | null;
     probes: ProbeSummary[];
     address: string | null;
     prefix: number | null;
@@ -43,6 +45,10 @@ export interface StatusReport {
   /** Default routes in the main table that uplink-lb does not own, with a lower metric that shadows its own. */
   shadowingRoutes: string[];
   failOpen: boolean;
+  /** Connection pinning in force (configured and nftables present). */
+  pinning: boolean;
+  /** net.ipv4.fib_multipath_hash_policy in force: 0 per host pair (l3), 1 per connection (l4). */
+  hashPolicy: number | null;
   /** When the last probe round ran (ISO 8601), null when never. */
   lastCheck: string | null;
   warnings: string[];
@@ -61,7 +67,13 @@ function summarise(probe: TargetResult): ProbeSummary {
 
 type UplinkReport = StatusReport['uplinks'][number];
 
-function uplinkReport(s: UplinkState, h: UplinkHealth | undefined): UplinkReport {
+export interface PinningFacts {
+  pinning: boolean;
+  pinned: ReadonlyMap<string, number | null>;
+  hashPolicy?: number;
+}
+
+function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null): UplinkReport {
   const probed = s.status === 'up';
   return {
     device: s.uplink.device,
@@ -71,6 +83,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined): UplinkReport
     healthReason: probed ? (h?.reason ?? 'not checked yet') : s.reason,
     healthSince: h ? new Date(h.since).toISOString() : null,
     inRoute: s.inRoute,
+    pinned,
     probes: (h?.probes ?? []).map(summarise),
     address: s.address ?? null,
     prefix: s.prefix ?? null,
@@ -86,14 +99,16 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined): UplinkReport
 
 const DIFFERENCE = { add: 'missing', delete: 'unexpected', replace: 'different' } as const;
 
-export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord): StatusReport {
+export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord, facts: PinningFacts): StatusReport {
   const mainDefaults = observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default');
   const current = mainDefaults.find((r) => r.metric === config.metric);
   return {
-    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device])),
+    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
     defaultRoute: current ? routeText(current) : null,
     shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast').map(routeText),
     failOpen: want.failOpen,
+    pinning: facts.pinning,
+    hashPolicy: facts.hashPolicy ?? null,
     lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
     warnings: config.warnings,
     matches: plan.changes.length === 0,
@@ -109,12 +124,15 @@ export function formatStatus(report: StatusReport): string {
     const route = u.inRoute ? 'in the default route' : 'not in the default route';
     lines.push(`${u.device}: ${u.health}, ${route}${carrier} - ${u.healthReason}${u.healthSince ? ` (since ${u.healthSince})` : ''}`);
     lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'not sent' : `loss ${p.lossPercent}%`;
       lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
     }
   }
   lines.push(`last check: ${report.lastCheck ?? 'never (is the cron entry installed?)'}`);
+  const policy = report.hashPolicy === 0 ? 'l3 (one uplink per client and server)' : report.hashPolicy === 1 ? 'l4 (per connection)' : String(report.hashPolicy);
+  lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}`);
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(`default route: ${report.defaultRoute ?? 'none'}`);
