@@ -18,7 +18,11 @@
 #        rig.sh x NS CMD...         run CMD in uplink-lb-NS
 #        rig.sh ifup|ifdown IF...   the real ifupdown in the router
 #        rig.sh dist N [lan|router] [TIMEOUT]  N new TCP connections -> JSON counts per ISP
-#        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|dhcp|carrier
+#        rig.sh hold N SECONDS      N long-lived LAN connections -> JSON: opened per ISP, broken (when, which)
+#        rig.sh nat                 (re)create the router's masquerade table
+#        rig.sh lan-server PORT N   echo server on the LAN client, ports PORT..PORT+N-1
+#        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts
+#        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|dhcp|carrier (icmp: forwards all but ICMP)
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
@@ -135,14 +139,7 @@ NFT
     x router sysctl -qw net.ipv4.ip_forward=1
     # per-connection hashing, so new connections spread by weight
     x router sysctl -qw net.ipv4.fib_multipath_hash_policy=1
-    local ifs; ifs=$(for i in $(seq "$n"); do printf '"eth%d", ' "$i"; done)
-    x router nft -f - <<NFT
-table ip rig_nat {
-  chain post { type nat hook postrouting priority srcnat; policy accept;
-    oifname { ${ifs%, } } masquerade
-  }
-}
-NFT
+    cmd_nat
     write_router_etc "$n"
     rx ifup lo lan0 >/dev/null
     for _ in $(seq 50); do [ -s "$ST/inet/server.pid" ] && break; sleep 0.1; done
@@ -165,6 +162,7 @@ killpid() {  # PIDFILE COMM: stop a process the rig started, by its recorded pid
 cmd_down() {
     local f n ino p
     killpid "$ST/inet/server.pid" python3
+    killpid "$ST/lan/server.pid" python3
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     killpid "$ST/router/run/crond.pid" cron
@@ -195,6 +193,7 @@ cmd_fail() {
     upstream) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10; policy drop;\n }\n}' ;;
     gw-ip) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain prechk {\n  type filter hook prerouting priority -300;\n  iifname "down0" drop\n }\n}' ;;
     gw-all) ip netns exec "$ns" nft -f - <<< $'table netdev rig_fail {\n chain ingchk {\n  type filter hook ingress device "down0" priority -500; policy drop;\n }\n}' ;;
+    icmp) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10;\n  meta l4proto icmp drop\n }\n}' ;;
     dhcp) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain inchk {\n  type filter hook input priority -10;\n  udp dport 67 drop\n }\n}' ;;
     carrier) ip -n "$ns" link set down0 down ;;
     *) die "unknown failure mode $mode" ;;
@@ -206,6 +205,36 @@ cmd_dist() {
     for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
     if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
     else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
+}
+
+cmd_hold() {  # N SECONDS: N long-lived connections from the LAN, a line every 0.5 s
+    local n=${1:-200} seconds=${2:-30} args=() i
+    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
+}
+
+cmd_lan_server() {  # PORT COUNT: the echo server on the LAN client (for port forwards to it)
+    mkdir -p "$ST/lan"
+    setsid ip netns exec "$LAN" python3 "$HERE/server.py" 198.19.10.2 "$1" "$2" "$ST/lan/server.pid" </dev/null >"$ST/lan/server.out" 2>&1 &
+    for _ in $(seq 50); do [ -s "$ST/lan/server.pid" ] && return 0; sleep 0.1; done
+    die "LAN server did not start: $(cat "$ST/lan/server.out")"
+}
+
+cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:PORT.. -> JSON counts per ISP
+    local ns=$1 addr=$2 port=$3 n=$4 timeout=${5:-2} args=() i
+    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
+}
+
+cmd_nat() {  # the router's masquerade on every ISP link (again, after a flush of the ruleset)
+    local ifs i; ifs=$(for i in $(seq "$(count)"); do printf '"eth%d", ' "$i"; done)
+    x router nft -f - <<NFT
+table ip rig_nat {
+  chain post { type nat hook postrouting priority srcnat; policy accept;
+    oifname { ${ifs%, } } masquerade
+  }
+}
+NFT
 }
 
 cmd_kernel() {  # everything a reconcile could touch, in a stable text form
@@ -235,6 +264,10 @@ rx) rx_exec "$@" ;;
 x) ns=$1; shift; x "$ns" "$@" ;;
 ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;
+hold) cmd_hold "$@" ;;
+nat) cmd_nat ;;
+lan-server) cmd_lan_server "$@" ;;
+connect) cmd_connect "$@" ;;
 fail) cmd_fail "$@" ;;
 dhcp-router) cmd_dhcp_router "$@" ;;
 cron) cmd_cron ;;

@@ -10,6 +10,7 @@ import { evaluateRound, probePlans } from './evaluate.js';
 import { drainedDevices } from './machine.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from './record.js';
 import { probeRound } from './round.js';
+import { buildRuleset } from '../nft/ruleset.js';
 
 /** Full reconciles happen when the desired state changes, and at least this often anyway (to
  *  repair drift); other rounds read links and addresses only (one `ip` run). */
@@ -31,8 +32,10 @@ export interface RoundReport {
   reconciled: boolean;
 }
 
-function fingerprint(want: Desired): string {
-  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null]);
+/** Everything a reconcile would make true: rules, routes and the nftables table. */
+function fingerprint(config: Config, want: Desired): string {
+  const ruleset = config.pinning ? buildRuleset(config, want).fingerprint : null;
+  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null, ruleset]);
 }
 
 /** One round. `config` is read fresh by the caller, so edits take effect at the next round. */
@@ -51,7 +54,7 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   if (!want.failOpen && previous.failOpen) log.warn('fail open ended: routing by health again');
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
   writeHealthRecord(record);
-  const wanted = fingerprint(want);
+  const wanted = fingerprint(config, want);
   if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo, probeMs, reconciled: false };
   reconcile(config, log);
   return { record, memo: { fingerprint: wanted, verifiedAt: now }, probeMs, reconciled: true };

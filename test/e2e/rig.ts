@@ -134,3 +134,27 @@ export function ifup(iface: string): Result {
 export function ifdown(iface: string): Result {
   return rigResult('ifdown', iface);
 }
+
+export interface HoldResult {
+  opened: Record<string, number>;
+  failed_to_open: number;
+  /** [seconds since start, ISP the connection started on] */
+  broken: [number, string][];
+}
+
+/** Holds N long-lived LAN connections for SECONDS (a line every 0.5 s); resolves at the end. */
+export function hold(n: number, seconds: number): Promise<HoldResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(RIG, ['hold', String(n), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => (code === 0 ? done(JSON.parse(out) as HoldResult) : fail(new Error(`rig hold exited ${code}: ${err}`))));
+  });
+}
+
+/** N new connections from namespace NS to ADDR:PORT.. */
+export function connect(ns: string, address: string, port: number, n: number, timeoutSeconds = 1): Record<string, number> {
+  return JSON.parse(rig('connect', ns, address, String(port), String(n), String(timeoutSeconds))) as Record<string, number>;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Holds N long-lived TCP connections to ADDR:BASE.. (through NAT when run in the LAN), each
+sending a line every INTERVAL seconds and expecting its echo, for SECONDS seconds. A connection
+is broken when a send fails, the peer resets or closes it, or an echo takes over 3 s.
+
+usage: hold.py ADDR BASE N SECONDS INTERVAL ISP=PREFIX...
+prints JSON: {"opened": {"isp1": n, ...}, "failed_to_open": n,
+              "broken": [[seconds_since_start, "isp1"], ...]}
+"""
+import asyncio
+import json
+import sys
+import time
+
+addr, base, n, seconds, interval = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+prefixes = dict(arg.split("=", 1) for arg in sys.argv[6:])
+start = time.monotonic()
+opened = {name: 0 for name in prefixes} | {"other": 0}
+broken = []
+failed = 0
+
+
+async def hold(port):
+    global failed
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), 3)
+        writer.write(b"hold\n")
+        peer = (await asyncio.wait_for(reader.readline(), 3)).decode().strip()
+    except (OSError, asyncio.TimeoutError):
+        failed += 1
+        return
+    isp = next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
+    opened[isp] += 1
+    try:
+        while time.monotonic() - start < seconds:
+            await asyncio.sleep(interval)
+            writer.write(b"x\n")
+            await writer.drain()
+            line = await asyncio.wait_for(reader.readline(), 3)
+            if not line:
+                raise ConnectionError("closed")
+    except (OSError, asyncio.TimeoutError, ConnectionError):
+        broken.append([round(time.monotonic() - start, 2), isp])
+    finally:
+        writer.close()
+
+
+async def main():
+    await asyncio.gather(*(hold(base + i) for i in range(n)))
+    print(json.dumps({"opened": opened, "failed_to_open": failed, "broken": broken}))
+
+
+asyncio.run(main())
