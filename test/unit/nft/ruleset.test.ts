@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { buildRuleset } from '../../../src/nft/ruleset.js';
+import { diffNft } from '../../../src/nft/diff.js';
+import { parseNftTable } from '../../../src/kernel/nft.js';
+import { desired } from '../../../src/plan/desired.js';
+import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
+
+const observed = observedAt('applied-2');
+const leases = leasesAt('applied-2');
+const PINNED = 'IFACE_DEVICE=( eth1 eth2 )\nPIN=( "192.0.2.0/24 tcp:25 eth2" "198.51.100.7 eth1 strict" )\n';
+
+describe('nftables ruleset', () => {
+  it('pins by conntrack mark, answers inbound connections through their uplink, and applies pins', () => {
+    const config = configFrom(PINNED);
+    const ruleset = buildRuleset(config, desired(config, observed, { leases }));
+    expect(ruleset.text).toContain('meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment "uplink-lb ');
+    expect(ruleset.text).toContain('ct state new iifname "eth2" ct mark set 0x98');
+    expect(ruleset.text).toContain('ct state new iifname != { "eth1", "eth2" } ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set 0x98');
+    expect(ruleset.text).toContain('ct mark 0 ip daddr != { 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 } oifname "eth1" ct mark set 0x97');
+    expect(ruleset).toMatchObject({ chains: 3, rules: 10 });
+  });
+
+  it('a pin whose uplink is drained falls back to the hash, or rejects when strict', () => {
+    const config = configFrom(PINNED);
+    const text = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1', 'eth2']) })).text;
+    // fail open keeps both in the route: pins still apply
+    expect(text).toContain('ip daddr 198.51.100.7/32 meta mark set 0x97');
+    const drained = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1']) })).text;
+    expect(drained).toContain('ip daddr 198.51.100.7/32 reject with icmp type admin-prohibited');
+    expect(drained).toContain('ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98');
+    const eth2Drained = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth2']) })).text;
+    expect(eth2Drained).not.toContain('tcp dport 25');
+  });
+
+  it('the same state gives the same fingerprint; a change gives another', () => {
+    const config = configFrom(PINNED);
+    const a = buildRuleset(config, desired(config, observed, { leases }));
+    const b = buildRuleset(config, desired(config, observed, { leases }));
+    const c = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1']) }));
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(c.fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('diffs against what nft lists', () => {
+    const config = configFrom(PINNED);
+    const want = buildRuleset(config, desired(config, observed, { leases }));
+    expect(diffNft(want, { present: false, chains: 0, rules: 0 })?.action).toBe('add');
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 10 })).toBeUndefined();
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 9 })?.action).toBe('replace');
+    expect(diffNft(undefined, { present: true, chains: 3, rules: 11 })?.action).toBe('delete');
+    expect(diffNft(undefined, { present: false, chains: 0, rules: 0 })).toBeUndefined();
+  });
+
+  it('reads the fingerprint from nft -j output', () => {
+    const listed = JSON.stringify({
+      nftables: [
+        { metainfo: { version: '1.0.6' } },
+        { table: { family: 'inet', name: 'uplink_lb' } },
+        { chain: { name: 'prerouting' } },
+        { rule: { chain: 'prerouting', comment: 'uplink-lb 0123456789abcdef', expr: [] } },
+        { rule: { chain: 'prerouting', expr: [] } },
+      ],
+    });
+    expect(parseNftTable(listed)).toEqual({ present: true, fingerprint: '0123456789abcdef', chains: 1, rules: 2 });
+  });
+});
+
+describe('pinning keys', () => {
+  const cases: [string, string][] = [
+    ['PIN=( "192.0.2.0/24" )', 'PIN[0]: "192.0.2.0/24" names no uplink'],
+    ['PIN=( "eth1" )', 'PIN[0]: "eth1" names neither a destination nor a port'],
+    ['PIN=( "192.0.2.1/24 eth1" )', 'has host bits set (did you mean 192.0.2.0/24?)'],
+    ['PIN=( "tcp:99999 eth1" )', 'port 99999 is out of range'],
+    ['PIN=( "tcp:25 eth9" )', '"eth9" is not a network, tcp:PORT/udp:PORT, an uplink of IFACE_DEVICE, or strict'],
+    ['PIN=( "tcp:25 eth1 eth2" )', 'names two uplinks'],
+    ['CONNECTION_PINNING=maybe', 'CONNECTION_PINNING: "maybe" is not yes or no'],
+    ['CONNECTION_PINNING=no\nPIN=( "tcp:25 eth1" )', 'PIN needs CONNECTION_PINNING=yes'],
+    ['HASH_POLICY=l7', 'HASH_POLICY: "l7" is not l3'],
+    ['IFACE_TABLES_PRIO=( 1 2 )', 'the lowest priority must be 2 or more'],
+  ];
+  it.each(cases)('%j -> %s', (text, expected) => {
+    expect(problemsOf(`IFACE_DEVICE=( eth1 eth2 )\n${text}\n`).join('\n')).toContain(expected);
+  });
+
+  it('reads pins', () => {
+    expect(configFrom(PINNED).pins).toEqual([
+      { text: '192.0.2.0/24 tcp:25 eth2', strict: false, destination: '192.0.2.0/24', protocol: 'tcp', port: 25, uplink: 1 },
+      { text: '198.51.100.7 eth1 strict', strict: true, destination: '198.51.100.7/32', uplink: 0 },
+    ]);
+  });
+});
