@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
 import { ensureRunDir, writeAtomic } from '../state/rundir.js';
+import { parseJsonObject } from '../state/json-record.js';
 import { drainedDevices, type UplinkHealth, type TargetResult } from './machine.js';
 
 export interface HealthRecord {
@@ -39,14 +40,8 @@ function validHealth(h: unknown): h is UplinkHealth {
 
 /** Parses a record's text; returns the record or why it is not trusted. */
 export function parseHealthRecord(text: string): HealthRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'is not valid JSON (truncated or garbled)';
-  }
-  if (typeof value !== 'object' || value === null) return 'is not a JSON object';
-  const r = value as Record<string, unknown>;
+  const r = parseJsonObject(text);
+  if (typeof r === 'string') return r;
   if (r.version !== 1) return `has version ${JSON.stringify(r.version)}, expected 1`;
   if (!isNumber(r.updated) || typeof r.failOpen !== 'boolean' || typeof r.uplinks !== 'object' || r.uplinks === null) return 'lacks updated, failOpen or uplinks';
   const uplinks: Record<string, UplinkHealth> = {};

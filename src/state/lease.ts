@@ -1,5 +1,6 @@
 // What dhclient told us about a DHCP uplink, recorded under the run directory by the enter hook.
 import { hostAddressProblem } from '../config/ipv4.js';
+import { parseJsonObject } from './json-record.js';
 
 export interface Lease {
   device: string;
@@ -11,14 +12,8 @@ export interface Lease {
 
 /** Validates a lease record's text; returns the lease or why it is not trusted. */
 export function parseLease(device: string, text: string): Lease | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'is not valid JSON (truncated or garbled)';
-  }
-  if (typeof value !== 'object' || value === null) return 'is not a JSON object';
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (typeof record === 'string') return record;
   const { address, gateway, reason } = record;
   if (record.device !== device) return `names device ${JSON.stringify(record.device)}, not ${device}`;
   if (typeof address !== 'string' || hostAddressProblem(address)) return `has no valid address (${JSON.stringify(address)})`;
