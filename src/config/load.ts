@@ -10,6 +10,14 @@ import { IPROUTE2_DIR } from '../paths.js';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
+/** Like sshd: a file that steers a root tool must not be changeable by anyone but its owner,
+ *  and the owner must be root (or whoever runs the tool). Pure. */
+export function permissionProblem(ownerUid: number, mode: number, runningUid: number): string | undefined {
+  if (ownerUid !== 0 && ownerUid !== runningUid) return `is owned by uid ${ownerUid}, not root: refused (fix: chown root:root PATH)`;
+  if ((mode & 0o022) !== 0) return `is writable by group or others (mode ${(mode & 0o777).toString(8)}): refused (fix: chmod go-w PATH)`;
+  return undefined;
+}
+
 export interface LoadResult {
   config?: Config;
   problems: ConfigProblem[];
@@ -104,6 +112,8 @@ export function loadConfig(path: string, env: Readonly<Record<string, string | u
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) return { problems: [{ where: path, message: 'is a directory, not a configuration file' }] };
+    const permission = permissionProblem(stat.uid, stat.mode, process.getuid?.() ?? 0);
+    if (permission) return { problems: [{ where: path, message: permission.replaceAll('PATH', path) }] };
     if (stat.size > MAX_FILE_BYTES) return { problems: [{ where: path, message: `is ${stat.size} bytes; a configuration file over ${MAX_FILE_BYTES} bytes is refused` }] };
     bytes = readFileSync(path);
   } catch (err) {

@@ -1,7 +1,7 @@
 // The core behaviour on a real router: 4 simulated ISPs (eth1, eth2 DHCP uplinks; eth3 static,
 // used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, statSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, ulb, up, writeConfig } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
@@ -203,6 +203,13 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     expect(hook('lan0', 'start').status).toBe(0);
     expect(kernel()).toBe(before);
     writeConfig(THREE);
+    // a configuration others could change is refused, like sshd refuses loose permissions
+    chmodSync(`${etc()}/default/uplink-lb`, 0o664);
+    const loose = ulb(['apply']);
+    expect(loose.status).toBe(2);
+    expect(loose.stderr).toContain('is writable by group or others (mode 664): refused (fix: chmod go-w');
+    expect(kernel()).toBe(before);
+    chmodSync(`${etc()}/default/uplink-lb`, 0o600);
   });
 
   it('foreign rules and routes survive everything, uninstall included', () => {

@@ -151,3 +151,15 @@ describe('configuration validation', () => {
     ]);
   });
 });
+
+describe('configuration file permissions', () => {
+  it('refuses a file others could change, as sshd does', async () => {
+    const { permissionProblem } = await import('../../../src/config/load.js');
+    expect(permissionProblem(0, 0o100600, 0)).toBeUndefined();
+    expect(permissionProblem(0, 0o100644, 0)).toBeUndefined();
+    expect(permissionProblem(0, 0o100664, 0)).toBe('is writable by group or others (mode 664): refused (fix: chmod go-w PATH)');
+    expect(permissionProblem(0, 0o100646, 0)).toContain('writable by group or others');
+    expect(permissionProblem(1000, 0o100600, 0)).toBe('is owned by uid 1000, not root: refused (fix: chown root:root PATH)');
+    expect(permissionProblem(1000, 0o100600, 1000)).toBeUndefined();
+  });
+});
