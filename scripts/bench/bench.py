@@ -347,6 +347,71 @@ def bench_footprint():
     RESULTS["footprint"] = out
 
 
+# baseline: Debian's ifupdown-multi ---------------------------------------------------------
+
+MULTI_DIR = os.path.join(ROOT, "test", ".state", "ifupdown-multi")
+
+
+def fetch_ifupdown_multi():
+    """The package from Debian's archive, unpacked under test/.state (never installed on the host)."""
+    script = os.path.join(MULTI_DIR, "usr", "lib", "ifupdown-multi.py")
+    if not os.path.exists(script):
+        os.makedirs(MULTI_DIR, exist_ok=True)
+        subprocess.run(["apt-get", "download", "ifupdown-multi"], cwd=MULTI_DIR, check=True, capture_output=True)
+        deb = next(f for f in os.listdir(MULTI_DIR) if f.endswith(".deb"))
+        subprocess.run(["dpkg-deb", "-x", os.path.join(MULTI_DIR, deb), MULTI_DIR], check=True)
+    return script
+
+
+def bench_ifupdown_multi():
+    """ifupdown-multi in the router: static uplinks with multi_gateway/multi_table/weight
+    stanzas and its Python if-up.d hook; no health check of its own."""
+    script = fetch_ifupdown_multi()
+    rig("down", check=False)
+    rig("up", "3", env={"RIG_STATIC": "1 2 3"})
+    rig("x", "inet", "ip", "addr", "add", f"{TARGET}/32", "dev", "lo")
+    etc = rig("etc").strip()
+
+    def stanzas(weights):
+        with open(f"{etc}/network/interfaces") as f:
+            text = f.read().split("\niface eth1")[0]
+        for i, w in enumerate(weights, start=1):
+            text += f"\niface eth{i} inet static\n    address 198.18.{100 + i}.2/24\n    multi_gateway 198.18.{100 + i}.1\n    multi_table {100 + i}\n    multi_gateway_weight {w}\n"
+        with open(f"{etc}/network/interfaces", "w") as f:
+            f.write(text)
+
+    for d in ("if-up.d", "if-down.d"):
+        target = f"{etc}/network/{d}/ifupdown-multi"
+        with open(script) as src, open(target, "w") as dst:
+            dst.write(src.read())
+        os.chmod(target, 0o755)
+    out = {}
+    stanzas([2, 1])
+    rig("ifup", "eth1")
+    rig("ifup", "eth2")
+    env = {"IFACE": "eth1", "MODE": "start", "ADDRFAM": "inet", "IF_ADDRESS": "198.18.101.2/24", "IF_MULTI_TABLE": "101", "IF_MULTI_GATEWAY": "198.18.101.1", "IF_MULTI_GATEWAY_WEIGHT": "2"}
+    hook = "/etc/network/if-up.d/ifupdown-multi"
+    walls = []
+    for _ in range(TRIALS):
+        rig("rx", "env", *[f"{k}={v}" for k, v in {**env, "MODE": "stop"}.items()], hook)
+        t = time.monotonic()
+        rig("rx", "env", *[f"{k}={v}" for k, v in env.items()], hook)
+        walls.append(time.monotonic() - t)
+    rig("rx", "env", *[f"{k}={v}" for k, v in {**env, "MODE": "stop"}.items()], hook)
+    log = os.path.join(ROOT, "test", ".state", "bench-strace.log")
+    rig("rx", "strace", "-f", "-qq", "-e", "trace=execve", "-o", log, "env", *[f"{k}={v}" for k, v in env.items()], hook)
+    out["hook run (changes the route)"] = {"wall": spread(walls), "processes": count_execs(log), "peak_kb": peak_kb(hook, env={**env, "MODE": "start"})}
+    counts = json.loads(rig("dist", str(600 if QUICK else 3000), "lan", "2"))
+    total = sum(v for k, v in counts.items() if k.startswith("isp"))
+    out["spread 2:1"] = {isp: round(counts[isp] / total, 3) if total else None for isp in ("isp1", "isp2")} | {"failed": counts["fail"]}
+    kinds = {}
+    for kind in KINDS:
+        t = failover_trial(kind, False)
+        kinds[kind] = {"failover": t["failover"], "loss": t["loss"], "recovery": t["recovery"]}
+    out["failures (no health check)"] = kinds
+    RESULTS["ifupdown-multi"] = out
+
+
 # report ------------------------------------------------------------------------------------
 
 def table():
@@ -385,6 +450,15 @@ def table():
                 lines.append(f"  {key:11} hook {fmt(h['wall'], ' s'):20} {h['processes']:3} procs {h['peak_kb']} kB | apply {fmt(a['wall'], ' s'):20} {a['processes']:3} procs {a['peak_kb']} kB")
         for dead, v in c.get("check round (2 uplinks, 1 target)", {}).items():
             lines.append(f"  check --once, {dead:8} {fmt(v['wall'], ' s')}, {v['peak_kb']} kB")
+    m = RESULTS.get("ifupdown-multi", {})
+    if m:
+        lines.append("")
+        lines.append("Baseline: Debian's ifupdown-multi (static uplinks, weights 2:1, no health check)")
+        h = m["hook run (changes the route)"]
+        lines.append(f"  hook {fmt(h['wall'], ' s')}, {h['processes']} procs, {h['peak_kb']} kB; spread isp1 {m['spread 2:1']['isp1']} isp2 {m['spread 2:1']['isp2']}")
+        for kind, v in m["failures (no health check)"].items():
+            failover = "never" if v["failover"] is None else f"{v['failover']:g} s"
+            lines.append(f"  {kind:9} failover {failover}, lost {v['loss']} connections in {CLEAR_AT - FAIL_AT:g} s")
     fp = RESULTS.get("footprint", {})
     if fp:
         lines.append("")
@@ -404,7 +478,7 @@ def main():
     started = time.monotonic()
     # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
     # 2:1) that the others use
-    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover]
+    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover, bench_ifupdown_multi]
     try:
         for step in steps:
             t = time.monotonic()
