@@ -22,7 +22,7 @@ RIG = os.path.join(ROOT, "scripts", "rig", "rig.sh")
 QUICK = os.environ.get("QUICK") == "1"
 TRIALS = int(os.environ.get("TRIALS", "1" if QUICK else "3"))
 TARGET = "192.0.2.20"
-KINDS = ["upstream", "carrier"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
+KINDS = ["upstream"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
 # a failover trial: the failure at FAIL_AT s into the stream, cleared at CLEAR_AT, stream ends at END
 FAIL_AT, CLEAR_AT, END = 2.0, 8.5, 14.0
 RESULTS = {}
@@ -216,7 +216,7 @@ def bench_disruption():
         rig("rx", rig("bin").strip(), "apply")
         drain, restore = [], []
         with Check():
-            for _ in range(TRIALS):
+            for _ in range(min(TRIALS, 2)):  # two trials: each takes half a minute, and the figures barely vary
                 wait_route(True)
                 if not QUICK:  # the quick run measures only the return, where pinning matters most
                     h = hold(n, 10)
@@ -405,7 +405,8 @@ def bench_ifupdown_multi():
     total = sum(v for k, v in counts.items() if k.startswith("isp"))
     out["spread 2:1"] = {isp: round(counts[isp] / total, 3) if total else None for isp in ("isp1", "isp2")} | {"failed": counts["fail"]}
     kinds = {}
-    for kind in KINDS:
+    # without a health check every kind of failure behaves alike; two of them show it
+    for kind in [] if QUICK else ["upstream", "carrier"]:
         t = failover_trial(kind, False)
         kinds[kind] = {"failover": t["failover"], "loss": t["loss"], "recovery": t["recovery"]}
     out["failures (no health check)"] = kinds
