@@ -27,9 +27,6 @@ export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0 };
 export interface RoundReport {
   record: HealthRecord;
   memo: Memo;
-  /** Milliseconds the probes took. */
-  probeMs: number;
-  reconciled: boolean;
 }
 
 /** Everything a reconcile would make true: rules, routes and the nftables table. */
@@ -43,9 +40,7 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const observed = observeInterfaces();
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const states = desired(config, observed, { leases, drained: drainedDevices(previous.uplinks) }).uplinks;
-  const started = performance.now();
   const results = await probeRound(probePlans(states), config.check);
-  const probeMs = performance.now() - started;
   const now = Date.now();
   const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
   for (const change of changes) log.warn(change);
@@ -55,9 +50,9 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
   writeHealthRecord(record);
   const wanted = fingerprint(config, want);
-  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo, probeMs, reconciled: false };
+  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo };
   reconcile(config, log);
-  return { record, memo: { fingerprint: wanted, verifiedAt: now }, probeMs, reconciled: true };
+  return { record, memo: { fingerprint: wanted, verifiedAt: now } };
 }
 
 export function startingRecord(log: Log): HealthRecord {
