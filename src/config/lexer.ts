@@ -132,7 +132,7 @@ function readWord(c: Cursor): string | undefined {
     else if (ch === '\\') {
       c.next();
       const esc = c.next();
-      if (esc === undefined) throw new LexFailure(c.line, 'backslash at end of file');
+      if (esc === undefined) throw new LexFailure(c.line, 'a continuation backslash (\\) ends the file: the line continues into nothing');
       if (esc !== '\n') out += esc;
     } else if (ch === ')') break;
     else if (ch in SPECIAL) {
@@ -158,6 +158,8 @@ function readArray(c: Cursor, key: string): string[] {
       return values;
     }
     if (ch === '(') throw new LexFailure(c.line, `nested ( inside array ${key}`);
+    const opening = /^([A-Za-z_][A-Za-z0-9_]*)=\(/.exec(c.text.slice(c.pos, c.pos + 80));
+    if (opening) throw new LexFailure(start, `array ${key} is not closed with ) before ${opening[1]} on line ${c.line}`);
     const word = readWord(c);
     if (word === undefined) throw new LexFailure(c.line, `unexpected character ${JSON.stringify(ch)} in array ${key}`);
     if (/^\[.*\]=/.test(word)) throw new LexFailure(c.line, `indexed array elements ([n]=value) are not supported in ${key}`);
@@ -188,6 +190,7 @@ function readStatement(c: Cursor): Assignment {
   }
   skipSpace(c, false);
   const after = c.peek();
+  if (after === '\\' && c.peek(1) === undefined) throw new LexFailure(c.line, 'a continuation backslash (\\) ends the file: the line continues into nothing');
   if (after !== undefined && after !== '\n') {
     if (after in SPECIAL) throw new LexFailure(c.line, `${SPECIAL[after]} is not allowed: the file is data, not a script`);
     throw new LexFailure(c.line, `unexpected text after the assignment to ${key} (a shell would run it as a command)`);

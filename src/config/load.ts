@@ -99,7 +99,7 @@ export function parseConfigText(path: string, text: string, env: Readonly<Record
   const raw: RawValues = overlayEnvironment(collected.raw, env);
   const devices = raw.IFACE_DEVICE?.values;
   if (lexed.errors.length > 0) return devices ? { problems, devices } : { problems };
-  const validated = validate(path, raw, lookups);
+  const validated = validate(path, raw, lookups, text);
   problems.push(...validated.problems);
   const result: LoadResult = { problems };
   if (devices) result.devices = devices;
@@ -112,6 +112,7 @@ export function loadConfig(path: string, env: Readonly<Record<string, string | u
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) return { problems: [{ where: path, message: 'is a directory, not a configuration file' }] };
+    if (!stat.isFile()) return { problems: [{ where: path, message: 'is not a regular file (a device, fifo or socket): refused' }] };
     const permission = permissionProblem(stat.uid, stat.mode, process.getuid?.() ?? 0);
     if (permission) return { problems: [{ where: path, message: permission.replaceAll('PATH', path) }] };
     if (stat.size > MAX_FILE_BYTES) return { problems: [{ where: path, message: `is ${stat.size} bytes; a configuration file over ${MAX_FILE_BYTES} bytes is refused` }] };

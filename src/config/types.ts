@@ -56,6 +56,8 @@ export interface Pin {
 export interface Config {
   /** Where the configuration came from, for messages. */
   source: string;
+  /** The file's text as read (what `apply --confirm` rolls back to). */
+  text: string;
   uplinks: UplinkConfig[];
   routeOptions: RouteOptions;
   /** Metric of the main-table default route that uplink-lb owns. */

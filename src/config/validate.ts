@@ -18,9 +18,13 @@ import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 
 export type { Lookups } from './checkers.js';
 
-export function validate(source: string, raw: RawValues, lookups: Lookups): { config?: Config; problems: ConfigProblem[] } {
+export function validate(source: string, raw: RawValues, lookups: Lookups, text = ''): { config?: Config; problems: ConfigProblem[] } {
   const v = new Validator(raw);
   const devicesRaw = raw.IFACE_DEVICE;
+  if (Object.keys(raw).length === 0) {
+    v.problems.push({ where: source, message: 'sets nothing (empty, or only comments): list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )' });
+    return { problems: v.problems };
+  }
   if (!devicesRaw || devicesRaw.values.length === 0) {
     v.problems.push({ where: devicesRaw?.where ?? source, message: 'IFACE_DEVICE is not set: list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )' });
     return { problems: v.problems };
@@ -30,7 +34,8 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
 
   const devices = v.column(count, { key: 'IFACE_DEVICE', check: checkDevice, fallback: () => '' });
   const tableCheck = checkTable(lookups);
-  const tableLabels = raw.IFACE_TABLES?.values ?? devices.map((_, i) => defaultTableName(i));
+  // the default names (uplinkN) come with the install; without them the default is a number
+  const tableLabels = raw.IFACE_TABLES?.values ?? devices.map((_, i) => (lookups.tableNames.has(defaultTableName(i)) ? defaultTableName(i) : String(DEFAULT_TABLE_BASE + i)));
   const tables = v.column(count, {
     key: 'IFACE_TABLES',
     check: tableCheck,
@@ -95,7 +100,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups): { co
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
   }));
-  const config: Config = { source, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   return { config, problems: [] };
 }

@@ -26,7 +26,7 @@ export class Validator {
     const given: RawValue | undefined = this.raw[key];
     if (!given) return Array.from({ length: count }, (_, i) => fallback(i));
     if (given.values.length !== count) {
-      this.report(key, `${key} has ${given.values.length} entries but IFACE_DEVICE has ${count}: entry i of every array belongs to uplink i`);
+      this.report(key, `${key} has ${given.values.length} ${given.values.length === 1 ? 'entry' : 'entries'} but IFACE_DEVICE has ${count}: entry i of every array belongs to uplink i`);
     }
     return Array.from({ length: count }, (_, i) => {
       const text = given.values[i];

@@ -57,7 +57,7 @@ DEFAULT_ROUTE_METRIC=5
     const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n', { IFACE_WEI: '5 7', IFACE_DEVICE: 'eth1 eth2' });
     expect(config.uplinks.map((u) => u.weight)).toEqual([5, 7]);
     expect(problemsOf('IFACE_DEVICE=( eth1 eth2 )\n', { IFACE_WEI: '5' })).toEqual([
-      'environment IFACE_WEI: IFACE_WEI has 1 entries but IFACE_DEVICE has 2: entry i of every array belongs to uplink i',
+      'environment IFACE_WEI: IFACE_WEI has 1 entry but IFACE_DEVICE has 2: entry i of every array belongs to uplink i',
     ]);
   });
 
@@ -83,7 +83,7 @@ describe('configuration syntax the file must not contain', () => {
     ['export IFACE_DEVICE=eth1', 'test.conf:1: expected NAME=value or NAME=( ... ), found "export IFACE_DEVICE=eth1"'],
     ['IFACE_DEVICE[0]=eth1', 'test.conf:1: indexed assignment (IFACE_DEVICE[n]=...) is not supported; write the whole array'],
     ['IFACE_DEVICE+=( eth1 )', 'test.conf:1: appending (+=) to IFACE_DEVICE is not supported'],
-    ['IFACE_DEVICE=( eth1 \\', 'test.conf:1: backslash at end of file'],
+    ['IFACE_DEVICE=( eth1 \\', 'test.conf:1: a continuation backslash (\\) ends the file: the line continues into nothing'],
   ];
   it.each(cases)('%j -> %s', (text, expected) => {
     const problems = problemsOf(text);
@@ -99,7 +99,7 @@ describe('configuration syntax the file must not contain', () => {
 describe('configuration validation', () => {
   const base = 'IFACE_DEVICE=( eth1 eth2 )\n';
   const cases: [string, string][] = [
-    ['IFACE_WEI=( 2 )', 'test.conf:2: IFACE_WEI has 1 entries but IFACE_DEVICE has 2'],
+    ['IFACE_WEI=( 2 )', 'test.conf:2: IFACE_WEI has 1 entry but IFACE_DEVICE has 2'],
     ['IFACE_WEI=( 0 1 )', 'test.conf:2: IFACE_WEI[0]: "0" is not a weight from 1 to 256'],
     ['IFACE_WEI=( 1 257 )', 'IFACE_WEI[1]: "257" is not a weight from 1 to 256'],
     ['IFACE_MARK=( 151 0x98 )', 'IFACE_MARK[0]: "151" is not a firewall mark in hex'],
@@ -138,7 +138,8 @@ describe('configuration validation', () => {
   });
 
   it('needs IFACE_DEVICE', () => {
-    expect(problemsOf('')).toEqual(['test.conf: IFACE_DEVICE is not set: list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )']);
+    expect(problemsOf('# only a comment')).toEqual(['test.conf: sets nothing (empty, or only comments): list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )']);
+    expect(problemsOf('IFACE_WEI=( 1 )')).toEqual(['test.conf: IFACE_DEVICE is not set: list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )']);
     expect(problemsOf('IFACE_DEVICE=()')[0]).toContain('IFACE_DEVICE is not set');
   });
 

@@ -1,0 +1,46 @@
+// Config -> configuration text that reads back as the same Config: every key written out,
+// per-uplink values resolved (targets and methods per uplink). Used to show the effective
+// configuration and to check the parser against itself.
+import type { Config, ProbeMethod } from './types.js';
+
+const SAFE = /^[A-Za-z0-9_.,:/+@%=-]+$/;
+
+/** A word the lexer reads back as `value`. */
+export function quoteWord(value: string): string {
+  if (SAFE.test(value) && !value.startsWith('=')) return value;
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
+}
+
+const array = (key: string, values: readonly string[]): string => `${key}=(${values.map((v) => ` ${quoteWord(v)}`).join('')} )`;
+const method = (m: ProbeMethod): string => (m.kind === 'icmp' ? 'icmp' : `tcp:${m.port}`);
+
+export function printConfig(config: Config): string {
+  const u = config.uplinks;
+  const c = config.check;
+  const lines = [
+    '# uplink-lb configuration as uplink-lb reads it (every key written out)',
+    array('IFACE_DEVICE', u.map((x) => x.device)),
+    array('IFACE_TABLES', u.map((x) => x.tableLabel)),
+    array('IFACE_TABLES_PRIO', u.map((x) => String(x.priority))),
+    array('IFACE_IPS', u.map((x) => x.address)),
+    array('IFACE_NMS', u.map((x) => String(x.prefix))),
+    array('IFACE_GWS', u.map((x) => x.gateway)),
+    array('IFACE_WEI', u.map((x) => String(x.weight))),
+    array('IFACE_MARK', u.map((x) => `0x${x.mark.toString(16)}`)),
+    array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length === 0 ? 'gateway' : x.targets.join(',')))),
+    array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),
+    `ROUTE_OPTIONS=${quoteWord(config.routeOptions.args.join(' '))}`,
+    `DEFAULT_ROUTE_METRIC=${config.metric}`,
+    `CHECK_INTERVAL=${c.interval}`,
+    `CHECK_TIMEOUT=${c.timeout}`,
+    `CHECK_COUNT=${c.count}`,
+    `CHECK_RELIABILITY=${c.reliability}`,
+    `CHECK_DOWN=${c.down}`,
+    `CHECK_UP=${c.up}`,
+    `CHECK_ACTION=${c.action}`,
+    `CONNECTION_PINNING=${config.pinning ? 'yes' : 'no'}`,
+    array('PIN', config.pins.map((p) => p.text)),
+  ];
+  if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
+  return `${lines.join('\n')}\n`;
+}
