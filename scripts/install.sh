@@ -49,9 +49,9 @@ put_link() {
     fi
 }
 
-snippet() {  # render a hook template with the install's sbin directory
+snippet() {  # render a hook template with the install's sbin directory, next to the build (never /tmp)
     local out
-    out=$(mktemp)
+    out=$(dirname "$exe")/$(basename "$1").rendered
     sed "s|@SBINDIR@|$sbindir|g; s|@LIBDIR@|$libdir|g" "$1" > "$out"
     echo "$out"
 }
@@ -62,10 +62,10 @@ install)
     put_file "$exe" "$bin" 755
     put_link "$bin" "$hook_up"
     put_link "$hook_up" "$hook_down"
-    tmp=$(snippet "$root/hooks/dhclient-enter.sh"); put_file "$tmp" "$enter" 644; rm -f "$tmp"
-    tmp=$(snippet "$root/hooks/dhclient-exit.sh"); put_file "$tmp" "$exit_hook" 644; rm -f "$tmp"
+    put_file "$(snippet "$root/hooks/dhclient-enter.sh")" "$enter" 644
+    put_file "$(snippet "$root/hooks/dhclient-exit.sh")" "$exit_hook" 644
     put_link "$bin" "$cron_check"
-    tmp=$(snippet "$root/hooks/cron.d"); put_file "$tmp" "$cron_file" 644; rm -f "$tmp"
+    put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
     put_file "$root/hooks/rt_tables.conf" "$tables" 644
     put_file "$root/hooks/rt_protos.conf" "$protos" 644
     if [ -e "$config" ]; then

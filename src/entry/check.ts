@@ -1,11 +1,11 @@
 // `uplink-lb check` (and the `cron-check` name cron runs every minute): probe in rounds until
 // the next minute's cron start takes over. Exactly one run probes at a time: a start that
 // finds another alive exits at once, quietly, unless that one is about to hand over.
-import { readFileSync } from 'node:fs';
 import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../health/checker.js';
 import type { HealthRecord } from '../health/record.js';
 import type { Config } from '../config/types.js';
-import { ensureRunDir, writeAtomic } from '../state/rundir.js';
+import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
+import { parseJsonObject } from '../state/json-record.js';
 import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
 import { Log } from '../util/log.js';
 import { CHECK_LOCK_FILE, CHECK_STATE_FILE } from '../paths.js';
@@ -22,14 +22,14 @@ export function deadlineFor(now: number): number {
   return Math.ceil((now + 30_000) / 60_000) * 60_000;
 }
 
+/** Absent, garbled or untrusted: undefined, and the holder is treated as one that will not
+ *  hand over soon. */
 function readCheckState(): CheckState | undefined {
-  try {
-    const value = JSON.parse(readFileSync(CHECK_STATE_FILE, 'utf8')) as Partial<CheckState>;
-    if (typeof value.pid === 'number' && typeof value.deadline === 'number' && typeof value.started === 'number') return value as CheckState;
-  } catch {
-    // absent or garbled: treat the holder as one that will not hand over soon
-  }
-  return undefined;
+  const { text } = readStateFile(CHECK_STATE_FILE);
+  const value = text === undefined ? 'absent' : parseJsonObject(text);
+  if (typeof value === 'string') return undefined;
+  const { pid, started, deadline } = value;
+  return typeof pid === 'number' && typeof started === 'number' && typeof deadline === 'number' ? { pid, started, deadline } : undefined;
 }
 
 function tryLock(waitSeconds: number): Lock | undefined {

@@ -7,6 +7,7 @@ import { hostAddressProblem } from '../config/ipv4.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease, writeLease } from '../state/rundir.js';
 import { Log } from '../util/log.js';
+import { checkDevice } from '../config/checkers.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
@@ -16,6 +17,11 @@ export const NOT_MANAGED = 3;
 function managedDevice(env: Env, log: Log): { device: string; config: NonNullable<ReturnType<typeof loadFrom>['config']> } | undefined {
   const device = env.interface;
   if (!device) return undefined;
+  const name = checkDevice(device);
+  if ('problem' in name) {
+    log.error(`dhclient: interface ${name.problem}; ignored`);
+    return undefined;
+  }
   const loaded = loadFrom(configPath(undefined, env), env);
   if (!loaded.config) {
     if (!loaded.devices || loaded.devices.includes(device)) log.error(`dhclient ${device}: configuration is invalid, dhclient left to itself:\n${problemsText(loaded)}`);

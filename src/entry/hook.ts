@@ -1,6 +1,7 @@
 // The if-up.d / if-down.d hook: ifupdown runs it for every interface with IFACE and MODE.
 import { reconcile } from '../pipeline/reconcile.js';
 import { Log } from '../util/log.js';
+import { checkDevice } from '../config/checkers.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 
 export function runHook(env: Env): number {
@@ -12,6 +13,11 @@ export function runHook(env: Env): number {
     return 2;
   }
   if (iface === '--all' || iface === 'lo' || env.ADDRFAM === 'meta' || env.ADDRFAM === 'inet6') return 0;
+  const name = checkDevice(iface);
+  if ('problem' in name) {
+    process.stderr.write(`uplink-load-balancing: IFACE: ${name.problem}\n`);
+    return 2;
+  }
   if (mode !== 'start' && mode !== 'stop') {
     process.stderr.write(`uplink-load-balancing: MODE is ${JSON.stringify(mode)}, expected start or stop\n`);
     return 2;

@@ -1,9 +1,8 @@
 // The health record in the run directory: written atomically after every round, read by every
 // run (so the hook and the check agree). A record that does not validate is reset, not trusted.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
-import { ensureRunDir, writeAtomic } from '../state/rundir.js';
+import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
 import { parseJsonObject } from '../state/json-record.js';
 import { drainedDevices, type UplinkHealth, type TargetResult } from './machine.js';
 
@@ -54,10 +53,9 @@ export function parseHealthRecord(text: string): HealthRecord | string {
 
 export function readHealthRecord(warn: (text: string) => void, dir = RUNDIR): HealthRecord {
   const path = healthPath(dir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const { text, problem } = readStateFile(path);
+  if (text === undefined) {
+    if (problem) warn(`${path}: ${problem}; health reset (every uplink treated as up)`);
     return EMPTY_RECORD;
   }
   const record = parseHealthRecord(text);

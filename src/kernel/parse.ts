@@ -7,7 +7,13 @@ type Json = Record<string, unknown>;
 
 export class ParseError extends Error {}
 
-function asArray(text: string, what: string): Json[] {
+/** An entry as short JSON, for messages. */
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function asArray(text: string, what: string, skipped: string[]): Json[] {
   let value: unknown;
   try {
     value = JSON.parse(text === '' ? '[]' : text);
@@ -15,7 +21,9 @@ function asArray(text: string, what: string): Json[] {
     throw new ParseError(`${what}: output is not JSON (${(err as Error).message})`);
   }
   if (!Array.isArray(value)) throw new ParseError(`${what}: expected a JSON array`);
-  return value.filter((v): v is Json => typeof v === 'object' && v !== null);
+  const entries = value.filter((v): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (entries.length < value.length) skipped.push(`${what}: ${value.length - entries.length} entries that are not objects`);
+  return entries;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -26,26 +34,33 @@ const num = (v: unknown): number | undefined => {
 };
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-export function parseLinks(text: string): Link[] {
+export function parseLinks(text: string, skipped: string[] = []): Link[] {
   const links: Link[] = [];
-  for (const entry of asArray(text, 'ip link')) {
+  for (const entry of asArray(text, 'ip link', skipped)) {
     const name = str(entry.ifname);
-    if (!name) continue;
+    if (!name) {
+      skipped.push(`ip link: an entry without ifname: ${brief(entry)}`);
+      continue;
+    }
     const flags = strings(entry.flags);
     links.push({ name, up: flags.includes('UP'), carrier: flags.includes('LOWER_UP') });
   }
   return links;
 }
 
-export function parseAddresses(text: string): Address[] {
+export function parseAddresses(text: string, skipped: string[] = []): Address[] {
   const out: Address[] = [];
-  for (const entry of asArray(text, 'ip addr')) {
+  for (const entry of asArray(text, 'ip addr', skipped)) {
     const device = str(entry.ifname);
     if (!device || !Array.isArray(entry.addr_info)) continue;
     for (const info of entry.addr_info as Json[]) {
       const address = str(info?.local);
       const prefix = num(info?.prefixlen);
-      if (info?.family !== 'inet' || !address || prefix === undefined) continue;
+      if (info?.family !== 'inet') continue;
+      if (!address || prefix === undefined) {
+        skipped.push(`ip addr: an IPv4 address of ${device} without local or prefixlen: ${brief(info)}`);
+        continue;
+      }
       // -N prints the scope as a number: 0 is global (universe)
       if (info.scope !== undefined && info.scope !== 'global' && info.scope !== '0' && info.scope !== 0) continue;
       out.push({ device, address, prefix });
@@ -56,12 +71,16 @@ export function parseAddresses(text: string): Address[] {
 
 const RULE_KNOWN = new Set(['priority', 'src', 'srclen', 'table', 'protocol', 'fwmark', 'fwmask', 'suppress_prefixlen']);
 
-export function parseRules(text: string): Rule[] {
+export function parseRules(text: string, skipped: string[] = []): Rule[] {
   const rules: Rule[] = [];
-  for (const entry of asArray(text, 'ip rule')) {
+  for (const entry of asArray(text, 'ip rule', skipped)) {
     const priority = num(entry.priority);
     const table = num(entry.table);
-    if (priority === undefined || table === undefined) continue;
+    if (priority === undefined || table === undefined) {
+      // rules with other actions (blackhole, goto, nop) have no table: foreign, and kept as they are
+      if (priority === undefined || entry.action === undefined) skipped.push(`ip rule: an entry without priority or table: ${brief(entry)}`);
+      continue;
+    }
     const src = str(entry.src) ?? 'all';
     const rule: Rule = {
       priority,
@@ -87,23 +106,29 @@ export function parseRules(text: string): Rule[] {
 
 const TYPES: Record<string, RouteType> = { '1': 'unicast', '6': 'blackhole', '7': 'unreachable', '8': 'prohibit' };
 
-function parseNexthops(value: unknown): Nexthop[] | undefined {
+function parseNexthops(value: unknown, skipped: string[]): Nexthop[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const hops: Nexthop[] = [];
   for (const hop of value as Json[]) {
     const gateway = str(hop?.gateway);
     const dev = str(hop?.dev);
-    if (!gateway || !dev) continue;
+    if (!gateway || !dev) {
+      skipped.push(`ip route: a nexthop without gateway or dev: ${brief(hop)}`);
+      continue;
+    }
     hops.push({ gateway, dev, weight: num(hop.weight) ?? 1, onlink: strings(hop.flags).includes('onlink') });
   }
   return hops;
 }
 
-export function parseRoutes(text: string): Route[] {
+export function parseRoutes(text: string, skipped: string[] = []): Route[] {
   const routes: Route[] = [];
-  for (const entry of asArray(text, 'ip route')) {
+  for (const entry of asArray(text, 'ip route', skipped)) {
     const dst = str(entry.dst);
-    if (!dst) continue;
+    if (!dst) {
+      skipped.push(`ip route: an entry without dst: ${brief(entry)}`);
+      continue;
+    }
     const typeText = str(entry.type) ?? '1';
     const route: Route = {
       table: num(entry.table) ?? MAIN_TABLE,
@@ -121,7 +146,7 @@ export function parseRoutes(text: string): Route[] {
     if (gateway) route.gateway = gateway;
     if (dev) route.dev = dev;
     if (prefsrc) route.prefsrc = prefsrc;
-    const nexthops = parseNexthops(entry.nexthops);
+    const nexthops = parseNexthops(entry.nexthops, skipped);
     if (nexthops) route.nexthops = nexthops;
     const metrics = Array.isArray(entry.metrics) ? (entry.metrics[0] as Json | undefined) : undefined;
     for (const [key, value] of Object.entries(metrics ?? {})) {
@@ -140,10 +165,13 @@ export interface RawObservation {
 }
 
 export function parseObservation(raw: RawObservation): Observed {
-  return {
-    links: parseLinks(raw.links),
-    addresses: parseAddresses(raw.addresses),
-    rules: parseRules(raw.rules),
-    routes: parseRoutes(raw.routes),
+  const skipped: string[] = [];
+  const observed: Observed = {
+    links: parseLinks(raw.links, skipped),
+    addresses: parseAddresses(raw.addresses, skipped),
+    rules: parseRules(raw.rules, skipped),
+    routes: parseRoutes(raw.routes, skipped),
   };
+  if (skipped.length > 0) observed.skipped = [...new Set(skipped)];
+  return observed;
 }

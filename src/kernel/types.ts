@@ -60,6 +60,8 @@ export interface Observed {
   addresses: Address[];
   rules: Rule[];
   routes: Route[];
+  /** Entries of ip's output that lacked what the model needs: skipped, never guessed at. */
+  skipped?: string[];
 }
 
 export const MAIN_TABLE = 254;

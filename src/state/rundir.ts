@@ -12,10 +12,39 @@ export function ensureRunDir(dir = RUNDIR): void {
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
-export function writeAtomic(path: string, text: string): void {
+/** Writes a new file beside `path` and renames it over `path`: readers see the old text or the
+ *  new, never a part. */
+export function writeAtomic(path: string, text: string, mode = 0o600): void {
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o600 });
+  // O_EXCL: never write through something already there (a leftover of a killed run with the
+  // same pid is removed first; a symlink is never followed)
+  try {
+    writeFileSync(temp, text, { mode, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    unlinkSync(temp);
+    writeFileSync(temp, text, { mode, flag: 'wx' });
+  }
   renameSync(temp, path);
+}
+
+/** A state file's text: undefined when absent; refused (with why) unless it is a regular file
+ *  of the user running uplink-lb that nobody else can write. */
+export function readStateFile(path: string): { text?: string; problem?: string } {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return {};
+  }
+  if (!stat.isFile()) return { problem: 'is not a regular file (a symlink?): not trusted' };
+  if (stat.uid !== process.getuid?.()) return { problem: `is owned by uid ${stat.uid}, not by the user running uplink-lb: not trusted` };
+  if ((stat.mode & 0o022) !== 0) return { problem: `is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}): not trusted` };
+  try {
+    return { text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    return { problem: `cannot be read (${(err as Error).message})` };
+  }
 }
 
 const LEASE_PREFIX = 'lease.';
@@ -49,11 +78,9 @@ export function readLeases(devices: readonly string[], warn: (text: string) => v
   for (const device of devices) {
     if (!names.includes(`${LEASE_PREFIX}${device}`)) continue;
     const path = leasePath(device, dir);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      warn(`${path}: cannot be read (${(err as Error).message}); ignored`);
+    const { text, problem } = readStateFile(path);
+    if (text === undefined) {
+      if (problem) warn(`${path}: ${problem}; ignored`);
       continue;
     }
     const lease = parseLease(device, text);

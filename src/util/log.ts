@@ -19,7 +19,10 @@ export class Log {
     this.add('user.notice', text);
   }
 
+  /** A warning already given since the last flush is not repeated (a reconcile reads the
+   *  kernel, leases and health record twice: before applying and to verify). */
   warn(text: string): void {
+    if (this.lines.some((l) => l.priority === 'user.warning' && l.text === text)) return;
     this.add('user.warning', text);
   }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError, parseAddresses, parseLinks, parseRoutes, parseRules } from '../../../src/kernel/parse.js';
-import { observedAt } from '../helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ParseError, parseAddresses, parseLinks, parseObservation, parseRoutes, parseRules } from '../../../src/kernel/parse.js';
+import { desired } from '../../../src/plan/desired.js';
+import { diff } from '../../../src/plan/diff.js';
+import { FIXTURES, configFrom, leasesAt, observedAt } from '../helpers.js';
 
 describe('ip -j -N output', () => {
   it('reads a captured state', () => {
@@ -29,6 +33,36 @@ describe('ip -j -N output', () => {
     expect(parseRoutes('[{"gateway":"192.0.2.1"},{"dst":"default","nexthops":[{"gateway":"192.0.2.1"}]}]')).toEqual([
       { table: 254, type: 'unicast', dst: 'default', metric: 0, protocol: 0, scope: 0, onlink: false, nexthops: [], metrics: {} },
     ]);
+  });
+
+  it('names every entry it skipped', () => {
+    const skipped: string[] = [];
+    parseLinks('[{"flags":["UP"]},7]', skipped);
+    parseAddresses('[{"ifname":"eth1","addr_info":[{"family":"inet","local":"192.0.2.1"}]}]', skipped);
+    parseRules('[{"table":"201"},{"priority":9,"action":"blackhole"}]', skipped);
+    parseRoutes('[{"gateway":"192.0.2.1"},{"dst":"default","nexthops":[{"dev":"eth1"}]}]', skipped);
+    expect(skipped).toEqual([
+      'ip link: 1 entries that are not objects',
+      'ip link: an entry without ifname: {"flags":["UP"]}',
+      'ip addr: an IPv4 address of eth1 without local or prefixlen: {"family":"inet","local":"192.0.2.1"}',
+      'ip rule: an entry without priority or table: {"table":"201"}',
+      'ip route: an entry without dst: {"gateway":"192.0.2.1"}',
+      'ip route: a nexthop without gateway or dev: {"dev":"eth1"}',
+    ]);
+  });
+
+  it('a captured state with fields removed: skipped entries are reported and the plan only re-adds, never guesses', () => {
+    const raw = (file: string): string => readFileSync(join(FIXTURES, 'applied-2', file), 'utf8');
+    const routes = JSON.parse(raw('routes.json')) as Record<string, unknown>[];
+    const rules = JSON.parse(raw('rules.json')) as Record<string, unknown>[];
+    for (const field of ['dst', 'table', 'priority']) {
+      const strip = (list: Record<string, unknown>[]): string => JSON.stringify(list.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== field))));
+      const observed = parseObservation({ links: raw('links.json'), addresses: raw('addresses.json'), rules: strip(rules), routes: strip(routes) });
+      if (field !== 'table') expect(observed.skipped?.length, field).toBeGreaterThan(0);
+      const plan = diff(desired(configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n'), observed, { leases: leasesAt('applied-2') }), observed);
+      // without dst or priority the entries are invisible: everything is re-added, nothing foreign deleted
+      for (const c of plan.changes) expect(c.command, field).toMatch(field === 'table' ? /^(route (replace|del) .* table (201|202|254)|rule add)/ : /^(route replace|rule add)/);
+    }
   });
 
   it('reports output that is not JSON', () => {

@@ -1,0 +1,45 @@
+// State files are trusted only when they are root's own regular files; writes never follow
+// what is already at the temporary path.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readStateFile, writeAtomic } from '../../../src/state/rundir.js';
+
+const DIR = resolve('test/.state/unit-rundir');
+
+describe('state files', () => {
+  beforeEach(() => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(DIR, { recursive: true, mode: 0o700 });
+  });
+
+  it('writes 0600 atomically and reads back', () => {
+    writeAtomic(join(DIR, 'a'), 'text\n');
+    expect(statSync(join(DIR, 'a')).mode & 0o777).toBe(0o600);
+    expect(readStateFile(join(DIR, 'a'))).toEqual({ text: 'text\n' });
+    expect(readStateFile(join(DIR, 'absent'))).toEqual({});
+  });
+
+  it('never writes through a symlink left at the temporary path', () => {
+    const victim = join(DIR, 'victim');
+    writeFileSync(victim, 'keep\n');
+    symlinkSync(victim, join(DIR, `a.${process.pid}.tmp`));
+    writeAtomic(join(DIR, 'a'), 'new\n');
+    expect(readFileSync(victim, 'utf8')).toBe('keep\n');
+    expect(readFileSync(join(DIR, 'a'), 'utf8')).toBe('new\n');
+  });
+
+  it('does not trust symlinks, files of other users, or files others can write', () => {
+    writeFileSync(join(DIR, 'target'), '{}', { mode: 0o600 });
+    symlinkSync(join(DIR, 'target'), join(DIR, 'link'));
+    expect(readStateFile(join(DIR, 'link')).problem).toBe('is not a regular file (a symlink?): not trusted');
+    writeFileSync(join(DIR, 'loose'), '{}');
+    chmodSync(join(DIR, 'loose'), 0o666);
+    expect(readStateFile(join(DIR, 'loose')).problem).toBe('is writable by group or others (mode 666): not trusted');
+    if (process.getuid?.() === 0) {
+      writeFileSync(join(DIR, 'nobody'), '{}', { mode: 0o600 });
+      chownSync(join(DIR, 'nobody'), 65534, 65534);
+      expect(readStateFile(join(DIR, 'nobody')).problem).toBe('is owned by uid 65534, not by the user running uplink-lb: not trusted');
+    }
+  });
+});
