@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG, VERSION } from '../paths.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
+import { printConfig } from '../config/print.js';
+import { applyWithConfirm, confirmPending, parseConfirmSeconds, rollbackPending } from './confirm.js';
 import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import type { Config } from '../config/types.js';
@@ -17,11 +19,19 @@ export const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
 Weighted load balancing and failover over several ISP uplinks with Linux policy routing.
 
 Commands:
-  apply [--dry-run]   make the kernel's rules and routes match the configuration now;
-                      --dry-run prints the ip commands instead of running them
+  apply [--dry-run | --confirm SECONDS]
+                      make the kernel's rules and routes match the configuration now;
+                      --dry-run prints the ip commands instead of running them;
+                      --confirm: unless \`uplink-lb confirm\` follows within SECONDS (10-3600),
+                      put the configuration in force before back into the file and apply it
+                      (the unconfirmed file is kept as FILE.unconfirmed)
+  confirm             keep what \`apply --confirm\` applied
+  rollback [--wait]   undo a pending \`apply --confirm\` now (--wait: at its deadline, unless
+                      confirmed first; \`apply --confirm\` starts this)
   status [--json]     each uplink (up, down, unconfigured) and whether the kernel matches
                       the configuration, naming every difference; exit 1 when it does not
-  validate            check the configuration and change nothing; exit 2 when it is invalid
+  validate [--print]  check the configuration and change nothing; exit 2 when it is invalid;
+                      --print writes it out with every key and default as uplink-lb reads it
   check [--once]      probe every uplink through itself in rounds (CHECK_INTERVAL) until the
                       next minute's cron start takes over, draining failed uplinks from the
                       default route and restoring them; --once runs a single round
@@ -38,9 +48,11 @@ hook, reading IFACE and MODE from the environment.
 `;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  apply: ['dry-run'],
+  apply: ['dry-run', 'confirm'],
+  confirm: [],
+  rollback: ['wait'],
   status: ['json'],
-  validate: [],
+  validate: ['print'],
   check: ['once'],
   'dhclient-enter': [],
   'dhclient-exit': [],
@@ -56,8 +68,8 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   const known = new Set(['config', 'help', 'version', 'h', 'V', '_', ...Object.values(COMMAND_FLAGS).flat()]);
   const unknown: string[] = [];
   const args = minimist([...argv], {
-    string: ['config'],
-    boolean: ['help', 'version', 'dry-run', 'json', 'once'],
+    string: ['config', 'confirm'],
+    boolean: ['help', 'version', 'dry-run', 'json', 'once', 'wait', 'print'],
     alias: { h: 'help', V: 'version' },
     unknown: (arg) => {
       if (arg.startsWith('-') && !known.has(arg.replace(/^-+/, '').split('=')[0] ?? '')) unknown.push(arg);
@@ -78,15 +90,20 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   const allowed = COMMAND_FLAGS[command];
   if (!allowed) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
   if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
-  for (const flag of ['dry-run', 'json', 'once']) {
-    if (args[flag] && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
+  for (const flag of ['dry-run', 'json', 'once', 'wait', 'confirm', 'print']) {
+    if (args[flag] !== undefined && args[flag] !== false && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
   }
+  if (args['dry-run'] && args.confirm !== undefined) throw new UsageError('--dry-run and --confirm do not go together');
   if (args.config === '') throw new UsageError('--config needs a path');
   const path = configPath(args.config as string | undefined, env);
 
   switch (command) {
     case 'validate': {
       const config = requireConfig(path, env);
+      if (args.print) {
+        process.stdout.write(printConfig(config));
+        return 0;
+      }
       process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
       for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
       return 0;
@@ -104,6 +121,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
           return 0;
         }
+        if (args.confirm !== undefined) return applyWithConfirm(config, path, parseConfirmSeconds(String(args.confirm)), log);
         const result = reconcile(config, log);
         if (result.applied.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
         return 0;
@@ -124,6 +142,15 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     }
     case 'check':
       return runCheck(path, args.once === true, env);
+    case 'confirm':
+    case 'rollback': {
+      const log = new Log(true);
+      try {
+        return command === 'confirm' ? confirmPending(log) : await rollbackPending(args.wait === true, log);
+      } finally {
+        log.flush();
+      }
+    }
     case 'dhclient-enter':
       return runDhclientEnter(env);
     case 'dhclient-exit':

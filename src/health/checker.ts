@@ -51,7 +51,12 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   writeHealthRecord(record);
   const wanted = fingerprint(config, want);
   if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo };
-  reconcile(config, log);
+  try {
+    reconcile(config, log);
+  } catch (err) {
+    // A failed run has rolled back; try again after VERIFY_EVERY_MS, not every round.
+    log.error(`reconcile: ${(err as Error).message}`);
+  }
   return { record, memo: { fingerprint: wanted, verifiedAt: now } };
 }
 

@@ -10,7 +10,13 @@ export function applyPlan(plan: Plan): void {
   if (ipLines.length > 0) {
     const argv = [IP, '-batch', '-'];
     const result = run(argv, ipLines.join('\n') + '\n');
-    if (result.status !== 0) throw new CommandError(argv, result.status, result.stderr);
+    if (result.status !== 0) {
+      // ip -batch stops at the first failing line and names it: "Command failed -:N"
+      const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
+      const failed = line === undefined ? undefined : ipLines[Number(line) - 1];
+      const lines = failed === undefined ? '' : ` (at \`ip ${failed}\`, after ${Number(line) - 1} of ${ipLines.length} commands had been applied)`;
+      throw new CommandError(argv, result.status, `${result.stderr.trim()}${lines}`);
+    }
   }
   const nft = plan.changes.find((c) => c.what === 'nft table');
   if (nft) applyNft(nft.command === '' ? undefined : nft.command);

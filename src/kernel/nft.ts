@@ -40,6 +40,12 @@ export function observeNft(): ObservedNft {
   return parseNftTable(result.stdout);
 }
 
+/** The table as `nft list table` prints it (input `nft -f` takes back), or '' when absent. */
+export function listNftTable(): string {
+  const result = run([NFT, 'list', 'table', NFT_FAMILY, NFT_TABLE]);
+  return result.status === 0 ? result.stdout : '';
+}
+
 /** Replaces the table with `text` (or removes it when undefined), atomically. */
 export function applyNft(text: string | undefined): void {
   const argv = [NFT, '-f', '-'];

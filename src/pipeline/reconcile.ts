@@ -5,9 +5,14 @@ import { applyPlan } from '../kernel/apply.js';
 import { MAIN_TABLE, type Observed } from '../kernel/types.js';
 import { desired, type Desired, type HookEvent, type UplinkState } from '../plan/desired.js';
 import { diff, type Change, type Plan } from '../plan/diff.js';
+import { CommandError } from '../util/run.js';
 import { ensureRunDir, readLeases, writeAtomic } from '../state/rundir.js';
 import { acquireLock } from '../util/lock.js';
-import { VerifyError } from '../util/errors.js';
+import { ApplyError } from '../util/errors.js';
+import { capLines, describeChange, describeDifference } from '../plan/explain.js';
+import { ownedSnapshot } from '../plan/snapshot.js';
+import { rollBack, saveNftTable, type RollbackResult } from './rollback.js';
+import { recordApplied } from '../state/applied.js';
 import type { Log } from '../util/log.js';
 import { existsSync } from 'node:fs';
 import { CONNTRACK, LOCK_FILE, NFT, RUNDIR } from '../paths.js';
@@ -28,9 +33,12 @@ export interface Assessment {
 }
 
 export const LOCK_WAIT_SECONDS = 30;
+/** Changes and differences logged one by one; more are counted. */
+const LOGGED_LINES = 100;
 /** Reads the world and plans, without changing anything. */
 export function assess(config: Config, log: Log, event?: HookEvent): Assessment {
   const observed = observe();
+  for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
   const { drained, stale } = trustedDrained(health, Date.now());
@@ -79,17 +87,27 @@ function releaseConnections(gone: readonly UplinkState[], log: Log): void {
   }
 }
 
-export function describeChange(change: Change): string {
-  const verb = change.action === 'add' ? 'add' : change.action === 'replace' ? 'replace' : 'delete';
-  return `${verb} ${change.what} ${change.text}${change.was ? ` (was: ${change.was})` : ''}`;
-}
-
 export interface Reconciled extends Assessment {
   /** What was changed (empty when the kernel already matched). */
   applied: Change[];
 }
 
-/** Reconciles under the lock; throws CommandError when ip fails and VerifyError when the result differs. */
+/** What a failed run says: the cause, every difference from the configuration, and how the
+ *  rollback went. */
+function failureReport(cause: string, differences: readonly Change[], rollback: RollbackResult): string {
+  const lines = [cause];
+  if (differences.length > 0) lines.push('differences from the configuration:', ...capLines(differences.map((c) => `  ${describeDifference(c)}`), LOGGED_LINES));
+  if (rollback.remaining.length === 0 && !rollback.error) {
+    lines.push(`rolled back to the state before this run (${rollback.undone} change(s)); the next run tries again`);
+  } else {
+    lines.push(`rollback incomplete${rollback.error ? ` (${rollback.error})` : ''}; differences from the state before this run:`);
+    lines.push(...capLines(rollback.remaining.map((c) => `  ${describeDifference(c, 'before')}`), LOGGED_LINES));
+  }
+  return lines.join('\n');
+}
+
+/** Reconciles under the lock. When `ip` or `nft` fails half-way, or the kernel does not read
+ *  back as planned, puts back what uplink-lb owned before and throws ApplyError. */
 export function reconcile(config: Config, log: Log, event?: HookEvent): Reconciled {
   ensureRunDir();
   const lock = acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS);
@@ -101,13 +119,31 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       log.info(`set net.ipv4.fib_multipath_hash_policy=${config.hashPolicy === 'l4' ? 1 : 0} (HASH_POLICY=${config.hashPolicy})`);
     }
     const before = assess(config, log, event);
-    if (before.plan.changes.length === 0) return { ...before, applied: [] };
-    for (const change of before.plan.changes) log.info(describeChange(change));
-    applyPlan(before.plan);
-    const after = assess(config, log, event);
-    if (after.plan.changes.length > 0) {
-      throw new VerifyError(`the kernel does not hold what was applied:\n${after.plan.changes.map((c) => `  ${describeChange(c)}`).join('\n')}`);
+    if (before.plan.changes.length === 0) {
+      recordApplied(config.text);
+      return { ...before, applied: [] };
     }
+    for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
+    const snapshot = ownedSnapshot(before.observed, before.desired);
+    const nftBefore = before.plan.changes.some((c) => c.what === 'nft table') ? saveNftTable() : undefined;
+    let cause: string | undefined;
+    try {
+      applyPlan(before.plan);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      cause = `applying failed: ${err.message}`;
+    }
+    let after: Assessment | undefined;
+    try {
+      after = assess(config, log, event);
+    } catch (err) {
+      cause ??= `reading back what was applied failed: ${(err as Error).message}`;
+    }
+    if (cause === undefined && after && after.plan.changes.length > 0) cause = 'the kernel does not hold what was applied';
+    if (cause !== undefined || !after) {
+      throw new ApplyError(failureReport(cause ?? 'reading back failed', after?.plan.changes ?? [], rollBack(snapshot, nftBefore)));
+    }
+    recordApplied(config.text);
     if (before.pinning) releaseConnections(leftTheRoute(before.observed, after.desired), log);
     return { ...after, applied: before.plan.changes };
   } finally {

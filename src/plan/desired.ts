@@ -159,6 +159,18 @@ function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { member
   return { members: withCarrier.length > 0 ? withCarrier : up, failOpen: true };
 }
 
+const LOCAL_TABLE = 255;
+
+/** The configured tables, and any other table holding a route of uplink-lb's protocol: one the
+ *  configuration used before (IFACE_TABLES changed, an uplink removed), to be emptied. */
+function ownedTables(config: Config, observed: Observed): number[] {
+  const configured = config.uplinks.map((u) => u.table);
+  const former = observed.routes
+    .filter((r) => r.protocol === PROTOCOL && r.table !== MAIN_TABLE && r.table !== LOCAL_TABLE && !configured.includes(r.table))
+    .map((r) => r.table);
+  return [...configured, ...new Set(former)];
+}
+
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const up = uplinks.filter((s) => s.status === 'up');
@@ -171,7 +183,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     rules,
     tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)),
     failOpen,
-    ownedTables: config.uplinks.map((u) => u.table),
+    ownedTables: ownedTables(config, observed),
     metric: config.metric,
   };
   const route = mainDefault(members, config);

@@ -6,7 +6,7 @@ import { MAIN_TABLE } from '../kernel/types.js';
 import type { Desired, UplinkState } from '../plan/desired.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
-import { describeChange } from '../pipeline/reconcile.js';
+import { describeDifference } from '../plan/explain.js';
 import type { HealthRecord } from '../health/record.js';
 import type { TargetResult, UplinkHealth } from '../health/machine.js';
 
@@ -97,8 +97,6 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
   };
 }
 
-const DIFFERENCE = { add: 'missing', delete: 'unexpected', replace: 'different' } as const;
-
 export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord, facts: PinningFacts): StatusReport {
   const mainDefaults = observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default');
   const current = mainDefaults.find((r) => r.metric === config.metric);
@@ -112,7 +110,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
     warnings: config.warnings,
     matches: plan.changes.length === 0,
-    differences: plan.changes.map((c) => `[fail] ${DIFFERENCE[c.action]}: ${describeChange(c)}`),
+    differences: plan.changes.map((c) => `[fail] ${describeDifference(c, 'configured')}`),
   };
 }
 

@@ -3,8 +3,9 @@
 /** Wrong command line or configuration: nothing was changed. Exit 2. */
 export class UsageError extends Error {}
 
-/** The kernel does not hold what was applied. Exit 1. */
-export class VerifyError extends Error {}
+/** Applying failed or did not verify; what was owned before has been put back (as far as it
+ *  could be). Exit 1. */
+export class ApplyError extends Error {}
 
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError ? 2 : 1;

@@ -27,6 +27,20 @@ describe('plan on kernel states captured on the rig', () => {
     ]);
   });
 
+  it('empties the tables of a former configuration (IFACE_TABLES changed, an uplink removed)', () => {
+    const plan = commands('applied-2', `${TWO}IFACE_TABLES=( 211 212 )\n`);
+    const removed = plan.filter((c) => c.startsWith('route del'));
+    expect(removed).toEqual([
+      'route del default table 201 metric 0',
+      'route del default table 201 metric 4000000000',
+      'route del 198.18.101.0/24 table 201 metric 0',
+      'route del default table 202 metric 0',
+      'route del default table 202 metric 4000000000',
+      'route del 198.18.102.0/24 table 202 metric 0',
+    ]);
+    expect(commands('applied-2', 'IFACE_DEVICE=( eth1 )\n').filter((c) => c.includes('table 202'))).toHaveLength(3);
+  });
+
   it('plans nothing when the kernel already matches', () => {
     expect(commands('applied-2')).toEqual([]);
     expect(commands('foreign-applied')).toEqual([]);
@@ -112,6 +126,9 @@ describe('plan on kernel states captured on the rig', () => {
       'route del default table 201 metric 0',
       'route del default table 201 metric 4000000000',
       'route del 198.18.101.0/24 table 201 metric 0',
+      'route del default table 202 metric 0',
+      'route del default table 202 metric 4000000000',
+      'route del 198.18.102.0/24 table 202 metric 0',
     ]);
   });
 });

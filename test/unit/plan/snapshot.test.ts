@@ -1,0 +1,39 @@
+// The rollback's target: what uplink-lb owned, planned back to by diff.
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../../src/plan/diff.js';
+import { emptySnapshot, ownedSnapshot } from '../../../src/plan/snapshot.js';
+import { observedAt } from '../helpers.js';
+
+const OWNER = { ownedTables: [201, 202], metric: 10 };
+const STATES = ['applied-2', 'bound-fresh', 'foreign-applied', 'eth1-down'];
+
+describe('ownedSnapshot', () => {
+  it.each(STATES)('of %s plans nothing against the same state', (name) => {
+    const observed = observedAt(name);
+    expect(diff(ownedSnapshot(observed, OWNER), observed).changes).toEqual([]);
+  });
+
+  it('of a state with duplicates plans only their removal (the kernel keeps one of each)', () => {
+    const observed = observedAt('foreign-and-duplicates');
+    const changes = diff(ownedSnapshot(observed, OWNER), observed).changes;
+    expect(changes.length).toBeGreaterThan(0);
+    for (const c of changes) expect(c.action === 'delete' || (c.action === 'replace' && c.was?.includes(' | '))).toBe(true);
+  });
+
+  it('plans the way back from a fresh state to an applied one: every owned object, nothing foreign', () => {
+    const applied = observedAt('applied-2');
+    const plan = diff(ownedSnapshot(applied, OWNER), observedAt('bound-fresh'));
+    const owned = applied.rules.filter((r) => r.protocol === 73).length + applied.routes.filter((r) => OWNER.ownedTables.includes(r.table) || (r.table === 254 && r.dst === 'default' && r.metric === 10)).length;
+    expect(plan.changes.map((c) => c.action)).toEqual(Array(owned).fill('add'));
+    expect(plan.changes.every((c) => c.command.includes('protocol 73') || c.command.includes('proto 73') || / table 20[12]\b/.test(c.command))).toBe(true);
+  });
+
+  it('the empty snapshot removes every owned object and no foreign one', () => {
+    const observed = observedAt('foreign-applied');
+    const plan = diff(emptySnapshot(OWNER), observed);
+    expect(plan.changes.length).toBeGreaterThan(0);
+    expect(plan.changes.every((c) => c.action === 'delete')).toBe(true);
+    const after = diff(emptySnapshot(OWNER), { ...observed, rules: observed.rules.filter((r) => r.protocol !== 73), routes: observed.routes.filter((r) => !OWNER.ownedTables.includes(r.table) && !(r.table === 254 && r.dst === 'default' && r.metric === 10)) });
+    expect(after.changes).toEqual([]);
+  });
+});
