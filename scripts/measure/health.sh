@@ -7,16 +7,8 @@
 # usage: scripts/measure/health.sh [REPEATS]   (needs root; uses the uplink-lb-* namespaces)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RIG=scripts/rig/rig.sh
 repeats=${1:-3}
-trap '$RIG down >/dev/null 2>&1 || true' EXIT
-$RIG down >/dev/null 2>&1 || true
-$RIG up 2 >/dev/null
-$RIG install >/dev/null 2>&1
-$RIG x inet ip addr add 192.0.2.20/32 dev lo
-BIN=$($RIG bin)
-printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\n' > "$($RIG etc)/default/uplink-lb"
-$RIG ifup eth1 >/dev/null 2>&1; $RIG ifup eth2 >/dev/null 2>&1
+. scripts/measure/rig-setup.sh
 
 in_route() { $RIG rx ip route show default metric 10 | grep -q "dev eth1"; }
 now() { date +%s.%N; }

@@ -11,6 +11,8 @@ import json
 import os
 import sys
 
+from echo_probe import which_isp
+
 addr, base, n, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 prefixes = dict(arg.split("=", 1) for arg in sys.argv[5:])
 ports = int(os.environ.get("PORTS", "400"))
@@ -18,16 +20,7 @@ ports = int(os.environ.get("PORTS", "400"))
 
 async def one(port, gate):
     async with gate:
-        try:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), timeout)
-            try:
-                writer.write(b"hello\n")
-                peer = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
-            finally:
-                writer.close()
-            return next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
-        except (OSError, asyncio.TimeoutError):
-            return "fail"
+        return await which_isp(addr, port, timeout, prefixes)
 
 
 async def main():

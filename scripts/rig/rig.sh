@@ -29,12 +29,18 @@
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh status
+#
+# RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
+# names run side by side (the end-to-end tests run one per vitest worker).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-ST=${RIG_STATE:-$ROOT/test/.state/rig}
-P=uplink-lb
+P=${RIG_NAME:-uplink-lb}
+[[ $P =~ ^uplink-lb(-[a-z0-9]+)?$ ]] || { echo "rig: RIG_NAME must be uplink-lb or uplink-lb-WORD" >&2; exit 2; }
+if [ "$P" = uplink-lb ]; then SUFFIX=; else SUFFIX=-${P#uplink-lb-}; fi
+ST=${RIG_STATE:-$ROOT/test/.state/rig$SUFFIX}
+BUILD=$ROOT/test/.state/build$SUFFIX
 R=$P-router NET=$P-inet LAN=$P-lan
 ETCNS=/etc/netns/$R
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=${RIG_PORTS:-400}
@@ -160,6 +166,10 @@ killpid() {  # PIDFILE COMM: stop a process the rig started, by its recorded pid
     rm -f "$f"
 }
 
+own_namespaces() {  # exactly this rig's: another rig's names only share the prefix
+    ip netns list | awk '{print $1}' | grep -E "^$P-(router|inet|lan|isp[0-9]+)\$" || true
+}
+
 cmd_down() {
     local f n ino p
     killpid "$ST/inet/server.pid" python3
@@ -168,7 +178,7 @@ cmd_down() {
     for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     killpid "$ST/router/run/crond.pid" cron
     # whatever still lives in one of our namespaces was started by the rig or a test
-    for n in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
+    for n in $(own_namespaces); do
         ino=$(stat -L -c %i "/run/netns/$n" 2>/dev/null) || continue
         for p in /proc/[0-9]*; do
             [ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$ino" ] || continue
@@ -177,7 +187,7 @@ cmd_down() {
         done
     done
     sleep 0.2
-    for n in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do ip netns del "$n"; done
+    for n in $(own_namespaces); do ip netns del "$n"; done
     rm -rf "$ETCNS"
     rmdir /etc/netns 2>/dev/null || true
     rm -rf "$ST"
@@ -259,7 +269,7 @@ cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.
     echo "cron pid $(cat "$ST/router/run/crond.pid")"
 }
 
-install_args() { echo BUILDDIR="$ROOT/test/.state/build" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
+install_args() { echo BUILDDIR="$BUILD" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
 
 sub=${1:-}; shift || true
 case "$sub" in

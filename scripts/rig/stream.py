@@ -10,23 +10,15 @@ import json
 import sys
 import time
 
+from echo_probe import which_isp
+
 addr, base, ports, rate, seconds, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 prefixes = dict(arg.split("=", 1) for arg in sys.argv[7:])
 start = time.monotonic()
 
 
 async def one(port, at):
-    try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), timeout)
-        try:
-            writer.write(b"hello\n")
-            peer = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
-        finally:
-            writer.close()
-        result = next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
-    except (OSError, asyncio.TimeoutError):
-        result = "fail"
-    print(json.dumps([round(at, 3), result]), flush=True)
+    print(json.dumps([round(at, 3), await which_isp(addr, port, timeout, prefixes)]), flush=True)
 
 
 async def main():

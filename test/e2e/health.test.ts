@@ -115,6 +115,8 @@ describe('health check', () => {
     const first = startCheck();
     check = first;
     expect(await waitFor(() => runFile('check.json').includes(`"pid":${first.pid}`), 10)).toBe(true);
+    // check.json is written before the first round, health.json (removed above) after it
+    expect(await waitFor(() => rigResult('rx', 'test', '-s', '/run/uplink-lb/health.json').status === 0, 10)).toBe(true);
     const second = ulb(['check']);
     expect(second.status).toBe(0);
     expect(second.stderr).toBe('');

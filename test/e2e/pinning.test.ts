@@ -139,7 +139,7 @@ describe('connection pinning', () => {
     rigResult('x', 'router', 'sh', '-c', `printf '${FOREIGN.replace(/\n/g, '\\n')}' | nft -f -`);
     const status = ulb(['status']);
     expect(status.status).toBe(1);
-    expect(status.stdout).toContain('missing: add nft table inet uplink_lb');
+    expect(status.stdout).toContain('missing: nft table inet uplink_lb');
     expect(ulb(['apply']).status).toBe(0);
     expect(ulb(['status']).status).toBe(0);
     expect(rig('x', 'router', 'nft', 'list', 'tables')).toContain('table inet uplink_lb');

@@ -4,6 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const RIG = resolve('scripts/rig/rig.sh');
+// One rig per vitest worker, so that end-to-end files run side by side: every rig.sh started
+// from this process (and its children) uses this worker's namespaces.
+process.env.RIG_NAME ??= `uplink-lb-w${process.env.VITEST_POOL_ID ?? '1'}`;
 export const HOOK = '/etc/network/if-up.d/uplink-load-balancing';
 
 export interface Result {
@@ -13,11 +16,12 @@ export interface Result {
 }
 
 export function rig(...args: string[]): string {
-  return execFileSync(RIG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // the kernel's state can list tens of thousands of routes (the kill trials plant 20000)
+  return execFileSync(RIG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
 }
 
 export function rigResult(...args: string[]): Result {
-  const r = spawnSync(RIG, args, { encoding: 'utf8' });
+  const r = spawnSync(RIG, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,0 +1,17 @@
+"""One TCP connection to the rig's echo server, and which ISP it left through: the server
+echoes the peer address it saw, and PREFIXES maps ISP names to their address prefixes."""
+import asyncio
+
+
+async def which_isp(addr, port, timeout, prefixes):
+    """"isp1" | ... | "other" (an address of no ISP) | "fail" (no connection or no answer)."""
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), timeout)
+        try:
+            writer.write(b"hello\n")
+            peer = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
+        finally:
+            writer.close()
+        return next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
+    except (OSError, asyncio.TimeoutError):
+        return "fail"

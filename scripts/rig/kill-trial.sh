@@ -1,0 +1,32 @@
+#!/bin/bash
+# Runs inside the rig's router (rig.sh rx): starts `BIN ARGS...` in a process group of its own
+# and kills the whole group with SIGKILL, either SECONDS after the start or SECONDS after the
+# run starts an `ip -batch` child (in the middle of applying a plan). Prints what the kill hit:
+# killed-ip-batch | killed-at SECONDS | finished (the run ended before the kill)
+# usage: kill-trial.sh after SECONDS BIN ARGS... | kill-trial.sh ip-batch SECONDS BIN ARGS...
+set -u
+mode=$1; shift
+delay=$1; shift
+setsid "$@" >/dev/null 2>&1 &   # not a group leader here, so setsid execs: $! is the run and its group
+pid=$!
+if [ "$mode" = after ]; then
+    sleep "$delay"
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid"; echo "killed-at $delay"; else echo finished; fi
+else
+    hit=finished
+    for _ in $(seq 200000); do
+        [ -e "/proc/$pid/task/$pid/children" ] || break   # the run has ended
+        children=
+        read -r children < "/proc/$pid/task/$pid/children" 2>/dev/null   # no newline at its end: status 1
+        for c in $children; do
+            mapfile -d '' args < "/proc/$c/cmdline" 2>/dev/null || continue
+            if [ "${args[1]:-}" = -batch ]; then
+                sleep "$delay"
+                kill -KILL -- "-$pid"; hit=killed-ip-batch; break 2
+            fi
+        done
+    done
+    echo "$hit"
+fi
+wait "$pid" 2>/dev/null
+exit 0
