@@ -17,9 +17,9 @@ else
     for _ in $(seq 200000); do
         [ -e "/proc/$pid/task/$pid/children" ] || break   # the run has ended
         children=
-        read -r children < "/proc/$pid/task/$pid/children" 2>/dev/null   # no newline at its end: status 1
+        read -r children 2>/dev/null < "/proc/$pid/task/$pid/children"   # no newline at its end: status 1
         for c in $children; do
-            mapfile -d '' args < "/proc/$c/cmdline" 2>/dev/null || continue
+            mapfile -d '' args 2>/dev/null < "/proc/$c/cmdline" || continue   # gone already
             if [ "${args[1]:-}" = -batch ]; then
                 sleep "$delay"
                 kill -KILL -- "-$pid"; hit=killed-ip-batch; break 2

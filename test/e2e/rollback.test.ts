@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { hook, ifup, kernel, rigResult, routes, rig, sleep, ulb, up, waitFor, writeConfig } from './rig.js';
+import { bin, hook, ifup, kernel, rigResult, routes, rig, sleep, ulb, up, waitFor, writeConfig, type Result } from './rig.js';
 
 const RIG = resolve('scripts/rig/rig.sh');
+const PAUSE_TRIAL = resolve('scripts/rig/pause-trial.sh');
 // eth3 (static) first: its table's routes are the first commands of a plan
 const A = `IFACE_DEVICE=( eth3 eth1 eth2 )
 IFACE_WEI=( 1 2 1 )
@@ -87,6 +88,69 @@ describe('rollback of a failed apply, and apply --confirm', () => {
     }
     expect(ulb(['apply']).status).toBe(0);
     expect(sorted()).toBe(before.split('\n').sort().join('\n'));
+  });
+
+  describe('a device that vanishes in the middle of a run (eth9, a fourth uplink on a veth pair in the router)', () => {
+    const E = A.replace('eth3 eth1 eth2 )', 'eth3 eth1 eth2 eth9 )')
+      .replace('IFACE_WEI=( 1 2 1 )', 'IFACE_WEI=( 1 2 1 1 )')
+      .replace('IFACE_IPS=( 198.18.103.2 auto auto )', 'IFACE_IPS=( 198.18.103.2 auto auto 198.18.109.2 )')
+      .replace('IFACE_NMS=( /24 auto auto )', 'IFACE_NMS=( /24 auto auto /24 )')
+      .replace('IFACE_GWS=( 198.18.103.1 auto auto )', 'IFACE_GWS=( 198.18.103.1 auto auto 198.18.109.1 )');
+    const sortedBefore = (): string => before.split('\n').sort().join('\n');
+    const createEth9 = async (): Promise<void> => {
+      rig('rx', 'sh', '-c', 'ip link add eth9 type veth peer name eth9p && ip addr add 198.18.109.2/24 dev eth9 && ip addr add 198.18.109.1/24 dev eth9p && ip link set eth9p up && ip link set eth9 up');
+      expect(await waitFor(() => rig('rx', 'ip', 'link', 'show', 'eth9').includes('LOWER_UP'), 5)).toBe(true);
+    };
+    /** From A's state, eth9 configured and present: apply, frozen at the Nth `ip rule show` it
+     *  starts (1: observing before the plan, 2: reading back after applying) while eth9 is
+     *  deleted. Tried again when the poller missed that moment. */
+    const vanishAt = async (n: number): Promise<Result> => {
+      for (let attempt = 1; ; attempt++) {
+        writeConfig(A);
+        expect(ulb(['apply']).status).toBe(0);
+        await createEth9();
+        writeConfig(E);
+        const r = rigResult('rx', PAUSE_TRIAL, 'rule show', String(n), 'ip link del eth9', bin(), 'apply');
+        rigResult('rx', 'ip', 'link', 'del', 'eth9');
+        if (r.stdout.trim() === 'paused') return r;
+        if (attempt === 5) throw new Error(`the pause never caught rule show #${n}: ${r.stderr}`);
+      }
+    };
+
+    it('gone between observe and apply: ip fails half-way, exit 1 naming the command, the state before restored', async () => {
+      const result = await vanishAt(1);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/applying failed: .*Cannot find device "eth9".* \(at `ip [^`]*eth9[^`]*`, after \d+ of \d+ commands had been applied\)/s);
+      expect(result.stderr).toMatch(/rolled back to the state before this run \(\d+ change\(s\)\)/);
+      expect(sorted()).toBe(sortedBefore());
+    });
+
+    it('gone between apply and read-back: exit 1 naming what the kernel lost, the state before restored', async () => {
+      const result = await vanishAt(2);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('the kernel does not hold what was applied');
+      // the read-back had listed eth9 with its address just before it went: the kernel removed
+      // every route through eth9 with it, the multipath default included
+      expect(result.stderr).toMatch(/missing: route default table 254 metric 10 proto 73 nexthop .* dev eth9 weight 1 \(wanted; found nothing\)/);
+      expect(result.stderr).toMatch(/missing: route default table \d+ metric 0 proto 73 via 198\.18\.109\.1 dev eth9 \(wanted; found nothing\)/);
+      expect(result.stderr).toMatch(/rolled back to the state before this run/);
+      expect(sorted()).toBe(sortedBefore());
+    });
+
+    it('the next runs converge: without eth9, and with it once it is back', async () => {
+      writeConfig(E);
+      expect(ulb(['apply']).status).toBe(0);
+      expect(weights()).toEqual([1, 2, 1]);
+      expect(ulb(['status']).stdout).toMatch(/eth9: down/);
+      await createEth9();
+      expect(ulb(['apply']).status).toBe(0);
+      expect(weights()).toEqual([1, 2, 1, 1]);
+      expect(ulb(['status']).status).toBe(0);
+      writeConfig(A);
+      rig('rx', 'ip', 'link', 'del', 'eth9');
+      expect(ulb(['apply']).status).toBe(0);
+      expect(sorted()).toBe(sortedBefore());
+    });
   });
 
   // the kernel holds A again: apply --confirm starts from there
