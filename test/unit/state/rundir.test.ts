@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readStateFile, writeAtomic } from '../../../src/state/rundir.js';
+import { ensureRunDir, readStateFile, writeAtomic } from '../../../src/state/rundir.js';
 
 const DIR = resolve('test/.state/unit-rundir');
 
@@ -40,6 +40,23 @@ describe('state files', () => {
       writeFileSync(join(DIR, 'nobody'), '{}', { mode: 0o600 });
       chownSync(join(DIR, 'nobody'), 65534, 65534);
       expect(readStateFile(join(DIR, 'nobody')).problem).toBe('is owned by uid 65534, not by the user running uplink-lb: not trusted');
+    }
+  });
+
+  it('the run directory: made 0700, tightened when loose, refused when a symlink or not ours', () => {
+    const run = join(DIR, 'run');
+    ensureRunDir(run);
+    expect(statSync(run).mode & 0o777).toBe(0o700);
+    chmodSync(run, 0o777);
+    ensureRunDir(run);
+    expect(statSync(run).mode & 0o777).toBe(0o700);
+    const elsewhere = join(DIR, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o700 });
+    symlinkSync(elsewhere, join(DIR, 'linked'));
+    expect(() => ensureRunDir(join(DIR, 'linked'))).toThrow(`${join(DIR, 'linked')}: exists and is not a directory`);
+    if (process.getuid?.() === 0) {
+      chownSync(elsewhere, 65534, 65534);
+      expect(() => ensureRunDir(elsewhere)).toThrow(`${elsewhere}: owned by uid 65534, not by the user running uplink-lb; remove it`);
     }
   });
 });
