@@ -2,15 +2,9 @@
 // used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, statSync, readFileSync } from 'node:fs';
-import { defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, ulb, up, writeConfig } from './rig.js';
+import { defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, THREE_UPLINKS, ulb, up, writeConfig } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
-const THREE = `IFACE_DEVICE=( eth1 eth2 eth3 )
-IFACE_WEI=( 2 1 1 )
-IFACE_IPS=( auto auto 198.18.103.2 )
-IFACE_NMS=( auto auto /24 )
-IFACE_GWS=( auto auto 198.18.103.1 )
-`;
 
 function gatewaysOfDefault(): string[] {
   const mine = defaults().filter((r) => r.metric === 10);
@@ -139,7 +133,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
   });
 
   it('a static uplink works, and three uplinks share the traffic', () => {
-    writeConfig(THREE);
+    writeConfig(THREE_UPLINKS);
     expect(ifup('eth3').status).toBe(0);
     expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1', 'eth3:1']);
     const counts = dist(300);
@@ -192,7 +186,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
 
   it('a bad configuration changes nothing and says where it is wrong', () => {
     const before = kernel();
-    writeConfig(`${THREE}IFACE_MARK=( 0x97 0x97 0x99 )\n`);
+    writeConfig(`${THREE_UPLINKS}IFACE_MARK=( 0x97 0x97 0x99 )\n`);
     const validate = ulb(['validate']);
     expect(validate.status).toBe(2);
     expect(validate.stderr).toContain('default/uplink-lb:6: IFACE_MARK[1]: mark 0x97 is already used by uplink 0');
@@ -202,7 +196,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     // an interface the broken file does not name is not held up
     expect(hook('lan0', 'start').status).toBe(0);
     expect(kernel()).toBe(before);
-    writeConfig(THREE);
+    writeConfig(THREE_UPLINKS);
     // a configuration others could change is refused, like sshd refuses loose permissions
     chmodSync(`${etc()}/default/uplink-lb`, 0o664);
     const loose = ulb(['apply']);

@@ -8,6 +8,13 @@ const RIG = resolve('scripts/rig/rig.sh');
 // from this process (and its children) uses this worker's namespaces.
 process.env.RIG_NAME ??= `uplink-lb-w${process.env.VITEST_POOL_ID ?? '1'}`;
 export const HOOK = '/etc/network/if-up.d/uplink-load-balancing';
+/** Three uplinks, eth3 static (a rig brought up with staticIsps '3'). */
+export const THREE_UPLINKS = `IFACE_DEVICE=( eth1 eth2 eth3 )
+IFACE_WEI=( 2 1 1 )
+IFACE_IPS=( auto auto 198.18.103.2 )
+IFACE_NMS=( auto auto /24 )
+IFACE_GWS=( auto auto 198.18.103.1 )
+`;
 
 export interface Result {
   status: number | null;

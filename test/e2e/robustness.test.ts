@@ -2,19 +2,14 @@
 // that must survive everything from install to uninstall. One rig: 3 ISPs, eth3 static.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { bin, HOOK, hookAsync, ifdown, ifup, kernel, rig, rigResult, ulb, up, writeConfig, type Result } from './rig.js';
+import { bin, HOOK, hookAsync, ifdown, ifup, kernel, rig, rigResult, THREE_UPLINKS, ulb, up, writeConfig, type Result } from './rig.js';
 import { spawn } from 'node:child_process';
 
 const RIG = resolve('scripts/rig/rig.sh');
 const KILL_TRIAL = resolve('scripts/rig/kill-trial.sh');
 const TARGET = 'CHECK_TARGETS=( 192.0.2.10 )\n';
 /** Three uplinks, eth3 static. */
-const Q = `IFACE_DEVICE=( eth1 eth2 eth3 )
-IFACE_WEI=( 2 1 1 )
-IFACE_IPS=( auto auto 198.18.103.2 )
-IFACE_NMS=( auto auto /24 )
-IFACE_GWS=( auto auto 198.18.103.1 )
-${TARGET}`;
+const Q = `${THREE_UPLINKS}${TARGET}`;
 /** The same uplinks in other tables at other priorities: a plan between P and Q has over 30
  *  commands (every route and rule moves). */
 const P = `${Q}IFACE_TABLES=( 211 212 213 )\nIFACE_TABLES_PRIO=( 2001 2002 2003 )\n`;
