@@ -65,3 +65,4 @@ export interface Observed {
 }
 
 export const MAIN_TABLE = 254;
+export const LOCAL_TABLE = 255;

@@ -3,7 +3,7 @@ import type { Config, UplinkConfig } from '../config/types.js';
 import { inSubnet, networkOf } from '../config/ipv4.js';
 import type { Lease } from '../state/lease.js';
 import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
-import { MAIN_TABLE } from '../kernel/types.js';
+import { LOCAL_TABLE, MAIN_TABLE } from '../kernel/types.js';
 import { PROTOCOL } from '../paths.js';
 
 /** The hook's event: ifupdown is bringing `device` up or taking it down. */
@@ -158,8 +158,6 @@ function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { member
   const withCarrier = up.filter((s) => s.carrier !== false);
   return { members: withCarrier.length > 0 ? withCarrier : up, failOpen: true };
 }
-
-const LOCAL_TABLE = 255;
 
 /** The configured tables, and any other table holding a route of uplink-lb's protocol: one the
  *  configuration used before (IFACE_TABLES changed, an uplink removed), to be emptied. */

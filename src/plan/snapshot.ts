@@ -20,8 +20,3 @@ export function ownedSnapshot(observed: Observed, owner: Owner): Desired {
   if (main) snapshot.mainDefault = main;
   return snapshot;
 }
-
-/** Nothing owned: what removing uplink-lb's configuration leaves. */
-export function emptySnapshot(owner: Owner): Desired {
-  return { uplinks: [], rules: [], tableRoutes: [], failOpen: false, ownedTables: [...owner.ownedTables], metric: owner.metric };
-}

@@ -9,6 +9,16 @@ const commands = (state: string, text = TWO, event?: { device: string; mode: 'st
   return diff(desired(configFrom(text), observed, event ? { leases: leasesAt(state), event } : { leases: leasesAt(state) }), observed).changes.map((c) => c.command);
 };
 
+/** Every route of the applied-2 state's uplink tables 201 and 202, deleted in plan order. */
+const TABLE_ROUTES_DELETED = [
+      'route del default table 201 metric 0',
+      'route del default table 201 metric 4000000000',
+      'route del 198.18.101.0/24 table 201 metric 0',
+      'route del default table 202 metric 0',
+      'route del default table 202 metric 4000000000',
+      'route del 198.18.102.0/24 table 202 metric 0',
+];
+
 describe('plan on kernel states captured on the rig', () => {
   it('builds tables, rules and one weighted multipath default from nothing', () => {
     expect(commands('bound-fresh')).toEqual([
@@ -30,14 +40,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('empties the tables of a former configuration (IFACE_TABLES changed, an uplink removed)', () => {
     const plan = commands('applied-2', `${TWO}IFACE_TABLES=( 211 212 )\n`);
     const removed = plan.filter((c) => c.startsWith('route del'));
-    expect(removed).toEqual([
-      'route del default table 201 metric 0',
-      'route del default table 201 metric 4000000000',
-      'route del 198.18.101.0/24 table 201 metric 0',
-      'route del default table 202 metric 0',
-      'route del default table 202 metric 4000000000',
-      'route del 198.18.102.0/24 table 202 metric 0',
-    ]);
+    expect(removed).toEqual(TABLE_ROUTES_DELETED);
     expect(commands('applied-2', 'IFACE_DEVICE=( eth1 )\n').filter((c) => c.includes('table 202'))).toHaveLength(3);
   });
 
@@ -123,12 +126,7 @@ describe('plan on kernel states captured on the rig', () => {
       'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
       'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
-      'route del default table 201 metric 0',
-      'route del default table 201 metric 4000000000',
-      'route del 198.18.101.0/24 table 201 metric 0',
-      'route del default table 202 metric 0',
-      'route del default table 202 metric 4000000000',
-      'route del 198.18.102.0/24 table 202 metric 0',
+      ...TABLE_ROUTES_DELETED,
     ]);
   });
 });
