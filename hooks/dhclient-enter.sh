@@ -4,7 +4,8 @@
 # recorded under the run directory instead. Other interfaces are left alone.
 case "$reason" in
 BOUND|RENEW|REBIND|REBOOT|TIMEOUT)
-    if @SBINDIR@/uplink-lb dhclient-enter; then
+    # not installed or unable to run: dhclient installs its default route as usual
+    if [ -x @SBINDIR@/uplink-lb ] && @SBINDIR@/uplink-lb dhclient-enter; then
         if [ "$reason" = TIMEOUT ]; then
             # Keep new_routers so dhclient-script still pings the recorded gateway before it
             # reuses the old lease; a non-empty classless-routes value makes it skip the

@@ -1,7 +1,9 @@
 #!/bin/bash
 # install.sh install|uninstall BUILT_EXECUTABLE — run by `make install` / `make uninstall`.
-# Honours DESTDIR, PREFIX (default /usr/local) and SYSCONFDIR (default /etc). Installing twice
-# changes nothing; uninstall removes exactly what install adds and keeps the configuration.
+# Honours DESTDIR, PREFIX (default /usr/local), SYSCONFDIR (default /etc) and DHCPCD_HOOKDIR
+# (default /usr/lib/dhcpcd/dhcpcd-hooks). Installing twice changes nothing; uninstall removes
+# exactly what install adds and keeps the configuration. Install refuses an executable that
+# cannot start here, naming what is missing (scripts/runtime-check.sh).
 set -euo pipefail
 
 action=${1:?usage: install.sh install|uninstall EXECUTABLE}
@@ -23,6 +25,7 @@ config=$etc/default/uplink-lb
 libdir=$PREFIX/lib/uplink-lb
 cron_check=$DESTDIR$libdir/cron-check
 cron_file=$etc/cron.d/uplink-lb
+dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
 
 say() { echo "install: $*"; }
 
@@ -59,9 +62,11 @@ snippet() {  # render a hook template with the install's sbin directory, next to
 case "$action" in
 install)
     [ -x "$exe" ] || { echo "install: $exe is not built (run make)" >&2; exit 1; }
+    "$root/scripts/runtime-check.sh" "$exe" "$DESTDIR"
     put_file "$exe" "$bin" 755
-    put_link "$bin" "$hook_up"
-    put_link "$hook_up" "$hook_down"
+    put_file "$(snippet "$root/hooks/ifupdown-hook.sh")" "$hook_up" 755
+    put_file "$(snippet "$root/hooks/ifupdown-hook.sh")" "$hook_down" 755
+    put_file "$(snippet "$root/hooks/dhcpcd-hook.sh")" "$dhcpcd_hook" 644
     put_file "$(snippet "$root/hooks/dhclient-enter.sh")" "$enter" 644
     put_file "$(snippet "$root/hooks/dhclient-exit.sh")" "$exit_hook" 644
     put_link "$bin" "$cron_check"
@@ -76,7 +81,7 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$tables" "$protos" "$bin"; do
+    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" 2>/dev/null || true

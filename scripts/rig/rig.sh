@@ -269,7 +269,7 @@ cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.
     echo "cron pid $(cat "$ST/router/run/crond.pid")"
 }
 
-install_args() { echo BUILDDIR="$BUILD" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR"; }
+install_args() { echo BUILDDIR="$BUILD" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR" DHCPCD_HOOKDIR="$PREFIX_DIR/lib/dhcpcd/dhcpcd-hooks"; }
 
 sub=${1:-}; shift || true
 case "$sub" in

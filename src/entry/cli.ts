@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG, VERSION } from '../paths.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
+import { runDhcpcdHook } from './dhcpcd.js';
+import { runHook } from './hook.js';
 import { printConfig } from '../config/print.js';
 import { applyWithConfirm, confirmPending, parseConfirmSeconds, rollbackPending } from './confirm.js';
 import { countMark } from '../kernel/conntrack.js';
@@ -37,14 +39,16 @@ Commands:
                       default route and restoring them; --once runs a single round
   dhclient-enter      used by the dhclient enter hook (records the lease)
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
+  dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
+  ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
 
 Options:
   --config PATH       configuration file (default ${DEFAULT_CONFIG}, or $UPLINK_LB_CONFIG)
   -h, --help          this help
   -V, --version       print the version
 
-Installed as /etc/network/if-up.d/uplink-load-balancing (and if-down.d) it is the ifupdown
-hook, reading IFACE and MODE from the environment.
+The ifupdown hook /etc/network/if-up.d/uplink-load-balancing (and if-down.d) is a shell
+script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb cannot run.
 `;
 
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
@@ -56,6 +60,8 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   check: ['once'],
   'dhclient-enter': [],
   'dhclient-exit': [],
+  'dhcpcd-hook': [],
+  'ifupdown-hook': [],
 };
 
 function requireConfig(path: string, env: Env): Config {
@@ -155,6 +161,10 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       return runDhclientEnter(env);
     case 'dhclient-exit':
       return runDhclientExit(env);
+    case 'dhcpcd-hook':
+      return runDhcpcdHook(env);
+    case 'ifupdown-hook':
+      return runHook(env);
   }
   return 2;
 }

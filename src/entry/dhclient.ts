@@ -7,40 +7,24 @@ import { hostAddressProblem } from '../config/ipv4.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease, writeLease } from '../state/rundir.js';
 import { Log } from '../util/log.js';
-import { checkDevice } from '../config/checkers.js';
-import { configPath, loadFrom, problemsText, type Env } from './context.js';
+import type { Env } from './context.js';
+import { managedDevice } from './managed-device.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
 const GONE = new Set(['EXPIRE', 'FAIL', 'RELEASE', 'STOP']);
 export const NOT_MANAGED = 3;
 
-function managedDevice(env: Env, log: Log): { device: string; config: NonNullable<ReturnType<typeof loadFrom>['config']> } | undefined {
-  const device = env.interface;
-  if (!device) return undefined;
-  const name = checkDevice(device);
-  if ('problem' in name) {
-    log.error(`dhclient: interface ${name.problem}; ignored`);
-    return undefined;
-  }
-  const loaded = loadFrom(configPath(undefined, env), env);
-  if (!loaded.config) {
-    if (!loaded.devices || loaded.devices.includes(device)) log.error(`dhclient ${device}: configuration is invalid, dhclient left to itself:\n${problemsText(loaded)}`);
-    return undefined;
-  }
-  return loaded.config.uplinks.some((u) => u.device === device) ? { device, config: loaded.config } : undefined;
-}
-
 export function runDhclientEnter(env: Env): number {
   const log = new Log(false);
   try {
-    const managed = managedDevice(env, log);
+    const managed = managedDevice(env, log, 'dhclient');
     if (!managed) return NOT_MANAGED;
     const reason = env.reason ?? '';
     if (BOUND.has(reason)) {
       const address = env.new_ip_address ?? '';
       const gateway = (env.new_routers ?? '').trim().split(/\s+/)[0] ?? '';
       if (!hostAddressProblem(address) && !hostAddressProblem(gateway)) {
-        writeLease({ device: managed.device, address, gateway, reason });
+        writeLease({ device: managed.device, address, gateway, reason, source: 'dhclient' });
       } else {
         log.warn(`dhclient ${managed.device} ${reason}: lease without a usable address or router (${JSON.stringify(address)}, ${JSON.stringify(gateway)}); not recorded`);
         removeLease(managed.device);
@@ -58,7 +42,7 @@ export function runDhclientEnter(env: Env): number {
 export function runDhclientExit(env: Env): number {
   const log = new Log(false);
   try {
-    const managed = managedDevice(env, log);
+    const managed = managedDevice(env, log, 'dhclient');
     if (!managed) return 0;
     const reason = env.reason ?? '';
     if (GONE.has(reason)) removeLease(managed.device);

@@ -6,7 +6,7 @@ import { MAIN_TABLE, type Observed } from '../kernel/types.js';
 import { desired, type Desired, type HookEvent, type UplinkState } from '../plan/desired.js';
 import { diff, type Change, type Plan } from '../plan/diff.js';
 import { CommandError } from '../util/run.js';
-import { ensureRunDir, readLeases, writeAtomic } from '../state/rundir.js';
+import { ensureRunDir, readLeases, writeAtomic, writeLease } from '../state/rundir.js';
 import { acquireLock } from '../util/lock.js';
 import { ApplyError } from '../util/errors.js';
 import { capLines, describeChange, describeDifference } from '../plan/explain.js';
@@ -66,6 +66,15 @@ function sayOnce(marker: string, text: string, log: Log): void {
   }
 }
 
+/** Gateways learned from a DHCP client's own default route are recorded before that route is
+ *  taken over, so that the read-back and every later run still know them. */
+function recordLearned(want: Desired, log: Log): void {
+  for (const lease of want.learned) {
+    writeLease(lease);
+    log.info(`${lease.device}: gateway ${lease.gateway} learned from the DHCP client's ${lease.reason}; recorded`);
+  }
+}
+
 /** Uplinks that were in the default route before and are not now. */
 function leftTheRoute(before: Observed, after: Desired): UplinkState[] {
   const route = before.routes.find((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric === after.metric);
@@ -119,6 +128,7 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       log.info(`set net.ipv4.fib_multipath_hash_policy=${config.hashPolicy === 'l4' ? 1 : 0} (HASH_POLICY=${config.hashPolicy})`);
     }
     const before = assess(config, log, event);
+    recordLearned(before.desired, log);
     if (before.plan.changes.length === 0) {
       recordApplied(config.text);
       return { ...before, applied: [] };

@@ -24,6 +24,8 @@ export interface UplinkState {
   address?: string;
   prefix?: number;
   gateway?: string;
+  /** Where an `auto` gateway came from: a client's hook record, or the client's own route. */
+  gatewaySource?: 'lease' | 'route';
   carrier?: boolean;
 }
 
@@ -39,10 +41,35 @@ export interface Desired {
   /** The tables and main metric whose routes uplink-lb owns (for diffing what to remove). */
   ownedTables: number[];
   metric: number;
+  /** Default routes a DHCP client installed on an uplink that would win over the balanced
+   *  route (udhcpc's, at metric 0): uplink-lb takes them over (their gateway is in `learned`). */
+  takeover: Route[];
+  /** Gateways learned from a client's own default route, to record as leases (source `route`)
+   *  so they outlive the route that told them. */
+  learned: Lease[];
 }
 
 /** Metric of the prohibit default that keeps an uplink's traffic from leaking to another when its route is gone. */
 export const FALLBACK_METRIC = 4000000000;
+
+/** The default route a DHCP client (or anyone but uplink-lb) installed in the main table
+ *  through this device: udhcpc always installs one, dhcpcd at metric 1000 + ifindex. */
+export function clientDefaultRoute(observed: Observed, device: string): Route | undefined {
+  return observed.routes.find(
+    (r) => r.table === MAIN_TABLE && r.dst === 'default' && r.type === 'unicast' && r.protocol !== PROTOCOL && !r.nexthops && r.dev === device && r.gateway !== undefined,
+  );
+}
+
+/** An `auto` gateway: what the client's hook recorded for this address comes first, then the
+ *  default route the client itself installed on the device, then what was learned from such a
+ *  route before uplink-lb took it over. Never guessed. */
+function autoGateway(lease: Lease | undefined, route: Route | undefined, address: string): { gateway: string; source: 'lease' | 'route' } | undefined {
+  const current = lease?.address === address ? lease : undefined;
+  if (current && current.source !== 'route') return { gateway: current.gateway, source: 'lease' };
+  if (route?.gateway) return { gateway: route.gateway, source: 'route' };
+  if (current) return { gateway: current.gateway, source: 'route' };
+  return undefined;
+}
 
 function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: ReadonlyMap<string, Lease>, event: HookEvent | undefined, onlink: boolean): UplinkState {
   const state = (status: UplinkStatus, reason: string): UplinkState => ({ uplink, status, reason, inRoute: false });
@@ -64,16 +91,23 @@ function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: Readonl
   const prefix = uplink.prefix === 'auto' ? chosen.prefix : uplink.prefix;
   const base = { address: chosen.address, prefix, carrier: link.carrier };
   let gateway: string | undefined;
+  let gatewaySource: 'lease' | 'route' | undefined;
   if (uplink.gateway !== 'auto') gateway = uplink.gateway;
-  else if (lease && lease.address === chosen.address) gateway = lease.gateway;
+  else {
+    const auto = autoGateway(lease, clientDefaultRoute(observed, uplink.device), chosen.address);
+    gateway = auto?.gateway;
+    gatewaySource = auto?.source;
+  }
   if (!gateway) {
-    const reason = lease ? `the DHCP lease record is for ${lease.address}, not ${chosen.address}` : 'no gateway: set IFACE_GWS, or the DHCP lease has not been recorded';
+    const reason = lease
+      ? `the DHCP lease record is for ${lease.address}, not ${chosen.address}`
+      : 'no gateway: set IFACE_GWS, or the DHCP client has not told one (no lease recorded, no default route of its own on the device)';
     return { ...state('unconfigured', reason), ...base };
   }
   if (!onlink && !inSubnet(gateway, chosen.address, prefix)) {
     return { ...state('unconfigured', `gateway ${gateway} is not in ${chosen.address}/${prefix} (add onlink to ROUTE_OPTIONS if the ISP needs it)`), ...base, gateway };
   }
-  return { ...state('up', ''), ...base, gateway };
+  return { ...state('up', ''), ...base, gateway, ...(gatewaySource ? { gatewaySource } : {}) };
 }
 
 function uplinkRules(s: UplinkState): Rule[] {
@@ -169,6 +203,26 @@ function ownedTables(config: Config, observed: Observed): number[] {
   return [...configured, ...new Set(former)];
 }
 
+/** Client default routes that would win over the balanced route (a lower metric) on uplinks
+ *  whose gateway is `auto`, and the gateways to record before they go. A client route at a
+ *  higher metric (dhcpcd's 1000 + ifindex) is left alone: it never wins while the balanced
+ *  route exists, and it keeps the router online if uplink-lb cannot run. */
+function takeovers(uplinks: readonly UplinkState[], observed: Observed, leases: ReadonlyMap<string, Lease>, metric: number): { takeover: Route[]; learned: Lease[] } {
+  const takeover: Route[] = [];
+  const learned: Lease[] = [];
+  for (const s of uplinks) {
+    if (s.uplink.gateway !== 'auto' || s.status !== 'up' || !s.address) continue;
+    const route = clientDefaultRoute(observed, s.uplink.device);
+    if (!route?.gateway) continue;
+    const recorded = leases.get(s.uplink.device);
+    if (s.gatewaySource === 'route' && (recorded?.address !== s.address || recorded.gateway !== route.gateway || recorded.source !== 'route')) {
+      learned.push({ device: s.uplink.device, address: s.address, gateway: route.gateway, reason: `default route proto ${route.protocol} metric ${route.metric}`, source: 'route' });
+    }
+    if (route.metric < metric) takeover.push(route);
+  }
+  return { takeover, learned };
+}
+
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const up = uplinks.filter((s) => s.status === 'up');
@@ -183,6 +237,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     failOpen,
     ownedTables: ownedTables(config, observed),
     metric: config.metric,
+    ...takeovers(uplinks, observed, inputs.leases, config.metric),
   };
   const route = mainDefault(members, config);
   if (route) result.mainDefault = route;

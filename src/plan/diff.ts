@@ -83,6 +83,13 @@ function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: Chan
   return { put, remove };
 }
 
+/** A DHCP client's default route on an uplink, named exactly (device and gateway too), so that
+ *  no other default route at that metric goes with it. */
+function takeoverChange(route: Route): Change {
+  const args = ['default', 'via', route.gateway ?? '', 'dev', route.dev ?? '', 'table', String(route.table), 'metric', String(route.metric)];
+  return { action: 'delete', what: 'route', text: `${routeText(route)} (a DHCP client's, taken over)`, command: ['route', 'del', ...args].join(' ') };
+}
+
 export function diff(desired: Desired, observed: Observed): Plan {
   const owned = observed.routes.filter((r) => ownsRoute(r, desired));
   const tableRoutes = diffRoutes(desired.tableRoutes, owned.filter((r) => r.table !== MAIN_TABLE));
@@ -90,5 +97,7 @@ export function diff(desired: Desired, observed: Observed): Plan {
   const rules = diffRules(desired.rules, observed.rules);
   // Order: make tables ready, point rules at them, move the default route, then clean up.
   // The default route is replaced in one step, never deleted and re-added.
-  return { changes: [...tableRoutes.put, ...rules.add, ...main.put, ...main.remove, ...rules.remove, ...tableRoutes.remove] };
+  // A client's route that would win goes once the balanced route is in place.
+  const takeover = desired.takeover.map(takeoverChange);
+  return { changes: [...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove] };
 }

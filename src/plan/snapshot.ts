@@ -15,6 +15,9 @@ export function ownedSnapshot(observed: Observed, owner: Owner): Desired {
     failOpen: false,
     ownedTables: [...owner.ownedTables],
     metric: owner.metric,
+    // a client's route that was taken over is not put back: its gateway is recorded
+    takeover: [],
+    learned: [],
   };
   const main = routes.find((r) => r.table === MAIN_TABLE);
   if (main) snapshot.mainDefault = main;

@@ -78,7 +78,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('follows a renewal that changed the gateway', () => {
     const observed = observedAt('applied-2');
     const leases = leasesAt('applied-2');
-    leases.set('eth1', { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.254', reason: 'RENEW' });
+    leases.set('eth1', { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.254', reason: 'RENEW', source: 'dhclient' });
     const plan = diff(desired(configFrom(TWO), observed, { leases }), observed).changes.map((c) => c.command);
     expect(plan).toEqual([
       'route replace default table 201 metric 0 proto 73 via 198.18.101.254 dev eth1',
@@ -89,7 +89,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('ignores a lease record whose address is not on the interface', () => {
     const observed = observedAt('applied-2');
     const leases = leasesAt('applied-2');
-    leases.set('eth1', { device: 'eth1', address: '198.18.101.99', gateway: '198.18.101.1', reason: 'BOUND' });
+    leases.set('eth1', { device: 'eth1', address: '198.18.101.99', gateway: '198.18.101.1', reason: 'BOUND', source: 'dhclient' });
     const want = desired(configFrom(TWO), observed, { leases });
     expect(want.uplinks[0]).toMatchObject({ status: 'unconfigured', reason: expect.stringContaining('198.18.101.99') });
     expect(want.mainDefault?.gateway).toBe('198.18.102.1');

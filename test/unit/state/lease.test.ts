@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLease, parseLease } from '../../../src/state/lease.js';
 
-const GOOD = { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.1', reason: 'BOUND' };
+const GOOD = { device: 'eth1', address: '198.18.101.163', gateway: '198.18.101.1', reason: 'BOUND', source: 'dhclient' as const };
 
 describe('lease records', () => {
   it('reads back what it writes', () => {

@@ -1,0 +1,47 @@
+// Called from the dhcpcd hook (hooks/dhcpcd-hook.sh, sourced by dhcpcd-run-hooks) with dhcpcd's
+// variables in the environment. dhcpcd installs its own routes (a default at metric
+// 1000 + ifindex, which never wins over the balanced route): the hook only records the lease's
+// address and gateway and reconciles, so a renewal that moved either is followed at once, and
+// a lease that ended takes the uplink out.
+import { hostAddressProblem } from '../config/ipv4.js';
+import { reconcile } from '../pipeline/reconcile.js';
+import { removeLease, writeLease } from '../state/rundir.js';
+import { Log } from '../util/log.js';
+import type { Env } from './context.js';
+import { managedDevice } from './managed-device.js';
+
+/** An IPv4 lease is in force (STATIC: an address from dhcpcd.conf, with its `routers`). */
+const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
+/** The lease or the link is gone. */
+const GONE = new Set(['EXPIRE', 'NAK', 'STOP', 'STOPPED', 'NOCARRIER', 'NOCARRIER_ROAMING', 'RELEASE', 'DEPARTED', 'FAIL']);
+/** The link is back: reconcile (the lease, if any, is told by the BOUND/REBOOT that follows). */
+const CARRIER = 'CARRIER';
+
+export function runDhcpcdHook(env: Env): number {
+  const log = new Log(false);
+  const reason = env.reason ?? '';
+  try {
+    // IPv6 reasons end in 6 (BOUND6, ROUTERADVERT, ...): not uplink-lb's business yet
+    if (!BOUND.has(reason) && !GONE.has(reason) && reason !== CARRIER) return 0;
+    const managed = managedDevice(env, log, 'dhcpcd');
+    if (!managed) return 0;
+    const { device } = managed;
+    if (BOUND.has(reason)) {
+      const address = env.new_ip_address ?? '';
+      const gateway = (env.new_routers ?? '').trim().split(/\s+/)[0] ?? '';
+      if (!hostAddressProblem(address) && !hostAddressProblem(gateway)) {
+        writeLease({ device, address, gateway, reason, source: 'dhcpcd' });
+      } else {
+        log.warn(`dhcpcd ${device} ${reason}: lease without a usable address or router (${JSON.stringify(address)}, ${JSON.stringify(gateway)}); not recorded`);
+        removeLease(device);
+      }
+    } else if (GONE.has(reason)) removeLease(device);
+    reconcile(managed.config, log);
+    return 0;
+  } catch (err) {
+    log.error(`dhcpcd ${env.interface ?? ''} ${reason}: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    log.flush();
+  }
+}
