@@ -3,7 +3,7 @@
 set -euo pipefail
 need=()
 for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables ping:iputils-ping \
-            cron:cron ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack; do
+            cron:cron debootstrap:debootstrap lintian:lintian readelf:binutils ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || [ -x "/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -32,6 +32,14 @@
 #
 # RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
 # names run side by side (the end-to-end tests run one per vitest worker).
+#
+# RIG_ROOT=SUITE (e.g. trixie) gives the router another Debian's userland: a copy of the root
+# that scripts/rig/debian-root.sh made (cached under test/.state/roots) is entered with chroot
+# inside the router's namespace, with the rig's private /run bound over its /run; its own
+# /etc/network/interfaces is written there. `rig.sh apt ARGS` runs apt-get in that root, and
+# `rig.sh chroot CMD` any command (in the host's network namespace, to reach the Debian mirror:
+# never a network command; a policy-rc.d keeps every service from starting there), `rig.sh
+# root` prints its path.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,29 +55,46 @@ SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=${RIG_PORTS:-400}
 LEASE=${RIG_LEASE:-10m}
 PREFIX_DIR=$ST/prefix
 BIN=$PREFIX_DIR/sbin/uplink-lb
+SUITE=${RIG_ROOT:-}
+[ -z "$SUITE" ] || [[ $SUITE =~ ^[a-z]+$ ]] || { echo "rig: RIG_ROOT must be a Debian suite name" >&2; exit 2; }
+CHROOT=$ST/root
+if [ -n "$SUITE" ]; then BIN=/usr/sbin/uplink-lb; fi
 
 die() { echo "rig: $*" >&2; exit 1; }
 count() { cat "$ST/isps" 2>/dev/null || echo 0; }
 subnet() { echo "198.18.$((100 + $1))"; }     # ISP i's subnet towards the router: .1 gateway
 uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 inet
 x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
+# The router's shell: the host's userland with a private /run and /var/lib/dhcp, or (RIG_ROOT)
+# the Debian root entered with chroot, its /proc, /sys (the namespace's), /dev and the private
+# /run mounted inside `ip netns exec`'s own mount namespace, so nothing shows on the host.
+ROUTER_SH='mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 3 && exec "$@"'
+ROOT_SH='r=$3; mount --bind "$1" "$r/run" && mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" && mount --rbind /dev "$r/dev" && shift 3 && exec chroot "$r" "$@"'
+if [ -n "$SUITE" ]; then ROUTER_SH=$ROOT_SH; fi
 rx() {
     [ -d "$ST/router/run" ] || die "rig is not up"
     # unshare --uts: dhclient-script may call hostname(1); keep it off the host
-    ip netns exec "$R" unshare --uts /bin/sh -c \
-        'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"' \
-        rx "$ST/router/run" "$ST/router/varlibdhcp" "$@"
+    ip netns exec "$R" unshare --uts /bin/sh -c "$ROUTER_SH" \
+        rx "$ST/router/run" "$ST/router/varlibdhcp" "$CHROOT" "$@"
 }
 rx_exec() {  # like rx, but this shell becomes CMD: its pid is the caller's child's pid
     [ -d "$ST/router/run" ] || die "rig is not up"
-    exec ip netns exec "$R" unshare --uts /bin/sh -c \
-        'mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"' \
-        rx "$ST/router/run" "$ST/router/varlibdhcp" "$@"
+    exec ip netns exec "$R" unshare --uts /bin/sh -c "$ROUTER_SH" \
+        rx "$ST/router/run" "$ST/router/varlibdhcp" "$CHROOT" "$@"
+}
+root_run() {  # CMD in the root, in the host's network namespace (apt reaches the mirror; the
+              # host's resolv.conf is bound read-only over the root's, which the router's DHCP
+              # client rewrites with the simulated ISPs' servers)
+    [ -n "$SUITE" ] && [ -d "$CHROOT/etc" ] || die "no Debian root (RIG_ROOT)"
+    unshare --mount --propagation private /bin/sh -c \
+        'r=$1; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+         touch "$r/etc/resolv.conf" && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf" &&
+         DEBIAN_FRONTEND=noninteractive exec chroot "$r" "$@"' \
+        root_run "$CHROOT" "$@"
 }
 
-write_router_etc() {
+router_interfaces() {
     local n=$1 i
-    rm -rf "$ETCNS"; mkdir -p "$ETCNS"/network/{if-pre-up.d,if-up.d,if-down.d,if-post-down.d,interfaces.d} "$ETCNS/default"
     {
         echo "# uplink-lb rig: router interfaces"
         printf 'auto lo\niface lo inet loopback\n\nauto lan0\niface lan0 inet static\n    address 198.19.10.1/24\n'
@@ -80,7 +105,17 @@ write_router_etc() {
                 printf '\niface eth%d inet dhcp\n' "$i"
             fi
         done
-    } > "$ETCNS/network/interfaces"
+    }
+}
+
+write_router_etc() {
+    local n=$1
+    if [ -n "$SUITE" ]; then  # the root's own /etc: only files the rig owns there are written
+        router_interfaces "$n" > "$CHROOT/etc/network/interfaces"
+        return 0
+    fi
+    rm -rf "$ETCNS"; mkdir -p "$ETCNS"/network/{if-pre-up.d,if-up.d,if-down.d,if-post-down.d,interfaces.d} "$ETCNS/default"
+    router_interfaces "$n" > "$ETCNS/network/interfaces"
     cp -a /etc/dhcp "$ETCNS/dhcp"
     # a dead DHCP server costs 5 s instead of dhclient's default 60 s
     printf '\n# uplink-lb rig\ntimeout %s;\n' "${RIG_DHCP_TIMEOUT:-5}" >> "$ETCNS/dhcp/dhclient.conf"
@@ -112,6 +147,9 @@ cmd_up() {
     command -v ifup >/dev/null && command -v dhclient >/dev/null && command -v dnsmasq >/dev/null || die "missing packages: run scripts/debian-deps.sh"
     rm -rf "$ST"; mkdir -p "$ST"/{router/run,router/varlibdhcp,inet}
     echo "$n" > "$ST/isps"
+    if [ -n "$SUITE" ]; then
+        "$HERE/debian-root.sh" "$SUITE" "$CHROOT" || die "no $SUITE root"
+    fi
     for ns in "$R" "$NET" "$LAN"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
     ip -n "$R" link add name lan0 address 02:00:00:00:00:01 type veth peer name eth0 address 02:00:00:00:00:02 netns "$LAN"
     for i in $(seq "$n"); do
@@ -177,6 +215,7 @@ cmd_down() {
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     killpid "$ST/router/run/crond.pid" cron
+    for f in "$ST"/router/run/udhcpc.*.pid; do [ -e "$f" ] && killpid "$f" udhcpc; done
     # whatever still lives in one of our namespaces was started by the rig or a test
     for n in $(own_namespaces); do
         ino=$(stat -L -c %i "/run/netns/$n" 2>/dev/null) || continue
@@ -188,7 +227,7 @@ cmd_down() {
     done
     sleep 0.2
     for n in $(own_namespaces); do ip netns del "$n"; done
-    rm -rf "$ETCNS"
+    [ -n "$SUITE" ] || rm -rf "$ETCNS"
     rmdir /etc/netns 2>/dev/null || true
     rm -rf "$ST"
     echo "rig down"
@@ -259,6 +298,12 @@ cmd_kernel() {  # everything a reconcile could touch, in a stable text form
 }
 
 cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.d (make install puts the entry there)
+    if [ -n "$SUITE" ]; then  # the root's own cron (the package pulls it in), its own crontab
+        rx cron -L 15
+        for _ in $(seq 20); do [ -s "$ST/router/run/crond.pid" ] && break; sleep 0.1; done
+        echo "cron pid $(cat "$ST/router/run/crond.pid")"
+        return 0
+    fi
     command -v cron >/dev/null || die "missing cron: run scripts/debian-deps.sh"
     mkdir -p "$ETCNS/cron.d"
     # /etc/crontab is bind-mounted too, so the host's cron.hourly and friends never run in here
@@ -291,7 +336,10 @@ dhcp-router) cmd_dhcp_router "$@" ;;
 cron) cmd_cron ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;
-etc) echo "$ETCNS" ;;
+etc) if [ -n "$SUITE" ]; then echo "$CHROOT/etc"; else echo "$ETCNS"; fi ;;
+root) echo "$CHROOT" ;;
+apt) root_run apt-get "$@" ;;
+chroot) root_run "$@" ;;
 status) rx "$BIN" status || true ;;
 *) sed -n '2,24p' "$0"; exit 2 ;;
 esac

@@ -29,10 +29,11 @@ export interface RoundReport {
   memo: Memo;
 }
 
-/** Everything a reconcile would make true: rules, routes and the nftables table. */
+/** Everything a reconcile would make true: rules, routes, the nftables table, and a DHCP
+ *  client's route to take over (udhcpc puts its own back at every renewal). */
 function fingerprint(config: Config, want: Desired): string {
   const ruleset = config.pinning ? buildRuleset(config, want).fingerprint : null;
-  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null, ruleset]);
+  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null, ruleset, want.takeover, want.learned]);
 }
 
 /** One round. `config` is read fresh by the caller, so edits take effect at the next round. */

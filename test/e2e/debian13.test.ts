@@ -1,0 +1,237 @@
+// Debian 13 (trixie) as a new router has it: the router's programs come from a minimal trixie
+// root (ifupdown 0.8.44, dhcpcd-base, no libatomic1), entered with chroot inside the router's
+// namespace. uplink-lb goes in as Debian users install software, `apt install ./uplink-lb.deb`,
+// and must then balance with dhcpcd, then with udhcpc, as the DHCP client ifupdown picks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaults, dist, ifdown, ifup, kernel, rig, rigResult, routes, sleep, startCheck, stopCheck, ulb, up, waitFor, type RouteJson } from './rig.js';
+
+process.env.RIG_ROOT = 'trixie';
+
+const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.10 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\n';
+let deb = '';
+const root = (): string => rig('root').trim();
+interface Ran {
+  status: number | null;
+  stdout: string;
+  /** stdout and stderr, for assertion messages */
+  output: string;
+}
+function inRoot(...args: string[]): Ran {
+  const r = spawnSync(resolve('scripts/rig/rig.sh'), ['chroot', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, output: `${args.join(' ')}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}` };
+}
+
+function writeRootConfig(text: string): void {
+  writeFileSync(`${root()}/etc/default/uplink-lb`, text, { mode: 0o600 });
+}
+
+/** `uplink1:2 uplink2:1`-style summary of the balanced route (protocol uplink-lb). */
+function balanced(): string[] {
+  const route = defaults().find((r: RouteJson) => r.metric === 10);
+  if (!route) return [];
+  if (route.nexthops) return route.nexthops.map((h) => `${h.dev}:${h.gateway}`);
+  return [`${route.dev}:${route.gateway}`];
+}
+
+/** Route events in the router with their times (`ip -ts monitor route`), while `action` runs. */
+async function monitorRoutes(action: () => Promise<void>): Promise<string[]> {
+  const child = spawn(resolve('scripts/rig/rig.sh'), ['rx', 'ip', '-ts', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await sleep(300);
+  await action();
+  await sleep(300);
+  child.kill('SIGTERM');
+  // ip -ts prints "[2026-11-27T08:30:01.123456] route line" and continuation lines for nexthops
+  return out.split(/\n(?=\[)/);
+}
+const eventTime = (event: string): number => Date.parse(`${/^\[([^\]]+)\]/.exec(event)?.[1] ?? ''}Z`);
+
+describe('Debian 13 router: the .deb, dhcpcd, udhcpc', () => {
+  beforeAll(() => {
+    deb = execFileSync('make', ['-s', 'deb'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    up(2);
+  });
+  afterAll(() => {
+    rigResult('down');
+  });
+
+  it('the package has no lintian errors', () => {
+    const r = spawnSync('lintian', ['--tag-display-limit', '0', deb], { encoding: 'utf8' });
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('E:'));
+    expect(errors).toEqual([]);
+    // the warnings left are the ones the README argues for
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('W:'))).toEqual(['W: uplink-lb: no-manual-page [usr/sbin/uplink-lb]']);
+  });
+
+  it('make install refuses a root without libatomic1, naming the library and the fix, and installs nothing', () => {
+    const r = spawnSync('make', ['-s', 'install', `DESTDIR=${root()}`, 'PREFIX=/usr'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('the shared library libatomic.so.1 is missing');
+    expect(r.stderr).toContain('Fix: apt-get install libatomic1');
+    expect(existsSync(`${root()}/usr/sbin/uplink-lb`)).toBe(false);
+    expect(existsSync(`${root()}/etc/network/if-up.d/uplink-load-balancing`)).toBe(false);
+  });
+
+  it('installed without its dependencies, the executable cannot start, and ifup still brings the uplink up', () => {
+    copyFileSync(deb, `${root()}/tmp/uplink-lb.deb`);
+    // what a user gets from `dpkg -i` alone: the files, no libatomic1
+    const dpkg = inRoot('dpkg', '--force-depends', '-i', '/tmp/uplink-lb.deb');
+    expect(dpkg.status, dpkg.output).toBe(0);
+    expect(existsSync(`${root()}/usr/lib/x86_64-linux-gnu/libatomic.so.1`)).toBe(false);
+    writeRootConfig(CONFIG);
+    const version = ulb(['--version']);
+    expect(version.status).toBe(127);
+    expect(version.stderr).toContain('libatomic.so.1');
+    const r = ifup('eth1');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('could not run (exit 127) for eth1 start');
+    // dhcpcd's own default route carries the router meanwhile
+    expect(defaults().map((d) => `${d.dev} ${d.metric}`)).toEqual(['eth1 1003']);
+    expect(ifdown('eth1').status).toBe(0);
+    // removed (not purged): the hooks stay as conffiles, the executable is gone; ifup goes on
+    const removed = inRoot('dpkg', '-r', 'uplink-lb');
+    expect(removed.status, removed.output).toBe(0);
+    expect(existsSync(`${root()}/etc/network/if-up.d/uplink-load-balancing`)).toBe(true);
+    const again = ifup('eth1');
+    expect(again.status).toBe(0);
+    expect(again.stderr).not.toContain('uplink');
+    expect(ifdown('eth1').status).toBe(0);
+  });
+
+  it('apt install ./uplink-lb.deb pulls every run-time dependency', () => {
+    const started = Date.now();
+    const r = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.status, r.output).toBe(0);
+    console.log(`apt install of the .deb (${(readFileSync(deb).length / 1e6).toFixed(1)} MB) with its dependencies on Debian 13: ${seconds.toFixed(1)} s`);
+    for (const pkg of ['libatomic1', 'iproute2', 'nftables', 'conntrack', 'iputils-ping', 'cron']) {
+      expect(inRoot('dpkg-query', '-W', '-f', '${Status}', pkg).stdout).toBe('install ok installed');
+    }
+    expect(ulb(['--version']).stdout).toMatch(/^uplink-lb \d/);
+    // the configuration written before is kept: a conffile the user changed
+    expect(readFileSync(`${root()}/etc/default/uplink-lb`, 'utf8')).toBe(CONFIG);
+  });
+
+  it('dhcpcd: ifup eth1 eth2 balances at 2:1; dhcpcd keeps its own defaults at their metric, which never win', async () => {
+    expect(ifup('eth1').status).toBe(0);
+    let boundToBalanced = NaN;
+    const events = await monitorRoutes(async () => {
+      expect(ifup('eth2').status).toBe(0);
+    });
+    const bound = events.find((e) => / default via 198\.18\.102\.1 dev eth2 proto dhcp/.test(e));
+    const joined = events.find((e) => /default proto uplink-lb metric 10/.test(e) && /dev eth2/.test(e));
+    expect(bound).toBeDefined();
+    expect(joined).toBeDefined();
+    boundToBalanced = eventTime(joined as string) - eventTime(bound as string);
+    console.log(`dhcpcd BOUND (its route for eth2) to eth2 in the balanced route: ${boundToBalanced} ms`);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(defaults().map((d) => `${d.dev ?? 'multipath'} ${d.metric}`).sort()).toEqual(['eth1 1003', 'eth2 1004', 'multipath 10']);
+    expect(readFileSync(`${root()}/../router/run/uplink-lb/lease.eth2`, 'utf8')).toContain('"source":"dhcpcd"');
+    const counts = dist(300);
+    console.log(`Debian 13, dhcpcd: 300 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp1).toBeGreaterThan(170);
+    expect(counts.isp2).toBeGreaterThan(70);
+    const status = ulb(['status']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('kernel: [pass]');
+  });
+
+  it('dhcpcd: a renewal that moves the gateway is followed', async () => {
+    rig('dhcp-router', 'isp2', '198.18.102.254');
+    const started = Date.now();
+    rig('rx', 'dhcpcd', '-n', 'eth2');
+    const moved = await waitFor(() => balanced().includes('eth2:198.18.102.254'), 20);
+    console.log(`dhcpcd renewal with a new gateway followed in ${Date.now() - started} ms (from \`dhcpcd -n eth2\`)`);
+    expect(moved).toBe(true);
+    expect(routes('uplink2').find((r) => r.dst === 'default' && r.gateway)?.gateway).toBe('198.18.102.254');
+    expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+  });
+
+  it('dhcpcd: the health check drains a dead ISP, whose dhcpcd route then carries nothing, and restores it', async () => {
+    const check = startCheck();
+    try {
+      expect(await waitFor(() => ulb(['status']).stdout.includes('eth1: up, in the default route - healthy'), 20)).toBe(true);
+      rig('fail', 'isp1', 'upstream');
+      expect(await waitFor(() => balanced().join() === 'eth2:198.18.102.254', 20)).toBe(true);
+      // dhcpcd's route through eth1 is still there, and leaks nothing
+      expect(defaults().some((d) => d.dev === 'eth1' && d.metric === 1003)).toBe(true);
+      const counts = dist(60);
+      expect(counts).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+      rig('fail', 'isp1', 'none');
+      expect(await waitFor(() => balanced().length === 2, 30)).toBe(true);
+    } finally {
+      await stopCheck(check);
+    }
+  });
+
+  it('dhcpcd: ifdown and ifup in any order', () => {
+    expect(ifdown('eth1').status).toBe(0);
+    expect(balanced()).toEqual(['eth2:198.18.102.254']);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(balanced()).toEqual([]);
+    expect(ifup('eth2').status).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.254']);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth1').status).toBe(0);
+  });
+
+  it('udhcpc: once installed ifupdown prefers it; its metric-0 default routes are taken over, their gateways kept', () => {
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'udhcpc');
+    expect(install.status, install.output).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(existsSync(`${root()}/../router/run/udhcpc.eth1.pid`)).toBe(true);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.254']);
+    // udhcpc installed `default via GW dev ethN` at metric 0; none is left to win
+    expect(defaults().map((d) => d.metric)).toEqual([10]);
+    expect(readFileSync(`${root()}/../router/run/uplink-lb/lease.eth1`, 'utf8')).toContain('"source":"route"');
+    const counts = dist(150);
+    console.log(`Debian 13, udhcpc: 150 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp1).toBeGreaterThan(80);
+    expect(counts.isp2).toBeGreaterThan(30);
+    expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+  });
+
+  it('udhcpc: a renewal puts its route back, and a new gateway, and the health check takes both over', async () => {
+    const check = startCheck();
+    try {
+      rig('dhcp-router', 'isp1', '198.18.101.254');
+      const pid = readFileSync(`${root()}/../router/run/udhcpc.eth1.pid`, 'utf8').trim();
+      const started = Date.now();
+      rig('rx', 'kill', '-USR1', pid); // udhcpc renews now
+      const moved = await waitFor(() => balanced().includes('eth1:198.18.101.254') && defaults().length === 1, 30);
+      console.log(`udhcpc renewal with a new gateway followed by the health check in ${Date.now() - started} ms`);
+      expect(moved).toBe(true);
+      expect(routes('uplink1').find((r) => r.dst === 'default' && r.gateway)?.gateway).toBe('198.18.101.254');
+    } finally {
+      await stopCheck(check);
+    }
+    expect(ifdown('eth1').status).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(balanced()).toEqual([]);
+  });
+
+  it('apt purge removes every file it added and leaves the kernel as it was', () => {
+    expect(ifup('eth1').status).toBe(0);
+    const files = inRoot('dpkg', '-L', 'uplink-lb').stdout.split('\n').filter((f) => f.startsWith('/etc/') || f.startsWith('/usr/sbin') || f.startsWith('/usr/lib/'));
+    expect(files.length).toBeGreaterThan(8);
+    const before = kernel();
+    const purge = inRoot('apt-get', 'purge', '-y', '-q', 'uplink-lb');
+    expect(purge.status, purge.output).toBe(0);
+    expect(kernel()).toBe(before);
+    for (const file of files) {
+      if (/\/(if-up\.d|if-down\.d|dhclient-enter-hooks\.d|dhclient-exit-hooks\.d|dhcpcd-hooks|cron\.d|default|rt_tables\.d|rt_protos\.d|sbin|uplink-lb)$/.test(file)) continue; // directories
+      expect(existsSync(`${root()}${file}`), file).toBe(false);
+    }
+    expect(existsSync(`${root()}/etc/default/uplink-lb`)).toBe(false);
+    // ifdown after the purge still works: the hooks are gone with the package
+    expect(ifdown('eth1').status).toBe(0);
+  });
+});
