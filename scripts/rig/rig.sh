@@ -88,7 +88,7 @@ root_run() {  # CMD in the root, in the host's network namespace (apt reaches th
     [ -n "$SUITE" ] && [ -d "$CHROOT/etc" ] || die "no Debian root (RIG_ROOT)"
     unshare --mount --propagation private /bin/sh -c \
         'r=$1; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
-         touch "$r/etc/resolv.conf" && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf" &&
+         { [ -L "$r/etc/resolv.conf" ] || { [ -f "$r/etc/resolv.conf" ] && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf"; }; } &&
          DEBIAN_FRONTEND=noninteractive exec chroot "$r" "$@"' \
         root_run "$CHROOT" "$@"
 }

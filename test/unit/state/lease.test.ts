@@ -10,6 +10,11 @@ describe('lease records', () => {
     expect(parseLease('eth1', formatLease(GOOD))).toEqual(GOOD);
   });
 
+  it('reads a record written before `source` existed as the dhclient hook\'s', () => {
+    const { source: _source, ...old } = GOOD;
+    expect(parseLease('eth1', JSON.stringify(old))).toEqual(GOOD);
+  });
+
   it.each([
     ['truncated', formatLease(GOOD).slice(0, 30), 'is not valid JSON (truncated or garbled)'],
     ['empty', '', 'is not valid JSON (truncated or garbled)'],
@@ -20,6 +25,7 @@ describe('lease records', () => {
     ['a loopback gateway', formatLease({ ...GOOD, gateway: '127.0.0.1' }), 'has no valid gateway ("127.0.0.1")'],
     ['a gateway that is a number', JSON.stringify({ ...GOOD, gateway: 3232235777 }), 'has no valid gateway (3232235777)'],
     ['no address', JSON.stringify({ device: 'eth1', gateway: '198.18.101.1' }), 'has no valid address (undefined)'],
+    ['an unknown source', JSON.stringify({ ...GOOD, source: 'pump' }), 'has an unknown source ("pump")'],
   ])('refuses %s', (_name, text, problem) => {
     expect(parseLease('eth1', text)).toBe(problem);
   });
