@@ -35,8 +35,13 @@ export function runDhcpcdHook(env: Env): number {
         log.warn(`dhcpcd ${device} ${reason}: lease without a usable address or router (${JSON.stringify(address)}, ${JSON.stringify(gateway)}); not recorded`);
         removeLease(device);
       }
-    } else if (GONE.has(reason)) removeLease(device);
-    reconcile(managed.config, log);
+      reconcile(managed.config, log);
+    } else if (GONE.has(reason)) {
+      removeLease(device);
+      // out in this run even if dhcpcd still holds the address and its route when it reports
+      // (its route would otherwise tell the gateway again); a later BOUND brings it back
+      reconcile(managed.config, log, { device, mode: 'stop' });
+    } else reconcile(managed.config, log);
     return 0;
   } catch (err) {
     log.error(`dhcpcd ${env.interface ?? ''} ${reason}: ${(err as Error).message}`);

@@ -1,0 +1,62 @@
+// The .deb on Debian 12 (bookworm) as the router's userland: a minimal root with ifupdown
+// 0.8.41 and dhcpcd-base 9 (the host's own Debian 12 programs run every other end-to-end file,
+// with dhclient). apt pulls the dependencies; dhcpcd 9 uplinks balance; purge leaves no file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { defaults, dist, ifdown, ifup, rigResult, ulb, up } from './rig.js';
+import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
+
+process.env.RIG_ROOT = 'bookworm';
+
+describe('Debian 12 router: apt install of the .deb, dhcpcd 9, purge', () => {
+  let deb = '';
+  beforeAll(() => {
+    deb = execFileSync('make', ['-s', 'deb'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    up(2);
+  });
+  afterAll(() => {
+    rigResult('down');
+  });
+
+  it('apt install ./uplink-lb.deb pulls every run-time dependency', () => {
+    copyFileSync(deb, `${root()}/tmp/uplink-lb.deb`);
+    const started = Date.now();
+    const install = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
+    expect(install.status, install.output).toBe(0);
+    console.log(`apt install of the .deb with its dependencies on Debian 12: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const pkg of ['libatomic1', 'iproute2', 'nftables', 'conntrack', 'iputils-ping', 'cron']) {
+      expect(inRoot('dpkg-query', '-W', '-f', '${Status}', pkg).stdout, pkg).toBe('install ok installed');
+    }
+    expect(ulb(['--version']).stdout).toMatch(/^uplink-lb \d/);
+  });
+
+  it('dhcpcd 9: two uplinks balance at 2:1, its own defaults left at their metric', () => {
+    writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n');
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(defaults().filter((d) => d.metric !== 10).every((d) => (d.metric ?? 0) >= 1000)).toBe(true);
+    expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhcpcd"');
+    const counts = dist(300);
+    console.log(`Debian 12, dhcpcd 9: 300 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp1).toBeGreaterThan(170);
+    expect(counts.isp2).toBeGreaterThan(70);
+    expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+    expect(ifdown('eth2').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1']);
+  });
+
+  it('apt purge removes every file it added and leaves the kernel as it was', () => {
+    const files = inRoot('dpkg-query', '-L', 'uplink-lb').stdout.split('\n').filter((f) => f !== '');
+    const before = numericKernel();
+    const purge = inRoot('apt-get', 'purge', '-y', '-q', 'uplink-lb');
+    expect(purge.status, purge.output).toBe(0);
+    expect(numericKernel()).toBe(before);
+    expect(files.length).toBeGreaterThan(15);
+    // directories shared with other packages stay; no file of the package does
+    expect(filesLeft(files)).toEqual([]);
+    expect(ifdown('eth1').status).toBe(0);
+  });
+});
