@@ -164,7 +164,7 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc', () => {
     expect(install.status, install.output).toBe(0);
     expect(ifup('eth1').status).toBe(0);
     expect(ifup('eth2').status).toBe(0);
-    expect(existsSync(rootRun('udhcpc.eth1.pid')).toBe(true);
+    expect(existsSync(rootRun('udhcpc.eth1.pid'))).toBe(true);
     expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.254']);
     // udhcpc installed `default via GW dev ethN` at metric 0; none is left to win
     expect(defaults().map((d) => d.metric)).toEqual([10]);
