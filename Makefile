@@ -37,9 +37,14 @@ uninstall:
 	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh uninstall
 
 # A Debian package of what `make` built: $(BUILDDIR)/uplink-lb_VERSION_ARCH.deb (offline, dpkg-deb).
-deb: $(BUILDDIR)/uplink-lb
+# Prints the package's path; made again only when something that goes into it changed.
+DEB_INPUTS := scripts/build-deb.sh scripts/install.sh $(wildcard packaging/deb/* hooks/*)
+deb: $(BUILDDIR)/deb.stamp
+	@cat $<
+
+$(BUILDDIR)/deb.stamp: $(BUILDDIR)/uplink-lb $(DEB_INPUTS)
 	@test '$(SYSCONFDIR) $(RUNDIR)' = '/etc /run/uplink-lb' || { echo 'make deb: build with the default SYSCONFDIR and RUNDIR' >&2; exit 1; }
-	scripts/build-deb.sh $(BUILDDIR)/uplink-lb $(BUILDDIR)
+	scripts/build-deb.sh $(BUILDDIR)/uplink-lb $(BUILDDIR) > $@.tmp && mv $@.tmp $@
 
 typecheck: node_modules/.package-lock.json
 	npx tsc --noEmit -p tsconfig.json

@@ -2,9 +2,9 @@
 // 0.8.41 and dhcpcd-base 9 (the host's own Debian 12 programs run every other end-to-end file,
 // with dhclient). apt pulls the dependencies; dhcpcd 9 uplinks balance; purge leaves no file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { defaults, dist, ifdown, ifup, rigResult, ulb, up } from './rig.js';
+import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
 
 process.env.RIG_ROOT = 'bookworm';
@@ -12,7 +12,7 @@ process.env.RIG_ROOT = 'bookworm';
 describe('Debian 12 router: apt install of the .deb, dhcpcd 9, purge', () => {
   let deb = '';
   beforeAll(() => {
-    deb = execFileSync('make', ['-s', 'deb'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    deb = buildDeb();
     up(2);
   });
   afterAll(() => {

@@ -3,10 +3,11 @@
 // namespace. uplink-lb goes in as Debian users install software, `apt install ./uplink-lb.deb`,
 // and must then balance with dhcpcd, then with udhcpc, as the DHCP client ifupdown picks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaults, dist, ifdown, ifup, rig, rigResult, routes, sleep, startCheck, stopCheck, ulb, up, waitFor } from './rig.js';
+import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
 
 process.env.RIG_ROOT = 'trixie';
@@ -29,7 +30,7 @@ const eventTime = (event: string): number => Date.parse(`${/^\[([^\]]+)\]/.exec(
 
 describe('Debian 13 router: the .deb, dhcpcd, udhcpc', () => {
   beforeAll(() => {
-    deb = execFileSync('make', ['-s', 'deb'], { encoding: 'utf8' }).trim().split('\n').pop() ?? '';
+    deb = buildDeb();
     up(2);
   });
   afterAll(() => {
