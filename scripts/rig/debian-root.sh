@@ -1,13 +1,14 @@
 #!/bin/bash
-# debian-root.sh SUITE DEST — a fresh copy of a minimal Debian SUITE root at DEST, for the rig's
-# router (RIG_ROOT). The root is what a new install has: debootstrap --variant=minbase with
+# debian-root.sh SUITE [DEST] — a fresh copy of a minimal Debian SUITE root at DEST, for the
+# rig's router (RIG_ROOT); without DEST, only makes sure the cache exists (the end-to-end tests
+# start that early, in the background). The root is what a new install has: debootstrap --variant=minbase with
 # ifupdown and dhcpcd-base (Debian 13 installs dhcpcd-base, not isc-dhcp-client), from the
 # Debian mirror this machine's apt uses, with apt's lists fetched. It is made once and cached as
 # test/.state/roots/SUITE.tar (remove it to make a new one). A policy-rc.d in the root keeps
 # package scripts from starting any service: apt runs there in the host's network namespace.
 set -euo pipefail
 suite=${1:?usage: debian-root.sh SUITE DEST}
-dest=${2:?usage: debian-root.sh SUITE DEST}
+dest=${2:-}
 [[ $suite =~ ^[a-z]+$ ]] || { echo "debian-root: bad suite $suite" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cache=$ROOT/test/.state/roots
@@ -41,5 +42,6 @@ exec 9> "$cache/$suite.lock"
 flock 9   # workers that need the same root wait for the one making it
 [ -s "$tar" ] || make_cache
 flock -u 9
+[ -n "$dest" ] || exit 0
 rm -rf "$dest"; mkdir -p "$dest"
 tar -C "$dest" -xf "$tar"
