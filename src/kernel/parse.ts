@@ -5,6 +5,8 @@ import { MAIN_TABLE } from './types.js';
 
 type Json = Record<string, unknown>;
 
+const RTPROT_BOOT = 3;
+
 export class ParseError extends Error {}
 
 /** An entry as short JSON, for messages. */
@@ -135,7 +137,8 @@ export function parseRoutes(text: string, skipped: string[] = []): Route[] {
       type: TYPES[typeText] ?? 'other',
       dst,
       metric: num(entry.metric) ?? 0,
-      protocol: num(entry.protocol) ?? 0,
+      // ip prints no protocol for RTPROT_BOOT (3), what `ip route add` gives by default
+      protocol: num(entry.protocol) ?? RTPROT_BOOT,
       scope: num(entry.scope) ?? 0,
       onlink: strings(entry.flags).includes('onlink'),
       metrics: {},

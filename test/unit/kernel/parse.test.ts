@@ -31,7 +31,7 @@ describe('ip -j -N output', () => {
       { priority: 7, table: 201, protocol: 0, src: 'all', srclen: 0, extra: ['iif="eth0"'] },
     ]);
     expect(parseRoutes('[{"gateway":"192.0.2.1"},{"dst":"default","nexthops":[{"gateway":"192.0.2.1"}]}]')).toEqual([
-      { table: 254, type: 'unicast', dst: 'default', metric: 0, protocol: 0, scope: 0, onlink: false, nexthops: [], metrics: {} },
+      { table: 254, type: 'unicast', dst: 'default', metric: 0, protocol: 3, scope: 0, onlink: false, nexthops: [], metrics: {} },
     ]);
   });
 

@@ -58,7 +58,7 @@ describe('udhcpc (busybox, no hooks): its metric-0 route is taken over', () => {
     const want = desired(configFrom(TWO), observed, { leases: new Map() });
     expect(want.uplinks.map((s) => `${s.uplink.device} ${s.status}`)).toEqual(['eth1 up', 'eth2 unconfigured']);
     expect(want.uplinks[1]?.reason).toContain('no gateway');
-    expect(want.learned.map((l) => `${l.device} ${l.gateway} ${l.source}`)).toEqual(['eth1 198.18.101.1 route']);
+    expect(want.learned.map((l) => `${l.device} ${l.gateway} ${l.source} ${l.reason}`)).toEqual(['eth1 198.18.101.1 route default route proto 3 metric 0']);
     const commands = diff(want, observed).changes.map((c) => c.command);
     expect(commands.slice(-2)).toEqual(['route replace default table 254 metric 10 proto 73 via 198.18.101.1 dev eth1', 'route del default via 198.18.101.1 dev eth1 table 254 metric 0']);
   });
