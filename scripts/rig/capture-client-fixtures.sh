@@ -8,20 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export RIG_ROOT=trixie RIG_NAME=uplink-lb-fx
 RIG=scripts/rig/rig.sh
-OUT=test/fixtures
 trap '$RIG down >/dev/null 2>&1 || true' EXIT
 $RIG down >/dev/null 2>&1 || true
 $RIG up 2 >/dev/null
 
-capture() {
-    local d=$OUT/$1
-    rm -rf "$d"; mkdir -p "$d"
-    $RIG rx ip -j -N addr show > "$d/links.json"
-    cp "$d/links.json" "$d/addresses.json"
-    $RIG rx ip -j -N -4 rule show > "$d/rules.json"
-    $RIG rx ip -j -N -4 route show table all > "$d/routes.json"
-    echo "captured $d"
-}
+. scripts/rig/capture-state.sh
 
 $RIG ifup eth1 >/dev/null 2>&1; $RIG ifup eth2 >/dev/null 2>&1
 capture dhcpcd-bound

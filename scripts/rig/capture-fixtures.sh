@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RIG=scripts/rig/rig.sh
-OUT=test/fixtures
 trap '$RIG down >/dev/null 2>&1 || true' EXIT
 $RIG down >/dev/null 2>&1 || true
 $RIG up 3 >/dev/null
@@ -13,16 +12,7 @@ $RIG install >/dev/null 2>&1
 BIN=$($RIG bin)
 printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n' > "$($RIG etc)/default/uplink-lb"
 
-capture() {
-    local d=$OUT/$1
-    rm -rf "$d"; mkdir -p "$d"
-    $RIG rx ip -j -N addr show > "$d/links.json"
-    cp "$d/links.json" "$d/addresses.json"
-    $RIG rx ip -j -N -4 rule show > "$d/rules.json"
-    $RIG rx ip -j -N -4 route show table all > "$d/routes.json"
-    $RIG rx sh -c 'cp /run/uplink-lb/lease.* "$0" 2>/dev/null || true' "$PWD/$d"
-    echo "captured $d"
-}
+. scripts/rig/capture-state.sh
 remove_own() {
     local p
     for p in $($RIG rx ip -j -N rule show | python3 -c 'import json,sys; print(" ".join(str(r["priority"]) for r in json.load(sys.stdin) if r.get("protocol") == "73"))'); do
