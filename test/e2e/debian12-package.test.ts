@@ -1,15 +1,16 @@
 // The .deb on Debian 12 (bookworm) as the router's userland: a minimal root with ifupdown
 // 0.8.41 and dhcpcd-base 9 (the host's own Debian 12 programs run every other end-to-end file,
-// with dhclient). apt pulls the dependencies; dhcpcd 9 uplinks balance; purge leaves no file.
+// with dhclient). apt pulls the dependencies; dhcpcd 9 and udhcpc uplinks balance; purge leaves
+// no file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { defaults, dist, ifdown, ifup, rigResult, ulb, up } from './rig.js';
 import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
 
 process.env.RIG_ROOT = 'bookworm';
 
-describe('Debian 12 router: apt install of the .deb, dhcpcd 9, purge', () => {
+describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge', () => {
   let deb = '';
   beforeAll(() => {
     deb = buildDeb();
@@ -46,6 +47,19 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, purge', () => {
     expect(ulb(['status']).stdout).toContain('kernel: [pass]');
     expect(ifdown('eth2').status).toBe(0);
     expect(balanced()).toEqual(['eth1:198.18.101.1']);
+  });
+
+  it('udhcpc (busybox 1.35): its metric-0 default routes taken over, both uplinks balanced', () => {
+    expect(ifdown('eth1').status).toBe(0);
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'udhcpc');
+    expect(install.status, install.output).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(existsSync(rootRun('udhcpc.eth2.pid'))).toBe(true);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(defaults().map((d) => d.metric)).toEqual([10]);
+    expect(dist(60).fail).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
   });
 
   it('apt purge removes every file it added and leaves the kernel as it was', () => {

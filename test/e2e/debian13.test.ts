@@ -1,7 +1,8 @@
 // Debian 13 (trixie) as a new router has it: the router's programs come from a minimal trixie
 // root (ifupdown 0.8.44, dhcpcd-base, no libatomic1), entered with chroot inside the router's
 // namespace. uplink-lb goes in as Debian users install software, `apt install ./uplink-lb.deb`,
-// and must then balance with dhcpcd, then with udhcpc, as the DHCP client ifupdown picks.
+// and must then balance with dhcpcd, then udhcpc, then dhclient, as the DHCP client ifupdown
+// picks (the first installed of dhclient, udhcpc, dhcpcd).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ async function monitorRoutes(action: () => Promise<void>): Promise<string[]> {
 }
 const eventTime = (event: string): number => Date.parse(`${/^\[([^\]]+)\]/.exec(event)?.[1] ?? ''}Z`);
 
-describe('Debian 13 router: the .deb, dhcpcd, udhcpc', () => {
+describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
   beforeAll(() => {
     deb = buildDeb();
     up(2);
@@ -195,6 +196,20 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc', () => {
     expect(ifdown('eth1').status).toBe(0);
     expect(ifdown('eth2').status).toBe(0);
     expect(balanced()).toEqual([]);
+  });
+
+  it('dhclient (an upgraded router keeps isc-dhcp-client, which ifupdown prefers): balanced, no default route of its own', () => {
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'isc-dhcp-client');
+    expect(install.status, install.output).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(existsSync(rootRun('dhclient.eth1.pid'))).toBe(true);
+    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.254']);
+    expect(defaults().map((d) => d.metric)).toEqual([10]);
+    expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhclient"');
+    expect(dist(60).fail).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth1').status).toBe(0);
   });
 
   it('apt purge removes every file it added and leaves the kernel as it was', () => {
