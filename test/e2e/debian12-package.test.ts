@@ -32,8 +32,16 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge', (
     expect(ulb(['--version']).stdout).toMatch(/^uplink-lb \d/);
   });
 
+  it('installing again changes nothing and keeps an edited configuration (maintainer scripts idempotent)', () => {
+    const config = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
+    writeRootConfig(config);
+    const again = inRoot('dpkg', '-i', '/tmp/uplink-lb.deb');
+    expect(again.status, again.output).toBe(0);
+    expect(readFileSync(`${root()}/etc/default/uplink-lb`, 'utf8')).toBe(config);
+    expect(inRoot('dpkg', '--audit').stdout).toBe('');
+  });
+
   it('dhcpcd 9: two uplinks balance at 2:1, its own defaults left at their metric', () => {
-    writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n');
     expect(ifup('eth1').status).toBe(0);
     expect(ifup('eth2').status).toBe(0);
     expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
