@@ -3,7 +3,7 @@ import minimist from 'minimist';
 import { assess, reconcile } from '../pipeline/reconcile.js';
 import { buildStatus, formatStatus } from '../report/status.js';
 import { Log } from '../util/log.js';
-import { UsageError } from '../util/errors.js';
+import { exitCodeOf, UsageError } from '../util/errors.js';
 import { DEFAULT_CONFIG, VERSION } from '../paths.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
@@ -131,6 +131,11 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
         const result = reconcile(config, log);
         if (result.applied.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
         return 0;
+      } catch (err) {
+        // to syslog too, like a failed hook, dhclient or check run (the log writes stderr)
+        if (err instanceof UsageError) throw err;
+        log.error(`apply: ${(err as Error).message}`);
+        return exitCodeOf(err);
       } finally {
         log.flush();
       }

@@ -16,7 +16,7 @@ import { recordApplied } from '../state/applied.js';
 import type { Log } from '../util/log.js';
 import { existsSync } from 'node:fs';
 import { CONNTRACK, LOCK_FILE, NFT, RUNDIR } from '../paths.js';
-import { buildRuleset } from '../nft/ruleset.js';
+import { buildRuleset, type Ruleset } from '../nft/ruleset.js';
 import { diffNft } from '../nft/diff.js';
 import { nftAvailable, observeNft } from '../kernel/nft.js';
 import { conntrackAvailable, releaseMark } from '../kernel/conntrack.js';
@@ -30,6 +30,9 @@ export interface Assessment {
   plan: Plan;
   /** Connection pinning in force: configured, and nftables present. */
   pinning: boolean;
+  /** What uplink-lb's nftables table should hold: undefined for no table; absent when nft is
+   *  missing (then it is not compared). */
+  ruleset?: Ruleset | undefined;
 }
 
 export const LOCK_WAIT_SECONDS = 30;
@@ -44,14 +47,31 @@ export function assess(config: Config, log: Log, event?: HookEvent): Assessment 
   const { drained, stale } = trustedDrained(health, Date.now());
   if (stale) log.warn(stale);
   const want = desired(config, observed, event ? { leases, drained, event } : { leases, drained });
-  const plan = diff(want, observed);
   const pinning = config.pinning && nftAvailable();
   if (config.pinning && !pinning) sayOnce('nft-missing', `${NFT} is missing: connection pinning is off (apt-get install nftables)`, log);
-  if (nftAvailable()) {
-    const change = diffNft(pinning ? buildRuleset(config, want) : undefined, observeNft());
+  const assessment: Assessment = { observed, health, desired: want, plan: { changes: [] }, pinning };
+  if (nftAvailable()) assessment.ruleset = pinning ? buildRuleset(config, want) : undefined;
+  assessment.plan = planTowards(assessment, observed);
+  return assessment;
+}
+
+/** The changes from `observed` to what the assessment planned, nftables table included. */
+function planTowards(planned: Assessment, observed: Observed): Plan {
+  const plan = diff(planned.desired, observed);
+  if ('ruleset' in planned) {
+    const change = diffNft(planned.ruleset, observeNft());
     if (change) plan.changes.push(change);
   }
-  return { observed, health, desired: want, plan, pinning };
+  return plan;
+}
+
+/** Reads the kernel back and compares it with what was planned: the very desired state and
+ *  ruleset of this run, not one computed again from records that a DHCP hook or the health
+ *  check may have rewritten meanwhile (they do not take the lock). */
+function verify(planned: Assessment, log: Log): Plan {
+  const observed = observe();
+  for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
+  return planTowards(planned, observed);
 }
 
 /** Logs a warning once per boot (a marker in the run directory remembers it was said). */
@@ -143,19 +163,19 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       if (!(err instanceof CommandError)) throw err;
       cause = `applying failed: ${err.message}`;
     }
-    let after: Assessment | undefined;
+    let remaining: Plan | undefined;
     try {
-      after = assess(config, log, event);
+      remaining = verify(before, log);
     } catch (err) {
       cause ??= `reading back what was applied failed: ${(err as Error).message}`;
     }
-    if (cause === undefined && after && after.plan.changes.length > 0) cause = 'the kernel does not hold what was applied';
-    if (cause !== undefined || !after) {
-      throw new ApplyError(failureReport(cause ?? 'reading back failed', after?.plan.changes ?? [], rollBack(snapshot, nftBefore)));
+    if (cause === undefined && remaining && remaining.changes.length > 0) cause = 'the kernel does not hold what was applied';
+    if (cause !== undefined || !remaining) {
+      throw new ApplyError(failureReport(cause ?? 'reading back failed', remaining?.changes ?? [], rollBack(snapshot, nftBefore)));
     }
     recordApplied(config.text);
-    if (before.pinning) releaseConnections(leftTheRoute(before.observed, after.desired), log);
-    return { ...after, applied: before.plan.changes };
+    if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), log);
+    return { ...before, plan: remaining, applied: before.plan.changes };
   } finally {
     lock.release();
   }

@@ -110,10 +110,13 @@ function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: Readonl
   return { ...state('up', ''), ...base, gateway, ...(gatewaySource ? { gatewaySource } : {}) };
 }
 
+/** The uplink's own address (a /32, never its network: two ISPs' modems often hand out the same
+ *  network, and a rule for the whole network would send the other uplink's traffic here), and
+ *  its mark. */
 function uplinkRules(s: UplinkState): Rule[] {
   const { uplink } = s;
   return [
-    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: s.prefix ?? 32, extra: [] },
+    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: 32, extra: [] },
     { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: 'all', srclen: 0, fwmark: uplink.mark, fwmask: 0xffffffff, extra: [] },
   ];
 }
@@ -165,7 +168,9 @@ function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
 function mainDefault(active: UplinkState[], config: Config): Route | undefined {
   if (active.length === 0) return undefined;
   const options = config.routeOptions;
-  const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: options.protocol ?? PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
+  // always uplink-lb's protocol (ROUTE_OPTIONS' proto goes to the table routes): it is what
+  // marks the route as uplink-lb's at any metric
+  const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
   const hops: Nexthop[] = active.map((s) => ({ gateway: s.gateway as string, dev: s.uplink.device, weight: s.uplink.weight, onlink: options.onlink }));
   const [only] = hops;
   if (hops.length === 1 && only) {

@@ -25,8 +25,11 @@ export function ownsRule(rule: Rule): boolean {
   return rule.protocol === PROTOCOL;
 }
 
+/** In the main table: the default route at the configured metric, and any default route of
+ *  uplink-lb's protocol whatever its metric (one left at a former DEFAULT_ROUTE_METRIC would
+ *  otherwise stay, and could win). */
 export function ownsRoute(route: Route, desired: Pick<Desired, 'ownedTables' | 'metric'>): boolean {
-  if (route.table === MAIN_TABLE) return route.dst === 'default' && route.metric === desired.metric;
+  if (route.table === MAIN_TABLE) return route.dst === 'default' && (route.metric === desired.metric || route.protocol === PROTOCOL);
   return desired.ownedTables.includes(route.table);
 }
 
@@ -83,6 +86,10 @@ function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: Chan
   return { put, remove };
 }
 
+function sameClientRoute(a: Route, b: Route): boolean {
+  return a.table === b.table && a.dst === b.dst && a.metric === b.metric && a.dev === b.dev && a.gateway === b.gateway && a.protocol === b.protocol;
+}
+
 /** A DHCP client's default route on an uplink, named exactly (device and gateway too), so that
  *  no other default route at that metric goes with it. */
 function takeoverChange(route: Route): Change {
@@ -97,7 +104,8 @@ export function diff(desired: Desired, observed: Observed): Plan {
   const rules = diffRules(desired.rules, observed.rules);
   // Order: make tables ready, point rules at them, move the default route, then clean up.
   // The default route is replaced in one step, never deleted and re-added.
-  // A client's route that would win goes once the balanced route is in place.
-  const takeover = desired.takeover.map(takeoverChange);
+  // A client's route that would win goes once the balanced route is in place (if it is there:
+  // the same desired state also verifies the result).
+  const takeover = desired.takeover.filter((r) => observed.routes.some((o) => sameClientRoute(o, r))).map(takeoverChange);
   return { changes: [...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove] };
 }

@@ -1,5 +1,6 @@
 // `uplink-lb status`: each uplink as configured and as found, then whether the kernel holds
 // what the configuration asks for, naming every difference (like `ifquery --check`). Pure.
+import { PROTOCOL } from '../paths.js';
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/types.js';
@@ -103,7 +104,8 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
   return {
     uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
     defaultRoute: current ? routeText(current) : null,
-    shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast').map(routeText),
+    // uplink-lb's own stale routes are among the differences, not here
+    shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && r.protocol !== PROTOCOL).map(routeText),
     failOpen: want.failOpen,
     pinning: facts.pinning,
     hashPolicy: facts.hashPolicy ?? null,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
 import { diff } from '../../../src/plan/diff.js';
 import { configFrom, leasesAt, observedAt } from '../helpers.js';
+import type { Route } from '../../../src/kernel/types.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 const commands = (state: string, text = TWO, event?: { device: string; mode: 'start' | 'stop' }): string[] => {
@@ -29,9 +30,9 @@ describe('plan on kernel states captured on the rig', () => {
       'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
       'rule add priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule add priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule add priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
       'rule add priority 1001 fwmark 0x97 lookup 201 protocol 73',
-      'rule add priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
+      'rule add priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
       'rule add priority 1002 fwmark 0x98 lookup 202 protocol 73',
       'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
     ]);
@@ -62,7 +63,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('takes an uplink out on ifdown and rebuilds the default route over the others', () => {
     expect(commands('foreign-applied', TWO, { device: 'eth1', mode: 'stop' })).toEqual([
       'route replace default table 254 metric 10 proto 73 via 198.18.102.1 dev eth2',
-      'rule del priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
       'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'route del default table 201 metric 0',
       'route del default table 201 metric 4000000000',
@@ -101,12 +102,12 @@ describe('plan on kernel states captured on the rig', () => {
     ]);
   });
 
-  it('applies ROUTE_OPTIONS to the gateway routes and the default route', () => {
+  it('applies ROUTE_OPTIONS to the gateway routes and the default route, whose protocol stays uplink-lb\'s', () => {
     const plan = commands('applied-2', `${TWO}ROUTE_OPTIONS="proto static initcwnd 70 initrwnd 70 quickack 1"\n`);
     expect(plan).toEqual([
       'route replace default table 201 metric 0 proto 4 via 198.18.101.1 dev eth1 initcwnd 70 initrwnd 70 quickack 1',
       'route replace default table 202 metric 0 proto 4 via 198.18.102.1 dev eth2 initcwnd 70 initrwnd 70 quickack 1',
-      'route replace default table 254 metric 10 proto 4 initcwnd 70 initrwnd 70 quickack 1 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+      'route replace default table 254 metric 10 proto 73 initcwnd 70 initrwnd 70 quickack 1 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
     ]);
   });
 
@@ -122,9 +123,9 @@ describe('plan on kernel states captured on the rig', () => {
     expect(commands('applied-2', 'IFACE_DEVICE=( eth9 )\n')).toEqual([
       'route del default table 254 metric 10',
       'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule del priority 1001 from 198.18.101.163/24 lookup 201 protocol 73',
+      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
       'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
-      'rule del priority 1002 from 198.18.102.162/24 lookup 202 protocol 73',
+      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
       'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
       ...TABLE_ROUTES_DELETED,
     ]);
@@ -151,5 +152,59 @@ describe('plan with health', () => {
   it('an ifup of a drained uplink does not put it back', () => {
     const want = desired(configFrom(TWO), observed, { leases, drained: new Set(['eth1']), event: { device: 'eth1', mode: 'start' } });
     expect(want.mainDefault?.gateway).toBe('198.18.102.1');
+  });
+});
+
+describe('a changed key leaves nothing of uplink-lb behind (applied-2, weights 2:1, metric 10)', () => {
+  const deletes = (text: string): string[] => commands('applied-2', text).filter((c) => c.includes(' del '));
+
+  it('DEFAULT_ROUTE_METRIC 10 -> 20: the route at 20 first, then its own route at 10 goes', () => {
+    const plan = commands('applied-2', `${TWO}DEFAULT_ROUTE_METRIC=20\n`);
+    expect(plan).toEqual([
+      'route replace default table 254 metric 20 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+      'route del default table 254 metric 10',
+    ]);
+  });
+
+  it('a default route of its protocol at any other metric is its own: deleted, and never shown as a foreign one', () => {
+    const observed = observedAt('applied-2');
+    const stale = { ...(observed.routes.find((r) => r.table === 254 && r.dst === 'default') as Route), metric: 5 };
+    const withStale = { ...observed, routes: [...observed.routes, stale] };
+    const plan = diff(desired(configFrom(TWO), withStale, { leases: leasesAt('applied-2') }), withStale).changes.map((c) => c.command);
+    expect(plan).toEqual(['route del default table 254 metric 5']);
+  });
+
+  it('IFACE_TABLES_PRIO: the rules at the former priorities go', () => {
+    expect(deletes(`${TWO}IFACE_TABLES_PRIO=( 1101 1102 )\n`)).toEqual([
+      'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
+      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
+    ]);
+  });
+
+  it('IFACE_MARK: the rules of the former marks go', () => {
+    expect(deletes(`${TWO}IFACE_MARK=( 0x197 0x198 )\n`)).toEqual(['rule del priority 1001 fwmark 0x97 lookup 201 protocol 73', 'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73']);
+  });
+
+  it('IFACE_TABLES: the former tables are emptied', () => {
+    expect(deletes(`${TWO}IFACE_TABLES=( 211 212 )\n`)).toEqual([
+      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
+      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
+      ...TABLE_ROUTES_DELETED,
+    ]);
+  });
+
+  it('an uplink removed from IFACE_DEVICE: its rules and table go, the default route is rebuilt without it', () => {
+    const plan = commands('applied-2', 'IFACE_DEVICE=( eth1 )\n');
+    expect(plan[0]).toBe('route replace default table 254 metric 10 proto 73 via 198.18.101.1 dev eth1');
+    expect(plan.slice(1)).toEqual([
+      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
+      ...TABLE_ROUTES_DELETED.slice(3),
+    ]);
   });
 });
