@@ -28,6 +28,7 @@
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
+#        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
 #        rig.sh status
 #
 # RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
@@ -62,7 +63,16 @@ if [ -n "$SUITE" ]; then BIN=/usr/sbin/uplink-lb; fi
 
 die() { echo "rig: $*" >&2; exit 1; }
 count() { cat "$ST/isps" 2>/dev/null || echo 0; }
-subnet() { echo "198.18.$((100 + $1))"; }     # ISP i's subnet towards the router: .1 gateway
+# RIG_SAME_NET=1: every ISP hands out the same network, 198.51.100.0/24 via .1 (ISP i gives
+# the router .10i), and NATs like a consumer modem, so the server sees ISP i as 198.18.i.1.
+SAME_NET=${RIG_SAME_NET:-}
+[ -e "$ST/same-net" ] && SAME_NET=1   # a rig brought up that way stays that way
+subnet() {  # ISP i's subnet towards the router: .1 gateway
+    if [ -n "$SAME_NET" ]; then echo 198.51.100; else echo "198.18.$((100 + $1))"; fi
+}
+seen_as() {  # how the server sees a connection through ISP i: a source address prefix
+    if [ -n "$SAME_NET" ]; then echo "198.18.$1.1"; else echo "$(subnet "$1")."; fi
+}
 uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 inet
 x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
 # The router's shell: the host's userland with a private /run and /var/lib/dhcp, or (RIG_ROOT)
@@ -82,6 +92,25 @@ rx_exec() {  # like rx, but this shell becomes CMD: its pid is the caller's chil
     exec ip netns exec "$R" unshare --uts /bin/sh -c "$ROUTER_SH" \
         rx "$ST/router/run" "$ST/router/varlibdhcp" "$CHROOT" "$@"
 }
+# syslog CMD: CMD in the router with a /dev of its own (a tmpfs holding the host's null, zero,
+# random, urandom and tty) whose /dev/log is read by scripts/rig/syslog_listener.py: prints
+# CMD's output, then `== syslog` and what reached syslog. Host mode only.
+ROUTER_SYSLOG_SH='d=$3/dev; mkdir -p "$d" && mount -t tmpfs tmpfs "$d" &&
+    for n in null zero random urandom tty; do touch "$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 1; done &&
+    mount --bind "$d" /dev && mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp || exit 1
+    log=$3/syslog.txt; : > "$log"; rm -f "$3/syslog.ready"
+    python3 "$4" /dev/log "$log" "$3/syslog.ready" & listener=$!
+    while [ ! -e "$3/syslog.ready" ]; do sleep 0.05; done
+    shift 4; "$@"; rc=$?
+    sleep 0.2; kill "$listener"; wait "$listener" 2>/dev/null
+    echo "== syslog"; cat "$log"; exit $rc'
+cmd_syslog() {
+    [ -z "$SUITE" ] || die "syslog: host mode only"
+    [ -d "$ST/router/run" ] || die "rig is not up"
+    ip netns exec "$R" unshare --uts /bin/sh -c "$ROUTER_SYSLOG_SH" \
+        rx "$ST/router/run" "$ST/router/varlibdhcp" "$ST/router" "$HERE/syslog_listener.py" "$@"
+}
+
 root_run() {  # CMD in the root, in the host's network namespace (apt reaches the mirror; the
               # host's resolv.conf is bound read-only over the root's, which the router's DHCP
               # client rewrites with the simulated ISPs' servers)
@@ -129,6 +158,7 @@ start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as th
     local i=$1 router=$2 s; s=$(subnet "$1")
     x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
         --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
+        ${SAME_NET:+--dhcp-host=02:00:00:00:$(printf %02x "$i"):02,$s.$((100 + i))} \
         --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$s.1" \
         --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
         --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
@@ -147,6 +177,7 @@ cmd_up() {
     command -v ifup >/dev/null && command -v dhclient >/dev/null && command -v dnsmasq >/dev/null || die "missing packages: run scripts/debian-deps.sh"
     rm -rf "$ST"; mkdir -p "$ST"/{router/run,router/varlibdhcp,inet}
     echo "$n" > "$ST/isps"
+    if [ -n "$SAME_NET" ]; then touch "$ST/same-net"; fi
     if [ -n "$SUITE" ]; then
         "$HERE/debian-root.sh" "$SUITE" "$CHROOT" || die "no $SUITE root"
     fi
@@ -173,7 +204,17 @@ table inet rig_bcp38 {
 }
 NFT
         ip -n "$NET" addr add "$u.2/30" dev "isp$i"; ip -n "$NET" link set "isp$i" up
-        ip -n "$NET" route add "$s.0/24" via "$u.1"
+        if [ -n "$SAME_NET" ]; then  # the ISP's own NAT: the internet sees only its address
+            x "isp$i" nft -f - <<NFT
+table ip rig_isp_nat {
+  chain post { type nat hook postrouting priority srcnat; policy accept;
+    oifname "up0" masquerade
+  }
+}
+NFT
+        else
+            ip -n "$NET" route add "$s.0/24" via "$u.1"
+        fi
         start_dnsmasq "$i" "$s.1"
     done
     ip -n "$NET" addr add "$SRV/32" dev lo
@@ -252,14 +293,14 @@ cmd_fail() {
 
 cmd_dist() {
     local n=${1:-100} where=${2:-lan} timeout=${3:-2} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
     if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
     else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
 cmd_hold() {  # N SECONDS: N long-lived connections from the LAN, a line every 0.5 s
     local n=${1:-200} seconds=${2:-30} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
     x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
 }
 
@@ -272,13 +313,13 @@ cmd_lan_server() {  # PORT COUNT: the echo server on the LAN client (for port fo
 
 cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:PORT.. -> JSON counts per ISP
     local ns=$1 addr=$2 port=$3 n=$4 timeout=${5:-2} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
     x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
 }
 
 cmd_stream() {  # RATE SECONDS [TIMEOUT]: new LAN connections at RATE/s -> one JSON line each
     local rate=$1 seconds=$2 timeout=${3:-1} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(subnet "$i")."); done
+    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
     x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
 }
 
@@ -340,6 +381,7 @@ etc) if [ -n "$SUITE" ]; then echo "$CHROOT/etc"; else echo "$ETCNS"; fi ;;
 root) echo "$CHROOT" ;;
 apt) root_run apt-get "$@" ;;
 chroot) root_run "$@" ;;
+syslog) cmd_syslog "$@" ;;
 status) rx "$BIN" status || true ;;
 *) sed -n '2,24p' "$0"; exit 2 ;;
 esac
