@@ -4,6 +4,7 @@ per-connection hash spreads them), up to 50 at a time, and counts which ISP each
 through, from the peer address the server echoes.
 
 usage: client.py ADDR BASE N TIMEOUT ISP=PREFIX...   (e.g. isp1=198.18.101.)
+       BIND=ADDRESS in the environment: connect from that source address
 prints JSON: {"isp1": n, ..., "other": n, "fail": n}
 """
 import asyncio
@@ -16,11 +17,12 @@ from echo_probe import which_isp
 addr, base, n, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 prefixes = dict(arg.split("=", 1) for arg in sys.argv[5:])
 ports = int(os.environ.get("PORTS", "400"))
+local = os.environ.get("BIND") or None
 
 
 async def one(port, gate):
     async with gate:
-        return await which_isp(addr, port, timeout, prefixes)
+        return await which_isp(addr, port, timeout, prefixes, local)
 
 
 async def main():

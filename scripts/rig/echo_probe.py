@@ -3,10 +3,12 @@ echoes the peer address it saw, and PREFIXES maps ISP names to their address pre
 import asyncio
 
 
-async def which_isp(addr, port, timeout, prefixes):
-    """"isp1" | ... | "other" (an address of no ISP) | "fail" (no connection or no answer)."""
+async def which_isp(addr, port, timeout, prefixes, local=None):
+    """"isp1" | ... | "other" (an address of no ISP) | "fail" (no connection or no answer).
+    LOCAL: the source address to bind (router-originated traffic from an uplink's address)."""
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(addr, port), timeout)
+        connect = asyncio.open_connection(addr, port, local_addr=(local, 0) if local else None)
+        reader, writer = await asyncio.wait_for(connect, timeout)
         try:
             writer.write(b"hello\n")
             peer = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
