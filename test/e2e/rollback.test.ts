@@ -53,7 +53,7 @@ describe('rollback of a failed apply, and apply --confirm', () => {
     expect(result.stderr).toContain('applying failed');
     expect(result.stderr).toMatch(/at `ip route replace default table 201 metric 0 proto 73 via 198\.18\.103\.1 dev eth3 congctl nosuchcc`, after 1 of \d+ commands had been applied/);
     expect(result.stderr).toContain('differences from the configuration:');
-    expect(result.stderr).toContain('missing: rule priority 1001 from 198.18.103.2/25 lookup 201 protocol 73 (wanted; found nothing)');
+    expect(result.stderr).toContain('unexpected: route 198.18.103.0/24 table 201 metric 0 proto 73 scope 253 dev eth3 src 198.18.103.2 (found; not wanted)');
     expect(result.stderr).toContain('rolled back to the state before this run (2 change(s))'); // a route, the nft table
     expect(kernel()).toBe(before);
     expect(nftTable()).toBe(tableBefore);
