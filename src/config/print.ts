@@ -2,6 +2,7 @@
 // per-uplink values resolved (targets and methods per uplink). Used to show the effective
 // configuration and to check the parser against itself.
 import type { Config, ProbeMethod } from './types.js';
+import { hex } from '../util/hex.js';
 
 const SAFE = /^[A-Za-z0-9_.,:/+@%=-]+$/;
 
@@ -26,7 +27,7 @@ export function printConfig(config: Config): string {
     array('IFACE_NMS', u.map((x) => String(x.prefix))),
     array('IFACE_GWS', u.map((x) => x.gateway)),
     array('IFACE_WEI', u.map((x) => String(x.weight))),
-    array('IFACE_MARK', u.map((x) => `0x${x.mark.toString(16)}`)),
+    array('IFACE_MARK', u.map((x) => hex(x.mark))),
     array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length === 0 ? 'gateway' : x.targets.join(',')))),
     array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),
     `ROUTE_OPTIONS=${quoteWord(config.routeOptions.args.join(' '))}`,

@@ -15,6 +15,7 @@ import { validateCheck } from './validate-check.js';
 import { validatePinning } from './validate-pinning.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
+import { hex } from '../util/hex.js';
 
 export type { Lookups } from './checkers.js';
 
@@ -51,7 +52,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   v.unique('IFACE_DEVICE', devices, (d) => printable(d));
   v.unique('IFACE_TABLES', tables, (t) => `table ${t}`);
   v.unique('IFACE_TABLES_PRIO', priorities, (p) => `priority ${p}`);
-  v.unique('IFACE_MARK', marks, (m) => `mark 0x${m.toString(16)}`);
+  v.unique('IFACE_MARK', marks, (m) => `mark ${hex(m)}`);
   v.unique('IFACE_IPS', addresses, (a) => a, (a) => a === 'auto');
 
   const optionsRaw = raw.ROUTE_OPTIONS;

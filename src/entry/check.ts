@@ -10,6 +10,7 @@ import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
 import { Log } from '../util/log.js';
 import { CHECK_LOCK_FILE, CHECK_STATE_FILE } from '../paths.js';
 import { loadFrom, problemsText, type Env } from './context.js';
+import { sleep } from '../util/sleep.js';
 
 interface CheckState {
   pid: number;
@@ -51,7 +52,6 @@ function takeOver(config: Config, now: number): Lock | undefined {
   return tryLock(Math.ceil((holder.deadline - now + config.check.timeout * 1000 + 3000) / 1000));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runCheck(configPath: string, once: boolean, env: Env): Promise<number> {
   const log = new Log(process.stderr.isTTY === true);

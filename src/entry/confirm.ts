@@ -14,6 +14,7 @@ import { PENDING_FILE } from '../paths.js';
 import { UsageError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
 import { loadFrom, problemsText } from './context.js';
+import { sleep } from '../util/sleep.js';
 
 export const CONFIRM_MIN_SECONDS = 10;
 export const CONFIRM_MAX_SECONDS = 3600;
@@ -143,7 +144,6 @@ function rollBackNow(pending: Pending, log: Log): number {
   return 0;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rolls a pending `apply --confirm` back: now, or with `wait` at its deadline unless confirmed first. */
 export async function rollbackPending(wait: boolean, log: Log): Promise<number> {

@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { CONNTRACK } from '../paths.js';
 import { run } from '../util/run.js';
+import { hex } from '../util/hex.js';
 
 export const conntrackAvailable = (): boolean => existsSync(CONNTRACK);
 
-const hex = (mark: number): string => `0x${mark.toString(16)}`;
 
 /** Deletes the IPv4 entries with this mark; returns how many (conntrack prints the count). */
 export function releaseMark(mark: number): number {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Config, Pin } from '../config/types.js';
 import type { Desired } from '../plan/desired.js';
+import { hex } from '../util/hex.js';
 
 export const NFT_FAMILY = 'inet';
 export const NFT_TABLE = 'uplink_lb';
@@ -17,7 +18,6 @@ export interface Ruleset {
   rules: number;
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 // Never pinned: multicast, link-local, limited broadcast.
 const NOT_INTERNET = '{ 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 }';
 

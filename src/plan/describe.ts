@@ -1,12 +1,13 @@
 // Canonical text of rules and routes: the same object always prints the same way, so text
 // equality is object equality, and the text doubles as the `ip` arguments that create it.
 import type { Nexthop, Route, Rule } from '../kernel/types.js';
+import { hex } from '../util/hex.js';
 
 export function ruleSelector(rule: Rule): string[] {
   const args = ['priority', String(rule.priority)];
   if (rule.src !== 'all') args.push('from', `${rule.src}/${rule.srclen}`);
   if (rule.fwmark !== undefined) {
-    args.push('fwmark', rule.fwmask === undefined || rule.fwmask === 0xffffffff ? `0x${rule.fwmark.toString(16)}` : `0x${rule.fwmark.toString(16)}/0x${rule.fwmask.toString(16)}`);
+    args.push('fwmark', rule.fwmask === undefined || rule.fwmask === 0xffffffff ? hex(rule.fwmark) : `${hex(rule.fwmark)}/${hex(rule.fwmask)}`);
   }
   args.push('lookup', String(rule.table));
   if (rule.suppressPrefixlength !== undefined) args.push('suppress_prefixlength', String(rule.suppressPrefixlength));

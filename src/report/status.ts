@@ -10,6 +10,7 @@ import { routeText } from '../plan/describe.js';
 import { describeDifference } from '../plan/explain.js';
 import type { HealthRecord } from '../health/record.js';
 import type { TargetResult, UplinkHealth } from '../health/machine.js';
+import { hex } from '../util/hex.js';
 
 export interface ProbeSummary {
   target: string;
@@ -94,7 +95,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     table: s.uplink.table,
     tableLabel: s.uplink.tableLabel,
     priority: s.uplink.priority,
-    mark: `0x${s.uplink.mark.toString(16)}`,
+    mark: hex(s.uplink.mark),
   };
 }
 
