@@ -101,24 +101,27 @@ describe('rollback of a failed apply, and apply --confirm', () => {
       rig('rx', 'sh', '-c', 'ip link add eth9 type veth peer name eth9p && ip addr add 198.18.109.2/24 dev eth9 && ip addr add 198.18.109.1/24 dev eth9p && ip link set eth9p up && ip link set eth9 up');
       expect(await waitFor(() => rig('rx', 'ip', 'link', 'show', 'eth9').includes('LOWER_UP'), 5)).toBe(true);
     };
-    /** From A's state, eth9 configured and present: apply, frozen at the Nth `ip rule show` it
-     *  starts (1: observing before the plan, 2: reading back after applying) while eth9 is
-     *  deleted. Tried again when the poller missed that moment. */
-    const vanishAt = async (n: number): Promise<Result> => {
+    /** From A's state, eth9 configured and present: apply, frozen at a child it starts while
+     *  eth9 is deleted. The kernel is read with one `ip -batch`, then uplink-lb's nft table is
+     *  listed (`nft -j list`: the observing is over, nothing applied yet); the plan is applied
+     *  with `ip -batch`, then `nft -f` (the routes are in, nothing read back yet). Tried again
+     *  when the poller missed that moment. */
+    const vanishAt = async (moment: 'after observe' | 'before read-back'): Promise<Result> => {
+      const words = moment === 'after observe' ? '-j list' : 'nft -f';
       for (let attempt = 1; ; attempt++) {
         writeConfig(A);
         expect(ulb(['apply']).status).toBe(0);
         await createEth9();
         writeConfig(E);
-        const r = rigResult('rx', PAUSE_TRIAL, 'rule show', String(n), 'ip link del eth9', bin(), 'apply');
+        const r = rigResult('rx', PAUSE_TRIAL, words, '1', 'ip link del eth9', bin(), 'apply');
         rigResult('rx', 'ip', 'link', 'del', 'eth9');
         if (r.stdout.trim() === 'paused') return r;
-        if (attempt === 5) throw new Error(`the pause never caught rule show #${n}: ${r.stderr}`);
+        if (attempt === 5) throw new Error(`the pause never caught "${words}": ${r.stderr}`);
       }
     };
 
     it('gone between observe and apply: ip fails half-way, exit 1 naming the command, the state before restored', async () => {
-      const result = await vanishAt(1);
+      const result = await vanishAt('after observe');
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/applying failed: .*Cannot find device "eth9".* \(at `ip [^`]*eth9[^`]*`, after \d+ of \d+ commands had been applied\)/s);
       expect(result.stderr).toMatch(/rolled back to the state before this run \(\d+ change\(s\)\)/);
@@ -126,7 +129,7 @@ describe('rollback of a failed apply, and apply --confirm', () => {
     });
 
     it('gone between apply and read-back: exit 1 naming what the kernel lost, the state before restored', async () => {
-      const result = await vanishAt(2);
+      const result = await vanishAt('before read-back');
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('the kernel does not hold what was applied');
       // the read-back had listed eth9 with its address just before it went: the kernel removed
