@@ -4,7 +4,8 @@ import { assess, reconcile } from '../pipeline/reconcile.js';
 import { buildStatus, formatStatus } from '../report/status.js';
 import { Log } from '../util/log.js';
 import { exitCodeOf, UsageError } from '../util/errors.js';
-import { DEFAULT_CONFIG, VERSION } from '../paths.js';
+import { DEFAULT_CONFIG, IP, NFT, VERSION } from '../paths.js';
+import { renderPlan, renderScript } from '../plan/render.js';
 import { configPath, loadFrom, problemsText, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
@@ -23,7 +24,8 @@ Weighted load balancing and failover over several ISP uplinks with Linux policy 
 Commands:
   apply [--dry-run | --confirm SECONDS]
                       make the kernel's rules and routes match the configuration now;
-                      --dry-run prints the ip commands instead of running them;
+                      --dry-run prints what it would run (ip -batch and nft -f input, as a
+                      shell script) instead of running it;
                       --confirm: unless \`uplink-lb confirm\` follows within SECONDS (10-3600),
                       put the configuration in force before back into the file and apply it
                       (the unconfirmed file is kept as FILE.unconfirmed)
@@ -120,10 +122,8 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       try {
         if (args['dry-run']) {
           const { plan } = assess(config, log);
-          for (const change of plan.changes) {
-            if (change.what !== 'nft table') process.stdout.write(`ip ${change.command}\n`);
-            else process.stdout.write(`nft -f - <<'EOF'\ntable inet uplink_lb\ndelete table inet uplink_lb\n${change.command}EOF\n`);
-          }
+          // exactly what `apply` would run, as a script
+          process.stdout.write(renderScript(renderPlan(plan), IP, NFT));
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
           return 0;
         }

@@ -4,12 +4,14 @@ import { IP } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
 import type { Plan } from '../plan/diff.js';
 import { applyNft } from './nft.js';
+import { renderPlan } from '../plan/render.js';
 
 export function applyPlan(plan: Plan): void {
-  const ipLines = plan.changes.filter((c) => c.what !== 'nft table').map((c) => c.command);
-  if (ipLines.length > 0) {
+  const { ipBatch, nftInput } = renderPlan(plan);
+  if (ipBatch !== undefined) {
+    const ipLines = ipBatch.trimEnd().split('\n');
     const argv = [IP, '-batch', '-'];
-    const result = run(argv, ipLines.join('\n') + '\n');
+    const result = run(argv, ipBatch);
     if (result.status !== 0) {
       // ip -batch stops at the first failing line and names it: "Command failed -:N"
       const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
@@ -18,6 +20,5 @@ export function applyPlan(plan: Plan): void {
       throw new CommandError(argv, result.status, `${result.stderr.trim()}${lines}`);
     }
   }
-  const nft = plan.changes.find((c) => c.what === 'nft table');
-  if (nft) applyNft(nft.command === '' ? undefined : nft.command);
+  if (nftInput !== undefined) applyNft(nftInput);
 }

@@ -46,11 +46,9 @@ export function listNftTable(): string {
   return result.status === 0 ? result.stdout : '';
 }
 
-/** Replaces the table with `text` (or removes it when undefined), atomically. */
-export function applyNft(text: string | undefined): void {
+/** Runs one `nft -f` transaction (renderPlan's nftInput: the table replaced or removed, atomically). */
+export function applyNft(input: string): void {
   const argv = [NFT, '-f', '-'];
-  // "table X" first makes the delete valid when the table does not exist yet
-  const input = `table ${NFT_FAMILY} ${NFT_TABLE}\ndelete table ${NFT_FAMILY} ${NFT_TABLE}\n${text ?? ''}`;
   const result = run(argv, input);
   if (result.status !== 0) throw new CommandError(argv, result.status, result.stderr);
 }

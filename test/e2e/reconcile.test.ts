@@ -80,6 +80,22 @@ describe('reconcile: verify what was planned, own what it made, log what failed'
     expect(own().map((r) => r.metric)).toEqual([10]);
   });
 
+  it('apply --dry-run prints exactly what apply would run: the script, run by sh, gives the state apply gives', () => {
+    writeConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 3 )\nIFACE_MARK=( 0x197 0x198 )\n');
+    const before = rig('kernel');
+    const dry = ulb(['apply', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(rig('kernel')).toBe(before);
+    expect(dry.stdout).toContain("/usr/sbin/ip -batch - <<'EOF'");
+    expect(dry.stdout).toContain("/usr/sbin/nft -f - <<'EOF'");
+    expect(rigResult('rx', 'sh', '-e', '-c', dry.stdout).status).toBe(0);
+    const status = ulb(['status']);
+    expect(status.stdout).toContain('kernel: [pass]');
+    expect(ulb(['apply', '--dry-run']).stdout).toBe('');
+    writeConfig(TWO);
+    expect(ulb(['apply']).status).toBe(0);
+  });
+
   it('a failed apply by hand reaches syslog: the change lines, the failure and the rollback', () => {
     writeConfig(`${TWO}ROUTE_OPTIONS="congctl nosuchcc"\n`);
     const r = rigResult('syslog', rig('bin').trim(), 'apply');
