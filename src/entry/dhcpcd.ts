@@ -3,12 +3,12 @@
 // 1000 + ifindex, which never wins over the balanced route): the hook only records the lease's
 // address and gateway and reconciles, so a renewal that moved either is followed at once, and
 // a lease that ended takes the uplink out.
-import { hostAddressProblem } from '../config/ipv4.js';
 import { reconcile } from '../pipeline/reconcile.js';
-import { removeLease, writeLease } from '../state/rundir.js';
+import { removeLease } from '../state/rundir.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
+import { recordLeaseFromEnv } from './lease-from-env.js';
 
 /** An IPv4 lease is in force (STATIC: an address from dhcpcd.conf, with its `routers`). */
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
@@ -27,14 +27,7 @@ export function runDhcpcdHook(env: Env): number {
     if (!managed) return 0;
     const { device } = managed;
     if (BOUND.has(reason)) {
-      const address = env.new_ip_address ?? '';
-      const gateway = (env.new_routers ?? '').trim().split(/\s+/)[0] ?? '';
-      if (!hostAddressProblem(address) && !hostAddressProblem(gateway)) {
-        writeLease({ device, address, gateway, reason, source: 'dhcpcd' });
-      } else {
-        log.warn(`dhcpcd ${device} ${reason}: lease without a usable address or router (${JSON.stringify(address)}, ${JSON.stringify(gateway)}); not recorded`);
-        removeLease(device);
-      }
+      recordLeaseFromEnv(device, env, 'dhcpcd', log);
       reconcile(managed.config, log);
     } else if (GONE.has(reason)) {
       removeLease(device);

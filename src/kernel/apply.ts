@@ -4,14 +4,13 @@ import { IP } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
 import type { Plan } from '../plan/diff.js';
 import { applyNft } from './nft.js';
-import { renderPlan } from '../plan/render.js';
+import { batchInput, renderPlan } from '../plan/render.js';
 
 export function applyPlan(plan: Plan): void {
-  const { ipBatch, nftInput } = renderPlan(plan);
-  if (ipBatch !== undefined) {
-    const ipLines = ipBatch.trimEnd().split('\n');
+  const { ipLines, nftInput } = renderPlan(plan);
+  if (ipLines !== undefined) {
     const argv = [IP, '-batch', '-'];
-    const result = run(argv, ipBatch);
+    const result = run(argv, batchInput(ipLines));
     if (result.status !== 0) {
       // ip -batch stops at the first failing line and names it: "Command failed -:N"
       const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];

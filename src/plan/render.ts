@@ -5,8 +5,9 @@ import { NFT_FAMILY, NFT_TABLE } from '../nft/ruleset.js';
 import type { Plan } from './diff.js';
 
 export interface Rendered {
-  /** One `ip` command (without `ip`) per line; absent when no rule or route changes. */
-  ipBatch?: string;
+  /** The `ip -batch` lines, one `ip` command (without `ip`) each; absent when no rule or route
+   *  changes. */
+  ipLines?: string[];
   /** The whole `nft -f` input; absent when the table stays as it is. */
   nftInput?: string;
 }
@@ -17,10 +18,15 @@ export function nftReplacement(text: string | undefined): string {
   return `table ${NFT_FAMILY} ${NFT_TABLE}\ndelete table ${NFT_FAMILY} ${NFT_TABLE}\n${text ?? ''}`;
 }
 
+/** What `ip -batch -` reads: the lines, each ended. */
+export function batchInput(lines: readonly string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
 export function renderPlan(plan: Plan): Rendered {
   const rendered: Rendered = {};
   const lines = plan.changes.filter((c) => c.what !== 'nft table').map((c) => c.command);
-  if (lines.length > 0) rendered.ipBatch = `${lines.join('\n')}\n`;
+  if (lines.length > 0) rendered.ipLines = lines;
   const nft = plan.changes.find((c) => c.what === 'nft table');
   if (nft) rendered.nftInput = nftReplacement(nft.command === '' ? undefined : nft.command);
   return rendered;
@@ -29,7 +35,7 @@ export function renderPlan(plan: Plan): Rendered {
 /** The rendered plan as a shell script a person can read or run: what `apply` would run. */
 export function renderScript(rendered: Rendered, ip: string, nft: string): string {
   const parts: string[] = [];
-  if (rendered.ipBatch) parts.push(`${ip} -batch - <<'EOF'\n${rendered.ipBatch}EOF\n`);
+  if (rendered.ipLines) parts.push(`${ip} -batch - <<'EOF'\n${batchInput(rendered.ipLines)}EOF\n`);
   if (rendered.nftInput) parts.push(`${nft} -f - <<'EOF'\n${rendered.nftInput.endsWith('\n') ? rendered.nftInput : `${rendered.nftInput}\n`}EOF\n`);
   return parts.join('');
 }

@@ -17,7 +17,7 @@ describe('rendering a plan', () => {
   if (table) plan.changes.push(table);
 
   it('gives ip -batch one line per rule or route change, in plan order', () => {
-    expect(renderPlan(plan).ipBatch).toBe('route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 1 nexthop via 198.18.102.1 dev eth2 weight 3\n');
+    expect(renderPlan(plan).ipLines).toEqual(['route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 1 nexthop via 198.18.102.1 dev eth2 weight 3']);
   });
 
   it('gives nft one transaction that replaces the table, and one that removes it', () => {
