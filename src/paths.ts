@@ -23,5 +23,3 @@ export const APPLIED_FILE = `${RUNDIR}/applied.conf`;
 export const APPLIED_PREVIOUS_FILE = `${RUNDIR}/applied.previous.conf`;
 /** An `apply --confirm` waiting for `uplink-lb confirm`. */
 export const PENDING_FILE = `${RUNDIR}/pending.json`;
-/** Route and rule protocol that marks what uplink-lb created (named in rt_protos.d/uplink-lb.conf). */
-export const PROTOCOL = 73;

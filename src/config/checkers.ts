@@ -2,7 +2,7 @@
 // starts with the offending text.
 import { MAIN_RULE_PRIORITY } from './keys.js';
 import { hostAddressProblem, parsePrefix } from './ipv4.js';
-import { RESERVED_TABLES } from './rt-tables.js';
+import { RESERVED_TABLES } from '../kernel/tables.js';
 
 export interface Lookups {
   tableNames: ReadonlyMap<string, number>;

@@ -1,12 +1,5 @@
 // Routing table names as iproute2 resolves them (rt_tables and rt_tables.d/*.conf).
 
-export const RESERVED_TABLES: ReadonlyMap<string, number> = new Map([
-  ['unspec', 0],
-  ['default', 253],
-  ['main', 254],
-  ['local', 255],
-]);
-
 /** Parses the text of rt_tables-style files ("NUMBER NAME" lines) into name -> number. */
 export function parseTableNames(texts: readonly string[]): Map<string, number> {
   const names = new Map<string, number>();

@@ -1,8 +1,8 @@
 // `uplink-lb check` (and the `cron-check` name cron runs every minute): probe in rounds until
 // the next minute's cron start takes over. Exactly one run probes at a time: a start that
 // finds another alive exits at once, quietly, unless that one is about to hand over.
-import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../health/checker.js';
-import type { HealthRecord } from '../health/record.js';
+import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
+import type { HealthRecord } from '../state/health.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
 import { parseJsonObject } from '../state/json-record.js';

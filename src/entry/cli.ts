@@ -1,6 +1,7 @@
 // `uplink-lb COMMAND`: apply, status, validate, and the dhclient hook helpers.
 import minimist from 'minimist';
-import { assess, reconcile } from '../pipeline/reconcile.js';
+import { reconcile } from '../pipeline/reconcile.js';
+import { assessNow } from '../pipeline/assess.js';
 import { buildStatus, formatStatus } from '../report/status.js';
 import { Log } from '../util/log.js';
 import { exitCodeOf, UsageError } from '../util/errors.js';
@@ -121,7 +122,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const log = new Log(true);
       try {
         if (args['dry-run']) {
-          const { plan } = assess(config, log);
+          const { plan } = assessNow(config, log);
           // exactly what `apply` would run, as a script
           process.stdout.write(renderScript(renderPlan(plan), IP, NFT));
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
@@ -143,7 +144,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     case 'status': {
       const config = requireConfig(path, env);
       const log = new Log(true);
-      const assessment = assess(config, log);
+      const assessment = assessNow(config, log);
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();

@@ -2,7 +2,7 @@
 import type { Config } from '../config/types.js';
 import type { UplinkState } from '../plan/desired.js';
 import { initialHealth, step, type Outcome, type TargetResult, type UplinkHealth } from './machine.js';
-import type { HealthRecord } from './record.js';
+import type { HealthRecord } from '../state/health.js';
 import { judge, type ProbePlan } from './round.js';
 
 /** Which uplinks to probe and how: those that are up with an address, and have carrier. */

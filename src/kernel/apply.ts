@@ -1,23 +1,34 @@
-// Applies a plan: one `ip -batch -` run for rules and routes, then one nft transaction for
-// uplink-lb's table. The only code that changes the kernel's routing.
+// Carries out commands: one `ip -batch` run for rules and routes that also reads the kernel
+// back (the show commands follow the changes in the same process, after the kernel acked them),
+// and one nft transaction for uplink-lb's table. The only code that changes the kernel's
+// routing; it takes command text, not the planner's types.
 import { IP } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
-import type { Plan } from '../plan/diff.js';
 import { applyNft } from './nft.js';
-import { batchInput, renderPlan } from '../plan/render.js';
+import { parseReads, READS } from './observe.js';
+import type { Observed } from './types.js';
 
-export function applyPlan(plan: Plan): void {
-  const { ipLines, nftInput } = renderPlan(plan);
-  if (ipLines !== undefined) {
-    const argv = [IP, '-batch', '-'];
-    const result = run(argv, batchInput(ipLines));
-    if (result.status !== 0) {
-      // ip -batch stops at the first failing line and names it: "Command failed -:N"
-      const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
-      const failed = line === undefined ? undefined : ipLines[Number(line) - 1];
-      const lines = failed === undefined ? '' : ` (at \`ip ${failed}\`, after ${Number(line) - 1} of ${ipLines.length} commands had been applied)`;
-      throw new CommandError(argv, result.status, `${result.stderr.trim()}${lines}`);
-    }
-  }
-  if (nftInput !== undefined) applyNft(nftInput);
+/** What a plan runs: `ip -batch` lines (without `ip`) and the whole `nft -f` input. */
+export interface Commands {
+  ipLines: string[];
+  /** Absent when uplink-lb's nftables table stays as it is. */
+  nftInput?: string;
 }
+
+/** Runs the lines in one `ip -j -N -batch -`, then reads links, addresses, rules and routes
+ *  in the same run; returns what was read. ip stops at the first failing line and names it. */
+export function applyIpLines(lines: readonly string[]): Observed {
+  const argv = [IP, '-j', '-N', '-batch', '-'];
+  const result = run(argv, `${[...lines, ...READS].join('\n')}\n`);
+  if (result.status !== 0) {
+    // "Command failed -:N"
+    const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
+    const failed = line === undefined ? undefined : lines[Number(line) - 1];
+    const where = failed === undefined ? '' : ` (at \`ip ${failed}\`, after ${Number(line) - 1} of ${lines.length} commands had been applied)`;
+    throw new CommandError(argv, result.status, `${result.stderr.trim()}${where}`);
+  }
+  // the changes print nothing; the reads one JSON document each, a line each
+  const documents = result.stdout.split('\n').filter((l) => l !== '');
+  return parseReads(documents.slice(-READS.length));
+}
+

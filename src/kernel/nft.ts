@@ -3,9 +3,8 @@
 import { existsSync } from 'node:fs';
 import { NFT } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
-import { FINGERPRINT_PREFIX, NFT_FAMILY, NFT_TABLE } from '../nft/ruleset.js';
-
-import type { ObservedNft } from '../nft/diff.js';
+import { FINGERPRINT_PREFIX, NFT_FAMILY, NFT_TABLE } from './tables.js';
+import type { ObservedNft } from './types.js';
 
 export const nftAvailable = (): boolean => existsSync(NFT);
 

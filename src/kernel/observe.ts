@@ -2,7 +2,7 @@
 // every table.
 import { IP } from '../paths.js';
 import { runChecked } from '../util/run.js';
-import { parseObservation, type RawObservation } from './parse.js';
+import { parseObservation } from './parse.js';
 import type { Observed } from './types.js';
 
 /** One `ip -batch` run for several reads: ip prints one JSON document per command, a line each. */
@@ -16,14 +16,17 @@ const ROUTES = 'route show table all root 0.0.0.0/0';
 const MAIN_DEFAULTS = 'route show table main exact 0.0.0.0/0';
 
 /** Links and addresses (one `ip addr` lists every link with its flags), rules, routes of every
- *  table: one `ip` process. */
-export function readRawObservation(): RawObservation {
-  const [links = '', rules = '', routes = ''] = ipBatch([ADDRESSES, RULES, ROUTES]);
-  return { links, addresses: links, rules, routes };
+ *  table: what a reconcile reads, alone or after its changes in the same `ip -batch`. */
+export const READS: readonly string[] = [ADDRESSES, RULES, ROUTES];
+
+/** The documents READS printed, parsed. */
+export function parseReads([links = '', rules = '', routes = '']: readonly string[]): Observed {
+  return parseObservation({ links, addresses: links, rules, routes });
 }
 
+/** One `ip` process. */
 export function observe(): Observed {
-  return parseObservation(readRawObservation());
+  return parseReads(ipBatch(READS));
 }
 
 /** Links, addresses and the main table's default routes (a DHCP client's own, which may tell

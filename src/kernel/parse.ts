@@ -1,7 +1,7 @@
 // Parses `ip -j -N` JSON into the kernel model. Entries that lack what the model needs are
 // skipped and reported, never guessed at.
 import type { Address, Link, Nexthop, Observed, Route, RouteType, Rule } from './types.js';
-import { MAIN_TABLE } from './types.js';
+import { MAIN_TABLE } from './tables.js';
 
 type Json = Record<string, unknown>;
 

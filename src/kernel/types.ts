@@ -64,5 +64,10 @@ export interface Observed {
   skipped?: string[];
 }
 
-export const MAIN_TABLE = 254;
-export const LOCAL_TABLE = 255;
+/** uplink-lb's nftables table as `nft -j list table` shows it. */
+export interface ObservedNft {
+  present: boolean;
+  fingerprint?: string;
+  chains: number;
+  rules: number;
+}

@@ -1,16 +1,9 @@
 // Puts back what uplink-lb owned before a run whose apply failed or did not verify: the rules
 // and routes of the snapshot (planned by diff, like any reconcile) and the nftables table as it
 // was listed before.
-import { observe } from '../kernel/observe.js';
-import { applyPlan } from '../kernel/apply.js';
-import { listNftTable, nftAvailable } from '../kernel/nft.js';
-import type { Desired } from '../plan/desired.js';
-import { diff, type Change } from '../plan/diff.js';
-
-/** The table's text as `nft list table` prints it; '' when it does not exist; undefined without nft. */
-export function saveNftTable(): string | undefined {
-  return nftAvailable() ? listNftTable() : undefined;
-}
+import type { Kernel } from '../kernel/kernel.js';
+import { diff, type Change, type Goal } from '../plan/diff.js';
+import { nftReplacement, renderPlan } from '../plan/render.js';
 
 export interface RollbackResult {
   /** Changes made to go back. */
@@ -20,18 +13,25 @@ export interface RollbackResult {
   error?: string;
 }
 
-export function rollBack(snapshot: Desired, nftText: string | undefined): RollbackResult {
+/** `nftText`: the table as listed before ('' when there was none); undefined when the run did
+ *  not touch it. */
+export function rollBack(snapshot: Goal, nftText: string | undefined, kernel: Kernel): RollbackResult {
   const result: RollbackResult = { undone: 0, remaining: [] };
+  let readBack;
   try {
-    const plan = diff(snapshot, observe());
-    if (nftText !== undefined) plan.changes.push({ action: 'replace', what: 'nft table', text: 'inet uplink_lb (as before)', command: nftText });
+    const plan = diff(snapshot, kernel.observe());
     result.undone = plan.changes.length;
-    applyPlan(plan);
+    const { ipLines } = renderPlan(plan);
+    if (ipLines.length > 0) readBack = kernel.applyIp(ipLines);
+    if (nftText !== undefined) {
+      result.undone++;
+      kernel.applyNft(nftReplacement(nftText === '' ? undefined : nftText));
+    }
   } catch (err) {
     result.error = (err as Error).message;
   }
   try {
-    result.remaining = diff(snapshot, observe()).changes;
+    result.remaining = diff(snapshot, readBack ?? kernel.observe()).changes;
   } catch (err) {
     result.error ??= `reading the kernel failed: ${(err as Error).message}`;
   }

@@ -3,8 +3,9 @@ import type { Config, UplinkConfig } from '../config/types.js';
 import { inSubnet, networkOf } from '../config/ipv4.js';
 import type { Lease } from '../state/lease.js';
 import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
-import { LOCAL_TABLE, MAIN_TABLE } from '../kernel/types.js';
-import { PROTOCOL } from '../paths.js';
+import { MAIN_TABLE } from '../kernel/tables.js';
+import { PROTOCOL, scopeOf, type Scope } from './ownership.js';
+import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 
 /** The hook's event: ifupdown is bringing `device` up or taking it down. */
 export interface HookEvent {
@@ -29,21 +30,30 @@ export interface UplinkState {
   carrier?: boolean;
 }
 
-export interface Desired {
-  uplinks: UplinkState[];
+/** What the kernel should hold: what a diff plans towards, and what a read-back is compared
+ *  with. */
+export interface KernelTarget {
   rules: Rule[];
   /** Every route of every configured uplink table. */
   tableRoutes: Route[];
   /** The main table's default route at the tool's metric; undefined when no uplink is up. */
   mainDefault?: Route;
-  /** Every up uplink is drained by its health check: all kept in the route anyway. */
-  failOpen: boolean;
-  /** The tables and main metric whose routes uplink-lb owns (for diffing what to remove). */
-  ownedTables: number[];
-  metric: number;
   /** Default routes a DHCP client installed on an uplink that would win over the balanced
    *  route (udhcpc's, at metric 0): uplink-lb takes them over (their gateway is in `learned`). */
   takeover: Route[];
+  /** uplink-lb's nftables table: the ruleset it should hold, null for no table (pinning off);
+   *  absent when nft is not installed (then it is not compared). */
+  nft?: Ruleset | null;
+}
+
+/** A run's decision: the kernel target and the diff's scope, and each uplink as resolved (for
+ *  the health check, status and the log). */
+export interface Desired {
+  target: KernelTarget;
+  scope: Scope;
+  uplinks: UplinkState[];
+  /** Every up uplink is drained by its health check: all kept in the route anyway. */
+  failOpen: boolean;
   /** Gateways learned from a client's own default route, to record as leases (source `route`)
    *  so they outlive the route that told them. */
   learned: Lease[];
@@ -186,6 +196,8 @@ export interface DesiredInputs {
   /** Uplinks the health check has taken out of the default route. */
   drained?: ReadonlySet<string>;
   event?: HookEvent;
+  /** nft is installed: the target says what uplink-lb's table should hold. */
+  nft?: boolean;
 }
 
 /** The uplinks for the default route: the healthy ones, or fail open when none is. */
@@ -196,16 +208,6 @@ function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { member
   // uplinks that have carrier (all of them if none has) rather than leave no default route.
   const withCarrier = up.filter((s) => s.carrier !== false);
   return { members: withCarrier.length > 0 ? withCarrier : up, failOpen: true };
-}
-
-/** The configured tables, and any other table holding a route of uplink-lb's protocol: one the
- *  configuration used before (IFACE_TABLES changed, an uplink removed), to be emptied. */
-function ownedTables(config: Config, observed: Observed): number[] {
-  const configured = config.uplinks.map((u) => u.table);
-  const former = observed.routes
-    .filter((r) => r.protocol === PROTOCOL && r.table !== MAIN_TABLE && r.table !== LOCAL_TABLE && !configured.includes(r.table))
-    .map((r) => r.table);
-  return [...configured, ...new Set(former)];
 }
 
 /** Client default routes that would win over the balanced route (a lower metric) on uplinks
@@ -235,16 +237,10 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   for (const s of members) s.inRoute = true;
   const rules = up.flatMap(uplinkRules);
   if (up.length > 0) rules.unshift(connectedFirstRule(config));
-  const result: Desired = {
-    uplinks,
-    rules,
-    tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)),
-    failOpen,
-    ownedTables: ownedTables(config, observed),
-    metric: config.metric,
-    ...takeovers(uplinks, observed, inputs.leases, config.metric),
-  };
+  const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
+  const target: KernelTarget = { rules, tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)), takeover };
   const route = mainDefault(members, config);
-  if (route) result.mainDefault = route;
-  return result;
+  if (route) target.mainDefault = route;
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, new Set(members.map((s) => s.uplink.device))) : null;
+  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned };
 }

@@ -1,49 +1,56 @@
-// diff(Desired, Observed) -> Plan: the ip commands that turn what is into what should be,
+// diff(target, scope, Observed) -> Plan: the changes that turn what is into what should be,
 // touching only what uplink-lb owns. Pure.
-import type { Observed, Route, Rule } from '../kernel/types.js';
-import { MAIN_TABLE } from '../kernel/types.js';
-import { PROTOCOL } from '../paths.js';
-import type { Desired } from './desired.js';
+import type { Observed, ObservedNft, Route, Rule } from '../kernel/types.js';
+import { MAIN_TABLE } from '../kernel/tables.js';
+import type { KernelTarget } from './desired.js';
 import { routeArgs, routeKey, routeText, ruleSelector, ruleText } from './describe.js';
+import { diffNft } from './nft-diff.js';
+import { ownsRoute, ownsRule, type Scope } from './ownership.js';
 
-export interface Change {
+interface Described {
   action: 'add' | 'replace' | 'delete';
-  what: 'rule' | 'route' | 'nft table';
   /** The object as desired (add, replace) or as found (delete). */
   text: string;
   /** For replace: the object as found. */
   was?: string;
-  /** One `ip -batch` line; for the nft table, the `nft -f` input that creates it (empty: delete). */
+}
+
+/** A rule or route: one `ip -batch` line. */
+export interface IpChange extends Described {
+  what: 'rule' | 'route';
   command: string;
 }
+
+/** uplink-lb's nftables table, replaced as a whole in one transaction. */
+export interface NftTableChange extends Described {
+  what: 'nft table';
+  /** The `nft -f` text that creates the table; absent when the table goes. */
+  ruleset?: string;
+}
+
+export type Change = IpChange | NftTableChange;
 
 export interface Plan {
   changes: Change[];
 }
 
-export function ownsRule(rule: Rule): boolean {
-  return rule.protocol === PROTOCOL;
+/** What a diff plans towards: the kernel target, within what uplink-lb owns. */
+export interface Goal {
+  target: KernelTarget;
+  scope: Scope;
 }
 
-/** In the main table: the default route at the configured metric, and any default route of
- *  uplink-lb's protocol whatever its metric (one left at a former DEFAULT_ROUTE_METRIC would
- *  otherwise stay, and could win). */
-export function ownsRoute(route: Route, desired: Pick<Desired, 'ownedTables' | 'metric'>): boolean {
-  if (route.table === MAIN_TABLE) return route.dst === 'default' && (route.metric === desired.metric || route.protocol === PROTOCOL);
-  return desired.ownedTables.includes(route.table);
-}
-
-function diffRules(want: readonly Rule[], have: readonly Rule[]): { add: Change[]; remove: Change[] } {
+function diffRules(want: readonly Rule[], have: readonly Rule[]): { add: IpChange[]; remove: IpChange[] } {
   const remaining = new Map<string, number>();
   for (const rule of have.filter(ownsRule)) remaining.set(ruleText(rule), (remaining.get(ruleText(rule)) ?? 0) + 1);
-  const add: Change[] = [];
+  const add: IpChange[] = [];
   for (const rule of want) {
     const text = ruleText(rule);
     const count = remaining.get(text) ?? 0;
     if (count > 0) remaining.set(text, count - 1);
     else add.push({ action: 'add', what: 'rule', text, command: ['rule', 'add', ...ruleSelector(rule)].join(' ') });
   }
-  const remove: Change[] = [];
+  const remove: IpChange[] = [];
   for (const rule of have.filter(ownsRule)) {
     const text = ruleText(rule);
     const count = remaining.get(text) ?? 0;
@@ -54,13 +61,13 @@ function diffRules(want: readonly Rule[], have: readonly Rule[]): { add: Change[
   return { add, remove };
 }
 
-function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: Change[]; remove: Change[] } {
+function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: IpChange[]; remove: IpChange[] } {
   const haveByKey = new Map<string, Route[]>();
   for (const route of have) {
     const key = routeKey(route).join(' ');
     haveByKey.set(key, [...(haveByKey.get(key) ?? []), route]);
   }
-  const put: Change[] = [];
+  const put: IpChange[] = [];
   const wanted = new Set<string>();
   for (const route of want) {
     const key = routeKey(route).join(' ');
@@ -77,7 +84,7 @@ function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: Chan
       put.push({ action: 'replace', what: 'route', text, was: found.map(routeText).join(' | '), command });
     }
   }
-  const remove: Change[] = [];
+  const remove: IpChange[] = [];
   for (const route of have) {
     const key = routeKey(route).join(' ');
     if (wanted.has(key)) continue;
@@ -92,20 +99,32 @@ function sameClientRoute(a: Route, b: Route): boolean {
 
 /** A DHCP client's default route on an uplink, named exactly (device and gateway too), so that
  *  no other default route at that metric goes with it. */
-function takeoverChange(route: Route): Change {
+function takeoverChange(route: Route): IpChange {
   const args = ['default', 'via', route.gateway ?? '', 'dev', route.dev ?? '', 'table', String(route.table), 'metric', String(route.metric)];
   return { action: 'delete', what: 'route', text: `${routeText(route)} (a DHCP client's, taken over)`, command: ['route', 'del', ...args].join(' ') };
 }
 
-export function diff(desired: Desired, observed: Observed): Plan {
-  const owned = observed.routes.filter((r) => ownsRoute(r, desired));
-  const tableRoutes = diffRoutes(desired.tableRoutes, owned.filter((r) => r.table !== MAIN_TABLE));
-  const main = diffRoutes(desired.mainDefault ? [desired.mainDefault] : [], owned.filter((r) => r.table === MAIN_TABLE));
-  const rules = diffRules(desired.rules, observed.rules);
+/** The rules and routes to change, in the order they can be applied. */
+export function diff({ target, scope }: Goal, observed: Observed): { changes: IpChange[] } {
+  const owned = observed.routes.filter((r) => ownsRoute(r, scope));
+  const tableRoutes = diffRoutes(target.tableRoutes, owned.filter((r) => r.table !== MAIN_TABLE));
+  const main = diffRoutes(target.mainDefault ? [target.mainDefault] : [], owned.filter((r) => r.table === MAIN_TABLE));
+  const rules = diffRules(target.rules, observed.rules);
   // Order: make tables ready, point rules at them, move the default route, then clean up.
   // The default route is replaced in one step, never deleted and re-added.
   // A client's route that would win goes once the balanced route is in place (if it is there:
   // the same desired state also verifies the result).
-  const takeover = desired.takeover.filter((r) => observed.routes.some((o) => sameClientRoute(o, r))).map(takeoverChange);
+  const takeover = target.takeover.filter((r) => observed.routes.some((o) => sameClientRoute(o, r))).map(takeoverChange);
   return { changes: [...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove] };
+}
+
+/** Rules and routes, then the nftables table when the target says what it should hold (and
+ *  nft was read). */
+export function planTowards(goal: Goal, observed: Observed, nft: ObservedNft | undefined): Plan {
+  const plan: Plan = diff(goal, observed);
+  if (goal.target.nft !== undefined && nft) {
+    const change = diffNft(goal.target.nft ?? undefined, nft);
+    if (change) plan.changes.push(change);
+  }
+  return plan;
 }

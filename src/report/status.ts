@@ -1,14 +1,14 @@
 // `uplink-lb status`: each uplink as configured and as found, then whether the kernel holds
 // what the configuration asks for, naming every difference (like `ifquery --check`). Pure.
-import { PROTOCOL } from '../paths.js';
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
-import { MAIN_TABLE } from '../kernel/types.js';
+import { MAIN_TABLE } from '../kernel/tables.js';
+import { isForeignMainDefault } from '../plan/ownership.js';
 import type { Desired, UplinkState } from '../plan/desired.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
 import { describeDifference } from '../plan/explain.js';
-import type { HealthRecord } from '../health/record.js';
+import type { HealthRecord } from '../state/health.js';
 import type { TargetResult, UplinkHealth } from '../health/machine.js';
 import { hex } from '../util/hex.js';
 
@@ -106,7 +106,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
     defaultRoute: current ? routeText(current) : null,
     // uplink-lb's own stale routes are among the differences, not here
-    shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && r.protocol !== PROTOCOL).map(routeText),
+    shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && isForeignMainDefault(r)).map(routeText),
     failOpen: want.failOpen,
     pinning: facts.pinning,
     hashPolicy: facts.hashPolicy ?? null,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePingOutput } from '../../../src/health/probe-icmp.js';
 import { judge } from '../../../src/health/round.js';
 import { evaluateRound, probePlans } from '../../../src/health/evaluate.js';
-import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/health/record.js';
+import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/state/health.js';
 import { deadlineFor } from '../../../src/entry/check.js';
 import { desired } from '../../../src/plan/desired.js';
 import type { TargetResult } from '../../../src/health/machine.js';

@@ -16,7 +16,7 @@ describe('dhcpcd (Debian 13): its routes tell the gateway and are left at their 
   it('without a hook record, learns both gateways from dhcpcd routes, records them, deletes nothing', () => {
     const want = desired(configFrom(TWO), observed, { leases: new Map() });
     expect(want.uplinks.map((s) => `${s.uplink.device} ${s.status} ${s.gateway} ${s.gatewaySource}`)).toEqual(['eth1 up 198.18.101.1 route', 'eth2 up 198.18.102.1 route']);
-    expect(want.takeover).toEqual([]);
+    expect(want.target.takeover).toEqual([]);
     expect(want.learned.map((l) => `${l.device} ${l.address} ${l.gateway} ${l.reason}`)).toEqual([
       'eth1 198.18.101.163 198.18.101.1 default route proto 16 metric 1003',
       'eth2 198.18.102.162 198.18.102.1 default route proto 16 metric 1004',
@@ -40,7 +40,7 @@ describe('dhcpcd (Debian 13): its routes tell the gateway and are left at their 
 
   it('takes dhcpcd routes over only when they would win: DEFAULT_ROUTE_METRIC above their metric', () => {
     const want = desired(configFrom(`${TWO}DEFAULT_ROUTE_METRIC=2000\n`), observed, { leases: new Map() });
-    expect(want.takeover.map((r) => `${r.dev} ${r.metric}`)).toEqual(['eth1 1003', 'eth2 1004']);
+    expect(want.target.takeover.map((r) => `${r.dev} ${r.metric}`)).toEqual(['eth1 1003', 'eth2 1004']);
   });
 
   it('never learns from a route for an uplink with a configured gateway', () => {
@@ -68,12 +68,12 @@ describe('udhcpc (busybox, no hooks): its metric-0 route is taken over', () => {
     const leases = new Map([lease('eth1', '198.18.101.163', '198.18.101.1', 'route'), lease('eth2', '198.18.102.162', '198.18.102.1', 'route')]);
     const want = desired(configFrom(TWO), withoutRoute, { leases });
     expect(want.uplinks.map((s) => `${s.uplink.device} ${s.status} ${s.gateway}`)).toEqual(['eth1 up 198.18.101.1', 'eth2 up 198.18.102.1']);
-    expect(want.takeover).toEqual([]);
+    expect(want.target.takeover).toEqual([]);
     expect(want.learned).toEqual([]);
     const moved = new Map([lease('eth1', '198.18.101.163', '198.18.101.254', 'route')]);
     const renewed = desired(configFrom(TWO), observed, { leases: moved });
     expect(renewed.uplinks[0]?.gateway).toBe('198.18.101.1');
     expect(renewed.learned.map((l) => l.gateway)).toEqual(['198.18.101.1']);
-    expect(renewed.takeover).toHaveLength(1);
+    expect(renewed.target.takeover).toHaveLength(1);
   });
 });

@@ -93,7 +93,7 @@ describe('plan on kernel states captured on the rig', () => {
     leases.set('eth1', { device: 'eth1', address: '198.18.101.99', gateway: '198.18.101.1', reason: 'BOUND', source: 'dhclient' });
     const want = desired(configFrom(TWO), observed, { leases });
     expect(want.uplinks[0]).toMatchObject({ status: 'unconfigured', reason: expect.stringContaining('198.18.101.99') });
-    expect(want.mainDefault?.gateway).toBe('198.18.102.1');
+    expect(want.target.mainDefault?.gateway).toBe('198.18.102.1');
   });
 
   it('changes only the default route when weights change', () => {
@@ -116,7 +116,7 @@ describe('plan on kernel states captured on the rig', () => {
     const observed = observedAt('bound-fresh');
     const want = desired(configFrom(text), observed, { leases: new Map() });
     expect(want.uplinks.map((u) => u.status)).toEqual(['up', 'unconfigured']);
-    expect(want.mainDefault?.gateway).toBe('198.18.101.1');
+    expect(want.target.mainDefault?.gateway).toBe('198.18.101.1');
   });
 
   it('has no default route when no uplink is up, and deletes its own', () => {
@@ -151,7 +151,7 @@ describe('plan with health', () => {
 
   it('an ifup of a drained uplink does not put it back', () => {
     const want = desired(configFrom(TWO), observed, { leases, drained: new Set(['eth1']), event: { device: 'eth1', mode: 'start' } });
-    expect(want.mainDefault?.gateway).toBe('198.18.102.1');
+    expect(want.target.mainDefault?.gateway).toBe('198.18.102.1');
   });
 });
 

@@ -1,23 +1,24 @@
-// One round of `uplink-lb check`: read the interfaces, probe, update the health record, and
-// reconcile when the desired state changed (or has not been verified for a while).
+// One round of `uplink-lb check`, the orchestrator above health/: read the interfaces, probe,
+// update the health record, and reconcile when the kernel target changed (or has not been
+// verified for a while).
 import type { Config } from '../config/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
-import { desired, type Desired } from '../plan/desired.js';
-import { reconcile } from '../pipeline/reconcile.js';
+import { nftAvailable } from '../kernel/nft.js';
+import { desired } from '../plan/desired.js';
 import { readLeases } from '../state/rundir.js';
 import type { Log } from '../util/log.js';
-import { evaluateRound, probePlans } from './evaluate.js';
-import { drainedDevices } from './machine.js';
-import { readHealthRecord, writeHealthRecord, type HealthRecord } from './record.js';
-import { probeRound } from './round.js';
-import { buildRuleset } from '../nft/ruleset.js';
+import { evaluateRound, probePlans } from '../health/evaluate.js';
+import { drainedDevices } from '../health/machine.js';
+import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state/health.js';
+import { probeRound } from '../health/round.js';
+import { reconcile } from './reconcile.js';
 
 /** Full reconciles happen when the desired state changes, and at least this often anyway (to
  *  repair drift); other rounds read links and addresses only (one `ip` run). */
 export const VERIFY_EVERY_MS = 15_000;
 
 export interface Memo {
-  /** The desired state the last full reconcile made true, as text. */
+  /** The kernel target the last full reconcile made true, as text. */
   fingerprint: string;
   verifiedAt: number;
 }
@@ -29,13 +30,6 @@ export interface RoundReport {
   memo: Memo;
 }
 
-/** Everything a reconcile would make true: rules, routes, the nftables table, and a DHCP
- *  client's route to take over (udhcpc puts its own back at every renewal). */
-function fingerprint(config: Config, want: Desired): string {
-  const ruleset = config.pinning ? buildRuleset(config, want).fingerprint : null;
-  return JSON.stringify([want.rules, want.tableRoutes, want.mainDefault ?? null, ruleset, want.takeover, want.learned]);
-}
-
 /** One round. `config` is read fresh by the caller, so edits take effect at the next round. */
 export async function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo): Promise<RoundReport> {
   const observed = observeInterfaces();
@@ -45,12 +39,14 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const now = Date.now();
   const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
   for (const change of changes) log.warn(change);
-  const want = desired(config, observed, { leases, drained: drainedDevices(uplinks) });
+  const want = desired(config, observed, { leases, drained: drainedDevices(uplinks), nft: nftAvailable() });
   if (want.failOpen && !previous.failOpen) log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route');
   if (!want.failOpen && previous.failOpen) log.warn('fail open ended: routing by health again');
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
   writeHealthRecord(record);
-  const wanted = fingerprint(config, want);
+  // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
+  // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
+  const wanted = JSON.stringify([want.target, want.learned]);
   if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo };
   try {
     reconcile(config, log);

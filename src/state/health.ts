@@ -2,9 +2,9 @@
 // run (so the hook and the check agree). A record that does not validate is reset, not trusted.
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
-import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
-import { parseJsonObject } from '../state/json-record.js';
-import { drainedDevices, type UplinkHealth, type TargetResult } from './machine.js';
+import { ensureRunDir, readStateFile, writeAtomic } from './rundir.js';
+import { parseJsonObject } from './json-record.js';
+import { drainedDevices, type UplinkHealth, type TargetResult } from '../health/machine.js';
 
 export interface HealthRecord {
   version: 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildRuleset } from '../../../src/nft/ruleset.js';
-import { diffNft } from '../../../src/nft/diff.js';
+import type { Config } from '../../../src/config/types.js';
+import type { Ruleset } from '../../../src/plan/nft-ruleset.js';
+import { diffNft } from '../../../src/plan/nft-diff.js';
 import { parseNftTable } from '../../../src/kernel/nft.js';
 import { desired } from '../../../src/plan/desired.js';
 import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
@@ -9,10 +10,17 @@ const observed = observedAt('applied-2');
 const leases = leasesAt('applied-2');
 const PINNED = 'IFACE_DEVICE=( eth1 eth2 )\nPIN=( "192.0.2.0/24 tcp:25 eth2" "198.51.100.7 eth1 strict" )\n';
 
+/** The table the desired state asks for, on a machine with nft. */
+function rulesetOf(config: Config, drained: ReadonlySet<string> = new Set()): Ruleset {
+  const ruleset = desired(config, observed, { leases, drained, nft: true }).target.nft;
+  if (!ruleset) throw new Error('no ruleset planned');
+  return ruleset;
+}
+
 describe('nftables ruleset', () => {
   it('pins by conntrack mark, answers inbound connections through their uplink, and applies pins', () => {
     const config = configFrom(PINNED);
-    const ruleset = buildRuleset(config, desired(config, observed, { leases }));
+    const ruleset = rulesetOf(config);
     expect(ruleset.text).toContain('meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment "uplink-lb ');
     expect(ruleset.text).toContain('ct state new iifname "eth2" ct mark set 0x98');
     expect(ruleset.text).toContain('ct state new iifname != { "eth1", "eth2" } ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set 0x98');
@@ -22,28 +30,28 @@ describe('nftables ruleset', () => {
 
   it('a pin whose uplink is drained falls back to the hash, or rejects when strict', () => {
     const config = configFrom(PINNED);
-    const text = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1', 'eth2']) })).text;
+    const text = rulesetOf(config, new Set(['eth1', 'eth2'])).text;
     // fail open keeps both in the route: pins still apply
     expect(text).toContain('ip daddr 198.51.100.7/32 meta mark set 0x97');
-    const drained = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1']) })).text;
+    const drained = rulesetOf(config, new Set(['eth1'])).text;
     expect(drained).toContain('ip daddr 198.51.100.7/32 reject with icmp type admin-prohibited');
     expect(drained).toContain('ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98');
-    const eth2Drained = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth2']) })).text;
+    const eth2Drained = rulesetOf(config, new Set(['eth2'])).text;
     expect(eth2Drained).not.toContain('tcp dport 25');
   });
 
   it('the same state gives the same fingerprint; a change gives another', () => {
     const config = configFrom(PINNED);
-    const a = buildRuleset(config, desired(config, observed, { leases }));
-    const b = buildRuleset(config, desired(config, observed, { leases }));
-    const c = buildRuleset(config, desired(config, observed, { leases, drained: new Set(['eth1']) }));
+    const a = rulesetOf(config);
+    const b = rulesetOf(config);
+    const c = rulesetOf(config, new Set(['eth1']));
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(c.fingerprint).not.toBe(a.fingerprint);
   });
 
   it('diffs against what nft lists', () => {
     const config = configFrom(PINNED);
-    const want = buildRuleset(config, desired(config, observed, { leases }));
+    const want = rulesetOf(config);
     expect(diffNft(want, { present: false, chains: 0, rules: 0 })?.action).toBe('add');
     expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 10 })).toBeUndefined();
     expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 9 })?.action).toBe('replace');

@@ -3,12 +3,8 @@
 // (a comment on the first rule) tells a reconcile whether the kernel's table is current.
 import { createHash } from 'node:crypto';
 import type { Config, Pin } from '../config/types.js';
-import type { Desired } from '../plan/desired.js';
+import { FINGERPRINT_PREFIX, NFT_FAMILY, NFT_TABLE } from '../kernel/tables.js';
 import { hex } from '../util/hex.js';
-
-export const NFT_FAMILY = 'inet';
-export const NFT_TABLE = 'uplink_lb';
-export const FINGERPRINT_PREFIX = 'uplink-lb ';
 
 export interface Ruleset {
   /** `nft -f` input that creates the table. */
@@ -30,20 +26,20 @@ function pinMatch(pin: Pin): string {
 
 /** New connections matching a pin: marked for its uplink while it is in the route; while it is
  *  not, left to the hash, or refused when the pin is strict. */
-function pinRules(config: Config, want: Desired, fromUplink: string): string[] {
+function pinRules(config: Config, inRoute: ReadonlySet<string>, fromUplink: string): string[] {
   const rules: string[] = [];
   for (const pin of config.pins) {
     const uplink = config.uplinks[pin.uplink];
     if (!uplink) continue;
-    const state = want.uplinks[pin.uplink];
     const match = `meta nfproto ipv4 ct state new ${fromUplink}${pinMatch(pin)}`;
-    if (state?.inRoute) rules.push(`${match} meta mark set ${hex(uplink.mark)} ct mark set ${hex(uplink.mark)}`);
+    if (inRoute.has(uplink.device)) rules.push(`${match} meta mark set ${hex(uplink.mark)} ct mark set ${hex(uplink.mark)}`);
     else if (pin.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
   }
   return rules;
 }
 
-export function buildRuleset(config: Config, want: Desired): Ruleset {
+/** The table for `config`, with the uplinks in the default route named in `inRoute`. */
+export function buildRuleset(config: Config, inRoute: ReadonlySet<string>): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
@@ -51,9 +47,9 @@ export function buildRuleset(config: Config, want: Desired): Ruleset {
     restore,
     // a connection that arrives through an uplink is answered through it
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
-    ...pinRules(config, want, `iifname != ${devices} `),
+    ...pinRules(config, inRoute, `iifname != ${devices} `),
   ];
-  const output = [restore, ...pinRules(config, want, '')];
+  const output = [restore, ...pinRules(config, inRoute, '')];
   // a new connection keeps the uplink its first packet left through
   const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
   const chain = (name: string, type: string, hook: string, rules: string[]): string =>

@@ -1,0 +1,32 @@
+// The kernel as a reconcile sees it: one object that reads and changes it. The system's is
+// below; the reconcile's decisions (apply failed, read back different, roll back) take any,
+// so they are unit-tested on captured states.
+import { applyIpLines } from './apply.js';
+import { conntrackAvailable, releaseMark } from './conntrack.js';
+import { applyNft, listNftTable, nftAvailable, observeNft } from './nft.js';
+import { observe } from './observe.js';
+import type { Observed, ObservedNft } from './types.js';
+
+export interface Kernel {
+  /** Links, addresses, rules and routes. */
+  observe(): Observed;
+  /** uplink-lb's nftables table; undefined when nft is not installed. */
+  observeNft(): ObservedNft | undefined;
+  /** The table as `nft list table` prints it (input `nft -f` takes back), '' when absent. */
+  listNft(): string;
+  /** Runs `ip -batch` lines and returns the kernel read back after them. Throws CommandError. */
+  applyIp(lines: readonly string[]): Observed;
+  /** Runs one `nft -f` transaction. Throws CommandError. */
+  applyNft(input: string): void;
+  /** Drops the tracked connections with this mark: how many; undefined without conntrack. */
+  releaseMark(mark: number): number | undefined;
+}
+
+export const systemKernel: Kernel = {
+  observe,
+  observeNft: () => (nftAvailable() ? observeNft() : undefined),
+  listNft: listNftTable,
+  applyIp: applyIpLines,
+  applyNft,
+  releaseMark: (mark) => (conntrackAvailable() ? releaseMark(mark) : undefined),
+};

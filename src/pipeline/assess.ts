@@ -1,0 +1,56 @@
+// Reads the world and plans, without changing anything: the first half of every reconcile,
+// and all of `status` and `apply --dry-run`.
+import type { Config } from '../config/types.js';
+import { systemKernel, type Kernel } from '../kernel/kernel.js';
+import type { Observed, ObservedNft } from '../kernel/types.js';
+import { desired, type Desired, type HookEvent } from '../plan/desired.js';
+import { planTowards, type Plan } from '../plan/diff.js';
+import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
+import type { Lease } from '../state/lease.js';
+import { readLeases } from '../state/rundir.js';
+import { sayOnce } from '../state/said-once.js';
+import { NFT } from '../paths.js';
+import type { Log } from '../util/log.js';
+
+/** What the run directory says: the DHCP clients' leases and the health check's verdicts. */
+export interface Records {
+  leases: ReadonlyMap<string, Lease>;
+  health: HealthRecord;
+  /** Uplinks the health check drained, unless its record is too old to trust. */
+  drained: ReadonlySet<string>;
+}
+
+export interface Assessment {
+  observed: Observed;
+  /** uplink-lb's nftables table as read; undefined when nft is not installed. */
+  nft: ObservedNft | undefined;
+  health: HealthRecord;
+  desired: Desired;
+  plan: Plan;
+  /** Connection pinning in force: configured, and nftables present. */
+  pinning: boolean;
+}
+
+export function readRecords(config: Config, log: Log): Records {
+  const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
+  const health = readHealthRecord((text) => log.warn(text));
+  const { drained, stale } = trustedDrained(health, Date.now());
+  if (stale) log.warn(stale);
+  return { leases, health, drained };
+}
+
+/** Plans from `records` and what `kernel` reads. Changes nothing. */
+export function assess(config: Config, kernel: Kernel, records: Records, log: Log, event?: HookEvent): Assessment {
+  const observed = kernel.observe();
+  for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
+  const nft = kernel.observeNft();
+  const want = desired(config, observed, { leases: records.leases, drained: records.drained, nft: nft !== undefined, ...(event ? { event } : {}) });
+  return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
+}
+
+/** The system's kernel and records, now. */
+export function assessNow(config: Config, log: Log, event?: HookEvent): Assessment {
+  const assessment = assess(config, systemKernel, readRecords(config, log), log, event);
+  if (config.pinning && !assessment.pinning) sayOnce('nft-missing', `${NFT} is missing: connection pinning is off (apt-get install nftables)`, log);
+  return assessment;
+}
