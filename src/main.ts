@@ -4,8 +4,8 @@ import { runCli } from './entry/cli.js';
 import { runHook } from './entry/hook.js';
 import { exitCodeOf } from './util/errors.js';
 
-export const HOOK_NAME = 'uplink-load-balancing';
-export const CRON_NAME = 'cron-check';
+const HOOK_NAME = 'uplink-load-balancing';
+const CRON_NAME = 'cron-check';
 
 function invokedName(): string {
   // A single executable sees its link name in argv0; `node bundle.cjs` in argv[1].

@@ -17,9 +17,3 @@ export const PING = '/usr/bin/ping';
 export const NFT = '/usr/sbin/nft';
 export const CONNTRACK = '/usr/sbin/conntrack';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;
-export const CHECK_STATE_FILE = `${RUNDIR}/check.json`;
-/** The configuration text of the last successful reconcile, and the one before it. */
-export const APPLIED_FILE = `${RUNDIR}/applied.conf`;
-export const APPLIED_PREVIOUS_FILE = `${RUNDIR}/applied.previous.conf`;
-/** An `apply --confirm` waiting for `uplink-lb confirm`. */
-export const PENDING_FILE = `${RUNDIR}/pending.json`;

@@ -1,7 +1,8 @@
 // Checkers for single configuration values: each returns the parsed value or a problem that
 // starts with the offending text.
 import { MAIN_RULE_PRIORITY } from './keys.js';
-import { hostAddressProblem, parsePrefix } from './ipv4.js';
+import { hostAddress, parsePrefix } from './ipv4.js';
+import { bad, ok, type Result } from '../util/result.js';
 import { RESERVED_TABLES } from '../kernel/tables.js';
 
 export interface Lookups {
@@ -13,11 +14,7 @@ const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 export const U32 = 0xffffffff;
 
 /** A checker returns the parsed value, or a problem that starts with the offending text. */
-export type Checked<T> = { value: T } | { problem: string };
-export type Check<T> = (text: string) => Checked<T>;
-
-export const ok = <T>(value: T): Checked<T> => ({ value });
-export const bad = <T>(problem: string): Checked<T> => ({ problem });
+export type Check<T> = (text: string) => Result<T>;
 
 export function printable(text: string): string {
   return JSON.stringify(text);
@@ -59,8 +56,8 @@ export const checkPriority: Check<number> = (text) => {
 
 export const checkAddress: Check<string> = (text) => {
   if (text === 'auto') return ok(text);
-  const problem = hostAddressProblem(text);
-  return problem ? bad(`${printable(text)} ${problem}`) : ok(text);
+  const address = hostAddress(text);
+  return 'problem' in address ? bad(`${printable(text)} ${address.problem}`) : address;
 };
 
 export const checkPrefix: Check<number | 'auto'> = (text) => {

@@ -61,7 +61,7 @@ function readProtocols(base: string): Map<string, number> {
   return names;
 }
 
-export function readLookups(iproute2Dir = IPROUTE2_DIR): Lookups {
+function readLookups(iproute2Dir = IPROUTE2_DIR): Lookups {
   return { tableNames: parseTableNames(readNameFiles(iproute2Dir)), protocols: readProtocols(iproute2Dir) };
 }
 

@@ -7,7 +7,7 @@ import { hex } from '../util/hex.js';
 const SAFE = /^[A-Za-z0-9_.,:/+@%=-]+$/;
 
 /** A word the lexer reads back as `value`. */
-export function quoteWord(value: string): string {
+function quoteWord(value: string): string {
   if (SAFE.test(value) && !value.startsWith('=')) return value;
   return `'${value.replaceAll("'", `'"'"'`)}'`;
 }

@@ -12,7 +12,7 @@ export interface RouteOptions {
   metrics: Record<string, number | string | null>;
 }
 
-export const NO_ROUTE_OPTIONS: RouteOptions = { args: [], onlink: false, metrics: {} };
+const NO_ROUTE_OPTIONS: RouteOptions = { args: [], onlink: false, metrics: {} };
 
 // option -> key in ip's JSON "metrics" and the largest accepted value
 const NUMERIC: Record<string, { json: string; max: number; lockable: boolean }> = {

@@ -2,8 +2,9 @@
 // hysteresis parameters.
 import type { RawValues } from './collect.js';
 import type { KeyName } from './keys.js';
-import { hostAddressProblem } from './ipv4.js';
-import { bad, ok, printable, type Check } from './checkers.js';
+import { hostAddress } from './ipv4.js';
+import { printable, type Check } from './checkers.js';
+import { bad, ok, type Result } from '../util/result.js';
 import type { Validator } from './validator.js';
 import type { CheckConfig, ProbeMethod } from './types.js';
 
@@ -11,7 +12,7 @@ import type { CheckConfig, ProbeMethod } from './types.js';
  *  timeout of the last), and an uplink losing 20% of its packets fails a round only when all
  *  3 probes of every target are lost (0.2^3 = 0.8% per round with one target), so 3 such
  *  rounds in a row happen about once in 2 million rounds. */
-export const CHECK_DEFAULTS: CheckConfig = { interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, action: 'drain' };
+const CHECK_DEFAULTS: CheckConfig = { interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, action: 'drain' };
 
 const checkMethod: Check<ProbeMethod> = (text) => {
   if (text === 'icmp') return ok({ kind: 'icmp' });
@@ -20,14 +21,14 @@ const checkMethod: Check<ProbeMethod> = (text) => {
   return bad(`${printable(text)} is not a probe method (icmp, or tcp:PORT)`);
 };
 
-function checkTargetList(text: string): string[] | string {
+function checkTargetList(text: string): Result<string[]> {
   const targets = text.split(',').filter((t) => t !== '');
-  if (targets.length === 0) return 'is empty';
+  if (targets.length === 0) return bad('is empty');
   for (const target of targets) {
-    const problem = hostAddressProblem(target);
-    if (problem) return `target ${printable(target)} ${problem}`;
+    const address = hostAddress(target);
+    if ('problem' in address) return bad(`target ${printable(target)} ${address.problem}`);
   }
-  return targets;
+  return ok(targets);
 }
 
 interface Range {
@@ -79,8 +80,8 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
 
   let globalTargets: string[] = [];
   for (const [i, text] of (raw.CHECK_TARGETS?.values ?? []).entries()) {
-    const problem = hostAddressProblem(text);
-    if (problem) v.report('CHECK_TARGETS', `CHECK_TARGETS[${i}]: ${printable(text)} ${problem}`);
+    const address = hostAddress(text);
+    if ('problem' in address) v.report('CHECK_TARGETS', `CHECK_TARGETS[${i}]: ${printable(text)} ${address.problem}`);
     else globalTargets.push(text);
   }
   globalTargets = [...new Set(globalTargets)];
@@ -102,7 +103,7 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
         if (t === 'default') return ok('default');
         if (t === 'gateway') return ok([]);
         const list = checkTargetList(t);
-        return typeof list === 'string' ? bad(`${printable(t)}: ${list} (a comma-separated list of addresses, "default" or "gateway")`) : ok(list);
+        return 'problem' in list ? bad(`${printable(t)}: ${list.problem} (a comma-separated list of addresses, "default" or "gateway")`) : list;
       },
       fallback: () => 'default',
     })

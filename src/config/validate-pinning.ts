@@ -1,6 +1,7 @@
 // CONNECTION_PINNING, PIN and HASH_POLICY.
 import type { RawValues } from './collect.js';
-import { parseIPv4, prefixMask, formatIPv4 } from './ipv4.js';
+import { networkPrefix } from './ipv4.js';
+import { bad, ok, type Result } from '../util/result.js';
 import { printable } from './checkers.js';
 import type { Validator } from './validator.js';
 import type { Pin } from './types.js';
@@ -11,18 +12,9 @@ export interface PinningSettings {
   hashPolicy?: 'l3' | 'l4';
 }
 
-/** "192.0.2.0/24", "192.0.2.7" -> canonical network/len, or why not. */
-function parseDestination(text: string): string | { problem: string } {
-  const [address = '', len = '32', ...rest] = text.split('/');
-  const value = parseIPv4(address);
-  if (value === undefined || rest.length > 0 || !/^(3[0-2]|[12]?\d)$/.test(len)) return { problem: `${printable(text)} is not an address or network (a.b.c.d/len)` };
-  const network = formatIPv4((value & prefixMask(Number(len))) >>> 0);
-  if (network !== address) return { problem: `${printable(text)} has host bits set (did you mean ${network}/${len}?)` };
-  return `${network}/${len}`;
-}
 
 /** One PIN entry: "[NETWORK] [tcp|udp:PORT] DEVICE [strict]". */
-export function parsePin(text: string, devices: readonly (string | undefined)[]): Pin | { problem: string } {
+function parsePin(text: string, devices: readonly (string | undefined)[]): Result<Pin> {
   const tokens = text.split(/\s+/).filter((t) => t !== '');
   const pin: Partial<Pin> & { text: string; strict: boolean } = { text, strict: false };
   for (const token of tokens) {
@@ -30,25 +22,25 @@ export function parsePin(text: string, devices: readonly (string | undefined)[])
     const deviceIndex = devices.indexOf(token);
     if (token === 'strict') pin.strict = true;
     else if (port?.[1] && port[2]) {
-      if (pin.port !== undefined) return { problem: `${printable(text)} names two ports` };
-      if (Number(port[2]) < 1 || Number(port[2]) > 65535) return { problem: `${printable(text)}: port ${port[2]} is out of range` };
+      if (pin.port !== undefined) return bad(`${printable(text)} names two ports`);
+      if (Number(port[2]) < 1 || Number(port[2]) > 65535) return bad(`${printable(text)}: port ${port[2]} is out of range`);
       pin.protocol = port[1] as 'tcp' | 'udp';
       pin.port = Number(port[2]);
     } else if (deviceIndex >= 0) {
-      if (pin.uplink !== undefined) return { problem: `${printable(text)} names two uplinks` };
+      if (pin.uplink !== undefined) return bad(`${printable(text)} names two uplinks`);
       pin.uplink = deviceIndex;
     } else if (/^[\d./]+$/.test(token)) {
-      if (pin.destination !== undefined) return { problem: `${printable(text)} names two destinations` };
-      const destination = parseDestination(token);
-      if (typeof destination !== 'string') return destination;
-      pin.destination = destination;
+      if (pin.destination !== undefined) return bad(`${printable(text)} names two destinations`);
+      const destination = networkPrefix(token);
+      if ('problem' in destination) return bad(`${printable(token)} ${destination.problem}`);
+      pin.destination = destination.value;
     } else {
-      return { problem: `${printable(text)}: ${printable(token)} is not a network, tcp:PORT/udp:PORT, an uplink of IFACE_DEVICE, or strict` };
+      return bad(`${printable(text)}: ${printable(token)} is not a network, tcp:PORT/udp:PORT, an uplink of IFACE_DEVICE, or strict`);
     }
   }
-  if (pin.uplink === undefined) return { problem: `${printable(text)} names no uplink (one of IFACE_DEVICE)` };
-  if (pin.destination === undefined && pin.port === undefined) return { problem: `${printable(text)} names neither a destination nor a port: it would pin everything` };
-  return pin as Pin;
+  if (pin.uplink === undefined) return bad(`${printable(text)} names no uplink (one of IFACE_DEVICE)`);
+  if (pin.destination === undefined && pin.port === undefined) return bad(`${printable(text)} names neither a destination nor a port: it would pin everything`);
+  return ok(pin as Pin);
 }
 
 export function validatePinning(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): PinningSettings {
@@ -66,7 +58,7 @@ export function validatePinning(v: Validator, raw: RawValues, devices: readonly 
   for (const [i, text] of (raw.PIN?.values ?? []).entries()) {
     const pin = parsePin(text, devices);
     if ('problem' in pin) v.report('PIN', `PIN[${i}]: ${pin.problem}`);
-    else settings.pins.push(pin);
+    else settings.pins.push(pin.value);
   }
   if (settings.pins.length > 0 && !settings.pinning) v.report('PIN', 'PIN needs CONNECTION_PINNING=yes (pins are nftables marks)');
   return settings;

@@ -4,33 +4,17 @@
 import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
 import type { HealthRecord } from '../state/health.js';
 import type { Config } from '../config/types.js';
-import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
-import { parseJsonObject } from '../state/json-record.js';
+import { ensureRunDir } from '../state/rundir.js';
+import { readCheckState, writeCheckState } from '../state/check-state.js';
 import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
 import { Log } from '../util/log.js';
-import { CHECK_LOCK_FILE, CHECK_STATE_FILE } from '../paths.js';
-import { loadFrom, problemsText, type Env } from './context.js';
+import { CHECK_LOCK_FILE } from '../paths.js';
+import { loadConfiguration, type Env } from './context.js';
 import { sleep } from '../util/sleep.js';
-
-interface CheckState {
-  pid: number;
-  started: number;
-  deadline: number;
-}
 
 /** A run lasts until the first minute boundary at least 30 s away: one cron start, one run. */
 export function deadlineFor(now: number): number {
   return Math.ceil((now + 30_000) / 60_000) * 60_000;
-}
-
-/** Absent, garbled or untrusted: undefined, and the holder is treated as one that will not
- *  hand over soon. */
-function readCheckState(): CheckState | undefined {
-  const { text } = readStateFile(CHECK_STATE_FILE);
-  const value = text === undefined ? 'absent' : parseJsonObject(text);
-  if (typeof value === 'string') return undefined;
-  const { pid, started, deadline } = value;
-  return typeof pid === 'number' && typeof started === 'number' && typeof deadline === 'number' ? { pid, started, deadline } : undefined;
 }
 
 function tryLock(waitSeconds: number): Lock | undefined {
@@ -55,14 +39,14 @@ function takeOver(config: Config, now: number): Lock | undefined {
 
 export async function runCheck(configPath: string, once: boolean, env: Env): Promise<number> {
   const log = new Log(process.stderr.isTTY === true);
-  const loaded = loadFrom(configPath, env);
-  if (!loaded.config) {
-    log.error(`check: invalid configuration, not probing:\n${problemsText(loaded)}`);
+  const loaded = loadConfiguration(env, configPath).config;
+  if ('problem' in loaded) {
+    log.error(`check: invalid configuration, not probing:\n${loaded.problem}`);
     log.flush();
-    if (!log.toStderrEnabled()) process.stderr.write(`uplink-lb check: invalid configuration:\n${problemsText(loaded)}\n`);
+    if (!log.toStderrEnabled()) process.stderr.write(`uplink-lb check: invalid configuration:\n${loaded.problem}\n`);
     return 2;
   }
-  let config = loaded.config;
+  let config = loaded.value;
   ensureRunDir();
   const started = Date.now();
   const lock = once ? tryLock(0) : takeOver(config, started);
@@ -72,18 +56,18 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
   }
   try {
     const deadline = once ? started : deadlineFor(started);
-    writeAtomic(CHECK_STATE_FILE, `${JSON.stringify({ pid: process.pid, started, deadline } satisfies CheckState)}\n`);
+    writeCheckState({ pid: process.pid, started, deadline });
     let record: HealthRecord = startingRecord(log);
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
     for (;;) {
       const roundStart = Date.now();
-      const reloaded = loadFrom(configPath, env);
-      if (reloaded.config) {
-        config = reloaded.config;
+      const reloaded = loadConfiguration(env, configPath).config;
+      if ('value' in reloaded) {
+        config = reloaded.value;
         badConfigReported = false;
       } else if (!badConfigReported) {
-        log.error(`check: the configuration became invalid, probing with the last valid one:\n${problemsText(reloaded)}`);
+        log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
         badConfigReported = true;
       }
       try {

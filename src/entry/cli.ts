@@ -7,7 +7,7 @@ import { Log } from '../util/log.js';
 import { exitCodeOf, UsageError } from '../util/errors.js';
 import { DEFAULT_CONFIG, IP, NFT, VERSION } from '../paths.js';
 import { renderPlan, renderScript } from '../plan/render.js';
-import { configPath, loadFrom, problemsText, type Env } from './context.js';
+import { configPath, loadConfiguration, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
 import { runDhcpcdHook } from './dhcpcd.js';
@@ -18,7 +18,7 @@ import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import type { Config } from '../config/types.js';
 
-export const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
+const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
 
 Weighted load balancing and failover over several ISP uplinks with Linux policy routing.
 
@@ -54,32 +54,37 @@ The ifupdown hook /etc/network/if-up.d/uplink-load-balancing (and if-down.d) is 
 script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb cannot run.
 `;
 
-const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  apply: ['dry-run', 'confirm'],
-  confirm: [],
-  rollback: ['wait'],
-  status: ['json'],
-  validate: ['print'],
-  check: ['once'],
-  'dhclient-enter': [],
-  'dhclient-exit': [],
-  'dhcpcd-hook': [],
-  'ifupdown-hook': [],
+const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Every command's options, declared once: the parser, the "does not apply" check and the
+ *  unknown-option check all read this. */
+const OPTIONS: Record<string, { kind: 'boolean' | 'string'; commands: readonly Command[] }> = {
+  'dry-run': { kind: 'boolean', commands: ['apply'] },
+  confirm: { kind: 'string', commands: ['apply'] },
+  wait: { kind: 'boolean', commands: ['rollback'] },
+  json: { kind: 'boolean', commands: ['status'] },
+  print: { kind: 'boolean', commands: ['validate'] },
+  once: { kind: 'boolean', commands: ['check'] },
 };
+const GLOBAL = { string: ['config'], boolean: ['help', 'version'], alias: { h: 'help', V: 'version' } };
+
+const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
 function requireConfig(path: string, env: Env): Config {
-  const loaded = loadFrom(path, env);
-  if (!loaded.config) throw new UsageError(`invalid configuration, nothing changed:\n${problemsText(loaded)}`);
-  return loaded.config;
+  const { config } = loadConfiguration(env, path);
+  if ('problem' in config) throw new UsageError(`invalid configuration, nothing changed:\n${config.problem}`);
+  return config.value;
 }
 
 export async function runCli(argv: readonly string[], env: Env): Promise<number> {
-  const known = new Set(['config', 'help', 'version', 'h', 'V', '_', ...Object.values(COMMAND_FLAGS).flat()]);
+  const names = Object.keys(OPTIONS);
+  const known = new Set([...GLOBAL.string, ...GLOBAL.boolean, ...Object.keys(GLOBAL.alias), ...names]);
   const unknown: string[] = [];
   const args = minimist([...argv], {
-    string: ['config', 'confirm'],
-    boolean: ['help', 'version', 'dry-run', 'json', 'once', 'wait', 'print'],
-    alias: { h: 'help', V: 'version' },
+    string: [...GLOBAL.string, ...names.filter((n) => OPTIONS[n]?.kind === 'string')],
+    boolean: [...GLOBAL.boolean, ...names.filter((n) => OPTIONS[n]?.kind === 'boolean')],
+    alias: GLOBAL.alias,
     unknown: (arg) => {
       if (arg.startsWith('-') && !known.has(arg.replace(/^-+/, '').split('=')[0] ?? '')) unknown.push(arg);
       return true;
@@ -96,11 +101,10 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(', ')} (see uplink-lb --help)`);
   const [command, ...rest] = args._.map(String);
   if (!command) throw new UsageError('no command given (see uplink-lb --help)');
-  const allowed = COMMAND_FLAGS[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
+  if (!isCommand(command)) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
   if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
-  for (const flag of ['dry-run', 'json', 'once', 'wait', 'confirm', 'print']) {
-    if (args[flag] !== undefined && args[flag] !== false && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command}`);
+  for (const [name, option] of Object.entries(OPTIONS)) {
+    if (args[name] !== undefined && args[name] !== false && !option.commands.includes(command)) throw new UsageError(`--${name} does not apply to ${command}`);
   }
   if (args['dry-run'] && args.confirm !== undefined) throw new UsageError('--dry-run and --confirm do not go together');
   if (args.config === '') throw new UsageError('--config needs a path');
@@ -172,6 +176,5 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     case 'ifupdown-hook':
       return runHook(env);
   }
-  return 2;
 }
 

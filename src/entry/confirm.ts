@@ -8,50 +8,15 @@ import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import { configBefore } from '../state/applied.js';
-import { parseJsonObject } from '../state/json-record.js';
-import { ensureRunDir, readStateFile, writeAtomic } from '../state/rundir.js';
-import { PENDING_FILE } from '../paths.js';
+import { readPending, removePending, writePending, type Pending } from '../state/pending.js';
+import { ensureRunDir, writeAtomic } from '../state/rundir.js';
 import { UsageError } from '../util/errors.js';
 import type { Log } from '../util/log.js';
-import { loadFrom, problemsText } from './context.js';
+import { loadConfiguration } from './context.js';
 import { sleep } from '../util/sleep.js';
 
-export const CONFIRM_MIN_SECONDS = 10;
-export const CONFIRM_MAX_SECONDS = 3600;
-
-interface Pending {
-  token: string;
-  /** Epoch ms after which the rollback happens. */
-  deadline: number;
-  /** The configuration file that was applied. */
-  path: string;
-  /** Its text before, to be put back. */
-  previous: string;
-}
-
-function readPending(log: Log): Pending | undefined {
-  const { text, problem } = readStateFile(PENDING_FILE);
-  if (text === undefined) {
-    if (problem) log.warn(`${PENDING_FILE}: ${problem}; ignored`);
-    return undefined;
-  }
-  const record = parseJsonObject(text);
-  const { token, deadline, path, previous } = typeof record === 'string' ? {} : record;
-  if (typeof token !== 'string' || typeof deadline !== 'number' || typeof path !== 'string' || typeof previous !== 'string') {
-    log.warn(`${PENDING_FILE}: ${typeof record === 'string' ? record : 'lacks token, deadline, path or previous'}; ignored and removed`);
-    removePending();
-    return undefined;
-  }
-  return { token, deadline, path, previous };
-}
-
-function removePending(): void {
-  try {
-    unlinkSync(PENDING_FILE);
-  } catch {
-    // already gone
-  }
-}
+const CONFIRM_MIN_SECONDS = 10;
+const CONFIRM_MAX_SECONDS = 3600;
 
 export function parseConfirmSeconds(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < CONFIRM_MIN_SECONDS || Number(text) > CONFIRM_MAX_SECONDS) {
@@ -82,7 +47,7 @@ export function applyWithConfirm(config: Config, path: string, seconds: number, 
   }
   reconcile(config, log);
   const deadline = Date.now() + seconds * 1000;
-  writeAtomic(PENDING_FILE, `${JSON.stringify({ token: randomUUID(), deadline, path, previous } satisfies Pending)}\n`);
+  writePending({ token: randomUUID(), deadline, path, previous });
   startWaiter(path);
   const at = new Date(deadline).toTimeString().slice(0, 8);
   process.stdout.write(`applied; run \`uplink-lb confirm\` within ${seconds} s, or at ${at} ${path} goes back to the configuration before and that is applied\n`);
@@ -128,13 +93,13 @@ function rollBackNow(pending: Pending, log: Log): number {
     restoreFile(pending.path, pending.previous);
   }
   log.warn(`apply --confirm was not confirmed: ${pending.path} holds the configuration before again (the unconfirmed one is ${pending.path}.unconfirmed)`);
-  const loaded = loadFrom(pending.path, {});
-  if (!loaded.config) {
-    log.error(`rollback: the configuration before is invalid, nothing applied:\n${problemsText(loaded)}`);
+  const { config } = loadConfiguration({}, pending.path);
+  if ('problem' in config) {
+    log.error(`rollback: the configuration before is invalid, nothing applied:\n${config.problem}`);
     return 1;
   }
   try {
-    reconcile(loaded.config, log);
+    reconcile(config.value, log);
   } catch (err) {
     // the waiter has no terminal: the log is where this is read
     log.error(`rollback: ${(err as Error).message}`);

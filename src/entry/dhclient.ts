@@ -4,7 +4,7 @@
 //          address and gateway are recorded for the exit hook and every later run.
 //   exit:  reconciles, so a renewal that changed the address or gateway takes effect.
 import { reconcile } from '../pipeline/reconcile.js';
-import { removeLease } from '../state/rundir.js';
+import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
@@ -12,7 +12,7 @@ import { recordLeaseFromEnv } from './lease-from-env.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
 const GONE = new Set(['EXPIRE', 'FAIL', 'RELEASE', 'STOP']);
-export const NOT_MANAGED = 3;
+const NOT_MANAGED = 3;
 
 export function runDhclientEnter(env: Env): number {
   const log = new Log(false);

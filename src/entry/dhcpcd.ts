@@ -4,7 +4,7 @@
 // address and gateway and reconciles, so a renewal that moved either is followed at once, and
 // a lease that ended takes the uplink out.
 import { reconcile } from '../pipeline/reconcile.js';
-import { removeLease } from '../state/rundir.js';
+import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';

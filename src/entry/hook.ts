@@ -2,7 +2,7 @@
 import { reconcile } from '../pipeline/reconcile.js';
 import { Log } from '../util/log.js';
 import { checkDevice } from '../config/checkers.js';
-import { configPath, loadFrom, problemsText, type Env } from './context.js';
+import { loadConfiguration, mayConcern, type Env } from './context.js';
 
 export function runHook(env: Env): number {
   const iface = env.IFACE;
@@ -22,18 +22,17 @@ export function runHook(env: Env): number {
     process.stderr.write(`uplink-load-balancing: MODE is ${JSON.stringify(mode)}, expected start or stop\n`);
     return 2;
   }
-  const loaded = loadFrom(configPath(undefined, env), env);
-  if (!loaded.config) {
-    // Only an interface the file names (or might name) fails on a broken configuration.
-    if (loaded.devices && !loaded.devices.includes(iface)) return 0;
-    log.error(`configuration is invalid, ${iface} left as it is:\n${problemsText(loaded)}`);
+  const loaded = loadConfiguration(env);
+  // only an interface the file names (or might name) fails on a broken configuration
+  if (!mayConcern(loaded, iface)) return 0;
+  if ('problem' in loaded.config) {
+    log.error(`configuration is invalid, ${iface} left as it is:\n${loaded.config.problem}`);
     log.flush();
-    if (!log.toStderrEnabled()) process.stderr.write(`uplink-load-balancing: invalid configuration:\n${problemsText(loaded)}\n`);
+    if (!log.toStderrEnabled()) process.stderr.write(`uplink-load-balancing: invalid configuration:\n${loaded.config.problem}\n`);
     return mode === 'stop' ? 0 : 1;
   }
-  if (!loaded.config.uplinks.some((u) => u.device === iface)) return 0;
   try {
-    reconcile(loaded.config, log, { device: iface, mode });
+    reconcile(loaded.config.value, log, { device: iface, mode });
     return 0;
   } catch (err) {
     log.error(`${iface} ${mode}: ${(err as Error).message}`);

@@ -1,20 +1,19 @@
 // A DHCP client hook's lease, as dhclient and dhcpcd both pass it (new_ip_address,
 // new_routers), recorded under the run directory; one without a usable address or router is
 // not, and an older record for the device goes.
-import { hostAddressProblem } from '../config/ipv4.js';
-import type { LeaseSource } from '../state/lease.js';
-import { removeLease, writeLease } from '../state/rundir.js';
+import { hostAddress } from '../config/ipv4.js';
+import { removeLease, writeLease, type LeaseSource } from '../state/lease.js';
 import type { Log } from '../util/log.js';
 import type { Env } from './context.js';
 
 export function recordLeaseFromEnv(device: string, env: Env, source: Exclude<LeaseSource, 'route'>, log: Log): void {
   const reason = env.reason ?? '';
-  const address = env.new_ip_address ?? '';
-  const gateway = (env.new_routers ?? '').trim().split(/\s+/)[0] ?? '';
-  if (!hostAddressProblem(address) && !hostAddressProblem(gateway)) {
-    writeLease({ device, address, gateway, reason, source });
+  const address = hostAddress(env.new_ip_address ?? '');
+  const gateway = hostAddress((env.new_routers ?? '').trim().split(/\s+/)[0] ?? '');
+  if ('value' in address && 'value' in gateway) {
+    writeLease({ device, address: address.value, gateway: gateway.value, reason, source });
     return;
   }
-  log.warn(`${source} ${device} ${reason}: lease without a usable address or router (${JSON.stringify(address)}, ${JSON.stringify(gateway)}); not recorded`);
+  log.warn(`${source} ${device} ${reason}: lease without a usable address or router (${JSON.stringify(env.new_ip_address ?? '')}, ${JSON.stringify(env.new_routers ?? '')}); not recorded`);
   removeLease(device);
 }

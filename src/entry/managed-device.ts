@@ -3,7 +3,7 @@
 import { checkDevice } from '../config/checkers.js';
 import type { Config } from '../config/types.js';
 import type { Log } from '../util/log.js';
-import { configPath, loadFrom, problemsText, type Env } from './context.js';
+import { loadConfiguration, mayConcern, type Env } from './context.js';
 
 export function managedDevice(env: Env, log: Log, client: string): { device: string; config: Config } | undefined {
   const device = env.interface;
@@ -13,10 +13,11 @@ export function managedDevice(env: Env, log: Log, client: string): { device: str
     log.error(`${client}: interface ${name.problem}; ignored`);
     return undefined;
   }
-  const loaded = loadFrom(configPath(undefined, env), env);
-  if (!loaded.config) {
-    if (!loaded.devices || loaded.devices.includes(device)) log.error(`${client} ${device}: configuration is invalid, ${client} left to itself:\n${problemsText(loaded)}`);
+  const loaded = loadConfiguration(env);
+  if (!mayConcern(loaded, device)) return undefined;
+  if ('problem' in loaded.config) {
+    log.error(`${client} ${device}: configuration is invalid, ${client} left to itself:\n${loaded.config.problem}`);
     return undefined;
   }
-  return loaded.config.uplinks.some((u) => u.device === device) ? { device, config: loaded.config } : undefined;
+  return { device, config: loaded.config.value };
 }

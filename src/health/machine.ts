@@ -74,7 +74,7 @@ export function step(prev: UplinkHealth, outcome: Outcome, detail: string, probe
 }
 
 /** Drained uplinks stay out of the default route. */
-export function isDrained(health: UplinkHealth | undefined): boolean {
+function isDrained(health: UplinkHealth | undefined): boolean {
   return health !== undefined && health.state !== 'up';
 }
 

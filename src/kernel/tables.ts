@@ -2,8 +2,8 @@
 // the kernel reserves (the configuration refuses them for an uplink; planning writes main's
 // default route and leaves local alone) and for the name of uplink-lb's nftables table.
 
-export const UNSPEC_TABLE = 0;
-export const DEFAULT_TABLE = 253;
+const UNSPEC_TABLE = 0;
+const DEFAULT_TABLE = 253;
 export const MAIN_TABLE = 254;
 export const LOCAL_TABLE = 255;
 

@@ -7,7 +7,7 @@ import { desired, type Desired, type HookEvent } from '../plan/desired.js';
 import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
 import type { Lease } from '../state/lease.js';
-import { readLeases } from '../state/rundir.js';
+import { readLeases } from '../state/lease.js';
 import { sayOnce } from '../state/said-once.js';
 import { NFT } from '../paths.js';
 import type { Log } from '../util/log.js';
@@ -31,7 +31,7 @@ export interface Assessment {
   pinning: boolean;
 }
 
-export function readRecords(config: Config, log: Log): Records {
+function readRecords(config: Config, log: Log): Records {
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
   const { drained, stale } = trustedDrained(health, Date.now());

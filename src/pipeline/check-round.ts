@@ -5,7 +5,7 @@ import type { Config } from '../config/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
 import { nftAvailable } from '../kernel/nft.js';
 import { desired } from '../plan/desired.js';
-import { readLeases } from '../state/rundir.js';
+import { readLeases } from '../state/lease.js';
 import type { Log } from '../util/log.js';
 import { evaluateRound, probePlans } from '../health/evaluate.js';
 import { drainedDevices } from '../health/machine.js';
@@ -15,7 +15,7 @@ import { reconcile } from './reconcile.js';
 
 /** Full reconciles happen when the desired state changes, and at least this often anyway (to
  *  repair drift); other rounds read links and addresses only (one `ip` run). */
-export const VERIFY_EVERY_MS = 15_000;
+const VERIFY_EVERY_MS = 15_000;
 
 export interface Memo {
   /** The kernel target the last full reconcile made true, as text. */

@@ -10,7 +10,8 @@ import type { Change } from '../plan/diff.js';
 import { capLines, describeChange } from '../plan/explain.js';
 import { ownsRoute } from '../plan/ownership.js';
 import { recordApplied } from '../state/applied.js';
-import { ensureRunDir, writeLease } from '../state/rundir.js';
+import { ensureRunDir } from '../state/rundir.js';
+import { writeLease } from '../state/lease.js';
 import { sayOnce } from '../state/said-once.js';
 import { acquireLock } from '../util/lock.js';
 import type { Log } from '../util/log.js';
@@ -18,7 +19,7 @@ import { CONNTRACK, LOCK_FILE } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
 
-export const LOCK_WAIT_SECONDS = 30;
+const LOCK_WAIT_SECONDS = 30;
 
 /** Gateways learned from a DHCP client's own default route are recorded before that route is
  *  taken over, so that the read-back and every later run still know them. */

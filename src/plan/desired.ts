@@ -60,11 +60,11 @@ export interface Desired {
 }
 
 /** Metric of the prohibit default that keeps an uplink's traffic from leaking to another when its route is gone. */
-export const FALLBACK_METRIC = 4000000000;
+const FALLBACK_METRIC = 4000000000;
 
 /** The default route a DHCP client (or anyone but uplink-lb) installed in the main table
  *  through this device: udhcpc always installs one, dhcpcd at metric 1000 + ifindex. */
-export function clientDefaultRoute(observed: Observed, device: string): Route | undefined {
+function clientDefaultRoute(observed: Observed, device: string): Route | undefined {
   return observed.routes.find(
     (r) => r.table === MAIN_TABLE && r.dst === 'default' && r.type === 'unicast' && r.protocol !== PROTOCOL && !r.nexthops && r.dev === device && r.gateway !== undefined,
   );

@@ -12,7 +12,7 @@ export function nftReplacement(ruleset: string | undefined): string {
 }
 
 /** What `ip -batch -` reads: the lines, each ended. */
-export function batchInput(lines: readonly string[]): string {
+function batchInput(lines: readonly string[]): string {
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,11 +1,18 @@
 // Remembers the configuration text of the last successful reconcile and the distinct one
 // before it: `apply --confirm` rolls back to the configuration in force before the edit, even
 // when the check picked the edited file up first.
-import { APPLIED_FILE, APPLIED_PREVIOUS_FILE } from '../paths.js';
+import { RUNDIR } from '../paths.js';
 import { readStateFile, writeAtomic } from './rundir.js';
 
+/** The configuration text of the last successful reconcile, and the one before it. */
+const APPLIED_FILE = `${RUNDIR}/applied.conf`;
+const APPLIED_PREVIOUS_FILE = `${RUNDIR}/applied.previous.conf`;
+
 /** Untrusted (not root's, writable by others) counts as absent. */
-const readText = (path: string): string | undefined => readStateFile(path).text;
+function readText(path: string): string | undefined {
+  const text = readStateFile(path);
+  return 'value' in text ? text.value : undefined;
+}
 
 /** Records `text` as applied; the former applied text becomes the previous one when it differs. */
 export function recordApplied(text: string): void {

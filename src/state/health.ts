@@ -2,8 +2,10 @@
 // run (so the hook and the check agree). A record that does not validate is reset, not trusted.
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
-import { ensureRunDir, readStateFile, writeAtomic } from './rundir.js';
-import { parseJsonObject } from './json-record.js';
+import { ensureRunDir, writeAtomic } from './rundir.js';
+import * as v from 'valibot';
+import { finite, parseRecord, readRecord } from './json-record.js';
+import type { Result } from '../util/result.js';
 import { drainedDevices, type UplinkHealth, type TargetResult } from '../health/machine.js';
 
 export interface HealthRecord {
@@ -17,53 +19,43 @@ export interface HealthRecord {
 
 export const EMPTY_RECORD: HealthRecord = { version: 1, updated: 0, failOpen: false, uplinks: {} };
 
-export const healthPath = (dir = RUNDIR): string => join(dir, 'health.json');
+const healthPath = (dir = RUNDIR): string => join(dir, 'health.json');
 
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const PROBE: v.GenericSchema<unknown, TargetResult> = v.object({
+  target: v.string(),
+  sent: finite(),
+  received: finite(),
+  rttMs: v.nullable(finite()),
+  error: v.optional(v.string()),
+});
 
-function validProbe(p: unknown): p is TargetResult {
-  if (typeof p !== 'object' || p === null) return false;
-  const r = p as Record<string, unknown>;
-  return typeof r.target === 'string' && isNumber(r.sent) && isNumber(r.received) && (r.rttMs === null || isNumber(r.rttMs));
-}
+const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
+  state: v.picklist(['up', 'draining', 'recovering']),
+  fails: finite(),
+  goods: finite(),
+  since: finite(),
+  reason: v.string(),
+  probes: v.array(PROBE),
+});
 
-function validHealth(h: unknown): h is UplinkHealth {
-  if (typeof h !== 'object' || h === null) return false;
-  const r = h as Record<string, unknown>;
-  return (
-    (r.state === 'up' || r.state === 'draining' || r.state === 'recovering') &&
-    isNumber(r.fails) && isNumber(r.goods) && isNumber(r.since) && typeof r.reason === 'string' &&
-    Array.isArray(r.probes) && r.probes.every(validProbe)
-  );
-}
+const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({
+  version: v.literal(1),
+  updated: finite(),
+  failOpen: v.boolean(),
+  uplinks: v.record(v.string(), UPLINK),
+});
 
-/** Parses a record's text; returns the record or why it is not trusted. */
-export function parseHealthRecord(text: string): HealthRecord | string {
-  const r = parseJsonObject(text);
-  if (typeof r === 'string') return r;
-  if (r.version !== 1) return `has version ${JSON.stringify(r.version)}, expected 1`;
-  if (!isNumber(r.updated) || typeof r.failOpen !== 'boolean' || typeof r.uplinks !== 'object' || r.uplinks === null) return 'lacks updated, failOpen or uplinks';
-  const uplinks: Record<string, UplinkHealth> = {};
-  for (const [device, health] of Object.entries(r.uplinks as Record<string, unknown>)) {
-    if (!validHealth(health)) return `has an invalid entry for ${JSON.stringify(device)}`;
-    uplinks[device] = health;
-  }
-  return { version: 1, updated: r.updated, failOpen: r.failOpen, uplinks };
+/** Parses a record's text: the record, or why it is not trusted. */
+export function parseHealthRecord(text: string): Result<HealthRecord> {
+  return parseRecord(text, RECORD);
 }
 
 export function readHealthRecord(warn: (text: string) => void, dir = RUNDIR): HealthRecord {
   const path = healthPath(dir);
-  const { text, problem } = readStateFile(path);
-  if (text === undefined) {
-    if (problem) warn(`${path}: ${problem}; health reset (every uplink treated as up)`);
-    return EMPTY_RECORD;
-  }
-  const record = parseHealthRecord(text);
-  if (typeof record === 'string') {
-    warn(`${path}: ${record}; health reset (every uplink treated as up)`);
-    return EMPTY_RECORD;
-  }
-  return record;
+  const record = readRecord(path, RECORD);
+  if ('value' in record) return record.value ?? EMPTY_RECORD;
+  warn(`${path}: ${record.problem}; health reset (every uplink treated as up)`);
+  return EMPTY_RECORD;
 }
 
 export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
@@ -73,7 +65,7 @@ export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
 
 /** A health record this old is not trusted: no check has run for minutes (cron gone?), and a
  *  drained uplink must not stay out of the route forever on old news. */
-export const STALE_HEALTH_MS = 5 * 60_000;
+const STALE_HEALTH_MS = 5 * 60_000;
 
 /** The drained uplinks a reconcile should honour, and a warning when the record is stale. Pure. */
 export function trustedDrained(record: HealthRecord, now: number): { drained: Set<string>; stale?: string } {

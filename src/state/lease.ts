@@ -1,8 +1,16 @@
 // What a DHCP client told us about an uplink (dhclient's and dhcpcd's hooks), or what uplink-lb
 // learned from the default route a client installed itself (udhcpc), recorded under the run
 // directory.
-import { hostAddressProblem } from '../config/ipv4.js';
-import { parseJsonObject } from './json-record.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { hostAddress } from '../config/ipv4.js';
+import { RUNDIR } from '../paths.js';
+import { bad, type Result } from '../util/result.js';
+import { parseRecord } from './json-record.js';
+import { ensureRunDir, readStateFile, removeStateFile, writeAtomic } from './rundir.js';
+
+export type LeaseSource = 'dhclient' | 'dhcpcd' | 'route';
 
 export interface Lease {
   device: string;
@@ -14,22 +22,62 @@ export interface Lease {
   source: LeaseSource;
 }
 
-export type LeaseSource = 'dhclient' | 'dhcpcd' | 'route';
-const SOURCES: readonly LeaseSource[] = ['dhclient', 'dhcpcd', 'route'];
+const host = v.pipe(v.string(), v.check((text) => 'value' in hostAddress(text)));
 
-/** Validates a lease record's text; returns the lease or why it is not trusted. */
-export function parseLease(device: string, text: string): Lease | string {
-  const record = parseJsonObject(text);
-  if (typeof record === 'string') return record;
-  const { address, gateway, reason, source } = record;
-  if (record.device !== device) return `names device ${JSON.stringify(record.device)}, not ${device}`;
-  if (typeof address !== 'string' || hostAddressProblem(address)) return `has no valid address (${JSON.stringify(address)})`;
-  if (typeof gateway !== 'string' || hostAddressProblem(gateway)) return `has no valid gateway (${JSON.stringify(gateway)})`;
+const LEASE: v.GenericSchema<unknown, Lease> = v.object({
+  device: v.string(),
+  address: host,
+  gateway: host,
+  reason: v.optional(v.string(), ''),
   // records written before `source` existed came from the dhclient hook
-  if (source !== undefined && !SOURCES.includes(source as LeaseSource)) return `has an unknown source (${JSON.stringify(source)})`;
-  return { device, address, gateway, reason: typeof reason === 'string' ? reason : '', source: (source as LeaseSource | undefined) ?? 'dhclient' };
+  source: v.optional(v.picklist(['dhclient', 'dhcpcd', 'route']), 'dhclient'),
+});
+
+/** Validates a lease record's text: the lease, or why it is not trusted. */
+export function parseLease(device: string, text: string): Result<Lease> {
+  const lease = parseRecord(text, LEASE);
+  if ('value' in lease && lease.value.device !== device) return bad(`names device ${JSON.stringify(lease.value.device)}, not ${device}`);
+  return lease;
 }
 
 export function formatLease(lease: Lease): string {
   return `${JSON.stringify(lease)}\n`;
+}
+
+const LEASE_PREFIX = 'lease.';
+
+/** lease.DEVICE in the run directory. */
+function leasePath(device: string, dir = RUNDIR): string {
+  return join(dir, `${LEASE_PREFIX}${device}`);
+}
+
+export function writeLease(lease: Lease, dir = RUNDIR): void {
+  ensureRunDir(dir);
+  writeAtomic(leasePath(lease.device, dir), formatLease(lease));
+}
+
+export function removeLease(device: string, dir = RUNDIR): void {
+  removeStateFile(leasePath(device, dir));
+}
+
+/** Reads every lease record; untrusted ones are reported through `warn` and skipped. */
+export function readLeases(devices: readonly string[], warn: (text: string) => void, dir = RUNDIR): Map<string, Lease> {
+  const leases = new Map<string, Lease>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return leases;
+  }
+  for (const device of devices) {
+    if (!names.includes(`${LEASE_PREFIX}${device}`)) continue;
+    const path = leasePath(device, dir);
+    const text = readStateFile(path);
+    if ('problem' in text) warn(`${path}: ${text.problem}; ignored`);
+    if (!('value' in text) || text.value === undefined) continue;
+    const lease = parseLease(device, text.value);
+    if ('problem' in lease) warn(`${path}: ${lease.problem}; ignored`);
+    else leases.set(device, lease.value);
+  }
+  return leases;
 }

@@ -1,8 +1,8 @@
-// The run directory (/run/uplink-lb): lock, lease records. Root's, 0700; files 0600, written atomically.
-import { mkdirSync, chmodSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+// The run directory (/run/uplink-lb), where every record lives (each in its own module under
+// state/, with its file name). Root's, 0700; files 0600, written atomically.
+import { mkdirSync, chmodSync, lstatSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import { RUNDIR } from '../paths.js';
-import { parseLease, formatLease, type Lease } from './lease.js';
+import { bad, ok, type Result } from '../util/result.js';
 
 export function ensureRunDir(dir = RUNDIR): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -28,64 +28,31 @@ export function writeAtomic(path: string, text: string, mode = 0o600): void {
   renameSync(temp, path);
 }
 
-/** A state file's text: undefined when absent; refused (with why) unless it is a regular file
+/** A state file's text (undefined when absent); refused, with why, unless it is a regular file
  *  of the user running uplink-lb that nobody else can write. */
-export function readStateFile(path: string): { text?: string; problem?: string } {
+export function readStateFile(path: string): Result<string | undefined> {
   let stat;
   try {
     stat = lstatSync(path);
   } catch {
-    return {};
+    return ok(undefined);
   }
-  if (!stat.isFile()) return { problem: 'is not a regular file (a symlink?): not trusted' };
-  if (stat.uid !== process.getuid?.()) return { problem: `is owned by uid ${stat.uid}, not by the user running uplink-lb: not trusted` };
-  if ((stat.mode & 0o022) !== 0) return { problem: `is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}): not trusted` };
+  if (!stat.isFile()) return bad('is not a regular file (a symlink?): not trusted');
+  if (stat.uid !== process.getuid?.()) return bad(`is owned by uid ${stat.uid}, not by the user running uplink-lb: not trusted`);
+  if ((stat.mode & 0o022) !== 0) return bad(`is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}): not trusted`);
   try {
-    return { text: readFileSync(path, 'utf8') };
+    return ok(readFileSync(path, 'utf8'));
   } catch (err) {
-    return { problem: `cannot be read (${(err as Error).message})` };
+    return bad(`cannot be read (${(err as Error).message})`);
   }
 }
 
-const LEASE_PREFIX = 'lease.';
-
-export function leasePath(device: string, dir = RUNDIR): string {
-  return join(dir, `${LEASE_PREFIX}${device}`);
-}
-
-export function writeLease(lease: Lease, dir = RUNDIR): void {
-  ensureRunDir(dir);
-  writeAtomic(leasePath(lease.device, dir), formatLease(lease));
-}
-
-export function removeLease(device: string, dir = RUNDIR): void {
+/** Removes a record; one already gone is fine. */
+export function removeStateFile(path: string): void {
   try {
-    unlinkSync(leasePath(device, dir));
+    unlinkSync(path);
   } catch {
     // already gone
   }
 }
 
-/** Reads every lease record; untrusted ones are reported through `warn` and skipped. */
-export function readLeases(devices: readonly string[], warn: (text: string) => void, dir = RUNDIR): Map<string, Lease> {
-  const leases = new Map<string, Lease>();
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return leases;
-  }
-  for (const device of devices) {
-    if (!names.includes(`${LEASE_PREFIX}${device}`)) continue;
-    const path = leasePath(device, dir);
-    const { text, problem } = readStateFile(path);
-    if (text === undefined) {
-      if (problem) warn(`${path}: ${problem}; ignored`);
-      continue;
-    }
-    const lease = parseLease(device, text);
-    if (typeof lease === 'string') warn(`${path}: ${lease}; ignored`);
-    else leases.set(device, lease);
-  }
-  return leases;
-}

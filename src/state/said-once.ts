@@ -4,7 +4,7 @@ import { RUNDIR } from '../paths.js';
 import type { Log } from '../util/log.js';
 import { writeAtomic } from './rundir.js';
 
-export const saidOncePath = (marker: string): string => `${RUNDIR}/said.${marker}`;
+const saidOncePath = (marker: string): string => `${RUNDIR}/said.${marker}`;
 
 export function sayOnce(marker: string, text: string, log: Log): void {
   const path = saidOncePath(marker);

@@ -102,7 +102,7 @@ describe('reconcile: verify what was planned, own what it made, log what failed'
     writeConfig(TWO);
     expect(r.status).toBe(1);
     const syslog = r.stdout.split('== syslog\n')[1] ?? '';
-    expect(syslog).toMatch(/<11>.* uplink-lb: apply: applying failed: \/usr\/sbin\/ip -batch - failed \(exit 1\): Error: Unknown tcp congestion algorithm/);
+    expect(syslog).toMatch(/<11>.* uplink-lb: apply: applying failed: \/usr\/sbin\/ip -j -N -batch - failed \(exit 1\): Error: Unknown tcp congestion algorithm/);
     expect(syslog).toMatch(/<11>.* uplink-lb: rolled back to the state before this run/);
     expect(syslog).toMatch(/<13>.* uplink-lb: replace route default table 201 .*congctl nosuchcc/);
     expect(ulb(['status']).stdout).toContain('kernel: [pass]');

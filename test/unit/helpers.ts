@@ -40,8 +40,8 @@ export function leasesAt(name: string): Map<string, Lease> {
     if (!file.startsWith('lease.')) continue;
     const device = file.slice('lease.'.length);
     const lease = parseLease(device, readFileSync(join(FIXTURES, name, file), 'utf8'));
-    if (typeof lease === 'string') throw new Error(`${name}/${file}: ${lease}`);
-    leases.set(device, lease);
+    if ('problem' in lease) throw new Error(`${name}/${file}: ${lease.problem}`);
+    leases.set(device, lease.value);
   }
   return leases;
 }

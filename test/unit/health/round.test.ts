@@ -73,10 +73,10 @@ describe('one round, from results to health', () => {
 describe('health record', () => {
   it('round-trips and refuses what does not validate', () => {
     const record = { version: 1, updated: 5, failOpen: false, uplinks: { eth1: { state: 'draining', fails: 3, goods: 0, since: 4, reason: 'x', probes: [] } } };
-    expect(parseHealthRecord(JSON.stringify(record))).toEqual(record);
-    expect(parseHealthRecord('{"version":1,"updated":5,"failOp')).toBe('is not valid JSON (truncated or garbled)');
-    expect(parseHealthRecord(JSON.stringify({ ...record, version: 2 }))).toBe('has version 2, expected 1');
-    expect(parseHealthRecord(JSON.stringify({ ...record, uplinks: { eth1: { state: 'dead' } } }))).toBe('has an invalid entry for "eth1"');
+    expect(parseHealthRecord(JSON.stringify(record))).toEqual({ value: record });
+    expect(parseHealthRecord('{"version":1,"updated":5,"failOp')).toEqual({ problem: 'is not valid JSON (truncated or garbled)' });
+    expect(parseHealthRecord(JSON.stringify({ ...record, version: 2 }))).toEqual({ problem: 'has no valid version (2)' });
+    expect(parseHealthRecord(JSON.stringify({ ...record, uplinks: { eth1: { state: 'dead' } } }))).toEqual({ problem: 'has no valid uplinks.eth1.state ("dead")' });
   });
 });
 

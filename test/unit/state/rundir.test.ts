@@ -16,7 +16,7 @@ describe('state files', () => {
   it('writes 0600 atomically and reads back', () => {
     writeAtomic(join(DIR, 'a'), 'text\n');
     expect(statSync(join(DIR, 'a')).mode & 0o777).toBe(0o600);
-    expect(readStateFile(join(DIR, 'a'))).toEqual({ text: 'text\n' });
+    expect(readStateFile(join(DIR, 'a'))).toEqual({ value: 'text\n' });
     expect(readStateFile(join(DIR, 'absent'))).toEqual({});
   });
 
@@ -32,14 +32,14 @@ describe('state files', () => {
   it('does not trust symlinks, files of other users, or files others can write', () => {
     writeFileSync(join(DIR, 'target'), '{}', { mode: 0o600 });
     symlinkSync(join(DIR, 'target'), join(DIR, 'link'));
-    expect(readStateFile(join(DIR, 'link')).problem).toBe('is not a regular file (a symlink?): not trusted');
+    expect(readStateFile(join(DIR, 'link'))).toEqual({ problem: 'is not a regular file (a symlink?): not trusted' });
     writeFileSync(join(DIR, 'loose'), '{}');
     chmodSync(join(DIR, 'loose'), 0o666);
-    expect(readStateFile(join(DIR, 'loose')).problem).toBe('is writable by group or others (mode 666): not trusted');
+    expect(readStateFile(join(DIR, 'loose'))).toEqual({ problem: 'is writable by group or others (mode 666): not trusted' });
     if (process.getuid?.() === 0) {
       writeFileSync(join(DIR, 'nobody'), '{}', { mode: 0o600 });
       chownSync(join(DIR, 'nobody'), 65534, 65534);
-      expect(readStateFile(join(DIR, 'nobody')).problem).toBe('is owned by uid 65534, not by the user running uplink-lb: not trusted');
+      expect(readStateFile(join(DIR, 'nobody'))).toEqual({ problem: 'is owned by uid 65534, not by the user running uplink-lb: not trusted' });
     }
   });
 
