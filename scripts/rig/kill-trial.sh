@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs inside the rig's router (rig.sh rx): starts `BIN ARGS...` in a process group of its own
 # and kills the whole group with SIGKILL, either SECONDS after the start or SECONDS after the
-# run starts an `ip -batch` child (in the middle of applying a plan). Prints what the kill hit:
+# run starts its second `ip ... -batch` child (the one that applies a plan and reads it back;
+# the first only reads the kernel). Prints what the kill hit:
 # killed-ip-batch | killed-at SECONDS | finished (the run ended before the kill)
 # usage: kill-trial.sh after SECONDS BIN ARGS... | kill-trial.sh ip-batch SECONDS BIN ARGS...
 set -u
@@ -14,13 +15,17 @@ if [ "$mode" = after ]; then
     if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid"; echo "killed-at $delay"; else echo finished; fi
 else
     hit=finished
+    declare -A batches=()
     for _ in $(seq 200000); do
         [ -e "/proc/$pid/task/$pid/children" ] || break   # the run has ended
         children=
         read -r children 2>/dev/null < "/proc/$pid/task/$pid/children"   # no newline at its end: status 1
         for c in $children; do
+            [ -n "${batches[$c]:-}" ] && continue
             mapfile -d '' args 2>/dev/null < "/proc/$c/cmdline" || continue   # gone already
-            if [ "${args[1]:-}" = -batch ]; then
+            [[ " ${args[*]} " == *" -batch "* && ${args[0]:-} == */ip ]] || continue
+            batches[$c]=1
+            if [ "${#batches[@]}" -eq 2 ]; then
                 sleep "$delay"
                 kill -KILL -- "-$pid"; hit=killed-ip-batch; break 2
             fi

@@ -2,7 +2,8 @@
 // new_routers), recorded under the run directory; one without a usable address or router is
 // not, and an older record for the device goes.
 import { hostAddress } from '../config/ipv4.js';
-import { removeLease, writeLease, type LeaseSource } from '../state/lease.js';
+import { removeLease, writeLease } from '../state/lease.js';
+import type { LeaseSource } from '../plan/lease.js';
 import type { Log } from '../util/log.js';
 import type { Env } from './context.js';
 

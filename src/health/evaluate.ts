@@ -2,7 +2,6 @@
 import type { Config } from '../config/types.js';
 import type { UplinkState } from '../plan/desired.js';
 import { initialHealth, step, type Outcome, type TargetResult, type UplinkHealth } from './machine.js';
-import type { HealthRecord } from '../state/health.js';
 import { judge, type ProbePlan } from './round.js';
 
 /** Which uplinks to probe and how: those that are up with an address, and have carrier. */
@@ -23,7 +22,7 @@ export interface Evaluation {
   changes: string[];
 }
 
-export function evaluateRound(config: Config, states: readonly UplinkState[], results: ReadonlyMap<string, TargetResult[]>, previous: HealthRecord, now: number): Evaluation {
+export function evaluateRound(config: Config, states: readonly UplinkState[], results: ReadonlyMap<string, TargetResult[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number): Evaluation {
   const uplinks: Record<string, UplinkHealth> = {};
   const changes: string[] = [];
   for (const s of states) {

@@ -6,7 +6,7 @@ import type { Observed, ObservedNft } from '../kernel/types.js';
 import { desired, type Desired, type HookEvent } from '../plan/desired.js';
 import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
-import type { Lease } from '../state/lease.js';
+import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { sayOnce } from '../state/said-once.js';
 import { NFT } from '../paths.js';

@@ -1,7 +1,7 @@
 // desired(Config, Observed, Leases, Event) -> what the kernel should hold. Pure.
 import type { Config, UplinkConfig } from '../config/types.js';
 import { inSubnet, networkOf } from '../config/ipv4.js';
-import type { Lease } from '../state/lease.js';
+import type { Lease } from './lease.js';
 import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import { PROTOCOL, scopeOf, type Scope } from './ownership.js';

@@ -1,5 +1,4 @@
-// What a DHCP client told us about an uplink (dhclient's and dhcpcd's hooks), or what uplink-lb
-// learned from the default route a client installed itself (udhcpc), recorded under the run
+// lease.DEVICE: what a DHCP client told about an uplink (plan/lease.ts), recorded under the run
 // directory.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,19 +7,8 @@ import { hostAddress } from '../config/ipv4.js';
 import { RUNDIR } from '../paths.js';
 import { bad, type Result } from '../util/result.js';
 import { parseRecord } from './json-record.js';
+import type { Lease } from '../plan/lease.js';
 import { ensureRunDir, readStateFile, removeStateFile, writeAtomic } from './rundir.js';
-
-export type LeaseSource = 'dhclient' | 'dhcpcd' | 'route';
-
-export interface Lease {
-  device: string;
-  address: string;
-  gateway: string;
-  /** The client's reason when recorded (BOUND, RENEW, ...). */
-  reason: string;
-  /** Who told: a client's hook, or `route` when learned from a client's own default route. */
-  source: LeaseSource;
-}
 
 const host = v.pipe(v.string(), v.check((text) => 'value' in hostAddress(text)));
 

@@ -2,11 +2,9 @@
 // uplink-lb owned before, reports both sides of every difference, exits non-zero, and the
 // next run converges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { bin, hook, ifup, kernel, rigResult, routes, rig, sleep, ulb, up, waitFor, writeConfig, type Result } from './rig.js';
+import { bin, hook, ifup, kernel, rigResult, routes, rig, ulb, up, waitFor, writeConfig, type Result } from './rig.js';
 
-const RIG = resolve('scripts/rig/rig.sh');
 const PAUSE_TRIAL = resolve('scripts/rig/pause-trial.sh');
 // eth3 (static) first: its table's routes are the first commands of a plan
 const A = `IFACE_DEVICE=( eth3 eth1 eth2 )
@@ -72,21 +70,29 @@ describe('rollback of a failed apply, and apply --confirm', () => {
     expect(sorted()).toBe(sortedBefore);
   });
 
-  it('another program changing a table between apply and read-back: exit 1 with both sides, then convergence', async () => {
-    // the tables lose their routes to another program, over and over
-    const meddler = spawn(RIG, ['rx', 'sh', '-c', 'while :; do ip route flush table 202 2>/dev/null; done'], { stdio: 'ignore' });
-    try {
-      await sleep(300);
-      const result = ulb(['apply']);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('the kernel does not hold what was applied');
-      expect(result.stderr).toMatch(/missing: route default table 202 metric 0 proto 73 via 198\.18\.101\.1 dev eth1 \(wanted; found nothing\)/);
-      expect(result.stderr).toMatch(/rolled back to the state before this run|rollback incomplete/);
-    } finally {
-      meddler.kill('SIGKILL');
-      await new Promise((done) => meddler.once('exit', done));
+  it('another program changing a table between apply and read-back: exit 1 with both sides, then convergence', () => {
+    // The read-back ends the apply's own `ip -batch`. To reach between a change and that read,
+    // the plan ends with 20000 deletions (routes a former configuration left in table 299),
+    // about 300 ms of work; the run is frozen as it starts that ip (its second `-batch` child:
+    // the first reads the kernel), and 100 ms after it goes on, another program flushes eth1's
+    // table 202, which this plan does not touch.
+    const stale = 'i=0; while [ $i -lt 20000 ]; do echo "route add 10.$((i / 250 / 250)).$((i / 250 % 250)).$((i % 250))/32 dev lo table 299 proto 73"; i=$((i + 1)); done | ip -batch -';
+    let result: Result | undefined;
+    for (let attempt = 1; attempt <= 5 && result === undefined; attempt++) {
+      rig('rx', 'sh', '-c', stale);
+      const r = rigResult('rx', PAUSE_TRIAL, '-batch', '2', '(sleep 0.1; ip route flush table 202) >/dev/null 2>&1 &', bin(), 'apply');
+      if (r.stdout.trim() === 'paused') result = r;
+      else expect(ulb(['apply']).status).toBe(0);
     }
+    if (!result) throw new Error('the pause never caught the apply');
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain('the kernel does not hold what was applied');
+    expect(result.stderr).toMatch(/missing: route default table 202 metric 0 proto 73 via 198\.18\.101\.1 dev eth1 \(wanted; found nothing\)/);
+    expect(result.stderr).toMatch(/rolled back to the state before this run/);
+    // the state before this run: the stale routes included, table 202 put back as it was
+    expect(routes('299')).toHaveLength(20000);
     expect(ulb(['apply']).status).toBe(0);
+    expect(routes('299')).toHaveLength(0);
     expect(sorted()).toBe(before.split('\n').sort().join('\n'));
   });
 

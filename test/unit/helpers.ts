@@ -6,7 +6,8 @@ import type { Lookups } from '../../src/config/validate.js';
 import type { Config } from '../../src/config/types.js';
 import { parseObservation } from '../../src/kernel/parse.js';
 import type { Observed } from '../../src/kernel/types.js';
-import { parseLease, type Lease } from '../../src/state/lease.js';
+import { parseLease } from '../../src/state/lease.js';
+import type { Lease } from '../../src/plan/lease.js';
 
 // vitest runs from the project root
 export const FIXTURES = resolve('test/fixtures');

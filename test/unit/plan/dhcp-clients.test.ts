@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
 import { diff } from '../../../src/plan/diff.js';
-import type { Lease } from '../../../src/state/lease.js';
+import type { Lease } from '../../../src/plan/lease.js';
 import { configFrom, observedAt } from '../helpers.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
