@@ -309,10 +309,13 @@ def bench_cost():
 
 
 def count_execs(log):
+    """The programs a run started: what strace saw exec'd, minus env, the hook itself (uplink-lb's
+    sh wrapper, ifupdown-multi's script) and the executable (so hook and apply count the same
+    thing: what the tool starts)."""
     with open(log) as f:
         programs = [m.group(1) for line in f if (m := re.search(r'execve\("([^"]+)".*= 0$', line.strip()))]
-    # the first exec is the command itself (or env); count what it started
-    return len(programs) - (2 if programs and programs[0].endswith("/env") else 1)
+    own = ("/env", "/uplink-load-balancing", "/uplink-lb", "/ifupdown-multi")
+    return len([p for p in programs if not p.endswith(own)])
 
 
 # 7: startup and footprint -------------------------------------------------------------------
