@@ -16,6 +16,7 @@ import { printConfig } from '../config/print.js';
 import { applyWithConfirm, confirmPending, parseConfirmSeconds, rollbackPending } from './confirm.js';
 import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
+import { readTransitions } from '../state/transitions.js';
 import type { Config } from '../config/types.js';
 
 const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
@@ -152,9 +153,9 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();
-      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, ...(hashPolicy === undefined ? {} : { hashPolicy }) });
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: Date.now(), transitions: readTransitions(), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
-      return report.matches ? 0 : 1;
+      return report.exitCode;
     }
     case 'check':
       return runCheck(path, args.once === true, env);

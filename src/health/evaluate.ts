@@ -1,7 +1,7 @@
 // From one round's probe results to the next health record. Pure.
 import type { Config } from '../config/types.js';
 import type { UplinkState } from '../plan/desired.js';
-import { initialHealth, step, type Outcome, type TargetResult, type UplinkHealth } from './machine.js';
+import { initialHealth, step, type HealthState, type Outcome, type TargetResult, type UplinkHealth } from './machine.js';
 import { judge, type ProbePlan } from './round.js';
 
 /** Which uplinks to probe and how: those that are up with an address, and have carrier. */
@@ -18,13 +18,13 @@ export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
 
 export interface Evaluation {
   uplinks: Record<string, UplinkHealth>;
-  /** One log line per state change. */
-  changes: string[];
+  /** One per state change: the uplink, its new state, why, and the sentence for the log. */
+  changes: { device: string; state: HealthState; cause: string; line: string }[];
 }
 
 export function evaluateRound(config: Config, states: readonly UplinkState[], results: ReadonlyMap<string, TargetResult[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number): Evaluation {
   const uplinks: Record<string, UplinkHealth> = {};
-  const changes: string[] = [];
+  const changes: Evaluation['changes'] = [];
   for (const s of states) {
     const device = s.uplink.device;
     const prev = previous.uplinks[device] ?? initialHealth(now);
@@ -39,7 +39,7 @@ export function evaluateRound(config: Config, states: readonly UplinkState[], re
     }
     const { next, change } = step(prev, outcome, detail, probes, config.check, now);
     uplinks[device] = next;
-    if (change) changes.push(`${device} ${change}`);
+    if (change) changes.push({ device, state: next.state, cause: next.reason, line: `${device} ${change}` });
   }
   return { uplinks, changes };
 }

@@ -12,6 +12,7 @@ import { drainedDevices } from '../health/machine.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state/health.js';
 import { probeRound } from '../health/round.js';
 import { reconcile } from './reconcile.js';
+import { recordTransitions, type Transition } from '../state/transitions.js';
 
 /** Full reconciles happen when the desired state changes, and at least this often anyway (to
  *  repair drift); other rounds read links and addresses only (one `ip` run). */
@@ -38,10 +39,18 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const results = await probeRound(probePlans(states), config.check);
   const now = Date.now();
   const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
-  for (const change of changes) log.warn(change);
+  for (const change of changes) log.warn(change.line);
+  const transitions: Transition[] = changes.map((c) => ({ at: now, device: c.device, event: c.state, cause: c.cause }));
   const want = desired(config, observed, { leases, drained: drainedDevices(uplinks), nft: nftAvailable() });
-  if (want.failOpen && !previous.failOpen) log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route');
-  if (!want.failOpen && previous.failOpen) log.warn('fail open ended: routing by health again');
+  if (want.failOpen && !previous.failOpen) {
+    log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route');
+    transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });
+  }
+  if (!want.failOpen && previous.failOpen) {
+    log.warn('fail open ended: routing by health again');
+    transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
+  }
+  recordTransitions(transitions);
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
   writeHealthRecord(record);
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's

@@ -18,6 +18,17 @@ import type { Log } from '../util/log.js';
 import { CONNTRACK, LOCK_FILE } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
+import { ApplyError } from '../util/errors.js';
+import { recordTransitions } from '../state/transitions.js';
+
+/** A rolled-back apply goes into the transitions `status` shows (its first line: the cause). */
+function noteRollback(err: ApplyError): void {
+  try {
+    recordTransitions([{ at: Date.now(), event: 'rolled-back', cause: err.message.split('\n')[0] ?? '' }]);
+  } catch {
+    // the history is a convenience: never let it hide the failure itself
+  }
+}
 
 const LOCK_WAIT_SECONDS = 30;
 
@@ -71,7 +82,12 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
     recordLearned(before.desired, log);
     if (before.plan.changes.length > 0) {
       for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
-      applyVerified(before, systemKernel, log);
+      try {
+        applyVerified(before, systemKernel, log);
+      } catch (err) {
+        if (err instanceof ApplyError) noteRollback(err);
+        throw err;
+      }
       if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
     }
     recordApplied(config.text);

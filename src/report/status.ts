@@ -11,6 +11,12 @@ import { describeDifference } from '../plan/explain.js';
 import type { HealthRecord } from '../state/health.js';
 import type { TargetResult, UplinkHealth } from '../health/machine.js';
 import { hex } from '../util/hex.js';
+import { STATUS_EXIT, verdictOf, type Verdict } from './verdict.js';
+import { STALE_HEALTH_MS } from '../state/health.js';
+import type { Transition } from '../state/transitions.js';
+
+/** Transitions `status` prints (--json gives every kept one). */
+const SHOWN_TRANSITIONS = 10;
 
 export interface ProbeSummary {
   target: string;
@@ -19,7 +25,16 @@ export interface ProbeSummary {
   error: string | null;
 }
 
+/** The version of `status --json`'s shape; it grows by 1 when a field changes meaning or goes
+ *  (new fields keep it). */
+export const STATUS_SCHEMA = 1;
+
 export interface StatusReport {
+  schema: typeof STATUS_SCHEMA;
+  /** The first line: balancing over how many uplinks, or not and why. */
+  verdict: Verdict;
+  /** What `status` exits with: 0 balancing and matching, 1 the kernel differs, 3 not balancing. */
+  exitCode: number;
   uplinks: {
     device: string;
     status: string;
@@ -54,6 +69,8 @@ export interface StatusReport {
   /** When the last probe round ran (ISO 8601), null when never. */
   lastCheck: string | null;
   warnings: string[];
+  /** The last state changes, oldest first (kept across check runs). */
+  transitions: { at: string; device: string | null; event: string; cause: string }[];
   matches: boolean;
   differences: string[];
 }
@@ -73,6 +90,9 @@ export interface PinningFacts {
   pinning: boolean;
   pinned: ReadonlyMap<string, number | null>;
   hashPolicy?: number;
+  /** Now (ms since the epoch). */
+  now: number;
+  transitions: readonly Transition[];
 }
 
 function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null): UplinkReport {
@@ -102,7 +122,12 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
 export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord, facts: PinningFacts): StatusReport {
   const mainDefaults = observed.routes.filter((r) => r.table === MAIN_TABLE && r.dst === 'default');
   const current = mainDefaults.find((r) => r.metric === config.metric);
+  const verdict = verdictOf(want, observed, { lastCheck: health.updated, now: facts.now, staleAfterMs: STALE_HEALTH_MS });
+  const matches = plan.changes.length === 0;
   return {
+    schema: STATUS_SCHEMA,
+    verdict,
+    exitCode: !verdict.balancing ? STATUS_EXIT.notBalancing : matches ? STATUS_EXIT.ok : STATUS_EXIT.differs,
     uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
     defaultRoute: current ? routeText(current) : null,
     // uplink-lb's own stale routes are among the differences, not here
@@ -112,13 +137,14 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     hashPolicy: facts.hashPolicy ?? null,
     lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
     warnings: config.warnings,
-    matches: plan.changes.length === 0,
+    transitions: facts.transitions.map((t) => ({ at: new Date(t.at).toISOString(), device: t.device ?? null, event: t.event, cause: t.cause })),
+    matches,
     differences: plan.changes.map((c) => `[fail] ${describeDifference(c, 'configured')}`),
   };
 }
 
 export function formatStatus(report: StatusReport): string {
-  const lines: string[] = [];
+  const lines: string[] = [report.verdict.text];
   for (const u of report.uplinks) {
     const where = u.address ? `${u.address}/${u.prefix}` : 'no address';
     const carrier = u.carrier === false ? ' (no carrier)' : '';
@@ -136,6 +162,10 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}`);
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
+  if (report.transitions.length > 0) {
+    lines.push('last changes:');
+    for (const t of report.transitions.slice(-SHOWN_TRANSITIONS)) lines.push(`  ${t.at} ${t.device ? `${t.device} ` : ''}${t.event}: ${t.cause}`);
+  }
   lines.push(`default route: ${report.defaultRoute ?? 'none'}`);
   for (const route of report.shadowingRoutes) lines.push(`warning: a default route not managed by uplink-lb has a lower metric and takes precedence: ${route}`);
   if (report.matches) lines.push('kernel: [pass] rules and routes match the configuration');

@@ -65,7 +65,7 @@ export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
 
 /** A health record this old is not trusted: no check has run for minutes (cron gone?), and a
  *  drained uplink must not stay out of the route forever on old news. */
-const STALE_HEALTH_MS = 5 * 60_000;
+export const STALE_HEALTH_MS = 5 * 60_000;
 
 /** The drained uplinks a reconcile should honour, and a warning when the record is stale. Pure. */
 export function trustedDrained(record: HealthRecord, now: number): { drained: Set<string>; stale?: string } {

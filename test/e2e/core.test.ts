@@ -53,6 +53,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     ]);
     expect(routes('201').map((r) => `${r.dst} ${r.gateway ?? ''}`.trim())).toEqual(['default 198.18.101.1', 'default', '198.18.101.0/24']);
     const status = ulb(['status']);
+    expect(status.stdout.split('\n')[0]).toBe('balancing over 2 of 2 uplinks (eth1, eth2)');
     expect(status.stdout).toContain('kernel: [pass]');
     expect(status.status).toBe(0);
   });

@@ -49,7 +49,11 @@ describe('health check', () => {
       expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
       const during = dist(150, 1);
       expect(during).toMatchObject({ isp1: 0, fail: 0 });
-      expect(ulb(['status']).stdout).toMatch(/eth1: draining, not in the default route/);
+      const status = ulb(['status']);
+      expect(status.stdout).toMatch(/eth1: draining, not in the default route/);
+      expect(status.stdout.split('\n')[0]).toBe('balancing over 2 of 3 uplinks (eth2, eth3)');
+      // the change is kept for status, with its time and cause, across check runs
+      expect(status.stdout).toMatch(/last changes:\n(?:.*\n)*  \d{4}-\d\d-\d\dT[\d:.]+Z eth1 draining: (no carrier|\d+ failed rounds in a row)/);
       rig('fail', 'isp1', 'none');
       expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
       const after = dist(300, 1);
@@ -81,7 +85,11 @@ describe('health check', () => {
     expect(await waitFor(() => health().failOpen, 15)).toBe(true);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
     expect(Object.values(health().uplinks).map((h) => h.state)).toEqual(['draining', 'draining', 'draining']);
-    expect(ulb(['status']).stdout).toContain('FAIL OPEN');
+    const failOpen = ulb(['status']);
+    expect(failOpen.stdout).toContain('FAIL OPEN');
+    expect(failOpen.stdout.split('\n')[0]).toMatch(/^not balancing: every uplink fails its probes \(FAIL OPEN\)/);
+    expect(failOpen.status).toBe(3);
+    expect(failOpen.stdout).toMatch(/ fail-open: every uplink fails its probes/);
     expect(dist(60, 1).fail).toBe(0);
     rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
     expect(await waitFor(() => !health().failOpen && Object.values(health().uplinks).every((h) => h.state === 'up'), 20)).toBe(true);

@@ -139,7 +139,9 @@ describe('rollback of a failed apply, and apply --confirm', () => {
       // the ip run that applied read the kernel back while eth9 was there
       expect(result.status, result.stderr).toBe(0);
       const status = ulb(['status']);
-      expect(status.status).toBe(1);
+      // the kernel dropped the multipath default route with eth9's nexthop
+      expect(status.status).toBe(3);
+      expect(status.stdout).toMatch(/^not balancing: uplink-lb's default route is missing/);
       expect(status.stdout).toMatch(/eth9: down/);
       expect(status.stdout).toMatch(/\[fail\] .*198\.18\.109\./);
       expect(ulb(['apply']).status).toBe(0);

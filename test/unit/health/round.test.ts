@@ -61,7 +61,7 @@ describe('one round, from results to health', () => {
     for (let round = 1; round <= 3; round++) {
       const evaluation = evaluateRound(config, states, results, record, round * 1000);
       record = { ...record, updated: round * 1000, uplinks: evaluation.uplinks };
-      changes.push(...evaluation.changes);
+      changes.push(...evaluation.changes.map((c) => c.line));
     }
     expect(record.uplinks.eth1).toMatchObject({ state: 'draining', fails: 3, since: 3000 });
     expect(record.uplinks.eth2).toMatchObject({ state: 'up', fails: 0 });
