@@ -3,9 +3,12 @@
 set -euo pipefail
 need=()
 for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables ping:iputils-ping \
-            cron:cron debootstrap:debootstrap lintian:lintian readelf:binutils ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack; do
+            cron:cron debootstrap:debootstrap lintian:lintian readelf:binutils ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack \
+            man:man-db groff:groff-base; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || [ -x "/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
+# files, not commands: bash-completion's loader (the completion test sources it)
+[ -e /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
 [ ${#need[@]} -eq 0 ] && exit 0
 [ "$(id -u)" = 0 ] || { echo "debian-deps: need root to install: ${need[*]}" >&2; exit 1; }
 echo "debian-deps: installing ${need[*]}"

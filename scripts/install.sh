@@ -26,8 +26,18 @@ libdir=$PREFIX/lib/uplink-lb
 cron_check=$DESTDIR$libdir/cron-check
 cron_file=$etc/cron.d/uplink-lb
 dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
+man8=$DESTDIR$PREFIX/share/man/man8/uplink-lb.8.gz
+man5=$DESTDIR$PREFIX/share/man/man5/uplink-lb.conf.5.gz
+completion=$DESTDIR$PREFIX/share/bash-completion/completions/uplink-lb
 
 say() { echo "install: $*"; }
+
+manpage() {  # gzip -9n a manual page next to the build (reproducible: no name, no time)
+    local out
+    out=$(dirname "$exe")/$(basename "$1").gz
+    gzip -9nc "$1" > "$out"
+    echo "$out"
+}
 
 # put_file SOURCE TARGET MODE: copy only when the content or mode differs
 put_file() {
@@ -73,6 +83,9 @@ install)
     put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
     put_file "$root/hooks/rt_tables.conf" "$tables" 644
     put_file "$root/hooks/rt_protos.conf" "$protos" 644
+    put_file "$(manpage "$root/man/uplink-lb.8")" "$man8" 644
+    put_file "$(manpage "$root/man/uplink-lb.conf.5")" "$man5" 644
+    put_file "$root/hooks/bash-completion" "$completion" 644
     if [ -e "$config" ]; then
         :
     else
@@ -81,7 +94,7 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$bin"; do
+    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" 2>/dev/null || true

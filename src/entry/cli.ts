@@ -5,7 +5,7 @@ import { assessNow } from '../pipeline/assess.js';
 import { buildStatus, formatStatus } from '../report/status.js';
 import { Log } from '../util/log.js';
 import { exitCodeOf, UsageError } from '../util/errors.js';
-import { DEFAULT_CONFIG, IP, NFT, VERSION } from '../paths.js';
+import { IP, NFT, VERSION } from '../paths.js';
 import { renderPlan, renderScript } from '../plan/render.js';
 import { configPath, loadConfiguration, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
@@ -18,57 +18,7 @@ import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import { readTransitions } from '../state/transitions.js';
 import type { Config } from '../config/types.js';
-
-const HELP = `usage: uplink-lb [--config PATH] COMMAND [OPTIONS]
-
-Weighted load balancing and failover over several ISP uplinks with Linux policy routing.
-
-Commands:
-  apply [--dry-run | --confirm SECONDS]
-                      make the kernel's rules and routes match the configuration now;
-                      --dry-run prints what it would run (ip -batch and nft -f input, as a
-                      shell script) instead of running it;
-                      --confirm: unless \`uplink-lb confirm\` follows within SECONDS (10-3600),
-                      put the configuration in force before back into the file and apply it
-                      (the unconfirmed file is kept as FILE.unconfirmed)
-  confirm             keep what \`apply --confirm\` applied
-  rollback [--wait]   undo a pending \`apply --confirm\` now (--wait: at its deadline, unless
-                      confirmed first; \`apply --confirm\` starts this)
-  status [--json]     each uplink (up, down, unconfigured) and whether the kernel matches
-                      the configuration, naming every difference; exit 1 when it does not
-  validate [--print]  check the configuration and change nothing; exit 2 when it is invalid;
-                      --print writes it out with every key and default as uplink-lb reads it
-  check [--once]      probe every uplink through itself in rounds (CHECK_INTERVAL) until the
-                      next minute's cron start takes over, draining failed uplinks from the
-                      default route and restoring them; --once runs a single round
-  dhclient-enter      used by the dhclient enter hook (records the lease)
-  dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
-  dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
-  ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
-
-Options:
-  --config PATH       configuration file (default ${DEFAULT_CONFIG}, or $UPLINK_LB_CONFIG)
-  -h, --help          this help
-  -V, --version       print the version
-
-The ifupdown hook /etc/network/if-up.d/uplink-load-balancing (and if-down.d) is a shell
-script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb cannot run.
-`;
-
-const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook'] as const;
-type Command = (typeof COMMANDS)[number];
-
-/** Every command's options, declared once: the parser, the "does not apply" check and the
- *  unknown-option check all read this. */
-const OPTIONS: Record<string, { kind: 'boolean' | 'string'; commands: readonly Command[] }> = {
-  'dry-run': { kind: 'boolean', commands: ['apply'] },
-  confirm: { kind: 'string', commands: ['apply'] },
-  wait: { kind: 'boolean', commands: ['rollback'] },
-  json: { kind: 'boolean', commands: ['status'] },
-  print: { kind: 'boolean', commands: ['validate'] },
-  once: { kind: 'boolean', commands: ['check'] },
-};
-const GLOBAL = { string: ['config'], boolean: ['help', 'version'], alias: { h: 'help', V: 'version' } };
+import { COMMANDS, GLOBAL, HELP, OPTIONS, type Command } from './usage.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
