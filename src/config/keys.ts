@@ -27,6 +27,7 @@ export const KEYS = {
   CONNECTION_PINNING: 'string',
   PIN: 'array',
   HASH_POLICY: 'string',
+  METRICS_DIR: 'string',
 } as const satisfies Record<string, KeyShape>;
 
 export type KeyName = keyof typeof KEYS;

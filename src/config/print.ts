@@ -43,5 +43,6 @@ export function printConfig(config: Config): string {
     array('PIN', config.pins.map((p) => p.text)),
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
+  if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);
   return `${lines.join('\n')}\n`;
 }

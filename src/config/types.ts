@@ -68,6 +68,8 @@ export interface Config {
   pins: Pin[];
   /** net.ipv4.fib_multipath_hash_policy, set only when configured: l3 = 0, l4 = 1. */
   hashPolicy?: 'l3' | 'l4';
+  /** node_exporter's textfile collector directory: metrics are written there (off when unset). */
+  metricsDir?: string;
   /** What is allowed but probably not meant (shown by validate and status). */
   warnings: string[];
 }

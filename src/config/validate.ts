@@ -85,6 +85,11 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     v.report('IFACE_TABLES_PRIO', 'IFACE_TABLES_PRIO: with CONNECTION_PINNING the lowest priority must be 2 or more: the rule that keeps connected networks in the main table goes just before it');
   }
 
+  const metricsDir = raw.METRICS_DIR?.values[0];
+  if (metricsDir !== undefined && metricsDir !== '' && !/^\/[A-Za-z0-9_.\/+@%=-]*$/.test(metricsDir)) {
+    v.report('METRICS_DIR', `METRICS_DIR: ${printable(metricsDir)} is not an absolute directory path (letters, digits and _ . / + @ % = - only), e.g. /var/lib/prometheus/node-exporter`);
+  }
+
   if (v.problems.length > 0) return { problems: v.problems };
 
   const uplinks: UplinkConfig[] = devices.map((device, i) => ({
@@ -103,5 +108,6 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }));
   const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
+  if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };
 }

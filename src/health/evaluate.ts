@@ -38,7 +38,7 @@ export function evaluateRound(config: Config, states: readonly UplinkState[], re
       detail = verdict.detail;
     }
     const { next, change } = step(prev, outcome, detail, probes, config.check, now);
-    uplinks[device] = next;
+    uplinks[device] = { ...next, transitions: (prev.transitions ?? 0) + (change ? 1 : 0) };
     if (change) changes.push({ device, state: next.state, cause: next.reason, line: `${device} ${change}` });
   }
   return { uplinks, changes };

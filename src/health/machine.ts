@@ -27,6 +27,8 @@ export interface UplinkHealth {
   since: number;
   reason: string;
   probes: TargetResult[];
+  /** State changes since the run directory was made (since boot): a Prometheus counter. */
+  transitions?: number;
 }
 
 export interface Hysteresis {

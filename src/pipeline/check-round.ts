@@ -4,7 +4,13 @@
 import type { Config } from '../config/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
 import { nftAvailable } from '../kernel/nft.js';
-import { desired } from '../plan/desired.js';
+import { desired, type Desired } from '../plan/desired.js';
+import { existsSync } from 'node:fs';
+import { countMark } from '../kernel/conntrack.js';
+import { formatMetrics } from '../report/metrics.js';
+import { readLastApply } from '../state/last-apply.js';
+import { writeAtomic } from '../state/rundir.js';
+import { sayOnce } from '../state/said-once.js';
 import { readLeases } from '../state/lease.js';
 import type { Log } from '../util/log.js';
 import { evaluateRound, probePlans } from '../health/evaluate.js';
@@ -22,9 +28,38 @@ export interface Memo {
   /** The kernel target the last full reconcile made true, as text. */
   fingerprint: string;
   verifiedAt: number;
+  /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
+  pinned: ReadonlyMap<string, number>;
 }
 
-export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0 };
+export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0, pinned: new Map() };
+
+/** The metrics file in node_exporter's textfile directory (it reads *.prom; the temporary file
+ *  of the atomic write is not one), readable by the node_exporter user. */
+function writeMetrics(config: Config, want: Desired, record: HealthRecord, pinned: ReadonlyMap<string, number>, log: Log): void {
+  const dir = config.metricsDir;
+  if (!dir) return;
+  if (!existsSync(dir)) {
+    sayOnce('metrics-dir-missing', `METRICS_DIR ${dir} does not exist: no metrics written (apt-get install prometheus-node-exporter, or create it)`, log);
+    return;
+  }
+  try {
+    writeAtomic(`${dir}/uplink-lb.prom`, formatMetrics(want, { health: record, lastApply: readLastApply(), pinned }), 0o644);
+  } catch (err) {
+    sayOnce('metrics-write-failed', `METRICS_DIR ${dir}: writing uplink-lb.prom failed (${(err as Error).message})`, log);
+  }
+}
+
+/** Tracked connections per uplink, when pinning is on and conntrack is there. */
+function countPinned(config: Config): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!config.pinning || !config.metricsDir) return counts;
+  for (const u of config.uplinks) {
+    const count = countMark(u.mark);
+    if (count !== null) counts.set(u.device, count);
+  }
+  return counts;
+}
 
 export interface RoundReport {
   record: HealthRecord;
@@ -51,19 +86,24 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
     transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);
-  const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks };
+  const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   writeHealthRecord(record);
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
   const wanted = JSON.stringify([want.target, want.learned]);
-  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) return { record, memo };
+  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) {
+    writeMetrics(config, want, record, memo.pinned, log);
+    return { record, memo };
+  }
   try {
     reconcile(config, log);
   } catch (err) {
     // A failed run has rolled back; try again after VERIFY_EVERY_MS, not every round.
     log.error(`reconcile: ${(err as Error).message}`);
   }
-  return { record, memo: { fingerprint: wanted, verifiedAt: now } };
+  const pinned = countPinned(config);
+  writeMetrics(config, want, record, pinned, log);
+  return { record, memo: { fingerprint: wanted, verifiedAt: now, pinned } };
 }
 
 export function startingRecord(log: Log): HealthRecord {

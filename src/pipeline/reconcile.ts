@@ -20,11 +20,14 @@ import { assessNow, type Assessment } from './assess.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
+import { writeLastApply } from '../state/last-apply.js';
 
-/** A rolled-back apply goes into the transitions `status` shows (its first line: the cause). */
-function noteRollback(err: ApplyError): void {
+/** A rolled-back apply goes into the transitions `status` shows (its first line: the cause)
+ *  and into the last-apply record the metrics read. */
+function noteRollback(err: ApplyError, changes: number): void {
   try {
     recordTransitions([{ at: Date.now(), event: 'rolled-back', cause: err.message.split('\n')[0] ?? '' }]);
+    writeLastApply({ at: Date.now(), ok: false, changes });
   } catch {
     // the history is a convenience: never let it hide the failure itself
   }
@@ -85,9 +88,10 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       try {
         applyVerified(before, systemKernel, log);
       } catch (err) {
-        if (err instanceof ApplyError) noteRollback(err);
+        if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length);
         throw err;
       }
+      writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
       if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
     }
     recordApplied(config.text);

@@ -14,6 +14,8 @@ export interface HealthRecord {
   updated: number;
   /** Every candidate uplink failed its probes: all kept in the route. */
   failOpen: boolean;
+  /** Probe rounds since the run directory was made (since boot): a Prometheus counter. */
+  rounds?: number;
   uplinks: Record<string, UplinkHealth>;
 }
 
@@ -36,6 +38,7 @@ const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
   since: finite(),
   reason: v.string(),
   probes: v.array(PROBE),
+  transitions: v.optional(finite()),
 });
 
 const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({
@@ -43,6 +46,7 @@ const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({
   updated: finite(),
   failOpen: v.boolean(),
   uplinks: v.record(v.string(), UPLINK),
+  rounds: v.optional(finite()),
 });
 
 /** Parses a record's text: the record, or why it is not trusted. */

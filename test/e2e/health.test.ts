@@ -2,7 +2,8 @@
 // seconds by a running check and restored by itself; fail open; parallel rounds; cron takes
 // over; 20% loss does not drain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { defaults, dist, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
@@ -21,6 +22,16 @@ interface Health {
   uplinks: Record<string, { state: string }>;
 }
 const health = (): Health => JSON.parse(runFile('health.json')) as Health;
+
+/** Polls `check` every 200 ms for up to `seconds` (synchronously: the test runs no timers). */
+function waitForSync(check: () => boolean, seconds: number): boolean {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() > end) return false;
+    spawnSync('sleep', ['0.2']);
+  }
+}
 
 describe('health check', () => {
   let check: ChildProcess | undefined;
@@ -111,6 +122,58 @@ describe('health check', () => {
     expect(seconds).toBeGreaterThanOrEqual(2);
     expect(seconds).toBeLessThan(4);
   });
+
+  it('metrics: the real prometheus-node-exporter serves the state from its textfile directory', () => {
+    const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
+    expect(exporter.status, exporter.stderr).toBe(0);
+    const dir = '/run/uplink-lb-metrics';
+    rig('rx', 'mkdir', '-p', dir);
+    writeConfig(`${CONFIG}METRICS_DIR=${dir}\n`);
+    rig('fail', 'isp2', 'upstream');
+    let pid = '';
+    try {
+      // CHECK_DOWN=3: three failed rounds drain eth2
+      for (let round = 0; round < 3; round++) expect(ulb(['check', '--once']).status).toBe(0);
+      expect(inRoute()).toEqual(['eth1', 'eth3']);
+      expect(rig('rx', 'stat', '-c', '%a', `${dir}/uplink-lb.prom`).trim()).toBe('644');
+      pid = rig('rx', 'sh', '-c', `${exporter.stdout.trim()} --web.listen-address=127.0.0.1:9100 --collector.disable-defaults --collector.textfile --collector.textfile.directory=${dir} >/dev/null 2>&1 & echo $!`).trim();
+      let text = '';
+      expect(
+        waitForSync(() => {
+          const r = rigResult('rx', 'python3', '-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=2).read().decode())');
+          text = r.stdout;
+          return r.status === 0;
+        }, 10),
+      ).toBe(true);
+      const value = (sample: string): number | undefined => {
+        const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+        return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+      };
+      // node_exporter read the file and found nothing wrong in it
+      expect(value('node_textfile_scrape_error')).toBe(0);
+      expect(value('uplink_lb_uplink_state{device="eth2",state="draining"}')).toBe(1);
+      expect(value('uplink_lb_uplink_state{device="eth2",state="up"}')).toBe(0);
+      expect(value('uplink_lb_uplink_state{device="eth1",state="up"}')).toBe(1);
+      expect(value('uplink_lb_uplink_in_route{device="eth2"}')).toBe(0);
+      expect(value('uplink_lb_uplink_in_route{device="eth1"}')).toBe(1);
+      expect(value('uplink_lb_uplink_weight{device="eth1"}')).toBe(2);
+      expect(value('uplink_lb_probe_loss_ratio{device="eth2",target="192.0.2.20"}')).toBe(1);
+      expect(value('uplink_lb_probe_loss_ratio{device="eth1",target="192.0.2.20"}')).toBe(0);
+      expect(value('uplink_lb_probe_rtt_seconds{device="eth1",target="192.0.2.20"}')).toBeGreaterThan(0);
+      expect(value('uplink_lb_uplink_transitions_total{device="eth2"}')).toBeGreaterThanOrEqual(1);
+      expect(value('uplink_lb_check_rounds_total')).toBeGreaterThanOrEqual(3);
+      expect(value('uplink_lb_fail_open')).toBe(0);
+      expect(value('uplink_lb_last_apply_success')).toBe(1);
+      console.log(`metrics file: ${rig('rx', 'stat', '-c', '%s', `${dir}/uplink-lb.prom`).trim()} bytes for 3 uplinks, 1 target`);
+    } finally {
+      if (pid) rigResult('rx', 'kill', pid);
+      rig('fail', 'isp2', 'none');
+      writeConfig(CONFIG);
+    }
+    // back by itself: CHECK_UP good rounds
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+  }, 60_000);
 
   it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {
     rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');

@@ -59,3 +59,14 @@ CHECK_TIMEOUT=0.4
     expect(problemsOf(`${base}${text}\n`).join('\n')).toContain(expected);
   });
 });
+
+describe('METRICS_DIR', () => {
+  it('is off by default, takes an absolute directory, and refuses anything else with its line', () => {
+    expect(configFrom('IFACE_DEVICE=( eth1 )\n').metricsDir).toBeUndefined();
+    expect(configFrom('IFACE_DEVICE=( eth1 )\nMETRICS_DIR=/var/lib/prometheus/node-exporter\n').metricsDir).toBe('/var/lib/prometheus/node-exporter');
+    expect(problemsOf('IFACE_DEVICE=( eth1 )\nMETRICS_DIR=metrics\n')).toEqual([
+      'test.conf:2: METRICS_DIR: "metrics" is not an absolute directory path (letters, digits and _ . / + @ % = - only), e.g. /var/lib/prometheus/node-exporter',
+    ]);
+    expect(problemsOf('IFACE_DEVICE=( eth1 )\nMETRICS_DIR="/var/lib/my metrics"\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,53 @@
+// The Prometheus text exposition format for node_exporter's textfile collector: per uplink its
+// state, whether it is in the route, weight, probe loss and round-trip time, transitions and
+// pinned connections; the last apply's result and time; fail open; probe rounds. Pure.
+// node_exporter reads and checks the file itself (test/e2e/health.test.ts scrapes it).
+import type { Desired } from '../plan/desired.js';
+import type { HealthRecord } from '../state/health.js';
+import type { LastApply } from '../state/last-apply.js';
+
+const STATES = ['up', 'draining', 'recovering', 'down', 'unconfigured'] as const;
+
+export interface MetricsFacts {
+  health: HealthRecord;
+  lastApply: LastApply | undefined;
+  /** Tracked connections pinned to each uplink, when known. */
+  pinned: ReadonlyMap<string, number>;
+}
+
+type Labels = Record<string, string>;
+
+/** A label value as the format wants it: backslash, double quote and newline escaped. */
+const escape = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+function family(name: string, type: 'gauge' | 'counter', help: string, samples: readonly [Labels, number][]): string[] {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const text = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
+    lines.push(`${name}${text ? `{${text}}` : ''} ${Number.isFinite(value) ? value : 'NaN'}`);
+  }
+  return lines;
+}
+
+export function formatMetrics(want: Desired, facts: MetricsFacts): string {
+  const { health } = facts;
+  const stateOf = (device: string, status: string): string => (status === 'up' ? (health.uplinks[device]?.state ?? 'up') : status);
+  const uplinks = want.uplinks.map((s) => ({ device: s.uplink.device, state: stateOf(s.uplink.device, s.status), s }));
+  const probes = uplinks.flatMap(({ device }) => (health.uplinks[device]?.probes ?? []).map((p) => ({ device, p })));
+  const lines = [
+    ...family('uplink_lb_uplink_state', 'gauge', 'The uplink\'s state: 1 for the one it is in.', uplinks.flatMap(({ device, state }) => STATES.map((st): [Labels, number] => [{ device, state: st }, st === state ? 1 : 0]))),
+    ...family('uplink_lb_uplink_in_route', 'gauge', 'Whether the uplink is in the balanced default route.', uplinks.map(({ device, s }) => [{ device }, s.inRoute ? 1 : 0])),
+    ...family('uplink_lb_uplink_weight', 'gauge', 'The uplink\'s configured weight.', uplinks.map(({ device, s }) => [{ device }, s.uplink.weight])),
+    ...family('uplink_lb_probe_loss_ratio', 'gauge', 'Share of the last round\'s probes to the target that got no answer.', probes.filter(({ p }) => p.sent > 0).map(({ device, p }) => [{ device, target: p.target }, (p.sent - p.received) / p.sent])),
+    ...family('uplink_lb_probe_rtt_seconds', 'gauge', 'Mean round-trip time of the last round\'s answers from the target.', probes.filter(({ p }) => p.rttMs !== null).map(({ device, p }) => [{ device, target: p.target }, (p.rttMs ?? 0) / 1000])),
+    ...family('uplink_lb_uplink_transitions_total', 'counter', 'State changes of the uplink since boot.', uplinks.map(({ device }) => [{ device }, health.uplinks[device]?.transitions ?? 0])),
+    ...family('uplink_lb_uplink_pinned_connections', 'gauge', 'Tracked connections pinned to the uplink.', uplinks.filter(({ device }) => facts.pinned.has(device)).map(({ device }) => [{ device }, facts.pinned.get(device) ?? 0])),
+    ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),
+    ...family('uplink_lb_check_rounds_total', 'counter', 'Probe rounds since boot.', [[{}, health.rounds ?? 0]]),
+  ];
+  if (facts.lastApply) {
+    lines.push(...family('uplink_lb_last_apply_success', 'gauge', 'Whether the last run that changed the kernel succeeded (0: it failed and was rolled back).', [[{}, facts.lastApply.ok ? 1 : 0]]));
+    lines.push(...family('uplink_lb_last_apply_timestamp_seconds', 'gauge', 'When the last run that changed the kernel ended.', [[{}, facts.lastApply.at / 1000]]));
+  }
+  return `${lines.join('\n')}\n`;
+}
