@@ -38,7 +38,7 @@ uninstall:
 
 # A Debian package of what `make` built: $(BUILDDIR)/uplink-lb_VERSION_ARCH.deb (offline, dpkg-deb).
 # Prints the package's path; made again only when something that goes into it changed.
-DEB_INPUTS := scripts/build-deb.sh scripts/install.sh $(wildcard packaging/deb/* hooks/* man/*)
+DEB_INPUTS := scripts/build-deb.sh scripts/install.sh $(wildcard packaging/deb/* hooks/* man/* examples/events.d/*)
 deb: $(BUILDDIR)/deb.stamp
 	@cat $<
 

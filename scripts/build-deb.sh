@@ -16,6 +16,8 @@ stage=$out/deb-stage
 rm -rf "$stage"; mkdir -p "$stage/DEBIAN"
 DESTDIR=$stage PREFIX=/usr SYSCONFDIR=/etc DHCPCD_HOOKDIR=/usr/lib/dhcpcd/dhcpcd-hooks \
     "$root/scripts/install.sh" install "$exe" >/dev/null
+# the event hooks' directory (make install leaves it to the administrator: mkdir when needed)
+install -d -m 755 "$stage/etc/uplink-lb/events.d"
 # the cron name as a relative symbolic link (dpkg keeps hard links, lintian prefers this)
 ln -sfn ../../sbin/uplink-lb "$stage/usr/lib/uplink-lb/cron-check"
 doc=$stage/usr/share/doc/uplink-lb

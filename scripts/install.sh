@@ -29,6 +29,8 @@ dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
 man8=$DESTDIR$PREFIX/share/man/man8/uplink-lb.8.gz
 man5=$DESTDIR$PREFIX/share/man/man5/uplink-lb.conf.5.gz
 completion=$DESTDIR$PREFIX/share/bash-completion/completions/uplink-lb
+examples=$DESTDIR$PREFIX/share/doc/uplink-lb/examples/events.d
+events_dir=$etc/uplink-lb/events.d
 
 say() { echo "install: $*"; }
 
@@ -86,6 +88,8 @@ install)
     put_file "$(manpage "$root/man/uplink-lb.8")" "$man8" 644
     put_file "$(manpage "$root/man/uplink-lb.conf.5")" "$man5" 644
     put_file "$root/hooks/bash-completion" "$completion" 644
+    put_file "$root/examples/events.d/mail" "$examples/mail" 644
+    put_file "$root/examples/events.d/webhook" "$examples/webhook" 644
     if [ -e "$config" ]; then
         :
     else
@@ -94,10 +98,12 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$bin"; do
+    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
-    rmdir "$DESTDIR$libdir" 2>/dev/null || true
+    rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true
+    # the event hooks directory goes only when empty: the hooks in it are yours
+    rmdir "$events_dir" "$(dirname "$events_dir")" 2>/dev/null || true
     [ -e "$config" ] && say "kept $config (your configuration)"
     ;;
 *) echo "usage: install.sh install|uninstall EXECUTABLE" >&2; exit 2 ;;

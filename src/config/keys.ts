@@ -28,6 +28,8 @@ export const KEYS = {
   PIN: 'array',
   HASH_POLICY: 'string',
   METRICS_DIR: 'string',
+  EVENT_TIMEOUT: 'number',
+  EVENT_HOOKS_DIR: 'string',
 } as const satisfies Record<string, KeyShape>;
 
 export type KeyName = keyof typeof KEYS;
@@ -42,6 +44,8 @@ export const DEFAULT_TABLE_BASE = 201;
 export const DEFAULT_PRIORITY_BASE = 1001;
 export const DEFAULT_MARK_BASE = 0x97;
 export const DEFAULT_METRIC = 10;
+/** Seconds an event hook may run. */
+export const DEFAULT_EVENT_TIMEOUT = 10;
 /** The kernel's rule for the main table; uplink rules must come before it. */
 export const MAIN_RULE_PRIORITY = 32766;
 

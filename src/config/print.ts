@@ -43,6 +43,7 @@ export function printConfig(config: Config): string {
     array('PIN', config.pins.map((p) => p.text)),
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
+  lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);
   if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);
   return `${lines.join('\n')}\n`;
 }

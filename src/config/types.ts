@@ -68,6 +68,10 @@ export interface Config {
   pins: Pin[];
   /** net.ipv4.fib_multipath_hash_policy, set only when configured: l3 = 0, l4 = 1. */
   hashPolicy?: 'l3' | 'l4';
+  /** Seconds an event hook may run before it is stopped. */
+  eventTimeout: number;
+  /** Where the event hooks are (default /etc/uplink-lb/events.d). */
+  eventHooksDir: string;
   /** node_exporter's textfile collector directory: metrics are written there (off when unset). */
   metricsDir?: string;
   /** What is allowed but probably not meant (shown by validate and status). */

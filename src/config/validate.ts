@@ -3,6 +3,7 @@ import type { RawValues } from './collect.js';
 import {
   DEFAULT_MARK_BASE,
   DEFAULT_METRIC,
+  DEFAULT_EVENT_TIMEOUT,
   DEFAULT_PRIORITY_BASE,
   DEFAULT_TABLE_BASE,
   MAX_UPLINKS,
@@ -16,6 +17,11 @@ import { validatePinning } from './validate-pinning.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 import { hex } from '../util/hex.js';
+import { SYSCONFDIR } from '../paths.js';
+
+/** Where the event hooks are unless EVENT_HOOKS_DIR says otherwise. */
+export const DEFAULT_EVENT_HOOKS_DIR = `${SYSCONFDIR}/uplink-lb/events.d`;
+const DIRECTORY = /^\/[A-Za-z0-9_.\/+@%=-]*$/;
 
 export type { Lookups } from './checkers.js';
 
@@ -86,8 +92,19 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }
 
   const metricsDir = raw.METRICS_DIR?.values[0];
-  if (metricsDir !== undefined && metricsDir !== '' && !/^\/[A-Za-z0-9_.\/+@%=-]*$/.test(metricsDir)) {
+  if (metricsDir !== undefined && metricsDir !== '' && !DIRECTORY.test(metricsDir)) {
     v.report('METRICS_DIR', `METRICS_DIR: ${printable(metricsDir)} is not an absolute directory path (letters, digits and _ . / + @ % = - only), e.g. /var/lib/prometheus/node-exporter`);
+  }
+  const eventHooksDir = raw.EVENT_HOOKS_DIR?.values[0] ?? DEFAULT_EVENT_HOOKS_DIR;
+  if (!DIRECTORY.test(eventHooksDir)) {
+    v.report('EVENT_HOOKS_DIR', `EVENT_HOOKS_DIR: ${printable(eventHooksDir)} is not an absolute directory path (letters, digits and _ . / + @ % = - only), e.g. ${DEFAULT_EVENT_HOOKS_DIR}`);
+  }
+
+  let eventTimeout = DEFAULT_EVENT_TIMEOUT;
+  const timeoutRaw = raw.EVENT_TIMEOUT?.values[0];
+  if (timeoutRaw !== undefined) {
+    if (!/^\d+$/.test(timeoutRaw) || Number(timeoutRaw) < 1 || Number(timeoutRaw) > 300) v.report('EVENT_TIMEOUT', `EVENT_TIMEOUT: ${printable(timeoutRaw)} is not a number of seconds from 1 to 300`);
+    else eventTimeout = Number(timeoutRaw);
   }
 
   if (v.problems.length > 0) return { problems: v.problems };
@@ -106,7 +123,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

@@ -19,6 +19,7 @@ import { readHashPolicy } from '../kernel/sysctl.js';
 import { readTransitions } from '../state/transitions.js';
 import type { Config } from '../config/types.js';
 import { COMMANDS, GLOBAL, HELP, OPTIONS, type Command } from './usage.js';
+import { dispatchEvents } from '../events/dispatch.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
@@ -126,6 +127,20 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       return runDhcpcdHook(env);
     case 'ifupdown-hook':
       return runHook(env);
+    case 'dispatch-events': {
+      const log = new Log(false);
+      const { config } = loadConfiguration(env, path);
+      try {
+        if ('problem' in config) {
+          log.error(`event hooks: invalid configuration, no hook run:\n${config.problem}`);
+          return 2;
+        }
+        await dispatchEvents(config.value.eventHooksDir, config.value.eventTimeout, log);
+        return 0;
+      } finally {
+        log.flush();
+      }
+    }
   }
 }
 

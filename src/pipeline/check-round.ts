@@ -19,6 +19,7 @@ import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state
 import { probeRound } from '../health/round.js';
 import { reconcile } from './reconcile.js';
 import { recordTransitions, type Transition } from '../state/transitions.js';
+import { announce } from '../events/announce.js';
 
 /** Full reconciles happen when the desired state changes, and at least this often anyway (to
  *  repair drift); other rounds read links and addresses only (one `ip` run). */
@@ -86,6 +87,7 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
     transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);
+  announce(transitions, config.eventHooksDir);
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   writeHealthRecord(record);
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's

@@ -20,13 +20,16 @@ import { assessNow, type Assessment } from './assess.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
+import { announce } from '../events/announce.js';
 import { writeLastApply } from '../state/last-apply.js';
 
 /** A rolled-back apply goes into the transitions `status` shows (its first line: the cause)
  *  and into the last-apply record the metrics read. */
-function noteRollback(err: ApplyError, changes: number): void {
+function noteRollback(err: ApplyError, changes: number, hooks: string): void {
   try {
-    recordTransitions([{ at: Date.now(), event: 'rolled-back', cause: err.message.split('\n')[0] ?? '' }]);
+    const event = { at: Date.now(), event: 'rolled-back', cause: err.message.split('\n')[0] ?? '' };
+    recordTransitions([event]);
+    announce([event], hooks);
     writeLastApply({ at: Date.now(), ok: false, changes });
   } catch {
     // the history is a convenience: never let it hide the failure itself
@@ -88,7 +91,7 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       try {
         applyVerified(before, systemKernel, log);
       } catch (err) {
-        if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length);
+        if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length, config.eventHooksDir);
         throw err;
       }
       writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });

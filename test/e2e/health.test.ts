@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { defaults, dist, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
@@ -123,18 +124,37 @@ describe('health check', () => {
     expect(seconds).toBeLessThan(4);
   });
 
-  it('metrics: the real prometheus-node-exporter serves the state from its textfile directory', () => {
+  it('metrics and event hooks: the real prometheus-node-exporter serves the state; a hook that hangs delays nothing', () => {
     const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
     expect(exporter.status, exporter.stderr).toBe(0);
     const dir = '/run/uplink-lb-metrics';
     rig('rx', 'mkdir', '-p', dir);
-    writeConfig(`${CONFIG}METRICS_DIR=${dir}\n`);
+    // two event hooks: one records what it hears, one hangs (stopped after EVENT_TIMEOUT=2);
+    // in a directory of the test's (the rig's /etc can only hold what the host's /etc has)
+    mkdirSync(resolve('test/.state'), { recursive: true });
+    const hooks = mkdtempSync(resolve('test/.state/events-'));
+    chmodSync(hooks, 0o755);
+    writeFileSync(`${hooks}/10-record`, '#!/bin/sh\nprintf "%s|%s|%s\\n" "$UPLINK_LB_EVENT" "$UPLINK_LB_DEVICE" "$(cat)" >> /run/uplink-lb-events.log\n', { mode: 0o755 });
+    writeFileSync(`${hooks}/20-hang`, '#!/bin/sh\necho $$ >> /run/uplink-lb-hang.pids\nsleep 60\n', { mode: 0o755 });
+    writeConfig(`${CONFIG}METRICS_DIR=${dir}\nEVENT_TIMEOUT=2\nEVENT_HOOKS_DIR=${hooks}\n`);
     rig('fail', 'isp2', 'upstream');
     let pid = '';
     try {
-      // CHECK_DOWN=3: three failed rounds drain eth2
-      for (let round = 0; round < 3; round++) expect(ulb(['check', '--once']).status).toBe(0);
+      // CHECK_DOWN=3: three failed rounds drain eth2; no round waits for a hook
+      const rounds: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const started = Date.now();
+        expect(ulb(['check', '--once']).status).toBe(0);
+        rounds.push((Date.now() - started) / 1000);
+      }
       expect(inRoute()).toEqual(['eth1', 'eth3']);
+      console.log(`check --once rounds with a hanging event hook installed: ${rounds.join(', ')} s`);
+      for (const seconds of rounds) expect(seconds).toBeLessThan(3);
+      // the hooks ran apart: the record arrives, and the hanging one is stopped at its timeout
+      expect(waitForSync(() => rigResult('rx', 'grep', '-q', '^draining|eth2|', '/run/uplink-lb-events.log').status === 0, 10)).toBe(true);
+      const heard = rig('rx', 'grep', '^draining|eth2|', '/run/uplink-lb-events.log').trim().split('\n')[0] ?? '';
+      expect(JSON.parse(heard.split('|').slice(2).join('|'))).toMatchObject({ version: 1, event: 'draining', device: 'eth2' });
+      expect(waitForSync(() => rig('rx', 'sh', '-c', 'for p in $(cat /run/uplink-lb-hang.pids); do [ -d /proc/$p ] && echo alive; done; true').trim() === '', 10)).toBe(true);
       expect(rig('rx', 'stat', '-c', '%a', `${dir}/uplink-lb.prom`).trim()).toBe('644');
       pid = rig('rx', 'sh', '-c', `${exporter.stdout.trim()} --web.listen-address=127.0.0.1:9100 --collector.disable-defaults --collector.textfile --collector.textfile.directory=${dir} >/dev/null 2>&1 & echo $!`).trim();
       let text = '';
@@ -168,11 +188,14 @@ describe('health check', () => {
     } finally {
       if (pid) rigResult('rx', 'kill', pid);
       rig('fail', 'isp2', 'none');
-      writeConfig(CONFIG);
+      rmSync(`${hooks}/20-hang`);
     }
-    // back by itself: CHECK_UP good rounds
+    // back by itself: CHECK_UP good rounds; the hook hears where eth2 ended
     for (let round = 0; round < 5; round++) ulb(['check', '--once']);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+    expect(waitForSync(() => (rig('rx', 'cat', '/run/uplink-lb-events.log').trim().split('\n').at(-1) ?? '').startsWith('up|eth2|'), 10)).toBe(true);
+    rmSync(hooks, { recursive: true });
+    writeConfig(CONFIG);
   }, 60_000);
 
   it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {

@@ -1,0 +1,48 @@
+// events/: transitions waiting for the event hooks, one file each (written atomically), taken
+// by the dispatcher. The run that records a transition never waits for a hook.
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { RUNDIR } from '../paths.js';
+import { finite, parseRecord } from './json-record.js';
+import { ensureRunDir, writeAtomic } from './rundir.js';
+import type { Transition } from './transitions.js';
+
+const SPOOL = `${RUNDIR}/events`;
+export const EVENTS_LOCK_FILE = `${RUNDIR}/events.lock`;
+
+const TRANSITION: v.GenericSchema<unknown, Transition> = v.object({ at: finite(), device: v.optional(v.string()), event: v.string(), cause: v.string() });
+
+let sequence = 0;
+
+export function spoolEvents(events: readonly Transition[]): void {
+  if (events.length === 0) return;
+  ensureRunDir();
+  ensureRunDir(SPOOL);
+  for (const event of events) writeAtomic(join(SPOOL, `${event.at}-${process.pid}-${sequence++}.json`), `${JSON.stringify(event)}\n`);
+}
+
+/** Takes every spooled event (oldest first) out of the spool; garbled files are dropped and named. */
+export function takeSpooled(warn: (text: string) => void): Transition[] {
+  let names: string[];
+  try {
+    names = readdirSync(SPOOL).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  const events: Transition[] = [];
+  for (const name of names) {
+    const path = join(SPOOL, name);
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8');
+      unlinkSync(path);
+    } catch {
+      continue; // taken by another dispatcher
+    }
+    const event = parseRecord(text, TRANSITION);
+    if ('value' in event) events.push(event.value);
+    else warn(`${path}: ${event.problem}; dropped`);
+  }
+  return events;
+}
