@@ -87,7 +87,6 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
     transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);
-  announce(transitions, config.eventHooksDir);
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   writeHealthRecord(record);
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
@@ -95,6 +94,7 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const wanted = JSON.stringify([want.target, want.learned]);
   if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) {
     writeMetrics(config, want, record, memo.pinned, log);
+    announce(transitions, config.eventHooksDir);
     return { record, memo };
   }
   try {
@@ -103,6 +103,8 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
     // A failed run has rolled back; try again after VERIFY_EVERY_MS, not every round.
     log.error(`reconcile: ${(err as Error).message}`);
   }
+  // the hooks hear of it once the routes have changed: starting them never delays that
+  announce(transitions, config.eventHooksDir);
   const pinned = countPinned(config);
   writeMetrics(config, want, record, pinned, log);
   return { record, memo: { fingerprint: wanted, verifiedAt: now, pinned } };
