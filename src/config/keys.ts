@@ -23,6 +23,8 @@ export const KEYS = {
   CHECK_INTERVAL: 'number',
   CHECK_DOWN: 'number',
   CHECK_UP: 'number',
+  CHECK_FLAP_HOLD: 'number',
+  CHECK_FLAP_HOLD_MAX: 'number',
   CHECK_ACTION: 'string',
   CONNECTION_PINNING: 'string',
   PIN: 'array',

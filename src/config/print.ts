@@ -38,6 +38,8 @@ export function printConfig(config: Config): string {
     `CHECK_RELIABILITY=${c.reliability}`,
     `CHECK_DOWN=${c.down}`,
     `CHECK_UP=${c.up}`,
+    `CHECK_FLAP_HOLD=${c.flapHold}`,
+    `CHECK_FLAP_HOLD_MAX=${c.flapHoldMax}`,
     `CHECK_ACTION=${c.action}`,
     `CONNECTION_PINNING=${config.pinning ? 'yes' : 'no'}`,
     array('PIN', config.pins.map((p) => p.text)),

@@ -18,6 +18,10 @@ export interface CheckConfig {
   down: number;
   /** Good rounds in a row that bring a drained uplink back. */
   up: number;
+  /** Flap damping: seconds a second failure within 10 minutes holds the uplink out, doubling
+   *  with each further one up to flapHoldMax; 0 turns it off. */
+  flapHold: number;
+  flapHoldMax: number;
   action: 'drain';
 }
 

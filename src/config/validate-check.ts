@@ -12,7 +12,7 @@ import type { CheckConfig, ProbeMethod } from './types.js';
  *  timeout of the last), and an uplink losing 20% of its packets fails a round only when all
  *  3 probes of every target are lost (0.2^3 = 0.8% per round with one target), so 3 such
  *  rounds in a row happen about once in 2 million rounds. */
-const CHECK_DEFAULTS: CheckConfig = { interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, action: 'drain' };
+const CHECK_DEFAULTS: CheckConfig = { interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, flapHold: 30, flapHoldMax: 600, action: 'drain' };
 
 const checkMethod: Check<ProbeMethod> = (text) => {
   if (text === 'icmp') return ok({ kind: 'icmp' });
@@ -66,6 +66,8 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
     reliability: number(v, raw, { key: 'CHECK_RELIABILITY', min: 1, max: 16, integer: true }, d.reliability),
     down: number(v, raw, { key: 'CHECK_DOWN', min: 1, max: 1000, integer: true }, d.down),
     up: number(v, raw, { key: 'CHECK_UP', min: 1, max: 1000, integer: true }, d.up),
+    flapHold: number(v, raw, { key: 'CHECK_FLAP_HOLD', min: 0, max: 3600, integer: true }, d.flapHold),
+    flapHoldMax: number(v, raw, { key: 'CHECK_FLAP_HOLD_MAX', min: 1, max: 86400, integer: true }, d.flapHoldMax),
     action: d.action,
   };
   const action = raw.CHECK_ACTION?.values[0];

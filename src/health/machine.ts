@@ -29,11 +29,37 @@ export interface UplinkHealth {
   probes: TargetResult[];
   /** State changes since the run directory was made (since boot): a Prometheus counter. */
   transitions?: number;
+  /** Failures remembered for flap damping (one is forgiven per FLAP_MEMORY_MS), and when the
+   *  last one was. */
+  flaps?: number;
+  lastFlap?: number;
+  /** A flapping uplink stays out of the route until then, however well it answers. */
+  holdUntil?: number;
 }
 
 export interface Hysteresis {
   down: number;
   up: number;
+  /** Flap damping: seconds a second failure holds the uplink out (doubling with each further
+   *  one, up to flapHoldMax); 0 or absent turns it off. */
+  flapHold?: number;
+  flapHoldMax?: number;
+}
+
+/** A remembered failure is forgiven after this long (flap damping's decay). */
+export const FLAP_MEMORY_MS = 10 * 60_000;
+
+/** The failures still remembered at `now`, one forgiven per FLAP_MEMORY_MS since the last. */
+function remembered(prev: UplinkHealth, now: number): number {
+  if (!prev.flaps || prev.lastFlap === undefined) return 0;
+  return Math.max(0, prev.flaps - Math.floor((now - prev.lastFlap) / FLAP_MEMORY_MS));
+}
+
+/** How long the `flaps`-th remembered failure holds the uplink out, in ms (0: not at all). */
+export function holdDownMs(flaps: number, limits: Hysteresis): number {
+  const hold = limits.flapHold ?? 0;
+  if (hold <= 0 || flaps < 2) return 0;
+  return Math.min(hold * 2 ** (flaps - 2), limits.flapHoldMax ?? hold) * 1000;
 }
 
 export function initialHealth(now: number): UplinkHealth {
@@ -55,20 +81,41 @@ export function step(prev: UplinkHealth, outcome: Outcome, detail: string, probe
     next: { ...base, state, since: now, reason },
     change: `${state}: ${reason}`,
   });
+  /** Leaving the route: one more remembered failure, and perhaps a hold-down. */
+  const failed = (reason: string): Step => {
+    const flaps = remembered(prev, now) + 1;
+    const hold = holdDownMs(flaps, limits);
+    const step = moved('draining', reason);
+    const next: UplinkHealth = { ...step.next, flaps, lastFlap: now };
+    delete next.holdUntil;
+    if (hold > 0) next.holdUntil = now + hold;
+    const held = hold > 0 ? `; flapping (${flaps} failures in ${FLAP_MEMORY_MS / 60_000} min): held out until ${new Date(now + hold).toISOString()}` : '';
+    return { next: { ...next, reason: `${reason}${held}` }, change: `draining: ${reason}${held}` };
+  };
+  /** Enough good rounds: back, unless a hold-down still runs. */
+  const backUnlessHeld = (goods: number): Step => {
+    if (prev.holdUntil !== undefined && now < prev.holdUntil) {
+      const reason = `answering again, ${goods} good rounds, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)`;
+      return prev.state === 'recovering' ? { next: { ...base, reason } } : moved('recovering', reason);
+    }
+    const step = moved('up', `${goods} good rounds in a row`);
+    delete step.next.holdUntil;
+    return step;
+  };
   switch (prev.state) {
     case 'up':
-      if (outcome === 'no-carrier') return moved('draining', 'no carrier');
-      if (outcome === 'bad' && fails >= limits.down) return moved('draining', `${fails} failed rounds in a row (${detail})`);
+      if (outcome === 'no-carrier') return failed('no carrier');
+      if (outcome === 'bad' && fails >= limits.down) return failed(`${fails} failed rounds in a row (${detail})`);
       return { next: base };
     case 'draining':
       if (outcome === 'good') {
-        if (goods >= limits.up) return moved('up', `${goods} good rounds in a row`);
+        if (goods >= limits.up) return backUnlessHeld(goods);
         return moved('recovering', `answering again (${detail}), ${goods}/${limits.up} good rounds`);
       }
       return { next: outcome === 'no-carrier' ? { ...base, reason: 'no carrier' } : base };
     case 'recovering':
       if (outcome === 'good') {
-        if (goods >= limits.up) return moved('up', `${goods} good rounds in a row`);
+        if (goods >= limits.up) return backUnlessHeld(goods);
         return { next: { ...base, reason: `answering again, ${goods}/${limits.up} good rounds` } };
       }
       return moved('draining', outcome === 'no-carrier' ? 'no carrier' : `failed again while recovering (${detail})`);

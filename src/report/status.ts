@@ -44,6 +44,8 @@ export interface StatusReport {
     healthReason: string;
     /** When the health last changed (ISO 8601), null when never checked. */
     healthSince: string | null;
+    /** Flap damping holds the uplink out of the route until then (ISO 8601), or null. */
+    heldUntil: string | null;
     inRoute: boolean;
     /** Tracked connections pinned to the uplink (null: pinning off or conntrack missing). */
     pinned: number | null;
@@ -104,6 +106,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     health: probed ? (h?.state ?? 'up') : s.status,
     healthReason: probed ? (h?.reason ?? 'not checked yet') : s.reason,
     healthSince: h ? new Date(h.since).toISOString() : null,
+    heldUntil: h?.holdUntil !== undefined && h.state !== 'up' ? new Date(h.holdUntil).toISOString() : null,
     inRoute: s.inRoute,
     pinned,
     probes: (h?.probes ?? []).map(summarise),

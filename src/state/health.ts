@@ -39,6 +39,9 @@ const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
   reason: v.string(),
   probes: v.array(PROBE),
   transitions: v.optional(finite()),
+  flaps: v.optional(finite()),
+  lastFlap: v.optional(finite()),
+  holdUntil: v.optional(finite()),
 });
 
 const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({

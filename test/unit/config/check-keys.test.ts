@@ -4,7 +4,7 @@ import { configFrom, problemsOf } from '../helpers.js';
 describe('health check keys', () => {
   it('has defaults that drain within 5 s and ride out 20% loss', () => {
     const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nCHECK_TARGETS=( 192.0.2.20 )\n');
-    expect(config.check).toEqual({ interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, action: 'drain' });
+    expect(config.check).toEqual({ interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, flapHold: 30, flapHoldMax: 600, action: 'drain' });
     // worst case from death to drained: the next round starts within one interval, then
     // CHECK_DOWN rounds each end by their timeout
     expect(config.check.interval + (config.check.down - 1) * config.check.interval + config.check.timeout).toBeLessThanOrEqual(5);
