@@ -57,7 +57,8 @@ def fmt(s, unit=""):
 
 def config_text(n, weights, extra=""):
     devices = " ".join(f"eth{i}" for i in range(1, n + 1))
-    return f"IFACE_DEVICE=( {devices} )\nIFACE_WEI=( {' '.join(map(str, weights))} )\nCHECK_TARGETS=( {TARGET} )\n{extra}"
+    # flap damping off: the trials fail isp1 again and again on purpose
+    return f"IFACE_DEVICE=( {devices} )\nIFACE_WEI=( {' '.join(map(str, weights))} )\nCHECK_TARGETS=( {TARGET} )\nCHECK_FLAP_HOLD=0\n{extra}"
 
 
 def setup(isps, weights, extra=""):

@@ -28,7 +28,7 @@ count() {  # FILE: opened per ISP and broken per ISP
 }
 out=$(mktemp -d)
 for pinning in yes no; do
-    printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCONNECTION_PINNING=%s\n' "$pinning" > "$($RIG etc)/default/uplink-lb"
+    printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_FLAP_HOLD=0\nCONNECTION_PINNING=%s\n' "$pinning" > "$($RIG etc)/default/uplink-lb"
     $RIG rx "$BIN" apply >/dev/null 2>&1
     wait_eth1 in
     # drain: connections opened with both ISPs up, isp1 drained while they run

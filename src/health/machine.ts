@@ -95,7 +95,7 @@ export function step(prev: UplinkHealth, outcome: Outcome, detail: string, probe
   /** Enough good rounds: back, unless a hold-down still runs. */
   const backUnlessHeld = (goods: number): Step => {
     if (prev.holdUntil !== undefined && now < prev.holdUntil) {
-      const reason = `answering again, ${goods} good rounds, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)`;
+      const reason = `answering again, ${goods} good round${goods === 1 ? '' : 's'}, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)`;
       return prev.state === 'recovering' ? { next: { ...base, reason } } : moved('recovering', reason);
     }
     const step = moved('up', `${goods} good rounds in a row`);

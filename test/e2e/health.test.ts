@@ -7,9 +7,11 @@ import { resolve } from 'node:path';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { defaults, dist, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
+// flap damping off: these tests fail isp1 again and again on purpose (one tests damping itself)
 const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
 IFACE_WEI=( 2 1 1 )
 CHECK_TARGETS=( 192.0.2.20 )
+CHECK_FLAP_HOLD=0
 `;
 
 function inRoute(): string[] {
@@ -196,6 +198,36 @@ describe('health check', () => {
     expect(waitForSync(() => (rig('rx', 'cat', '/run/uplink-lb-events.log').trim().split('\n').at(-1) ?? '').startsWith('up|eth2|'), 10)).toBe(true);
     rmSync(hooks, { recursive: true });
     writeConfig(CONFIG);
+  }, 60_000);
+
+  it('flap damping: a second failure holds the uplink out until its hold-down ends, and status says so', async () => {
+    // one round drains, one brings back: four rounds make two failures
+    const round = (): void => {
+      expect(ulb(['check', '--once'], { CHECK_DOWN: '1', CHECK_UP: '1', CHECK_FLAP_HOLD: '4' }).status).toBe(0);
+    };
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    rig('fail', 'isp1', 'upstream');
+    round();
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    rig('fail', 'isp1', 'none');
+    round();
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']); // the first failure is not a flap
+    rig('fail', 'isp1', 'upstream');
+    round();
+    const failedAt = Date.now();
+    rig('fail', 'isp1', 'none');
+    round();
+    // answering again, but held out
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    const status = ulb(['status'], { CHECK_FLAP_HOLD: '4' });
+    expect(status.stdout).toMatch(/eth1: recovering, not in the default route - answering again, \d+ good rounds?, but held out until \S+Z \(flapping\)/);
+    const json = JSON.parse(ulb(['status', '--json']).stdout) as { uplinks: { device: string; heldUntil: string | null }[] };
+    const heldUntil = Date.parse(json.uplinks.find((u) => u.device === 'eth1')?.heldUntil ?? '');
+    expect(heldUntil - failedAt).toBeGreaterThan(2000);
+    expect(heldUntil - failedAt).toBeLessThanOrEqual(4000);
+    await sleep(Math.max(0, heldUntil - Date.now()) + 200);
+    round();
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
   }, 60_000);
 
   it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {

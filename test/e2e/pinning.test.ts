@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { connect, defaults, dist, hold, ifdown, ifup, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
-const BASE = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\n';
+// flap damping off: isp1 is drained again and again on purpose
+const BASE = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_FLAP_HOLD=0\n';
 const FOREIGN = `table inet foreign_fw {
   chain input { type filter hook input priority 0; policy accept; tcp dport 2222 counter drop; }
 }
