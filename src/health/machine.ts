@@ -14,6 +14,9 @@ export interface TargetResult {
   received: number;
   /** Mean round-trip time of the answers, in milliseconds. */
   rttMs: number | null;
+  /** Jitter: the answers' mean deviation from that mean (ping's mdev), in milliseconds; absent
+   *  with fewer than two answers. */
+  jitterMs?: number;
   error?: string;
 }
 

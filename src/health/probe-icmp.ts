@@ -7,12 +7,15 @@ import type { TargetResult } from './machine.js';
 
 export function parsePingOutput(target: string, output: string): TargetResult {
   const counts = /(\d+) packets transmitted, (\d+) received/.exec(output);
-  const rtt = /= [\d.]+\/([\d.]+)\//.exec(output);
+  // rtt min/avg/max/mdev = 0.082/0.148/0.210/0.052 ms
+  const rtt = /= [\d.]+\/([\d.]+)\/[\d.]+\/([\d.]+) ms/.exec(output);
   if (!counts?.[1] || !counts[2]) {
     const error = output.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'no output';
     return { target, sent: 0, received: 0, rttMs: null, error };
   }
-  return { target, sent: Number(counts[1]), received: Number(counts[2]), rttMs: rtt?.[1] ? Number(rtt[1]) : null };
+  const result: TargetResult = { target, sent: Number(counts[1]), received: Number(counts[2]), rttMs: rtt?.[1] ? Number(rtt[1]) : null };
+  if (rtt?.[2] && result.received >= 2) result.jitterMs = Number(rtt[2]);
+  return result;
 }
 
 export function pingThrough(source: string, target: string, count: number, timeoutSeconds: number): Promise<TargetResult> {

@@ -28,6 +28,10 @@ export async function tcpThrough(source: string, target: string, port: number, c
     received: good.length,
     rttMs: good.length > 0 ? Math.round((good.reduce((a, r) => a + r.ms, 0) / good.length) * 1000) / 1000 : null,
   };
+  if (good.length >= 2 && result.rttMs !== null) {
+    const mean = result.rttMs;
+    result.jitterMs = Math.round((good.reduce((a, r) => a + Math.abs(r.ms - mean), 0) / good.length) * 1000) / 1000;
+  }
   const error = results.find((r) => !r.ok)?.error;
   if (good.length === 0 && error) result.error = error;
   return result;

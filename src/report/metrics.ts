@@ -40,6 +40,7 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
     ...family('uplink_lb_uplink_weight', 'gauge', 'The uplink\'s configured weight.', uplinks.map(({ device, s }) => [{ device }, s.uplink.weight])),
     ...family('uplink_lb_probe_loss_ratio', 'gauge', 'Share of the last round\'s probes to the target that got no answer.', probes.filter(({ p }) => p.sent > 0).map(({ device, p }) => [{ device, target: p.target }, (p.sent - p.received) / p.sent])),
     ...family('uplink_lb_probe_rtt_seconds', 'gauge', 'Mean round-trip time of the last round\'s answers from the target.', probes.filter(({ p }) => p.rttMs !== null).map(({ device, p }) => [{ device, target: p.target }, (p.rttMs ?? 0) / 1000])),
+    ...family('uplink_lb_probe_jitter_seconds', 'gauge', 'Mean deviation of the last round\'s round-trip times from their mean.', probes.filter(({ p }) => p.jitterMs !== undefined).map(({ device, p }) => [{ device, target: p.target }, (p.jitterMs ?? 0) / 1000])),
     ...family('uplink_lb_uplink_transitions_total', 'counter', 'State changes of the uplink since boot.', uplinks.map(({ device }) => [{ device }, health.uplinks[device]?.transitions ?? 0])),
     ...family('uplink_lb_uplink_pinned_connections', 'gauge', 'Tracked connections pinned to the uplink.', uplinks.filter(({ device }) => facts.pinned.has(device)).map(({ device }) => [{ device }, facts.pinned.get(device) ?? 0])),
     ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),

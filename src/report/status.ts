@@ -22,6 +22,7 @@ export interface ProbeSummary {
   target: string;
   lossPercent: number | null;
   rttMs: number | null;
+  jitterMs: number | null;
   error: string | null;
 }
 
@@ -82,6 +83,7 @@ function summarise(probe: TargetResult): ProbeSummary {
     target: probe.target,
     lossPercent: probe.sent > 0 ? Math.round((100 * (probe.sent - probe.received)) / probe.sent) : null,
     rttMs: probe.rttMs,
+    jitterMs: probe.jitterMs ?? null,
     error: probe.error ?? null,
   };
 }
@@ -157,7 +159,7 @@ export function formatStatus(report: StatusReport): string {
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'not sent' : `loss ${p.lossPercent}%`;
-      lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
+      lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.jitterMs !== null ? `, jitter ${p.jitterMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
     }
   }
   lines.push(`last check: ${report.lastCheck ?? 'never (is the cron entry installed?)'}`);

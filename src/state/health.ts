@@ -28,6 +28,7 @@ const PROBE: v.GenericSchema<unknown, TargetResult> = v.object({
   sent: finite(),
   received: finite(),
   rttMs: v.nullable(finite()),
+  jitterMs: v.optional(finite()),
   error: v.optional(v.string()),
 });
 

@@ -183,6 +183,7 @@ describe('health check', () => {
       expect(value('uplink_lb_probe_loss_ratio{device="eth2",target="192.0.2.20"}')).toBe(1);
       expect(value('uplink_lb_probe_loss_ratio{device="eth1",target="192.0.2.20"}')).toBe(0);
       expect(value('uplink_lb_probe_rtt_seconds{device="eth1",target="192.0.2.20"}')).toBeGreaterThan(0);
+      expect(value('uplink_lb_probe_jitter_seconds{device="eth1",target="192.0.2.20"}')).toBeGreaterThanOrEqual(0);
       expect(value('uplink_lb_uplink_transitions_total{device="eth2"}')).toBeGreaterThanOrEqual(1);
       expect(value('uplink_lb_check_rounds_total')).toBeGreaterThanOrEqual(3);
       expect(value('uplink_lb_fail_open')).toBe(0);

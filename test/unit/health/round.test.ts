@@ -23,7 +23,7 @@ const SILENT = `PING 192.0.2.20 (192.0.2.20) from 198.18.101.163 : 56(84) bytes 
 
 describe('probe results', () => {
   it('reads ping statistics', () => {
-    expect(parsePingOutput('192.0.2.20', ANSWERED)).toEqual({ target: '192.0.2.20', sent: 3, received: 3, rttMs: 0.148 });
+    expect(parsePingOutput('192.0.2.20', ANSWERED)).toEqual({ target: '192.0.2.20', sent: 3, received: 3, rttMs: 0.148, jitterMs: 0.047 });
     expect(parsePingOutput('192.0.2.20', SILENT)).toEqual({ target: '192.0.2.20', sent: 3, received: 0, rttMs: null });
     expect(parsePingOutput('192.0.2.20', 'ping: bind icmp socket: Cannot assign requested address\n')).toEqual({
       target: '192.0.2.20', sent: 0, received: 0, rttMs: null, error: 'ping: bind icmp socket: Cannot assign requested address',
