@@ -11,6 +11,7 @@ import { Log } from '../util/log.js';
 import { CHECK_LOCK_FILE } from '../paths.js';
 import { loadConfiguration, type Env } from './context.js';
 import { sleep } from '../util/sleep.js';
+import { watchLinks } from '../kernel/monitor.js';
 
 /** A run lasts until the first minute boundary at least 30 s away: one cron start, one run. */
 export function deadlineFor(now: number): number {
@@ -60,25 +61,45 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     let record: HealthRecord = startingRecord(log);
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
-    for (;;) {
-      const roundStart = Date.now();
-      const reloaded = loadConfiguration(env, configPath).config;
-      if ('value' in reloaded) {
-        config = reloaded.value;
-        badConfigReported = false;
-      } else if (!badConfigReported) {
-        log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
-        badConfigReported = true;
+    // a link or address event on an uplink (carrier, address) starts the next round at once
+    let wake: (() => void) | undefined;
+    let woken = false;
+    const watch = once
+      ? undefined
+      : watchLinks(config.uplinks.map((u) => u.device), () => {
+          woken = true;
+          wake?.();
+        });
+    try {
+      for (;;) {
+        const roundStart = Date.now();
+        const reloaded = loadConfiguration(env, configPath).config;
+        if ('value' in reloaded) {
+          config = reloaded.value;
+          badConfigReported = false;
+        } else if (!badConfigReported) {
+          log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
+          badConfigReported = true;
+        }
+        woken = false;
+        try {
+          ({ record, memo } = await checkRound(config, log, record, memo));
+        } catch (err) {
+          log.error(`check round: ${(err as Error).message}`);
+        }
+        log.flush();
+        const next = roundStart + config.check.interval * 1000;
+        if (once || next >= deadline) break;
+        if (!woken) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            void sleep(Math.max(0, next - Date.now())).then(resolve);
+          });
+        }
+        wake = undefined;
       }
-      try {
-        ({ record, memo } = await checkRound(config, log, record, memo));
-      } catch (err) {
-        log.error(`check round: ${(err as Error).message}`);
-      }
-      log.flush();
-      const next = roundStart + config.check.interval * 1000;
-      if (once || next >= deadline) break;
-      await sleep(Math.max(0, next - Date.now()));
+    } finally {
+      watch?.stop();
     }
     return 0;
   } finally {

@@ -126,6 +126,28 @@ describe('health check', () => {
     expect(seconds).toBeLessThan(4);
   });
 
+  it('a lost carrier is seen at once, not at the next round (link events wake the check)', async () => {
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    // rounds 20 s apart: only the link event can explain a drain within seconds
+    writeConfig(`${CONFIG}CHECK_INTERVAL=20\n`);
+    check = startCheck();
+    expect(await waitFor(() => rigResult('rx', 'test', '-s', '/run/uplink-lb/health.json').status === 0, 10)).toBe(true);
+    await sleep(1000);
+    const lost = Date.now();
+    rig('fail', 'isp1', 'carrier');
+    expect(await waitFor(() => health().uplinks.eth1?.state === 'draining', 10)).toBe(true);
+    const seconds = (Date.now() - lost) / 1000;
+    console.log(`carrier lost to eth1 draining, with 20-s rounds: ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeLessThan(5);
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    await stopCheck(check);
+    check = undefined;
+    rig('fail', 'isp1', 'none');
+    writeConfig(CONFIG);
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+  }, 60_000);
+
   it('metrics and event hooks: the real prometheus-node-exporter serves the state; a hook that hangs delays nothing', () => {
     const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
     expect(exporter.status, exporter.stderr).toBe(0);
