@@ -4,13 +4,7 @@
 import type { Config } from '../config/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
 import { nftAvailable } from '../kernel/nft.js';
-import { desired, type Desired } from '../plan/desired.js';
-import { existsSync } from 'node:fs';
-import { countMark } from '../kernel/conntrack.js';
-import { formatMetrics } from '../report/metrics.js';
-import { readLastApply } from '../state/last-apply.js';
-import { writeAtomic } from '../state/rundir.js';
-import { sayOnce } from '../state/said-once.js';
+import { desired } from '../plan/desired.js';
 import { readLeases } from '../state/lease.js';
 import type { Log } from '../util/log.js';
 import { evaluateRound, probePlans } from '../health/evaluate.js';
@@ -18,6 +12,7 @@ import { drainedDevices } from '../health/machine.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state/health.js';
 import { probeRound } from '../health/round.js';
 import { reconcile } from './reconcile.js';
+import { countPinned, writeMetrics } from './metrics-file.js';
 import { recordTransitions, type Transition } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 
@@ -34,33 +29,6 @@ export interface Memo {
 }
 
 export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0, pinned: new Map() };
-
-/** The metrics file in node_exporter's textfile directory (it reads *.prom; the temporary file
- *  of the atomic write is not one), readable by the node_exporter user. */
-function writeMetrics(config: Config, want: Desired, record: HealthRecord, pinned: ReadonlyMap<string, number>, log: Log): void {
-  const dir = config.metricsDir;
-  if (!dir) return;
-  if (!existsSync(dir)) {
-    sayOnce('metrics-dir-missing', `METRICS_DIR ${dir} does not exist: no metrics written (apt-get install prometheus-node-exporter, or create it)`, log);
-    return;
-  }
-  try {
-    writeAtomic(`${dir}/uplink-lb.prom`, formatMetrics(want, { health: record, lastApply: readLastApply(), pinned }), 0o644);
-  } catch (err) {
-    sayOnce('metrics-write-failed', `METRICS_DIR ${dir}: writing uplink-lb.prom failed (${(err as Error).message})`, log);
-  }
-}
-
-/** Tracked connections per uplink, when pinning is on and conntrack is there. */
-function countPinned(config: Config): Map<string, number> {
-  const counts = new Map<string, number>();
-  if (!config.pinning || !config.metricsDir) return counts;
-  for (const u of config.uplinks) {
-    const count = countMark(u.mark);
-    if (count !== null) counts.set(u.device, count);
-  }
-  return counts;
-}
 
 export interface RoundReport {
   record: HealthRecord;
