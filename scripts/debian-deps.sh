@@ -9,6 +9,8 @@ for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables 
 done
 # files, not commands: bash-completion's loader (the completion test sources it)
 [ -e /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
+# journald for the structured-log test (run in the router's mount namespace, never as a service)
+[ -x /lib/systemd/systemd-journald ] || need+=(systemd)
 [ ${#need[@]} -eq 0 ] && exit 0
 [ "$(id -u)" = 0 ] || { echo "debian-deps: need root to install: ${need[*]}" >&2; exit 1; }
 echo "debian-deps: installing ${need[*]}"

@@ -13,6 +13,8 @@ export const LOCK_FILE = `${RUNDIR}/lock`;
 export const IP = '/usr/sbin/ip';
 export const FLOCK = '/usr/bin/flock';
 export const LOGGER = '/usr/bin/logger';
+/** journald's native socket: present where journald runs. */
+export const JOURNAL_SOCKET = '/run/systemd/journal/socket';
 export const PING = '/usr/bin/ping';
 export const NFT = '/usr/sbin/nft';
 export const CONNTRACK = '/usr/sbin/conntrack';

@@ -43,15 +43,15 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   const results = await probeRound(probePlans(states), config.check);
   const now = Date.now();
   const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
-  for (const change of changes) log.warn(change.line);
+  for (const change of changes) log.warn(change.line, { device: change.device, event: change.state });
   const transitions: Transition[] = changes.map((c) => ({ at: now, device: c.device, event: c.state, cause: c.cause }));
   const want = desired(config, observed, { leases, drained: drainedDevices(uplinks), nft: nftAvailable() });
   if (want.failOpen && !previous.failOpen) {
-    log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route');
+    log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });
   }
   if (!want.failOpen && previous.failOpen) {
-    log.warn('fail open ended: routing by health again');
+    log.warn('fail open ended: routing by health again', { event: 'fail-open-ended' });
     transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);

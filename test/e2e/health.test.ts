@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { defaults, dist, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { defaults, dist, etc, ifup, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 // flap damping off: these tests fail isp1 again and again on purpose (one tests damping itself)
 const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
@@ -222,6 +222,37 @@ describe('health check', () => {
     expect(waitForSync(() => (rig('rx', 'cat', '/run/uplink-lb-events.log').trim().split('\n').at(-1) ?? '').startsWith('up|eth2|'), 10)).toBe(true);
     rmSync(hooks, { recursive: true });
     writeConfig(CONFIG);
+  }, 60_000);
+
+  it('journald: a drain is one entry with the uplink and the event as fields, at warning priority', () => {
+    // a journald of the router's own: volatile (in the router's /run), no kernel messages
+    mkdirSync(`${etc()}/systemd`, { recursive: true });
+    writeFileSync(`${etc()}/systemd/journald.conf`, '[Journal]\nStorage=volatile\nReadKMsg=no\n');
+    const pid = rig('rx', 'sh', '-c', '/lib/systemd/systemd-journald >/dev/null 2>&1 & echo $!').trim();
+    try {
+      expect(waitForSync(() => rigResult('rx', 'test', '-S', '/run/systemd/journal/socket').status === 0, 10)).toBe(true);
+      rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+      rig('fail', 'isp2', 'upstream');
+      for (let round = 0; round < 3; round++) expect(ulb(['check', '--once']).status).toBe(0);
+      expect(inRoute()).toEqual(['eth1', 'eth3']);
+      const entries = rig('rx', 'journalctl', '-D', '/run/log/journal', '-o', 'json', '--no-pager', 'SYSLOG_IDENTIFIER=uplink-lb')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, string>);
+      const drained = entries.filter((e) => e.UPLINK_LB_EVENT === 'draining');
+      expect(drained).toHaveLength(1);
+      expect(drained[0]).toMatchObject({ UPLINK_LB_DEVICE: 'eth2', PRIORITY: '4', MESSAGE: expect.stringMatching(/^eth2 draining: 3 failed rounds in a row/) });
+    } finally {
+      rigResult('rx', 'kill', pid);
+      rig('fail', 'isp2', 'none');
+      waitForSync(() => rigResult('rx', 'test', '-d', `/proc/${pid}`).status !== 0, 5);
+      rig('rx', 'rm', '-rf', '/run/systemd', '/run/log');
+      rmSync(`${etc()}/systemd`, { recursive: true });
+    }
+    // without journald the same lines are plain syslog lines again; the uplink comes back
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
   }, 60_000);
 
   it('flap damping: a second failure holds the uplink out until its hold-down ends, and status says so', async () => {
