@@ -3,7 +3,7 @@
 // hashing, and coexistence with foreign nftables tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { connect, defaults, dist, hold, ifdown, ifup, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { connect, defaults, dist, hold, ifdown, ifup, inRoute, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 // flap damping off: isp1 is drained again and again on purpose
 const BASE = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_FLAP_HOLD=0\n';
@@ -15,11 +15,6 @@ table ip test_dnat {
 }
 `;
 
-function inRoute(): string[] {
-  const route = defaults().find((r) => r.metric === 10);
-  if (!route) return [];
-  return route.nexthops ? route.nexthops.map((h) => h.dev) : [route.dev ?? ''];
-}
 const brokenOn = (broken: [number, string][], isp: string, from = 0, to = Infinity): number => broken.filter(([t, i]) => i === isp && t >= from && t < to).length;
 const foreignTables = (): string => rig('x', 'router', 'sh', '-c', 'nft list table inet foreign_fw; nft list table ip test_dnat');
 

@@ -169,3 +169,19 @@ export function hold(n: number, seconds: number): Promise<HoldResult> {
 export function connect(ns: string, address: string, port: number, n: number, timeoutSeconds = 1): Record<string, number> {
   return JSON.parse(rig('connect', ns, address, String(port), String(n), String(timeoutSeconds))) as Record<string, number>;
 }
+
+/** The devices of uplink-lb's default route (metric 10), in order; none when it is absent. */
+export function inRoute(): string[] {
+  const route = defaults().find((r) => r.metric === 10);
+  return route?.nexthops ? route.nexthops.map((h) => h.dev) : route?.dev ? [route.dev] : [];
+}
+
+/** Polls `check` every 200 ms for up to `seconds`, synchronously (for tests that run no timers). */
+export function waitForSync(check: () => boolean, seconds: number): boolean {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() > end) return false;
+    spawnSync('sleep', ['0.2']);
+  }
+}

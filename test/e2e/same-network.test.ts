@@ -3,14 +3,10 @@
 // itself, so that a dead ISP is drained and the other carries everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { defaults, dist, ifup, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { defaults, dist, ifup, inRoute, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_SAME_NET = '1';
 
-const inRoute = (): string[] => {
-  const route = defaults().find((r) => r.metric === 10);
-  return route?.nexthops ? route.nexthops.map((h) => h.dev) : route?.dev ? [route.dev] : [];
-};
 
 describe('two ISPs on the same network and gateway', () => {
   beforeAll(() => {

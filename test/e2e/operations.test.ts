@@ -1,0 +1,195 @@
+// Operations on the real stack (issue 14 and the first of issue 12): link events wake the
+// check; the metrics served by the real prometheus-node-exporter; event hooks that never delay
+// a failover; structured entries in the real journald; flap damping.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { etc, ifup, inRoute, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, waitForSync, writeConfig } from './rig.js';
+
+// flap damping off but where it is tested: these tests fail uplinks again and again
+const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
+IFACE_WEI=( 2 1 1 )
+CHECK_TARGETS=( 192.0.2.20 )
+CHECK_FLAP_HOLD=0
+`;
+
+interface Health {
+  uplinks: Record<string, { state: string }>;
+}
+const health = (): Health => JSON.parse(runFile('health.json')) as Health;
+
+describe('operations', () => {
+  let check: ChildProcess | undefined;
+  beforeAll(() => {
+    up(3);
+    rig('install');
+    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    writeConfig(CONFIG);
+    for (const i of ['eth1', 'eth2', 'eth3']) expect(ifup(i).status).toBe(0);
+  });
+  afterAll(async () => {
+    if (check) await stopCheck(check);
+    rigResult('down');
+  });
+
+  it('a lost carrier is seen at once, not at the next round (link events wake the check)', async () => {
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    // rounds 20 s apart: only the link event can explain a drain within seconds
+    writeConfig(`${CONFIG}CHECK_INTERVAL=20\n`);
+    check = startCheck();
+    expect(await waitFor(() => rigResult('rx', 'test', '-s', '/run/uplink-lb/health.json').status === 0, 10)).toBe(true);
+    await sleep(1000);
+    const lost = Date.now();
+    rig('fail', 'isp1', 'carrier');
+    expect(await waitFor(() => health().uplinks.eth1?.state === 'draining', 10)).toBe(true);
+    const seconds = (Date.now() - lost) / 1000;
+    console.log(`carrier lost to eth1 draining, with 20-s rounds: ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeLessThan(5);
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    await stopCheck(check);
+    check = undefined;
+    rig('fail', 'isp1', 'none');
+    writeConfig(CONFIG);
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+  }, 60_000);
+
+  it('metrics and event hooks: the real prometheus-node-exporter serves the state; a hook that hangs delays nothing', () => {
+    const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
+    expect(exporter.status, exporter.stderr).toBe(0);
+    const dir = '/run/uplink-lb-metrics';
+    rig('rx', 'mkdir', '-p', dir);
+    // two event hooks: one records what it hears, one hangs (stopped after EVENT_TIMEOUT=6);
+    // in a directory of the test's (the rig's /etc can only hold what the host's /etc has)
+    mkdirSync(resolve('test/.state'), { recursive: true });
+    const hooks = mkdtempSync(resolve('test/.state/events-'));
+    chmodSync(hooks, 0o755);
+    writeFileSync(`${hooks}/10-record`, '#!/bin/sh\nprintf "%s|%s|%s\\n" "$UPLINK_LB_EVENT" "$UPLINK_LB_DEVICE" "$(cat)" >> /run/uplink-lb-events.log\n', { mode: 0o755 });
+    writeFileSync(`${hooks}/20-hang`, '#!/bin/sh\necho $$ >> /run/uplink-lb-hang.pids\nsleep 60\n', { mode: 0o755 });
+    writeConfig(`${CONFIG}METRICS_DIR=${dir}\nEVENT_TIMEOUT=6\nEVENT_HOOKS_DIR=${hooks}\n`);
+    rig('fail', 'isp2', 'upstream');
+    let pid = '';
+    try {
+      // CHECK_DOWN=3: three failed rounds drain eth2; no round waits for a hook
+      const rounds: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const started = Date.now();
+        expect(ulb(['check', '--once']).status).toBe(0);
+        rounds.push((Date.now() - started) / 1000);
+      }
+      expect(inRoute()).toEqual(['eth1', 'eth3']);
+      console.log(`check --once rounds with a hanging event hook installed: ${rounds.join(', ')} s`);
+      // a round that waited for the hanging hook would last its 6 s at least
+      for (const seconds of rounds) expect(seconds).toBeLessThan(4.5);
+      // the hooks ran apart: the record arrives, and the hanging one is stopped at its timeout
+      expect(waitForSync(() => rigResult('rx', 'grep', '-q', '^draining|eth2|', '/run/uplink-lb-events.log').status === 0, 10)).toBe(true);
+      const heard = rig('rx', 'grep', '^draining|eth2|', '/run/uplink-lb-events.log').trim().split('\n')[0] ?? '';
+      expect(JSON.parse(heard.split('|').slice(2).join('|'))).toMatchObject({ version: 1, event: 'draining', device: 'eth2' });
+      expect(waitForSync(() => rig('rx', 'sh', '-c', 'for p in $(cat /run/uplink-lb-hang.pids); do [ -d /proc/$p ] && echo alive; done; true').trim() === '', 15)).toBe(true);
+      expect(rig('rx', 'stat', '-c', '%a', `${dir}/uplink-lb.prom`).trim()).toBe('644');
+      pid = rig('rx', 'sh', '-c', `${exporter.stdout.trim()} --web.listen-address=127.0.0.1:9100 --collector.disable-defaults --collector.textfile --collector.textfile.directory=${dir} >/dev/null 2>&1 & echo $!`).trim();
+      let text = '';
+      expect(
+        waitForSync(() => {
+          const r = rigResult('rx', 'python3', '-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=2).read().decode())');
+          text = r.stdout;
+          return r.status === 0;
+        }, 10),
+      ).toBe(true);
+      const value = (sample: string): number | undefined => {
+        const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+        return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+      };
+      // node_exporter read the file and found nothing wrong in it
+      expect(value('node_textfile_scrape_error')).toBe(0);
+      expect(value('uplink_lb_uplink_state{device="eth2",state="draining"}')).toBe(1);
+      expect(value('uplink_lb_uplink_state{device="eth2",state="up"}')).toBe(0);
+      expect(value('uplink_lb_uplink_state{device="eth1",state="up"}')).toBe(1);
+      expect(value('uplink_lb_uplink_in_route{device="eth2"}')).toBe(0);
+      expect(value('uplink_lb_uplink_in_route{device="eth1"}')).toBe(1);
+      expect(value('uplink_lb_uplink_weight{device="eth1"}')).toBe(2);
+      expect(value('uplink_lb_probe_loss_ratio{device="eth2",target="192.0.2.20"}')).toBe(1);
+      expect(value('uplink_lb_probe_loss_ratio{device="eth1",target="192.0.2.20"}')).toBe(0);
+      expect(value('uplink_lb_probe_rtt_seconds{device="eth1",target="192.0.2.20"}')).toBeGreaterThan(0);
+      expect(value('uplink_lb_probe_jitter_seconds{device="eth1",target="192.0.2.20"}')).toBeGreaterThanOrEqual(0);
+      expect(value('uplink_lb_uplink_transitions_total{device="eth2"}')).toBeGreaterThanOrEqual(1);
+      expect(value('uplink_lb_check_rounds_total')).toBeGreaterThanOrEqual(3);
+      expect(value('uplink_lb_fail_open')).toBe(0);
+      expect(value('uplink_lb_last_apply_success')).toBe(1);
+      console.log(`metrics file: ${rig('rx', 'stat', '-c', '%s', `${dir}/uplink-lb.prom`).trim()} bytes for 3 uplinks, 1 target`);
+    } finally {
+      if (pid) rigResult('rx', 'kill', pid);
+      rig('fail', 'isp2', 'none');
+      rmSync(`${hooks}/20-hang`);
+    }
+    // back by itself: CHECK_UP good rounds; the hook hears where eth2 ended
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+    expect(waitForSync(() => (rig('rx', 'cat', '/run/uplink-lb-events.log').trim().split('\n').at(-1) ?? '').startsWith('up|eth2|'), 10)).toBe(true);
+    rmSync(hooks, { recursive: true });
+    writeConfig(CONFIG);
+  }, 60_000);
+
+  it('journald: a drain is one entry with the uplink and the event as fields, at warning priority', () => {
+    // a journald of the router's own: volatile (in the router's /run), no kernel messages
+    mkdirSync(`${etc()}/systemd`, { recursive: true });
+    writeFileSync(`${etc()}/systemd/journald.conf`, '[Journal]\nStorage=volatile\nReadKMsg=no\n');
+    // (the router's /sys, which ip netns exec mounts afresh, lacks the cgroup tree journald needs)
+    const pid = rig('rx', 'sh', '-c', 'mount -t cgroup2 cgroup2 /sys/fs/cgroup && /lib/systemd/systemd-journald >/dev/null 2>&1 & echo $!').trim();
+    try {
+      expect(waitForSync(() => rigResult('rx', 'test', '-S', '/run/systemd/journal/socket').status === 0, 10)).toBe(true);
+      rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+      rig('fail', 'isp2', 'upstream');
+      for (let round = 0; round < 3; round++) expect(ulb(['check', '--once']).status).toBe(0);
+      expect(inRoute()).toEqual(['eth1', 'eth3']);
+      const entries = rig('rx', 'journalctl', '-D', '/run/log/journal', '-o', 'json', '--no-pager', 'SYSLOG_IDENTIFIER=uplink-lb')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, string>);
+      const drained = entries.filter((e) => e.UPLINK_LB_EVENT === 'draining');
+      expect(drained).toHaveLength(1);
+      expect(drained[0]).toMatchObject({ UPLINK_LB_DEVICE: 'eth2', PRIORITY: '4', MESSAGE: expect.stringMatching(/^eth2 draining: 3 failed rounds in a row/) });
+    } finally {
+      rigResult('rx', 'kill', pid);
+      rig('fail', 'isp2', 'none');
+      waitForSync(() => rigResult('rx', 'test', '-d', `/proc/${pid}`).status !== 0, 5);
+      rig('rx', 'rm', '-rf', '/run/systemd', '/run/log');
+      rmSync(`${etc()}/systemd`, { recursive: true });
+    }
+    // without journald the same lines are plain syslog lines again; the uplink comes back
+    for (let round = 0; round < 5; round++) ulb(['check', '--once']);
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+  }, 60_000);
+
+  it('flap damping: a second failure holds the uplink out until its hold-down ends, and status says so', async () => {
+    // one round drains, one brings back: four rounds make two failures
+    const round = (): void => {
+      expect(ulb(['check', '--once'], { CHECK_DOWN: '1', CHECK_UP: '1', CHECK_FLAP_HOLD: '4' }).status).toBe(0);
+    };
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    rig('fail', 'isp1', 'upstream');
+    round();
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    rig('fail', 'isp1', 'none');
+    round();
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']); // the first failure is not a flap
+    rig('fail', 'isp1', 'upstream');
+    round();
+    const failedAt = Date.now();
+    rig('fail', 'isp1', 'none');
+    round();
+    // answering again, but held out
+    expect(inRoute()).toEqual(['eth2', 'eth3']);
+    const status = ulb(['status'], { CHECK_FLAP_HOLD: '4' });
+    expect(status.stdout).toMatch(/eth1: recovering, not in the default route - answering again, \d+ good rounds?, but held out until \S+Z \(flapping\)/);
+    const json = JSON.parse(ulb(['status', '--json']).stdout) as { uplinks: { device: string; heldUntil: string | null }[] };
+    const heldUntil = Date.parse(json.uplinks.find((u) => u.device === 'eth1')?.heldUntil ?? '');
+    expect(heldUntil - failedAt).toBeGreaterThan(2000);
+    expect(heldUntil - failedAt).toBeLessThanOrEqual(4000);
+    await sleep(Math.max(0, heldUntil - Date.now()) + 200);
+    round();
+    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+  }, 60_000);
+});
