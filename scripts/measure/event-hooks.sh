@@ -18,26 +18,7 @@ printf '#!/bin/sh\n[ "$UPLINK_LB_EVENT" = draining ] && date +%%s.%%N > %s\nexit
 printf '#!/bin/sh\nsleep 60\n' > "$hooks/20-hang"
 chmod 755 "$hooks"/*
 
-in_route() { $RIG rx ip route show default metric 10 | grep -q "dev eth1"; }
-now() { date +%s.%N; }
-diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-check_pid=
-ensure_check() {
-    if [ -z "$check_pid" ] || ! kill -0 "$check_pid" 2>/dev/null; then
-        setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 &
-        check_pid=$!
-        sleep 1.5
-    fi
-}
-wait_until() {  # CONDITION-FUNCTION [not]
-    local deadline=$(( $(date +%s) + 60 ))
-    while [ "$(date +%s)" -lt "$deadline" ]; do
-        if [ "${2:-}" = not ]; then ! "$1" && return 0; else "$1" && return 0; fi
-        ensure_check
-        sleep 0.05
-    done
-    echo "timeout" >&2; return 1
-}
+. scripts/measure/check-loop.sh
 
 without=() with=() heard_after=()
 for _ in $(seq "$repeats"); do

@@ -9,27 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repeats=${1:-3}
 . scripts/measure/rig-setup.sh
-
-in_route() { $RIG rx ip route show default metric 10 | grep -q "dev eth1"; }
-now() { date +%s.%N; }
-diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-check_pid=
-ensure_check() {  # a check run lasts until a minute boundary: keep one running
-    if [ -z "$check_pid" ] || ! kill -0 "$check_pid" 2>/dev/null; then
-        setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 &
-        check_pid=$!
-        sleep 1.5
-    fi
-}
-wait_until() {  # CONDITION-FUNCTION [not]: poll every 50 ms for up to 60 s
-    local deadline=$(( $(date +%s) + 60 ))
-    while [ "$(date +%s)" -lt "$deadline" ]; do
-        if [ "${2:-}" = not ]; then ! "$1" && return 0; else "$1" && return 0; fi
-        ensure_check
-        sleep 0.05
-    done
-    echo "timeout" >&2; return 1
-}
+. scripts/measure/check-loop.sh
 
 echo "failure kind | drained after (s) | restored after (s)"
 for kind in upstream gw-ip gw-all carrier; do

@@ -3,14 +3,9 @@
 // over; 20% loss does not drain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { defaults, dist, ifup, inRoute, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { defaults, dist, inRoute, PROBED_CONFIG, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
-// flap damping off: these tests fail isp1 again and again on purpose
-const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
-IFACE_WEI=( 2 1 1 )
-CHECK_TARGETS=( 192.0.2.20 )
-CHECK_FLAP_HOLD=0
-`;
+const CONFIG = PROBED_CONFIG;
 
 interface Health {
   failOpen: boolean;
@@ -23,12 +18,7 @@ describe('health check', () => {
   let check: ChildProcess | undefined;
   beforeAll(() => {
     // 2-minute leases: dhclient renews about every minute, which the last test relies on
-    up(3, { lease: '2m' });
-    rig('install');
-    // a probe target beside the server in the "internet" (the rig only adds the server)
-    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
-    writeConfig(CONFIG);
-    for (const i of ['eth1', 'eth2', 'eth3']) expect(ifup(i).status).toBe(0);
+    upProbed({ lease: '2m' });
   });
   afterAll(async () => {
     if (check) await stopCheck(check);

@@ -5,14 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { etc, ifup, inRoute, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, up, waitFor, waitForSync, writeConfig } from './rig.js';
+import { etc, inRoute, PROBED_CONFIG, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, waitForSync, writeConfig } from './rig.js';
 
-// flap damping off but where it is tested: these tests fail uplinks again and again
-const CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
-IFACE_WEI=( 2 1 1 )
-CHECK_TARGETS=( 192.0.2.20 )
-CHECK_FLAP_HOLD=0
-`;
+const CONFIG = PROBED_CONFIG;
 
 interface Health {
   uplinks: Record<string, { state: string }>;
@@ -22,11 +17,7 @@ const health = (): Health => JSON.parse(runFile('health.json')) as Health;
 describe('operations', () => {
   let check: ChildProcess | undefined;
   beforeAll(() => {
-    up(3);
-    rig('install');
-    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
-    writeConfig(CONFIG);
-    for (const i of ['eth1', 'eth2', 'eth3']) expect(ifup(i).status).toBe(0);
+    upProbed();
   });
   afterAll(async () => {
     if (check) await stopCheck(check);

@@ -185,3 +185,24 @@ export function waitForSync(check: () => boolean, seconds: number): boolean {
     spawnSync('sleep', ['0.2']);
   }
 }
+
+/** Three uplinks weighted 2:1:1 probing 192.0.2.20, flap damping off (the health and
+ *  operations tests fail uplinks again and again on purpose). */
+export const PROBED_CONFIG = `IFACE_DEVICE=( eth1 eth2 eth3 )
+IFACE_WEI=( 2 1 1 )
+CHECK_TARGETS=( 192.0.2.20 )
+CHECK_FLAP_HOLD=0
+`;
+
+/** Three DHCP ISPs, uplink-lb installed with PROBED_CONFIG, every uplink up, and the probe
+ *  target 192.0.2.20 beside the server in the "internet" (the rig only adds the server). */
+export function upProbed(options: { lease?: string } = {}): void {
+  up(3, options);
+  rig('install');
+  rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+  writeConfig(PROBED_CONFIG);
+  for (const i of ['eth1', 'eth2', 'eth3']) {
+    const r = ifup(i);
+    if (r.status !== 0) throw new Error(`ifup ${i} failed: ${r.stderr}`);
+  }
+}
