@@ -46,7 +46,11 @@ export class Log {
    *  the rest one logger run per priority. Syslog being absent is not an error. */
   flush(): void {
     const journald = this.lines.some((l) => l.fields) && existsSync(JOURNAL_SOCKET);
-    const plain = this.lines.filter((l) => !journald || !l.fields || l.text.includes('\n') || !this.toJournal(l.text, l.priority, l.fields));
+    const plain: typeof this.lines = [];
+    for (const line of this.lines) {
+      const structured = journald && line.fields !== undefined && !line.text.includes('\n') && this.toJournal(line.text, line.priority, line.fields);
+      if (!structured) plain.push(line);
+    }
     try {
       for (const priority of ['user.err', 'user.warning', 'user.notice'] as const) {
         const texts = plain.filter((l) => l.priority === priority).map((l) => l.text);
