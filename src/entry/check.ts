@@ -6,7 +6,7 @@ import type { HealthRecord } from '../state/health.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir } from '../state/rundir.js';
 import { readCheckState, writeCheckState } from '../state/check-state.js';
-import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
+import { tryAcquireLock, type Lock } from '../util/lock.js';
 import { Log } from '../util/log.js';
 import { CHECK_LOCK_FILE } from '../paths.js';
 import { loadConfiguration, type Env } from './context.js';
@@ -18,14 +18,7 @@ export function deadlineFor(now: number): number {
   return Math.ceil((now + 30_000) / 60_000) * 60_000;
 }
 
-function tryLock(waitSeconds: number): Lock | undefined {
-  try {
-    return acquireLock(CHECK_LOCK_FILE, waitSeconds);
-  } catch (err) {
-    if (err instanceof LockTimeout) return undefined;
-    throw err;
-  }
-}
+const tryLock = (waitSeconds: number): Lock | undefined => tryAcquireLock(CHECK_LOCK_FILE, waitSeconds);
 
 /** Takes the check lock: at once, or by waiting for a holder whose deadline is (nearly) here. */
 function takeOver(config: Config, now: number): Lock | undefined {

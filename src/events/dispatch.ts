@@ -6,7 +6,7 @@
 // timeouts go to syslog. Nothing here is on the path that changes routes.
 import { EVENTS_LOCK_FILE, takeSpooled } from '../state/event-spool.js';
 import type { Transition } from '../state/transitions.js';
-import { acquireLock, LockTimeout, type Lock } from '../util/lock.js';
+import { tryAcquireLock } from '../util/lock.js';
 import type { Log } from '../util/log.js';
 import { sleep } from '../util/sleep.js';
 import { coalesce } from './coalesce.js';
@@ -15,17 +15,8 @@ import { listHooks, runEventHook } from './hooks.js';
 /** How long a dispatcher lets a burst settle before it reads the spool. */
 const SETTLE_MS = 1000;
 
-function tryLock(): Lock | undefined {
-  try {
-    return acquireLock(EVENTS_LOCK_FILE, 0);
-  } catch (err) {
-    if (err instanceof LockTimeout) return undefined;
-    throw err;
-  }
-}
-
 export async function dispatchEvents(dir: string, timeoutSeconds: number, log: Log): Promise<void> {
-  const lock = tryLock();
+  const lock = tryAcquireLock(EVENTS_LOCK_FILE, 0);
   if (!lock) return; // the running dispatcher takes these too
   const queues = new Map<string, Transition[]>();
   const busy = new Set<string>();

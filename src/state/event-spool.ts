@@ -2,16 +2,13 @@
 // by the dispatcher. The run that records a transition never waits for a hook.
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import * as v from 'valibot';
 import { RUNDIR } from '../paths.js';
-import { finite, parseRecord } from './json-record.js';
+import { parseRecord } from './json-record.js';
 import { ensureRunDir, writeAtomic } from './rundir.js';
-import type { Transition } from './transitions.js';
+import { TRANSITION, type Transition } from './transitions.js';
 
 const SPOOL = `${RUNDIR}/events`;
 export const EVENTS_LOCK_FILE = `${RUNDIR}/events.lock`;
-
-const TRANSITION: v.GenericSchema<unknown, Transition> = v.object({ at: finite(), device: v.optional(v.string()), event: v.string(), cause: v.string() });
 
 let sequence = 0;
 

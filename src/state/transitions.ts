@@ -19,7 +19,7 @@ export interface Transition {
   cause: string;
 }
 
-const TRANSITION: v.GenericSchema<unknown, Transition> = v.object({ at: finite(), device: v.optional(v.string()), event: v.string(), cause: v.string() });
+export const TRANSITION: v.GenericSchema<unknown, Transition> = v.object({ at: finite(), device: v.optional(v.string()), event: v.string(), cause: v.string() });
 const RECORD = v.object({ version: v.literal(1), transitions: v.array(TRANSITION) });
 
 /** The kept transitions, oldest first; none when the record is absent or not trusted. */

@@ -12,6 +12,16 @@ export interface Lock {
   release(): void;
 }
 
+/** The lock, or undefined when another run still holds it after `waitSeconds`. */
+export function tryAcquireLock(path: string, waitSeconds: number): Lock | undefined {
+  try {
+    return acquireLock(path, waitSeconds);
+  } catch (err) {
+    if (err instanceof LockTimeout) return undefined;
+    throw err;
+  }
+}
+
 export function acquireLock(path: string, waitSeconds: number): Lock {
   const fd = openSync(path, 'a', 0o600);
   const args = waitSeconds > 0 ? ['-x', '-w', String(waitSeconds), '3'] : ['-x', '-n', '3'];
