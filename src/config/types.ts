@@ -5,19 +5,33 @@ export type Auto = 'auto';
 
 export type ProbeMethod = { kind: 'icmp' } | { kind: 'tcp'; port: number };
 
+/** Separate failure and recovery values for one measure of link quality. */
+export interface Threshold {
+  fail: number;
+  recover: number;
+}
+
 export interface CheckConfig {
-  /** Seconds between the starts of two probe rounds. */
+  /** Seconds between two probes of one target: every target of every uplink is probed
+   *  continuously at this pace. */
   interval: number;
-  /** Seconds a round waits for answers. */
+  /** Seconds an answer may take; a later one counts as lost. */
   timeout: number;
-  /** Probes per target and round. */
-  count: number;
-  /** Targets that must answer for a round to be good. */
+  /** Targets that must answer for an uplink to be working. */
   reliability: number;
-  /** Failed rounds in a row that drain an uplink. */
-  down: number;
-  /** Good rounds in a row that bring a drained uplink back. */
-  up: number;
+  /** Seconds without answers from enough targets that fail an uplink, when set; otherwise
+   *  each uplink's own (UplinkConfig.failWindow) follows from its number of targets. */
+  failWindow?: number;
+  /** Seconds a failed uplink must answer steadily before it is back. */
+  recoverWindow: number;
+  /** Seconds over which loss, round-trip time and jitter are measured. */
+  qualityWindow: number;
+  /** Loss in percent of the probes: degraded at `fail` or more, good again at `recover` or less. */
+  loss: Threshold;
+  /** Mean round-trip time in ms: degraded above `fail` (0: never), good again at `recover` or less. */
+  latency: Threshold;
+  /** What a degraded uplink gets: its weight lowered in proportion to its quality, or drained. */
+  degraded: 'weight' | 'drain';
   /** Flap damping: seconds a second failure within 10 minutes holds the uplink out, doubling
    *  with each further one up to flapHoldMax; 0 turns it off. */
   flapHold: number;
@@ -41,6 +55,8 @@ export interface UplinkConfig {
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];
   method: ProbeMethod;
+  /** Seconds without answers that fail this uplink (CHECK_FAIL_WINDOW, or from its targets). */
+  failWindow: number;
 }
 
 /** Sends matching new connections through one uplink. */

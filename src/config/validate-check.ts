@@ -1,18 +1,31 @@
-// The health check's keys: targets and method (globally and per uplink), and the round and
-// hysteresis parameters.
+// The health check's keys: targets and method (globally and per uplink), the probing pace,
+// the failure and recovery windows, and the quality thresholds.
 import type { RawValues } from './collect.js';
 import type { KeyName } from './keys.js';
 import { hostAddress } from './ipv4.js';
 import { printable, type Check } from './checkers.js';
 import { bad, ok, type Result } from '../util/result.js';
 import type { Validator } from './validator.js';
-import type { CheckConfig, ProbeMethod } from './types.js';
+import type { CheckConfig, ProbeMethod, Threshold } from './types.js';
+import { defaultFailWindow } from './fail-window.js';
 
-/** Defaults: a dead ISP is drained within about 4 s (3 failed 1-second rounds plus the
- *  timeout of the last), and an uplink losing 20% of its packets fails a round only when all
- *  3 probes of every target are lost (0.2^3 = 0.8% per round with one target), so 3 such
- *  rounds in a row happen about once in 2 million rounds. */
-const CHECK_DEFAULTS: CheckConfig = { interval: 1, timeout: 1, count: 3, reliability: 1, down: 3, up: 5, flapHold: 30, flapHoldMax: 600, action: 'drain' };
+/** Defaults: a probe to every target every 0.2 s; an uplink fails after 8 of its probes in a
+ *  row went unanswered (1.6 s with one target, 0.8 s with two: see fail-window.ts), is back
+ *  after answering steadily for 3 s; degraded (weight lowered) at 40% loss or a mean round
+ *  trip above 1 s, measured over 10 s, good again at 20% and 500 ms (mwan3's latency values). */
+const CHECK_DEFAULTS: CheckConfig = {
+  interval: 0.2,
+  timeout: 2,
+  reliability: 1,
+  recoverWindow: 3,
+  qualityWindow: 10,
+  loss: { fail: 40, recover: 20 },
+  latency: { fail: 1000, recover: 500 },
+  degraded: 'weight',
+  flapHold: 30,
+  flapHoldMax: 600,
+  action: 'drain',
+};
 
 const checkMethod: Check<ProbeMethod> = (text) => {
   if (text === 'icmp') return ok({ kind: 'icmp' });
@@ -36,40 +49,101 @@ interface Range {
   min: number;
   max: number;
   integer: boolean;
+  /** What the number counts, for the message: "seconds" unless said. */
+  unit?: string;
 }
 
-function number(v: Validator, raw: RawValues, { key, min, max, integer }: Range, fallback: number): number {
+function number(v: Validator, raw: RawValues, { key, min, max, integer, unit = 'seconds' }: Range, fallback: number): number {
   const text = raw[key]?.values[0];
   if (text === undefined) return fallback;
   const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
   if (!pattern.test(text) || Number(text) < min || Number(text) > max) {
-    v.report(key, `${key}: ${printable(text)} is not ${integer ? 'a whole number' : 'a number of seconds'} from ${min} to ${max}`);
+    v.report(key, `${key}: ${printable(text)} is not ${integer ? 'a whole number' : 'a number'} of ${unit} from ${min} to ${max}`);
     return fallback;
   }
   return Number(text);
+}
+
+/** A pair of failure and recovery values; recovery must be the better one. */
+function threshold(v: Validator, raw: RawValues, keys: { fail: Range; recover: Range }, fallback: Threshold): Threshold {
+  const fail = number(v, raw, keys.fail, fallback.fail);
+  const recover = number(v, raw, keys.recover, fallback.recover);
+  if (fail > 0 && recover >= fail) {
+    v.report(keys.recover.key, `${keys.recover.key}: ${recover} must be below ${keys.fail.key} (${fail}), or an uplink would be degraded and good at once`);
+  }
+  return { fail, recover };
+}
+
+/** CHECK_COUNT, CHECK_DOWN and CHECK_UP counted rounds, which continuous probing has none of:
+ *  DOWN and UP are read as windows of as many rounds (of CHECK_INTERVAL as written, or the
+ *  1 s a round took by default), COUNT is not needed. Each says what replaces it. */
+function legacyWindows(v: Validator, raw: RawValues, warnings: string[]): { fail?: number; recover?: number } {
+  const roundText = raw.CHECK_INTERVAL?.values[0];
+  const round = roundText !== undefined && /^\d+(\.\d+)?$/.test(roundText) ? Number(roundText) : 1;
+  const read = (old: 'CHECK_DOWN' | 'CHECK_UP', replacement: 'CHECK_FAIL_WINDOW' | 'CHECK_RECOVER_WINDOW'): number | undefined => {
+    if (raw[old] === undefined) return undefined;
+    if (raw[replacement] !== undefined) {
+      v.report(old, `${old}: replaced by ${replacement}, which is set too: remove ${old}`);
+      return undefined;
+    }
+    const rounds = number(v, raw, { key: old, min: 1, max: 1000, integer: true, unit: 'rounds' }, 0);
+    if (rounds === 0) return undefined;
+    const seconds = Math.min(3600, Math.round(rounds * round * 1000) / 1000);
+    warnings.push(`${old}=${rounds} is read as ${replacement}=${seconds} (${rounds} rounds of ${round} s): probing is continuous now; write ${replacement} in seconds instead`);
+    return seconds;
+  };
+  if (raw.CHECK_COUNT !== undefined) {
+    number(v, raw, { key: 'CHECK_COUNT', min: 1, max: 20, integer: true, unit: 'probes' }, 0);
+    warnings.push('CHECK_COUNT is not used any more: every target is probed continuously, once every CHECK_INTERVAL; remove it');
+  }
+  const windows: { fail?: number; recover?: number } = {};
+  const fail = read('CHECK_DOWN', 'CHECK_FAIL_WINDOW');
+  const recover = read('CHECK_UP', 'CHECK_RECOVER_WINDOW');
+  if (fail !== undefined) windows.fail = fail;
+  if (recover !== undefined) windows.recover = recover;
+  return windows;
 }
 
 export interface CheckSettings {
   check: CheckConfig;
   targets: string[][];
   methods: ProbeMethod[];
+  /** Each uplink's failure window in seconds. */
+  failWindows: number[];
   warnings: string[];
 }
 
 export function validateCheck(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): CheckSettings {
   const count = devices.length;
   const d = CHECK_DEFAULTS;
+  const warnings: string[] = [];
+  const legacy = legacyWindows(v, raw, warnings);
   const check: CheckConfig = {
-    interval: number(v, raw, { key: 'CHECK_INTERVAL', min: 0.2, max: 3600, integer: false }, d.interval),
+    interval: number(v, raw, { key: 'CHECK_INTERVAL', min: 0.05, max: 60, integer: false }, d.interval),
     timeout: number(v, raw, { key: 'CHECK_TIMEOUT', min: 0.1, max: 60, integer: false }, d.timeout),
-    count: number(v, raw, { key: 'CHECK_COUNT', min: 1, max: 20, integer: true }, d.count),
-    reliability: number(v, raw, { key: 'CHECK_RELIABILITY', min: 1, max: 16, integer: true }, d.reliability),
-    down: number(v, raw, { key: 'CHECK_DOWN', min: 1, max: 1000, integer: true }, d.down),
-    up: number(v, raw, { key: 'CHECK_UP', min: 1, max: 1000, integer: true }, d.up),
+    reliability: number(v, raw, { key: 'CHECK_RELIABILITY', min: 1, max: 16, integer: true, unit: 'targets' }, d.reliability),
+    recoverWindow: number(v, raw, { key: 'CHECK_RECOVER_WINDOW', min: 0, max: 3600, integer: false }, legacy.recover ?? d.recoverWindow),
+    qualityWindow: number(v, raw, { key: 'CHECK_QUALITY_WINDOW', min: 1, max: 3600, integer: false }, d.qualityWindow),
+    loss: threshold(v, raw, {
+      fail: { key: 'CHECK_LOSS_FAIL', min: 0, max: 100, integer: true, unit: 'percent' },
+      recover: { key: 'CHECK_LOSS_RECOVER', min: 0, max: 100, integer: true, unit: 'percent' },
+    }, d.loss),
+    latency: threshold(v, raw, {
+      fail: { key: 'CHECK_LATENCY_FAIL', min: 0, max: 60_000, integer: true, unit: 'milliseconds' },
+      recover: { key: 'CHECK_LATENCY_RECOVER', min: 0, max: 60_000, integer: true, unit: 'milliseconds' },
+    }, d.latency),
+    degraded: d.degraded,
     flapHold: number(v, raw, { key: 'CHECK_FLAP_HOLD', min: 0, max: 3600, integer: true }, d.flapHold),
     flapHoldMax: number(v, raw, { key: 'CHECK_FLAP_HOLD_MAX', min: 1, max: 86400, integer: true }, d.flapHoldMax),
     action: d.action,
   };
+  const failWindow = number(v, raw, { key: 'CHECK_FAIL_WINDOW', min: 0.1, max: 3600, integer: false }, legacy.fail ?? 0);
+  if (failWindow > 0) check.failWindow = failWindow;
+  const degraded = raw.CHECK_DEGRADED?.values[0];
+  if (degraded !== undefined) {
+    if (degraded === 'weight' || degraded === 'drain') check.degraded = degraded;
+    else v.report('CHECK_DEGRADED', `CHECK_DEGRADED: ${printable(degraded)} is not weight (lower the uplink's weight in proportion to its quality) or drain (take it out of the default route)`);
+  }
   const action = raw.CHECK_ACTION?.values[0];
   if (action !== undefined) {
     if (action === 'drain') check.action = action;
@@ -111,7 +185,6 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
     })
     .map((t) => (t === undefined || t === 'default' ? globalTargets : t));
 
-  const warnings: string[] = [];
   targets.forEach((list, i) => {
     const targetCount = Math.max(list.length, 1);
     if (check.reliability > targetCount) {
@@ -124,6 +197,10 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
       warnings.push(`${devices[i] ?? `uplink ${i}`}: a TCP probe of the gateway needs the gateway to listen on port ${methods[i]?.kind === 'tcp' ? methods[i].port : ''}`);
     }
   });
-  if (check.timeout > check.interval) warnings.push(`CHECK_TIMEOUT (${check.timeout} s) is longer than CHECK_INTERVAL (${check.interval} s): rounds will run back to back`);
-  return { check, targets, methods, warnings };
+  const failWindows = targets.map((list) => check.failWindow ?? defaultFailWindow(list.length, check.reliability, check.interval));
+  failWindows.forEach((window, i) => {
+    if (window < 2 * check.interval) warnings.push(`${devices[i] ?? `uplink ${i}`}: a failure window of ${window} s holds fewer than 2 probes (CHECK_INTERVAL ${check.interval} s): one lost probe fails the uplink`);
+  });
+  if (check.qualityWindow < 5 * check.interval) warnings.push(`CHECK_QUALITY_WINDOW (${check.qualityWindow} s) holds fewer than 5 probes per target (CHECK_INTERVAL ${check.interval} s): quality cannot be judged`);
+  return { check, targets, methods, failWindows, warnings };
 }

@@ -122,6 +122,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     mark: marks[i] as number,
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
+    failWindow: health.failWindows[i] as number,
   }));
   const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;

@@ -1,8 +1,10 @@
-// `uplink-lb check` (and the `cron-check` name cron runs every minute): probe in rounds until
-// the next minute's cron start takes over. Exactly one run probes at a time: a start that
-// finds another alive exits at once, quietly, unless that one is about to hand over.
+// `uplink-lb check` (and the `cron-check` name cron runs every minute): probe continuously
+// until the next minute's cron start takes over. Exactly one run probes at a time: a start
+// that finds another alive exits at once, quietly, unless that one is about to hand over.
 import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
 import type { HealthRecord } from '../state/health.js';
+import { drainedDevices } from '../health/machine.js';
+import { Probers } from '../health/probers.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir } from '../state/rundir.js';
 import { readCheckState, writeCheckState } from '../state/check-state.js';
@@ -12,10 +14,29 @@ import { CHECK_LOCK_FILE } from '../paths.js';
 import { loadConfiguration, type Env } from './context.js';
 import { sleep } from '../util/sleep.js';
 import { watchLinks } from '../kernel/monitor.js';
+import { statSync } from 'node:fs';
 
 /** A run lasts until the first minute boundary at least 30 s away: one cron start, one run. */
 export function deadlineFor(now: number): number {
   return Math.ceil((now + 30_000) / 60_000) * 60_000;
+}
+
+/** `check --once` probes for the longest failure window, or the recovery window if that is
+ *  longer and an uplink is out of the route, and a little more to be judged. */
+export function onceLasts(config: Config, record: HealthRecord): number {
+  const fail = Math.max(0, ...config.uplinks.map((u) => u.failWindow));
+  const recover = drainedDevices(record.uplinks).size > 0 ? config.check.recoverWindow : 0;
+  return Math.max(fail, recover) * 1000 + 500;
+}
+
+/** What changes when the file is edited or replaced. */
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 const tryLock = (waitSeconds: number): Lock | undefined => tryAcquireLock(CHECK_LOCK_FILE, waitSeconds);
@@ -49,50 +70,68 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     return 0;
   }
   try {
-    const deadline = once ? started : deadlineFor(started);
-    writeCheckState({ pid: process.pid, started, deadline });
     let record: HealthRecord = startingRecord(log);
+    const deadline = once ? started + onceLasts(config, record) : deadlineFor(started);
+    writeCheckState({ pid: process.pid, started, deadline });
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
-    // a link or address event on an uplink (carrier, address) starts the next round at once
+    let stamp = fileStamp(configPath);
+    // a link, address or route event on an uplink (carrier, address) is looked at at once
+    let refresh = false;
     let wake: (() => void) | undefined;
-    let woken = false;
-    const watch = once
-      ? undefined
-      : watchLinks(config.uplinks.map((u) => u.device), () => {
-          woken = true;
-          wake?.();
-        });
+    const watch = watchLinks(config.uplinks.map((u) => u.device), () => {
+      refresh = true;
+      wake?.();
+    });
+    const probers = new Probers(deadline);
+    // stopped (systemd, a shutdown, the administrator): the pings and the monitor go too
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+      wake?.();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
     try {
       for (;;) {
-        const roundStart = Date.now();
-        const reloaded = loadConfiguration(env, configPath).config;
-        if ('value' in reloaded) {
-          config = reloaded.value;
-          badConfigReported = false;
-        } else if (!badConfigReported) {
-          log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
-          badConfigReported = true;
+        // an edited file takes effect at once; an unchanged one is not parsed again
+        const edited = fileStamp(configPath);
+        if (edited !== stamp) {
+          stamp = edited;
+          const reloaded = loadConfiguration(env, configPath).config;
+          if ('value' in reloaded) {
+            config = reloaded.value;
+            badConfigReported = false;
+          } else if (!badConfigReported) {
+            log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
+            badConfigReported = true;
+          }
         }
-        woken = false;
+        const woken = refresh;
+        refresh = false;
+        // judged again when something could have changed: a failure window ending, a link
+        // event, the once-a-second record (a round that threw is retried after a second)
+        let due = Date.now() + 1000;
         try {
-          ({ record, memo } = await checkRound(config, log, record, memo));
+          ({ record, memo, due } = checkRound(config, log, record, memo, probers, woken));
         } catch (err) {
           log.error(`check round: ${(err as Error).message}`);
         }
         log.flush();
-        const next = roundStart + config.check.interval * 1000;
-        if (once || next >= deadline) break;
-        if (!woken) {
+        if (stopped || Date.now() >= deadline) break;
+        if (!refresh) {
           await new Promise<void>((resolve) => {
             wake = resolve;
-            void sleep(Math.max(0, next - Date.now())).then(resolve);
+            // a few ms late, so that a window that ends at `due` has ended
+            void sleep(Math.max(5, Math.min(due, deadline) - Date.now() + 5)).then(resolve);
           });
         }
         wake = undefined;
+        if (stopped) break;
       }
     } finally {
-      watch?.stop();
+      probers.stopAll();
+      watch.stop();
     }
     return 0;
   } finally {

@@ -1,8 +1,9 @@
-// From one round's probe results to the next health record. Pure.
+// From what the probers heard to the next health record. Pure.
 import type { Config } from '../config/types.js';
 import type { UplinkState } from '../plan/desired.js';
-import { initialHealth, step, type HealthState, type Outcome, type TargetResult, type UplinkHealth } from './machine.js';
-import { judge, type ProbePlan } from './round.js';
+import { initialHealth, step, type HealthState, type Limits, type Outcome, type Quality, type TargetResult, type UplinkHealth } from './machine.js';
+import { heard, lossPercent, windowStats, type TargetLog } from './window.js';
+import type { ProbePlan } from './probers.js';
 
 /** Which uplinks to probe and how: those that are up with an address, and have carrier. */
 export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
@@ -16,30 +17,94 @@ export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
     }));
 }
 
+/** Fewer probes than this in the window say nothing about quality. */
+const MIN_SAMPLES = 5;
+
+/** The uplink's quality: that of its reliability-th best target (the same number of targets
+ *  that must answer at all), so one poor target among good ones degrades nothing. */
+export function uplinkQuality(results: readonly TargetResult[], reliability: number, windowMs: number): Quality | undefined {
+  const measured = results
+    .flatMap((r) => {
+      const lossPct = lossPercent(r);
+      return r.sent >= MIN_SAMPLES && lossPct !== undefined ? [{ lossPct, rttMs: r.rttMs, jitterMs: r.jitterMs }] : [];
+    })
+    .sort((a, b) => a.lossPct - b.lossPct || (a.rttMs ?? Infinity) - (b.rttMs ?? Infinity));
+  const q = measured[reliability - 1];
+  if (!q) return undefined;
+  const rtt = q.rttMs === null ? '' : `, rtt ${Math.round(q.rttMs)} ms`;
+  const jitter = q.jitterMs === undefined ? '' : `, jitter ${Math.round(q.jitterMs)} ms`;
+  return { lossPct: q.lossPct, rttMs: q.rttMs, text: `loss ${Math.round(q.lossPct)}%${rtt}${jitter} over ${Math.round(windowMs / 100) / 10} s` };
+}
+
+/** Silent, pending or answering, from each target's last answer. */
+export function judgeTargets(logs: readonly TargetLog[], reliability: number, failWindowMs: number, now: number): Outcome {
+  const heardOf = logs.map((log) => ({ log, heard: heard(log, failWindowMs, now) }));
+  const answered = heardOf.filter((h) => h.heard === 'answered').length;
+  const pending = heardOf.filter((h) => h.heard === 'pending').length;
+  const detail = heardOf
+    .map(({ log, heard }) => {
+      const last = log.lastAnswerAt === undefined ? 'never answered' : `last answer ${Math.round((now - log.lastAnswerAt) / 100) / 10} s ago`;
+      return `${log.target} ${heard === 'answered' ? 'answering' : heard === 'pending' ? 'not yet judged' : last}${heard === 'silent' && log.error ? ` (${log.error})` : ''}`;
+    })
+    .join(', ');
+  if (answered >= reliability) return { kind: 'answering', detail: `${answered} of ${logs.length} targets answering` };
+  if (answered + pending >= reliability) return { kind: 'pending' };
+  return { kind: 'silent', detail: `${answered} of ${logs.length} targets answered within ${failWindowMs / 1000} s: ${detail}` };
+}
+
 export interface Evaluation {
   uplinks: Record<string, UplinkHealth>;
   /** One per state change: the uplink, its new state, why, and the sentence for the log. */
   changes: { device: string; state: HealthState; cause: string; line: string }[];
 }
 
-export function evaluateRound(config: Config, states: readonly UplinkState[], results: ReadonlyMap<string, TargetResult[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number): Evaluation {
+export function evaluate(config: Config, states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number): Evaluation {
   const uplinks: Record<string, UplinkHealth> = {};
   const changes: Evaluation['changes'] = [];
+  const c = config.check;
+  const limits: Limits = { recoverWindow: c.recoverWindow, loss: c.loss, latency: c.latency, degraded: c.degraded, flapHold: c.flapHold, flapHoldMax: c.flapHoldMax };
   for (const s of states) {
     const device = s.uplink.device;
     const prev = previous.uplinks[device] ?? initialHealth(now);
-    let outcome: Outcome = 'unavailable';
-    let detail = s.reason;
-    const probes = results.get(device) ?? [];
-    if (s.status === 'up' && s.carrier === false) outcome = 'no-carrier';
-    else if (results.has(device)) {
-      const verdict = judge(probes, config.check.reliability);
-      outcome = verdict.good ? 'good' : 'bad';
-      detail = verdict.detail;
+    const targetLogs = logs.get(device);
+    // quality is measured over the quality window, but not from before the uplink last came back
+    const from = Math.max(now - c.qualityWindow * 1000, prev.steadySince ?? 0);
+    const probes = (targetLogs ?? []).map((log) => windowStats(log, from));
+    let outcome: Outcome = { kind: 'unavailable' };
+    if (s.status === 'up' && s.carrier === false) outcome = { kind: 'no-carrier' };
+    else if (targetLogs) {
+      outcome = judgeTargets(targetLogs, c.reliability, s.uplink.failWindow * 1000, now);
+      if (outcome.kind === 'answering') {
+        const quality = uplinkQuality(probes, c.reliability, now - from);
+        if (quality) outcome.quality = quality;
+      }
     }
-    const { next, change } = step(prev, outcome, detail, probes, config.check, now);
+    const { next, change } = step(prev, outcome, probes, limits, now);
     uplinks[device] = { ...next, transitions: (prev.transitions ?? 0) + (change ? 1 : 0) };
     if (change) changes.push({ device, state: next.state, cause: next.reason, line: `${device} ${change}` });
   }
   return { uplinks, changes };
+}
+
+/** When the judgement could next change without a link event: when an uplink in the route
+ *  would have been silent for its failure window (if no answer comes first), or when a
+ *  pending target's first window ends. An uplink out of the route is looked at every probe
+ *  interval, for its first answer and its recovery window. At most `idleMs` from now. */
+export function nextJudgement(config: Config, states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, record: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number, idleMs: number): number {
+  let due = now + idleMs;
+  for (const s of states) {
+    const targetLogs = logs.get(s.uplink.device);
+    if (!targetLogs || targetLogs.length === 0) continue;
+    const state = record.uplinks[s.uplink.device]?.state ?? 'up';
+    if (state === 'draining' || state === 'recovering') {
+      due = Math.min(due, now + config.check.interval * 1000);
+      continue;
+    }
+    const windowMs = s.uplink.failWindow * 1000;
+    // each target counts until its last answer (or, before any, its first window) is a window old
+    const until = targetLogs.map((log) => (log.lastAnswerAt ?? log.startedAt) + windowMs).sort((a, b) => b - a);
+    const failsAt = until[Math.min(config.check.reliability, until.length) - 1];
+    if (failsAt !== undefined) due = Math.min(due, failsAt);
+  }
+  return due;
 }

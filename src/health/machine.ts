@@ -1,12 +1,33 @@
-// The per-uplink health state machine: hysteresis over probe rounds. Pure.
+// The per-uplink health state machine, driven by what the probes heard over sliding windows
+// of time. Pure.
+import type { Threshold } from '../config/types.js';
 
-/** up: in the default route. draining: failed CHECK_DOWN rounds (or lost carrier), out of the
- *  default route but still probed. recovering: draining, but answering again; back in the
- *  route after CHECK_UP good rounds in a row. */
-export type HealthState = 'up' | 'draining' | 'recovering';
+/** up: in the default route. degraded: answering, but its loss or round trip is past the
+ *  failure values: in the route with a lowered weight, or out of it (CHECK_DEGRADED=drain).
+ *  draining: silent for the failure window (or lost carrier), out of the default route but
+ *  still probed. recovering: draining, but answering again; back in the route after
+ *  answering steadily for the recovery window. */
+export type HealthState = 'up' | 'degraded' | 'draining' | 'recovering';
 
-/** What one round found: good or bad probes, no carrier, or not probed (down, no address). */
-export type Outcome = 'good' | 'bad' | 'no-carrier' | 'unavailable';
+/** An uplink's link quality over the window: the measures of its reliability-th best target. */
+export interface Quality {
+  lossPct: number;
+  rttMs: number | null;
+  /** "loss 45%, rtt 230 ms over 10 s", for messages. */
+  text: string;
+}
+
+/** What the probes say at one moment. */
+export type Outcome =
+  /** Not probed: down, no address or gateway. */
+  | { kind: 'unavailable' }
+  | { kind: 'no-carrier' }
+  /** Too few targets answered within the failure window. */
+  | { kind: 'silent'; detail: string }
+  /** Probed for less than the failure window: nothing to conclude yet. */
+  | { kind: 'pending' }
+  /** Enough targets answered within the failure window; quality when there are enough samples. */
+  | { kind: 'answering'; detail: string; quality?: Quality };
 
 export interface TargetResult {
   target: string;
@@ -14,22 +35,24 @@ export interface TargetResult {
   received: number;
   /** Mean round-trip time of the answers, in milliseconds. */
   rttMs: number | null;
-  /** Jitter: the answers' mean deviation from that mean (ping's mdev), in milliseconds; absent
-   *  with fewer than two answers. */
+  /** Jitter: the answers' mean deviation from that mean, in milliseconds; absent with fewer
+   *  than two answers. */
   jitterMs?: number;
   error?: string;
 }
 
 export interface UplinkHealth {
   state: HealthState;
-  /** Failed rounds in a row. */
-  fails: number;
-  /** Good rounds in a row. */
-  goods: number;
   /** When the state last changed (ms since the epoch). */
   since: number;
   reason: string;
+  /** Per target, over the quality window. */
   probes: TargetResult[];
+  /** Since when the uplink has answered without a failure (set when it starts recovering):
+   *  its quality is measured from then, so an outage does not count as loss afterwards. */
+  steadySince?: number;
+  /** Degraded: the share of its weight it keeps (0: drained). */
+  factor?: number;
   /** State changes since the run directory was made (since boot): a Prometheus counter. */
   transitions?: number;
   /** Failures remembered for flap damping (one is forgiven per FLAP_MEMORY_MS), and when the
@@ -40,9 +63,12 @@ export interface UplinkHealth {
   holdUntil?: number;
 }
 
-export interface Hysteresis {
-  down: number;
-  up: number;
+export interface Limits {
+  /** Seconds a recovering uplink must answer steadily. */
+  recoverWindow: number;
+  loss: Threshold;
+  latency: Threshold;
+  degraded: 'weight' | 'drain';
   /** Flap damping: seconds a second failure holds the uplink out (doubling with each further
    *  one, up to flapHoldMax); 0 or absent turns it off. */
   flapHold?: number;
@@ -59,14 +85,36 @@ function remembered(prev: UplinkHealth, now: number): number {
 }
 
 /** How long the `flaps`-th remembered failure holds the uplink out, in ms (0: not at all). */
-export function holdDownMs(flaps: number, limits: Hysteresis): number {
+export function holdDownMs(flaps: number, limits: Pick<Limits, 'flapHold' | 'flapHoldMax'>): number {
   const hold = limits.flapHold ?? 0;
   if (hold <= 0 || flaps < 2) return 0;
   return Math.min(hold * 2 ** (flaps - 2), limits.flapHoldMax ?? hold) * 1000;
 }
 
 export function initialHealth(now: number): UplinkHealth {
-  return { state: 'up', fails: 0, goods: 0, since: now, reason: 'no failure seen', probes: [] };
+  return { state: 'up', since: now, reason: 'no failure seen', probes: [] };
+}
+
+/** Past a failure value: degraded. */
+function isPoor(q: Quality, limits: Limits): boolean {
+  if (limits.loss.fail > 0 && q.lossPct >= limits.loss.fail) return true;
+  return limits.latency.fail > 0 && q.rttMs !== null && q.rttMs > limits.latency.fail;
+}
+
+/** Within every recovery value: good again. */
+function isGood(q: Quality, limits: Limits): boolean {
+  if (limits.loss.fail > 0 && q.lossPct > limits.loss.recover) return false;
+  return limits.latency.fail <= 0 || q.rttMs === null || q.rttMs <= limits.latency.recover;
+}
+
+/** The share of its weight a degraded uplink keeps: the share of probes answered, times the
+ *  recovery latency over the measured one when that is higher; in quarters (so a wavering
+ *  measure does not rewrite the route every moment), at least a quarter. 0 when drained. */
+export function weightFactor(q: Quality, limits: Limits): number {
+  if (limits.degraded === 'drain') return 0;
+  let f = 1 - q.lossPct / 100;
+  if (limits.latency.fail > 0 && q.rttMs !== null && q.rttMs > limits.latency.recover && limits.latency.recover > 0) f *= limits.latency.recover / q.rttMs;
+  return Math.max(0.25, Math.floor(f * 4) / 4);
 }
 
 export interface Step {
@@ -75,62 +123,81 @@ export interface Step {
   change?: string;
 }
 
-export function step(prev: UplinkHealth, outcome: Outcome, detail: string, probes: TargetResult[], limits: Hysteresis, now: number): Step {
-  if (outcome === 'unavailable') return { next: { ...prev, probes: [] } };
-  const fails = outcome === 'good' ? 0 : prev.fails + 1;
-  const goods = outcome === 'good' ? prev.goods + 1 : 0;
-  const base = { ...prev, fails, goods, probes };
-  const moved = (state: HealthState, reason: string): Step => ({
-    next: { ...base, state, since: now, reason },
-    change: `${state}: ${reason}`,
-  });
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
+export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[], limits: Limits, now: number): Step {
+  if (outcome.kind === 'unavailable') return { next: { ...prev, probes: [] } };
+  const base: UplinkHealth = { ...prev, probes };
+  if (outcome.kind === 'pending') return { next: base };
+  const moved = (state: HealthState, reason: string, extra: Partial<UplinkHealth> = {}): Step => {
+    const next: UplinkHealth = { ...base, state, since: now, reason, ...extra };
+    if (state !== 'degraded') delete next.factor;
+    return { next, change: `${state}: ${reason}` };
+  };
   /** Leaving the route: one more remembered failure, and perhaps a hold-down. */
   const failed = (reason: string): Step => {
     const flaps = remembered(prev, now) + 1;
     const hold = holdDownMs(flaps, limits);
-    const step = moved('draining', reason);
-    const next: UplinkHealth = { ...step.next, flaps, lastFlap: now };
-    delete next.holdUntil;
-    if (hold > 0) next.holdUntil = now + hold;
     const held = hold > 0 ? `; flapping (${flaps} failures in ${FLAP_MEMORY_MS / 60_000} min): held out until ${new Date(now + hold).toISOString()}` : '';
-    return { next: { ...next, reason: `${reason}${held}` }, change: `draining: ${reason}${held}` };
+    const step = moved('draining', `${reason}${held}`, { flaps, lastFlap: now });
+    delete step.next.holdUntil;
+    delete step.next.steadySince;
+    if (hold > 0) step.next.holdUntil = now + hold;
+    return step;
   };
-  /** Enough good rounds: back, unless a hold-down still runs. */
-  const backUnlessHeld = (goods: number): Step => {
-    if (prev.holdUntil !== undefined && now < prev.holdUntil) {
-      const reason = `answering again, ${goods} good round${goods === 1 ? '' : 's'}, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)`;
-      return prev.state === 'recovering' ? { next: { ...base, reason } } : moved('recovering', reason);
+  /** In the route (or coming back to it, for `cause`), judged on its quality: degraded past a
+   *  failure value, up again within every recovery value. */
+  const byQuality = (quality: Quality | undefined, cause: string): Step => {
+    if (prev.state === 'degraded') {
+      if (quality === undefined) return { next: base };
+      if (isGood(quality, limits)) return moved('up', `quality recovered: ${quality.text}`);
+      return { next: { ...base, factor: weightFactor(quality, limits), reason: quality.text } };
     }
-    const step = moved('up', `${goods} good rounds in a row`);
+    if (quality !== undefined && isPoor(quality, limits)) return moved('degraded', cause === '' ? quality.text : `${quality.text}; ${cause}`, { factor: weightFactor(quality, limits) });
+    return prev.state === 'up' ? { next: base } : moved('up', cause);
+  };
+  /** Steady for the recovery window: back, unless a hold-down still runs. */
+  const back = (quality: Quality | undefined, steadyMs: number): Step => {
+    if (prev.holdUntil !== undefined && now < prev.holdUntil) {
+      return { next: { ...base, reason: `answering steadily for ${seconds(steadyMs)}, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)` } };
+    }
+    const step = byQuality(quality, `answered steadily for ${seconds(steadyMs)}`);
     delete step.next.holdUntil;
     return step;
   };
   switch (prev.state) {
     case 'up':
-      if (outcome === 'no-carrier') return failed('no carrier');
-      if (outcome === 'bad' && fails >= limits.down) return failed(`${fails} failed rounds in a row (${detail})`);
-      return { next: base };
+    case 'degraded':
+      if (outcome.kind === 'no-carrier') return failed('no carrier');
+      if (outcome.kind === 'silent') return failed(outcome.detail);
+      return byQuality(outcome.quality, '');
     case 'draining':
-      if (outcome === 'good') {
-        if (goods >= limits.up) return backUnlessHeld(goods);
-        return moved('recovering', `answering again (${detail}), ${goods}/${limits.up} good rounds`);
+      if (outcome.kind === 'answering') {
+        if (limits.recoverWindow <= 0) return back(outcome.quality, 0);
+        return moved('recovering', `answering again (${outcome.detail})`, { steadySince: now });
       }
-      return { next: outcome === 'no-carrier' ? { ...base, reason: 'no carrier' } : base };
-    case 'recovering':
-      if (outcome === 'good') {
-        if (goods >= limits.up) return backUnlessHeld(goods);
-        return { next: { ...base, reason: `answering again, ${goods}/${limits.up} good rounds` } };
-      }
-      return moved('draining', outcome === 'no-carrier' ? 'no carrier' : `failed again while recovering (${detail})`);
+      return { next: outcome.kind === 'no-carrier' ? { ...base, reason: 'no carrier' } : base };
+    case 'recovering': {
+      if (outcome.kind !== 'answering') return moved('draining', outcome.kind === 'no-carrier' ? 'no carrier' : `failed again while recovering (${outcome.detail})`);
+      const steadyMs = now - (prev.steadySince ?? prev.since);
+      if (steadyMs >= limits.recoverWindow * 1000) return back(outcome.quality, steadyMs);
+      return { next: { ...base, reason: `answering again, steady for ${seconds(steadyMs)} of ${limits.recoverWindow} s` } };
+    }
   }
 }
 
-/** Drained uplinks stay out of the default route. */
+/** Out of the default route: failed, not yet recovered, or degraded with CHECK_DEGRADED=drain. */
 function isDrained(health: UplinkHealth | undefined): boolean {
-  return health !== undefined && health.state !== 'up';
+  if (health === undefined || health.state === 'up') return false;
+  return health.state !== 'degraded' || !health.factor;
 }
 
 /** The devices of a health record's uplinks that are drained. */
 export function drainedDevices(uplinks: Readonly<Record<string, UplinkHealth>>): Set<string> {
   return new Set(Object.entries(uplinks).filter(([, h]) => isDrained(h)).map(([device]) => device));
+}
+
+/** The degraded uplinks that stay in the route, with the share of their weight they keep. */
+export function weightFactors(uplinks: Readonly<Record<string, UplinkHealth>>): Map<string, number> {
+  return new Map(Object.entries(uplinks).flatMap(([device, h]) => (h.state === 'degraded' && h.factor ? [[device, h.factor] as const] : [])));
 }

@@ -1,6 +1,7 @@
-// Link and address events as they happen: one `ip -o monitor link address` for the life of a
-// check run. A line that names an uplink (carrier lost or back, an address added or gone) wakes
-// the run for a round at once instead of at its next interval.
+// Link, address, route and rule events as they happen: one `ip -o monitor link address route
+// rule` for the life of a check run. A line that names an uplink (carrier lost or back, an
+// address added or gone, a route through it changed) or an entry of uplink-lb's own protocol
+// has the run read the interfaces again and verify the kernel at once.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { IP } from '../paths.js';
@@ -10,18 +11,23 @@ export interface Watch {
 }
 
 /** The uplink a monitor line is about, if any: `2: eth1: <...>` (link), `2: eth1    inet ...`
- *  (address), each perhaps after `Deleted `. */
+ *  (address), `default via 198.18.101.1 dev eth1 ...` (route), each perhaps after `Deleted `. */
 export function deviceOfEvent(line: string, devices: readonly string[]): string | undefined {
-  const name = /^(?:Deleted )?\d+: ([^:@\s]+)[:@\s]/.exec(line)?.[1];
+  const name = /^(?:Deleted )?\d+: ([^:@\s]+)[:@\s]/.exec(line)?.[1] ?? / dev ([^\s]+)/.exec(line)?.[1];
   return name !== undefined && devices.includes(name) ? name : undefined;
 }
 
+/** What a monitor line concerns: an uplink, uplink-lb's own rules and routes, or nothing. */
+export function concerns(line: string, devices: readonly string[]): string | undefined {
+  return deviceOfEvent(line, devices) ?? (/ proto (uplink-lb|73)\b/.test(line) ? 'uplink-lb' : undefined);
+}
+
 export function watchLinks(devices: readonly string[], onEvent: (device: string, line: string) => void): Watch {
-  const child = spawn(IP, ['-o', 'monitor', 'link', 'address'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+  const child = spawn(IP, ['-o', 'monitor', 'link', 'address', 'route', 'rule'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
   child.on('error', () => undefined); // no events then: the rounds still come at their interval
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const device = deviceOfEvent(line, devices);
-    if (device) onEvent(device, line);
+    const about = concerns(line, devices);
+    if (about) onEvent(about, line);
   });
   return {
     stop: () => {

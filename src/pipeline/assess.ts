@@ -18,6 +18,8 @@ export interface Records {
   health: HealthRecord;
   /** Uplinks the health check drained, unless its record is too old to trust. */
   drained: ReadonlySet<string>;
+  /** Degraded uplinks kept in the route with a share of their weight. */
+  factors: ReadonlyMap<string, number>;
 }
 
 export interface Assessment {
@@ -34,9 +36,9 @@ export interface Assessment {
 function readRecords(config: Config, log: Log): Records {
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
-  const { drained, stale } = trustedDrained(health, Date.now());
+  const { drained, factors, stale } = trustedDrained(health, Date.now());
   if (stale) log.warn(stale);
-  return { leases, health, drained };
+  return { leases, health, drained, factors };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -44,7 +46,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, drained: records.drained, nft: nft !== undefined, ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, nft: nft !== undefined, ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

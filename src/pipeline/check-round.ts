@@ -1,24 +1,36 @@
-// One round of `uplink-lb check`, the orchestrator above health/: read the interfaces, probe,
-// update the health record, and reconcile when the kernel target changed (or has not been
-// verified for a while).
+// One moment of `uplink-lb check`, the orchestrator above health/: keep the probers matched to
+// the uplinks, judge what they heard, record it, and reconcile when the kernel target changed
+// (or has not been verified for a while).
 import type { Config } from '../config/types.js';
+import type { Observed } from '../kernel/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
 import { nftAvailable } from '../kernel/nft.js';
-import { desired } from '../plan/desired.js';
+import { desired, type Desired, type UplinkState } from '../plan/desired.js';
+import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import type { Log } from '../util/log.js';
-import { evaluateRound, probePlans } from '../health/evaluate.js';
-import { drainedDevices } from '../health/machine.js';
+import { evaluate, nextJudgement, probePlans } from '../health/evaluate.js';
+import { drainedDevices, weightFactors } from '../health/machine.js';
+import type { Probers } from '../health/probers.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state/health.js';
-import { probeRound } from '../health/round.js';
 import { reconcile } from './reconcile.js';
 import { countPinned, writeMetrics } from './metrics-file.js';
 import { recordTransitions, type Transition } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 
-/** Full reconciles happen when the desired state changes, and at least this often anyway (to
- *  repair drift); other rounds read links and addresses only (one `ip` run). */
-const VERIFY_EVERY_MS = 15_000;
+/** Full reconciles happen when the desired state changes, on every link, address, route or
+ *  rule event of an uplink or of uplink-lb's own (drift is seen as it happens), and at least
+ *  this often anyway. */
+const VERIFY_EVERY_MS = 30_000;
+/** An event verifies at most this often (a DHCP client fighting over a route must not make
+ *  the check spin); the state changes the probes find are not held back. */
+const EVENT_VERIFY_GAP_MS = 1_000;
+/** Links, addresses and leases are read again on those events too, and at least this often
+ *  (a DHCP renewal may change a gateway without an event). */
+const OBSERVE_EVERY_MS = 30_000;
+/** The health record and the metrics are written when something changed, and at least this
+ *  often (status and node_exporter read them). */
+const WRITE_EVERY_MS = 2_000;
 
 export interface Memo {
   /** The kernel target the last full reconcile made true, as text. */
@@ -26,26 +38,47 @@ export interface Memo {
   verifiedAt: number;
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
+  /** Links, addresses and leases as last read, and when. */
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; nft: boolean; at: number };
+  writtenAt: number;
+  /** An event came that has not been verified yet (it came too soon after the last verify). */
+  owed?: boolean;
+  /** The uplinks as `seen` shows them, and what the last judgement wanted of the kernel: a
+   *  judgement that changes no uplink's route membership or weight computes neither again. */
+  derived?: { config: Config; seen: Seen; states: UplinkState[]; routing: string; want: Desired; wanted: string };
 }
 
-export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0, pinned: new Map() };
+type Seen = NonNullable<Memo['seen']>;
+
+export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0, pinned: new Map(), writtenAt: 0 };
 
 export interface RoundReport {
   record: HealthRecord;
   memo: Memo;
+  /** When to judge again unless a link event comes first (ms since the epoch). */
+  due: number;
 }
 
-/** One round. `config` is read fresh by the caller, so edits take effect at the next round. */
-export async function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo): Promise<RoundReport> {
-  const observed = observeInterfaces();
-  const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
-  const states = desired(config, observed, { leases, drained: drainedDevices(previous.uplinks) }).uplinks;
-  const results = await probeRound(probePlans(states), config.check);
+/** One judgement. `config` is read fresh by the caller, so edits take effect at once; `refresh`
+ *  says a monitor event came: links and addresses are read again, and the kernel verified. */
+export function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo, probers: Probers, refresh: boolean): RoundReport {
   const now = Date.now();
-  const { uplinks, changes } = evaluateRound(config, states, results, previous, now);
+  const seen =
+    !refresh && memo.seen && now - memo.seen.at < OBSERVE_EVERY_MS
+      ? memo.seen
+      : { observed: observeInterfaces(), leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)), nft: nftAvailable(), at: now };
+  const { observed, leases } = seen;
+  const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
+  const states = cached?.states ?? desired(config, observed, { leases }).uplinks;
+  if (!cached) probers.sync(probePlans(states), config.check);
+  const logs = probers.logs();
+  const { uplinks, changes } = evaluate(config, states, logs, previous, now);
   for (const change of changes) log.warn(change.line, { device: change.device, event: change.state });
   const transitions: Transition[] = changes.map((c) => ({ at: now, device: c.device, event: c.state, cause: c.cause }));
-  const want = desired(config, observed, { leases, drained: drainedDevices(uplinks), nft: nftAvailable() });
+  const drained = drainedDevices(uplinks);
+  const factors = weightFactors(uplinks);
+  const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, nft: seen.nft });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });
@@ -56,26 +89,32 @@ export async function checkRound(config: Config, log: Log, previous: HealthRecor
   }
   recordTransitions(transitions);
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
-  writeHealthRecord(record);
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
-  const wanted = JSON.stringify([want.target, want.learned]);
-  if (wanted === memo.fingerprint && now - memo.verifiedAt < VERIFY_EVERY_MS) {
-    writeMetrics(config, want, record, memo.pinned, log);
-    announce(transitions, config.eventHooksDir);
-    return { record, memo };
-  }
-  try {
-    reconcile(config, log);
-  } catch (err) {
-    // A failed run has rolled back; try again after VERIFY_EVERY_MS, not every round.
-    log.error(`reconcile: ${(err as Error).message}`);
+  const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned]);
+  const owed = refresh || memo.owed === true;
+  const eventDue = owed && now - memo.verifiedAt >= EVENT_VERIFY_GAP_MS;
+  const reconciling = eventDue || wanted !== memo.fingerprint || now - memo.verifiedAt >= VERIFY_EVERY_MS;
+  const writing = reconciling || transitions.length > 0 || now - memo.writtenAt >= WRITE_EVERY_MS;
+  // the reconcile reads the record: it goes first
+  if (writing) writeHealthRecord(record);
+  let next: Memo = { ...memo, seen, writtenAt: writing ? now : memo.writtenAt, owed: owed && !reconciling, derived: { config, seen, states, routing, want, wanted } };
+  if (reconciling) {
+    try {
+      reconcile(config, log);
+    } catch (err) {
+      // A failed run has rolled back; try again after VERIFY_EVERY_MS, not at every moment.
+      log.error(`reconcile: ${(err as Error).message}`);
+    }
+    next = { ...next, fingerprint: wanted, verifiedAt: now, pinned: countPinned(config) };
+    // what the reconcile changed is read again at the next moment
+    delete next.seen;
   }
   // the hooks hear of it once the routes have changed: starting them never delays that
   announce(transitions, config.eventHooksDir);
-  const pinned = countPinned(config);
-  writeMetrics(config, want, record, pinned, log);
-  return { record, memo: { fingerprint: wanted, verifiedAt: now, pinned } };
+  if (writing) writeMetrics(config, want, record, next.pinned, log);
+  const due = nextJudgement(config, states, logs, record, now, WRITE_EVERY_MS);
+  return { record, memo: next, due: next.owed ? Math.min(due, next.verifiedAt + EVENT_VERIFY_GAP_MS) : due };
 }
 
 export function startingRecord(log: Log): HealthRecord {

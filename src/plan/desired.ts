@@ -28,6 +28,9 @@ export interface UplinkState {
   /** Where an `auto` gateway came from: a client's hook record, or the client's own route. */
   gatewaySource?: 'lease' | 'route';
   carrier?: boolean;
+  /** Its nexthop's weight in the default route, when it is in it (the configured weight,
+   *  scaled while an uplink is degraded). */
+  routeWeight?: number;
 }
 
 /** What the kernel should hold: what a diff plans towards, and what a read-back is compared
@@ -175,13 +178,23 @@ function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
   return routes;
 }
 
+/** Nexthop weights: the configured ones; while some uplink keeps only a share of its weight
+ *  (degraded), all are scaled up (up to 4 times, within the kernel's 256) so that share can
+ *  be expressed even for weight 1. */
+function routeWeights(active: readonly UplinkState[], factors: ReadonlyMap<string, number>): number[] {
+  const shares = active.map((s) => factors.get(s.uplink.device) ?? 1);
+  if (shares.every((f) => f === 1)) return active.map((s) => s.uplink.weight);
+  const scale = Math.max(1, Math.min(4, Math.floor(256 / Math.max(...active.map((s) => s.uplink.weight)))));
+  return active.map((s, i) => Math.max(1, Math.round(s.uplink.weight * scale * (shares[i] ?? 1))));
+}
+
 function mainDefault(active: UplinkState[], config: Config): Route | undefined {
   if (active.length === 0) return undefined;
   const options = config.routeOptions;
   // always uplink-lb's protocol (ROUTE_OPTIONS' proto goes to the table routes): it is what
   // marks the route as uplink-lb's at any metric
   const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
-  const hops: Nexthop[] = active.map((s) => ({ gateway: s.gateway as string, dev: s.uplink.device, weight: s.uplink.weight, onlink: options.onlink }));
+  const hops: Nexthop[] = active.map((s) => ({ gateway: s.gateway as string, dev: s.uplink.device, weight: s.routeWeight ?? s.uplink.weight, onlink: options.onlink }));
   const [only] = hops;
   if (hops.length === 1 && only) {
     route.gateway = only.gateway;
@@ -195,6 +208,8 @@ export interface DesiredInputs {
   leases: ReadonlyMap<string, Lease>;
   /** Uplinks the health check has taken out of the default route. */
   drained?: ReadonlySet<string>;
+  /** Degraded uplinks that stay in the route, and the share of their weight they keep. */
+  factors?: ReadonlyMap<string, number>;
   event?: HookEvent;
   /** nft is installed: the target says what uplink-lb's table should hold. */
   nft?: boolean;
@@ -234,7 +249,11 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const up = uplinks.filter((s) => s.status === 'up');
   const { members, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
-  for (const s of members) s.inRoute = true;
+  const weights = routeWeights(members, inputs.factors ?? new Map());
+  members.forEach((s, i) => {
+    s.inRoute = true;
+    s.routeWeight = weights[i] as number;
+  });
   const rules = up.flatMap(uplinkRules);
   if (up.length > 0) rules.unshift(connectedFirstRule(config));
   const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);

@@ -1,12 +1,12 @@
 // The Prometheus text exposition format for node_exporter's textfile collector: per uplink its
-// state, whether it is in the route, weight, probe loss and round-trip time, transitions and
+// state, whether it is in the route, weight (configured and in the route), probe loss and round-trip time, transitions and
 // pinned connections; the last apply's result and time; fail open; probe rounds. Pure.
 // node_exporter reads and checks the file itself (test/e2e/health.test.ts scrapes it).
 import type { Desired } from '../plan/desired.js';
 import type { HealthRecord } from '../state/health.js';
 import type { LastApply } from '../state/last-apply.js';
 
-const STATES = ['up', 'draining', 'recovering', 'down', 'unconfigured'] as const;
+const STATES = ['up', 'degraded', 'draining', 'recovering', 'down', 'unconfigured'] as const;
 
 export interface MetricsFacts {
   health: HealthRecord;
@@ -38,13 +38,14 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
     ...family('uplink_lb_uplink_state', 'gauge', 'The uplink\'s state: 1 for the one it is in.', uplinks.flatMap(({ device, state }) => STATES.map((st): [Labels, number] => [{ device, state: st }, st === state ? 1 : 0]))),
     ...family('uplink_lb_uplink_in_route', 'gauge', 'Whether the uplink is in the balanced default route.', uplinks.map(({ device, s }) => [{ device }, s.inRoute ? 1 : 0])),
     ...family('uplink_lb_uplink_weight', 'gauge', 'The uplink\'s configured weight.', uplinks.map(({ device, s }) => [{ device }, s.uplink.weight])),
-    ...family('uplink_lb_probe_loss_ratio', 'gauge', 'Share of the last round\'s probes to the target that got no answer.', probes.filter(({ p }) => p.sent > 0).map(({ device, p }) => [{ device, target: p.target }, (p.sent - p.received) / p.sent])),
-    ...family('uplink_lb_probe_rtt_seconds', 'gauge', 'Mean round-trip time of the last round\'s answers from the target.', probes.filter(({ p }) => p.rttMs !== null).map(({ device, p }) => [{ device, target: p.target }, (p.rttMs ?? 0) / 1000])),
-    ...family('uplink_lb_probe_jitter_seconds', 'gauge', 'Mean deviation of the last round\'s round-trip times from their mean.', probes.filter(({ p }) => p.jitterMs !== undefined).map(({ device, p }) => [{ device, target: p.target }, (p.jitterMs ?? 0) / 1000])),
+    ...family('uplink_lb_uplink_route_weight', 'gauge', 'The uplink\'s weight in the default route now (scaled while an uplink is degraded).', uplinks.filter(({ s }) => s.routeWeight !== undefined).map(({ device, s }) => [{ device }, s.routeWeight ?? 0])),
+    ...family('uplink_lb_probe_loss_ratio', 'gauge', 'Share of the probes to the target over the quality window that got no answer in time.', probes.filter(({ p }) => p.sent > 0).map(({ device, p }) => [{ device, target: p.target }, (p.sent - p.received) / p.sent])),
+    ...family('uplink_lb_probe_rtt_seconds', 'gauge', 'Mean round-trip time of the target\'s answers over the quality window.', probes.filter(({ p }) => p.rttMs !== null).map(({ device, p }) => [{ device, target: p.target }, (p.rttMs ?? 0) / 1000])),
+    ...family('uplink_lb_probe_jitter_seconds', 'gauge', 'Mean deviation of the target\'s round-trip times from their mean over the quality window.', probes.filter(({ p }) => p.jitterMs !== undefined).map(({ device, p }) => [{ device, target: p.target }, (p.jitterMs ?? 0) / 1000])),
     ...family('uplink_lb_uplink_transitions_total', 'counter', 'State changes of the uplink since boot.', uplinks.map(({ device }) => [{ device }, health.uplinks[device]?.transitions ?? 0])),
     ...family('uplink_lb_uplink_pinned_connections', 'gauge', 'Tracked connections pinned to the uplink.', uplinks.filter(({ device }) => facts.pinned.has(device)).map(({ device }) => [{ device }, facts.pinned.get(device) ?? 0])),
     ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),
-    ...family('uplink_lb_check_rounds_total', 'counter', 'Probe rounds since boot.', [[{}, health.rounds ?? 0]]),
+    ...family('uplink_lb_check_rounds_total', 'counter', 'Health judgements since boot (one every CHECK_INTERVAL / 2, at most 50 ms apart).', [[{}, health.rounds ?? 0]]),
   ];
   if (facts.lastApply) {
     lines.push(...family('uplink_lb_last_apply_success', 'gauge', 'Whether the last run that changed the kernel succeeded (0: it failed and was rolled back).', [[{}, facts.lastApply.ok ? 1 : 0]]));

@@ -18,8 +18,11 @@ import type { Transition } from '../state/transitions.js';
 /** Transitions `status` prints (--json gives every kept one). */
 const SHOWN_TRANSITIONS = 10;
 
+/** One target's probes over the quality window. */
 export interface ProbeSummary {
   target: string;
+  /** Probes judged (answered, or lost). */
+  sent: number;
   lossPercent: number | null;
   rttMs: number | null;
   jitterMs: number | null;
@@ -40,7 +43,7 @@ export interface StatusReport {
     device: string;
     status: string;
     reason: string;
-    /** up, draining, recovering (from the health check), or down / unconfigured. */
+    /** up, degraded, draining, recovering (from the health check), or down / unconfigured. */
     health: string;
     healthReason: string;
     /** When the health last changed (ISO 8601), null when never checked. */
@@ -56,6 +59,8 @@ export interface StatusReport {
     gateway: string | null;
     carrier: boolean | null;
     weight: number;
+    /** Its weight in the default route now (scaled while an uplink is degraded), null when out of it. */
+    routeWeight: number | null;
     table: number;
     tableLabel: string;
     priority: number;
@@ -81,6 +86,7 @@ export interface StatusReport {
 function summarise(probe: TargetResult): ProbeSummary {
   return {
     target: probe.target,
+    sent: probe.sent,
     lossPercent: probe.sent > 0 ? Math.round((100 * (probe.sent - probe.received)) / probe.sent) : null,
     rttMs: probe.rttMs,
     jitterMs: probe.jitterMs ?? null,
@@ -117,6 +123,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     gateway: s.gateway ?? null,
     carrier: s.carrier ?? null,
     weight: s.uplink.weight,
+    routeWeight: s.routeWeight ?? null,
     table: s.uplink.table,
     tableLabel: s.uplink.tableLabel,
     priority: s.uplink.priority,
@@ -155,10 +162,11 @@ export function formatStatus(report: StatusReport): string {
     const carrier = u.carrier === false ? ' (no carrier)' : '';
     const route = u.inRoute ? 'in the default route' : 'not in the default route';
     lines.push(`${u.device}: ${u.health}, ${route}${carrier} - ${u.healthReason}${u.healthSince ? ` (since ${u.healthSince})` : ''}`);
-    lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    const scaled = u.routeWeight !== null && u.routeWeight !== u.weight ? ` (${u.routeWeight} in the route)` : '';
+    lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}${scaled}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
-      const loss = p.lossPercent === null ? 'not sent' : `loss ${p.lossPercent}%`;
+      const loss = p.lossPercent === null ? 'no probe judged yet' : `loss ${p.lossPercent}% of ${p.sent}`;
       lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.jitterMs !== null ? `, jitter ${p.jitterMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
     }
   }

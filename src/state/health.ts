@@ -6,7 +6,7 @@ import { ensureRunDir, writeAtomic } from './rundir.js';
 import * as v from 'valibot';
 import { finite, parseRecord, readRecord } from './json-record.js';
 import type { Result } from '../util/result.js';
-import { drainedDevices, type UplinkHealth, type TargetResult } from '../health/machine.js';
+import { drainedDevices, weightFactors, type UplinkHealth, type TargetResult } from '../health/machine.js';
 
 export interface HealthRecord {
   version: 1;
@@ -33,12 +33,12 @@ const PROBE: v.GenericSchema<unknown, TargetResult> = v.object({
 });
 
 const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
-  state: v.picklist(['up', 'draining', 'recovering']),
-  fails: finite(),
-  goods: finite(),
+  state: v.picklist(['up', 'degraded', 'draining', 'recovering']),
   since: finite(),
   reason: v.string(),
   probes: v.array(PROBE),
+  steadySince: v.optional(finite()),
+  factor: v.optional(finite()),
   transitions: v.optional(finite()),
   flaps: v.optional(finite()),
   lastFlap: v.optional(finite()),
@@ -75,13 +75,17 @@ export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
  *  drained uplink must not stay out of the route forever on old news. */
 export const STALE_HEALTH_MS = 5 * 60_000;
 
-/** The drained uplinks a reconcile should honour, and a warning when the record is stale. Pure. */
-export function trustedDrained(record: HealthRecord, now: number): { drained: Set<string>; stale?: string } {
+/** The drained uplinks and lowered weights a reconcile should honour, and a warning when the
+ *  record is stale. Pure. */
+export function trustedDrained(record: HealthRecord, now: number): { drained: Set<string>; factors: Map<string, number>; stale?: string } {
   const drained = drainedDevices(record.uplinks);
-  if (drained.size === 0 || now - record.updated <= STALE_HEALTH_MS) return { drained };
+  const factors = weightFactors(record.uplinks);
+  if (now - record.updated <= STALE_HEALTH_MS) return { drained, factors };
+  if (drained.size === 0) return { drained, factors: new Map() };
   const age = Math.round((now - record.updated) / 1000);
   return {
     drained: new Set(),
+    factors: new Map(),
     stale: `the health record is ${age} s old (is cron running uplink-lb check?): ignoring that ${[...drained].join(', ')} ${drained.size > 1 ? 'were' : 'was'} drained`,
   };
 }
