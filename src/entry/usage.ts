@@ -24,9 +24,10 @@ Commands:
                       every difference; exit 1 when it differs, 3 when not balancing
   validate [--print]  check the configuration and change nothing; exit 2 when it is invalid;
                       --print writes it out with every key and default as uplink-lb reads it
-  check [--once]      probe every uplink through itself in rounds (CHECK_INTERVAL) until the
-                      next minute's cron start takes over, draining failed uplinks from the
-                      default route and restoring them; --once runs a single round
+  check [--once]      probe every uplink through itself continuously (every CHECK_INTERVAL)
+                      until the next minute's cron start takes over, draining failed uplinks
+                      from the default route, lowering degraded ones, restoring them; --once
+                      probes for one failure window (or recovery window) and judges once
   dhclient-enter      used by the dhclient enter hook (records the lease)
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)

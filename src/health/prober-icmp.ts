@@ -4,7 +4,8 @@
 // moment it was printed. ping writes into a file in the run directory that is read only when
 // the check judges (a few times a second at most), so answers cost the check no wake-up.
 // Restarted when it exits.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PING, RUNDIR } from '../paths.js';

@@ -61,11 +61,13 @@ const validConfig = fc
       targets: fc.option(fc.uniqueArray(host, { minLength: 1, maxLength: 3 }), { nil: undefined }),
       perUplinkTargets: fc.option(column(fc.oneof(fc.constantFrom('default', 'gateway'), fc.uniqueArray(host, { minLength: 1, maxLength: 2 }).map((t) => t.join(',')))), { nil: undefined }),
       method: fc.option(fc.oneof(fc.constant('icmp'), fc.integer({ min: 1, max: 65535 }).map((p) => `tcp:${p}`)), { nil: undefined }),
-      interval: fc.option(decimal(0.2, 3600), { nil: undefined }),
+      interval: fc.option(decimal(0.05, 60), { nil: undefined }),
       timeout: fc.option(decimal(0.1, 60), { nil: undefined }),
-      count: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
-      down: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
-      up: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+      failWindow: fc.option(decimal(0.1, 3600), { nil: undefined }),
+      recoverWindow: fc.option(decimal(0, 3600), { nil: undefined }),
+      loss: fc.option(fc.tuple(fc.integer({ min: 1, max: 100 }), fc.nat(99)).filter(([f, r]) => r < f), { nil: undefined }),
+      latency: fc.option(fc.tuple(fc.integer({ min: 1, max: 60_000 }), fc.nat(59_999)).filter(([f, r]) => r < f), { nil: undefined }),
+      degraded: fc.option(fc.constantFrom('weight', 'drain'), { nil: undefined }),
       metric: fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
       options: fc.option(fc.constantFrom('mtu 1400', 'onlink', 'proto static initcwnd 10', 'advmss lock 1360 quickack 1', 'congctl bbr features ecn'), { nil: undefined }),
       pinning: fc.option(fc.constantFrom('yes', 'no'), { nil: undefined }),
@@ -102,9 +104,11 @@ const validConfig = fc
     if (r.method) lines.push(`CHECK_METHOD=${r.method}`);
     if (r.interval) lines.push(`CHECK_INTERVAL=${r.interval}`);
     if (r.timeout) lines.push(`CHECK_TIMEOUT="${r.timeout}"`);
-    if (r.count !== undefined) lines.push(`CHECK_COUNT='${r.count}'`);
-    if (r.down !== undefined) lines.push(`CHECK_DOWN=${r.down}  # comment`);
-    if (r.up !== undefined) lines.push(`CHECK_UP=${r.up}`);
+    if (r.failWindow) lines.push(`CHECK_FAIL_WINDOW='${r.failWindow}'`);
+    if (r.recoverWindow !== undefined) lines.push(`CHECK_RECOVER_WINDOW=${r.recoverWindow}  # comment`);
+    if (r.loss) lines.push(`CHECK_LOSS_FAIL=${r.loss[0]}`, `CHECK_LOSS_RECOVER=${r.loss[1]}`);
+    if (r.latency) lines.push(`CHECK_LATENCY_FAIL=${r.latency[0]}`, `CHECK_LATENCY_RECOVER=${r.latency[1]}`);
+    if (r.degraded) lines.push(`CHECK_DEGRADED=${r.degraded}`);
     if (r.metric !== undefined) lines.push(`DEFAULT_ROUTE_METRIC=${r.metric}`);
     if (r.options) lines.push(`ROUTE_OPTIONS="${r.options}"`);
     if (r.pinning) lines.push(`CONNECTION_PINNING=${r.pinning}`);

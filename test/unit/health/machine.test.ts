@@ -1,72 +1,98 @@
 import { describe, expect, it } from 'vitest';
-import { initialHealth, step, type Outcome, type UplinkHealth } from '../../../src/health/machine.js';
+import { initialHealth, step, weightFactor, type Limits, type Outcome, type Quality, type UplinkHealth } from '../../../src/health/machine.js';
 
-const limits = { down: 3, up: 5 };
+const limits: Limits = { recoverWindow: 3, loss: { fail: 40, recover: 20 }, latency: { fail: 150, recover: 100 }, degraded: 'weight' };
+const good = (lossPct = 0, rttMs = 10): Outcome => ({ kind: 'answering', detail: '2 of 2 targets answering', quality: { lossPct, rttMs, text: `loss ${lossPct}%, rtt ${rttMs} ms over 10 s` } });
+const silent: Outcome = { kind: 'silent', detail: '0 of 2 targets answered within 0.8 s' };
 
-function run(outcomes: Outcome[], start: UplinkHealth = initialHealth(0)): { states: string[]; changes: string[] } {
+/** Outcomes at given seconds; the state after each, and the logged changes. */
+function at(events: [number, Outcome][], start: UplinkHealth = initialHealth(0), l: Limits = limits): { states: UplinkHealth[]; changes: string[] } {
   let health = start;
-  const states: string[] = [];
   const changes: string[] = [];
-  outcomes.forEach((outcome, i) => {
-    const s = step(health, outcome, 'detail', [], limits, i + 1);
-    health = s.next;
-    states.push(health.state);
-    if (s.change) changes.push(s.change);
+  const states = events.map(([s, outcome]) => {
+    const r = step(health, outcome, [], l, s * 1000);
+    if (r.change) changes.push(r.change);
+    return (health = r.next);
   });
   return { states, changes };
 }
 
-describe('health hysteresis', () => {
-  it('drains after CHECK_DOWN failed rounds in a row, not before', () => {
-    expect(run(['bad', 'bad', 'good', 'bad', 'bad', 'bad']).states).toEqual(['up', 'up', 'up', 'up', 'up', 'draining']);
+describe('health over windows of time', () => {
+  it('drains when the targets fell silent for the failure window, at once without carrier', () => {
+    expect(at([[1, good()], [2, silent]]).changes).toEqual(['draining: 0 of 2 targets answered within 0.8 s']);
+    expect(at([[1, good()], [2, { kind: 'no-carrier' }]]).states.map((h) => h.state)).toEqual(['up', 'draining']);
   });
 
-  it('drains at once without carrier', () => {
-    const { states, changes } = run(['good', 'no-carrier']);
-    expect(states).toEqual(['up', 'draining']);
-    expect(changes).toEqual(['draining: no carrier']);
+  it('decides nothing while probing has not lasted a window, or the uplink is not probed', () => {
+    const drained = at([[1, silent]]).states[0] as UplinkHealth;
+    expect(at([[2, { kind: 'pending' }], [3, { kind: 'unavailable' }]], drained).states.map((h) => h.state)).toEqual(['draining', 'draining']);
+    expect(at([[1, { kind: 'pending' }]]).states[0]?.state).toBe('up');
   });
 
-  it('comes back after CHECK_UP good rounds in a row, and a bad round while recovering starts over', () => {
-    const { states } = run(['bad', 'bad', 'bad', 'good', 'good', 'bad', 'good', 'good', 'good', 'good', 'good']);
-    expect(states).toEqual(['up', 'up', 'draining', 'recovering', 'recovering', 'draining', 'recovering', 'recovering', 'recovering', 'recovering', 'up']);
-  });
-
-  it('keeps its state while the uplink is not probed (ifdown, no address)', () => {
-    const drained = run(['bad', 'bad', 'bad']);
-    expect(drained.states.at(-1)).toBe('draining');
-    let health = initialHealth(0);
-    for (const o of ['bad', 'bad', 'bad', 'unavailable', 'unavailable'] as const) health = step(health, o, '', [], limits, 0).next;
-    expect(health.state).toBe('draining');
+  it('comes back after answering steadily for the recovery window; silence while recovering starts over', () => {
+    const { states, changes } = at([[1, silent], [2, good()], [4, good()], [4.5, silent], [5, good()], [7.9, good()], [8, good()]]);
+    expect(states.map((h) => h.state)).toEqual(['draining', 'recovering', 'recovering', 'draining', 'recovering', 'recovering', 'up']);
+    expect(states[5]?.reason).toBe('answering again, steady for 2.9 s of 3 s');
+    expect(changes.at(-1)).toBe('up: answered steadily for 3 s');
+    // quality is measured from the moment it answered again, not over the outage
+    expect(states.at(-1)?.steadySince).toBe(5000);
   });
 
   it('records when and why the state changed', () => {
-    let health = initialHealth(0);
-    for (const [i, o] of (['bad', 'bad', 'bad'] as const).entries()) health = step(health, o, '0/3 answers from 192.0.2.20', [], limits, 100 + i).next;
-    expect(health).toMatchObject({ state: 'draining', since: 102, reason: '3 failed rounds in a row (0/3 answers from 192.0.2.20)' });
+    expect(at([[1, good()], [2.5, silent]]).states[1]).toMatchObject({ state: 'draining', since: 2500, reason: '0 of 2 targets answered within 0.8 s' });
+  });
+});
+
+describe('link quality', () => {
+  it('is degraded past a failure value and good again only within every recovery value', () => {
+    const { states, changes } = at([[1, good(0, 200)], [2, good(0, 120)], [3, good(0, 90)], [4, good(45, 10)], [5, good(25, 10)], [6, good(15, 10)]]);
+    expect(states.map((h) => h.state)).toEqual(['degraded', 'degraded', 'up', 'degraded', 'degraded', 'up']);
+    expect(changes).toEqual([
+      'degraded: loss 0%, rtt 200 ms over 10 s',
+      'up: quality recovered: loss 0%, rtt 90 ms over 10 s',
+      'degraded: loss 45%, rtt 10 ms over 10 s',
+      'up: quality recovered: loss 15%, rtt 10 ms over 10 s',
+    ]);
+  });
+
+  it('keeps a share of the weight in proportion to the quality, in quarters, or drains with CHECK_DEGRADED=drain', () => {
+    const q = (lossPct: number, rttMs: number | null): Quality => ({ lossPct, rttMs, text: '' });
+    expect(weightFactor(q(0, 200), limits)).toBe(0.5); // 100 / 200
+    expect(weightFactor(q(45, 10), limits)).toBe(0.5); // 55% answered
+    expect(weightFactor(q(60, 400), limits)).toBe(0.25); // at least a quarter
+    expect(weightFactor(q(0, 200), { ...limits, degraded: 'drain' })).toBe(0);
+    expect(at([[1, good(0, 200)]]).states[0]).toMatchObject({ state: 'degraded', factor: 0.5 });
+  });
+
+  it('judges nothing without enough samples, and not at all with the values at 0', () => {
+    expect(at([[1, { kind: 'answering', detail: '' }]]).states[0]?.state).toBe('up');
+    const off: Limits = { ...limits, loss: { fail: 0, recover: 0 }, latency: { fail: 0, recover: 0 } };
+    expect(at([[1, good(90, 5000)]], initialHealth(0), off).states[0]?.state).toBe('up');
+  });
+
+  it('a recovered uplink that is still poor comes back degraded', () => {
+    const { states } = at([[1, silent], [2, good(0, 300)], [5, good(0, 300)]]);
+    expect(states.map((h) => h.state)).toEqual(['draining', 'recovering', 'degraded']);
+    expect(states[2]?.reason).toBe('loss 0%, rtt 300 ms over 10 s; answered steadily for 3 s');
   });
 });
 
 describe('flap damping', () => {
-  const damped = { down: 1, up: 2, flapHold: 30, flapHoldMax: 100 };
-  /** Outcomes at given seconds; returns the state after each. */
-  const at = (events: [number, Outcome][], start: UplinkHealth = initialHealth(0)): UplinkHealth[] => {
-    let health = start;
-    return events.map(([s, outcome]) => (health = step(health, outcome, 'd', [], damped, s * 1000).next));
-  };
+  const damped: Limits = { ...limits, recoverWindow: 1, flapHold: 30, flapHoldMax: 100 };
+  const run = (events: [number, Outcome][], start?: UplinkHealth): UplinkHealth[] => at(events, start, damped).states;
 
-  it('the first failure is not a flap: back after CHECK_UP good rounds', () => {
-    const states = at([[1, 'bad'], [2, 'good'], [3, 'good']]);
+  it('the first failure is not a flap: back after the recovery window', () => {
+    const states = run([[1, silent], [2, good()], [3, good()]]);
     expect(states.map((h) => h.state)).toEqual(['draining', 'recovering', 'up']);
     expect(states[0]?.holdUntil).toBeUndefined();
   });
 
   it('a second failure within 10 minutes holds the uplink out for CHECK_FLAP_HOLD, however well it answers', () => {
-    const states = at([[1, 'bad'], [2, 'good'], [3, 'good'], [10, 'bad'], [11, 'good'], [12, 'good'], [39, 'good'], [40, 'good']]);
+    const states = run([[1, silent], [2, good()], [3, good()], [10, silent], [11, good()], [12, good()], [39, good()], [40, good()]]);
     expect(states.map((h) => h.state)).toEqual(['draining', 'recovering', 'up', 'draining', 'recovering', 'recovering', 'recovering', 'up']);
     expect(states[3]).toMatchObject({ flaps: 2, holdUntil: 40_000 });
     expect(states[3]?.reason).toContain('flapping (2 failures in 10 min): held out until 1970-01-01T00:00:40.000Z');
-    expect(states[6]?.reason).toBe('answering again, 3 good rounds, but held out until 1970-01-01T00:00:40.000Z (flapping)');
+    expect(states[6]?.reason).toBe('answering steadily for 28 s, but held out until 1970-01-01T00:00:40.000Z (flapping)');
     expect(states[7]?.holdUntil).toBeUndefined();
   });
 
@@ -75,26 +101,22 @@ describe('flap damping', () => {
     const holds: number[] = [];
     for (let flap = 0; flap < 6; flap++) {
       const t = flap * 200;
-      health = at([[t + 1, 'bad']], health).at(-1) ?? health;
+      health = run([[t + 1, silent]], health).at(-1) ?? health;
       holds.push(((health.holdUntil ?? t * 1000 + 1000) - (t * 1000 + 1000)) / 1000);
-      health = at([[t + 150, 'good'], [t + 151, 'good']], health).at(-1) ?? health;
+      health = run([[t + 150, good()], [t + 151, good()]], health).at(-1) ?? health;
       expect(health.state).toBe('up');
     }
     expect(holds).toEqual([0, 30, 60, 100, 100, 100]);
   });
 
   it('forgets one failure per 10 minutes: an uplink that stays good is not damped for an old flap', () => {
-    const states = at([[1, 'bad'], [2, 'good'], [3, 'good'], [4, 'bad'], [40, 'good'], [41, 'good'], [1300, 'bad']]);
-    // 2 remembered at 4 s; 21 minutes later both are forgiven, so this failure is the first
+    const states = run([[1, silent], [2, good()], [3, good()], [4, silent], [40, good()], [41, good()], [1300, silent]]);
     expect(states.at(-1)).toMatchObject({ state: 'draining', flaps: 1 });
     expect(states.at(-1)?.holdUntil).toBeUndefined();
   });
 
   it('is off with CHECK_FLAP_HOLD=0', () => {
-    let health = initialHealth(0);
-    for (const [s, o] of [[1, 'bad'], [2, 'good'], [3, 'good'], [4, 'bad'], [5, 'good'], [6, 'good']] as [number, Outcome][]) {
-      health = step(health, o, 'd', [], { ...damped, flapHold: 0 }, s * 1000).next;
-    }
-    expect(health.state).toBe('up');
+    const states = at([[1, silent], [2, good()], [3, good()], [4, silent], [5, good()], [6, good()]], initialHealth(0), { ...damped, flapHold: 0 }).states;
+    expect(states.at(-1)?.state).toBe('up');
   });
 });

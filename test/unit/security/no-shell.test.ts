@@ -13,7 +13,7 @@ function sources(dir: string): string[] {
 }
 
 /** The files that start programs, and how: only spawn/spawnSync, never a shell form. */
-const STARTERS = new Set(['util/run.ts', 'util/lock.ts', 'health/probe-icmp.ts', 'entry/confirm.ts', 'events/hooks.ts', 'events/announce.ts', 'kernel/monitor.ts']);
+const STARTERS = new Set(['util/run.ts', 'util/lock.ts', 'health/prober-icmp.ts', 'entry/confirm.ts', 'events/hooks.ts', 'events/announce.ts', 'kernel/monitor.ts']);
 
 describe('no shell', () => {
   it('names every program by an absolute path', () => {

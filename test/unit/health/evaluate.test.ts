@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parsePingLine } from '../../../src/health/prober-icmp.js';
+import { evaluate, judgeTargets, nextJudgement, probePlans, uplinkQuality } from '../../../src/health/evaluate.js';
+import { windowStats, type Sample, type TargetLog } from '../../../src/health/window.js';
+import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/state/health.js';
+import { deadlineFor } from '../../../src/entry/check.js';
+import { desired } from '../../../src/plan/desired.js';
+import { defaultFailWindow, falseFailuresPerDay } from '../../../src/config/fail-window.js';
+import { configFrom, leasesAt, observedAt } from '../helpers.js';
+
+// printed by iputils ping 20221126 in the rig: answered, silent (upstream dead), a neighbour
+// that never answers ARP, and a source address the router does not have
+const PING = readFileSync('test/fixtures/ping/ping-D-n-O.txt', 'utf8').split('\n');
+
+describe('ping -D -n -O lines', () => {
+  it('reads answers, unanswered probes and errors with the moment they were printed', () => {
+    const said = PING.map(parsePingLine);
+    expect(said[1]).toEqual({ kind: 'reply', at: 1795787826611, seq: 1, rttMs: 0.093 });
+    expect(said.find((s) => s.kind === 'no-answer')).toEqual({ kind: 'no-answer', at: 1795787827955, seq: 1 });
+    expect(said.find((s) => s.kind === 'error' && s.seq === 12)).toEqual({ kind: 'error', at: 1795787831951, seq: 12, text: 'Destination Host Unreachable (from 198.18.101.163)' });
+    expect(said.at(-2)).toEqual({ kind: 'error', text: 'ping: bind: Cannot assign requested address' });
+    expect(said.filter((s) => s.kind === 'reply')).toHaveLength(5);
+    expect(parsePingLine('--- 192.0.2.20 ping statistics ---')).toEqual({ kind: 'other' });
+  });
+});
+
+const log = (target: string, startedAt: number, lastAnswerAt?: number, samples: Sample[] = []): TargetLog => ({ target, startedAt, samples, ...(lastAnswerAt === undefined ? {} : { lastAnswerAt }) });
+
+describe('judging targets over the failure window', () => {
+  it('answering when enough targets answered within it, pending while probing has not lasted it, silent otherwise', () => {
+    const now = 10_000;
+    expect(judgeTargets([log('a', 0, 9_500), log('b', 0, 1_000)], 1, 800, now)).toEqual({ kind: 'answering', detail: '1 of 2 targets answering' });
+    expect(judgeTargets([log('a', 0, 9_500), log('b', 0, 1_000)], 2, 800, now).kind).toBe('silent');
+    expect(judgeTargets([log('a', 9_500), log('b', 9_500)], 1, 800, now)).toEqual({ kind: 'pending' });
+    expect(judgeTargets([log('a', 0, 9_100), { ...log('b', 0), error: 'ping: sendmsg: Network is unreachable' }], 1, 800, now)).toEqual({
+      kind: 'silent',
+      detail: '0 of 2 targets answered within 0.8 s: a last answer 0.9 s ago, b never answered (ping: sendmsg: Network is unreachable)',
+    });
+  });
+
+  it('measures loss, round trip and jitter from a moment on', () => {
+    const samples: Sample[] = [{ sentAt: 1, rttMs: null }, { sentAt: 2, rttMs: 10 }, { sentAt: 3, rttMs: 30 }, { sentAt: 4, rttMs: null }];
+    expect(windowStats(log('a', 0, 5, samples), 0)).toEqual({ target: 'a', sent: 4, received: 2, rttMs: 20, jitterMs: 10 });
+    expect(windowStats(log('a', 0, 5, samples), 3)).toEqual({ target: 'a', sent: 2, received: 1, rttMs: 30 });
+  });
+
+  it("takes an uplink's quality from its reliability-th best target, and none from too few samples", () => {
+    const results = [
+      { target: 'a', sent: 50, received: 10, rttMs: 5 },
+      { target: 'b', sent: 50, received: 50, rttMs: 300, jitterMs: 40 },
+    ];
+    expect(uplinkQuality(results, 1, 10_000)).toEqual({ lossPct: 0, rttMs: 300, text: 'loss 0%, rtt 300 ms, jitter 40 ms over 10 s' });
+    expect(uplinkQuality(results, 2, 10_000)?.lossPct).toBe(80);
+    expect(uplinkQuality([{ target: 'a', sent: 4, received: 4, rttMs: 1 }], 1, 10_000)).toBeUndefined();
+  });
+});
+
+describe('one judgement, from probers to health', () => {
+  const config = configFrom('IFACE_DEVICE=( eth1 eth2 eth3 )\nCHECK_TARGETS=( 192.0.2.20 192.0.2.21 )\n');
+  const observed = observedAt('applied-2');
+  const states = desired(config, observed, { leases: leasesAt('applied-2') }).uplinks;
+
+  it('probes the uplinks that are up, from their own address', () => {
+    expect(probePlans(states)).toEqual([
+      { device: 'eth1', source: '198.18.101.163', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' } },
+      { device: 'eth2', source: '198.18.102.162', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' } },
+    ]);
+  });
+
+  it('drains an uplink whose targets fell silent for its window (0.8 s with two targets), and no other', () => {
+    const now = 60_000;
+    const answered = Array.from({ length: 50 }, (_, i): Sample => ({ sentAt: now - 10_000 + i * 200, rttMs: 0.1 }));
+    const logs = new Map([
+      ['eth1', [log('192.0.2.20', 0, now - 900, answered), log('192.0.2.21', 0, now - 810, answered)]],
+      ['eth2', [log('192.0.2.20', 0, now - 100, answered), log('192.0.2.21', 0, now - 900, answered)]],
+    ]);
+    const { uplinks, changes } = evaluate(config, states, logs, EMPTY_RECORD, now);
+    expect(uplinks.eth1).toMatchObject({ state: 'draining', since: now, transitions: 1 });
+    expect(uplinks.eth2).toMatchObject({ state: 'up' });
+    expect(uplinks.eth2?.probes[0]).toEqual({ target: '192.0.2.20', sent: 50, received: 50, rttMs: 0.1, jitterMs: 0 });
+    expect(uplinks.eth3).toMatchObject({ state: 'up', probes: [] }); // not probed: no such device
+    expect(changes.map((c) => c.line)).toEqual(['eth1 draining: 0 of 2 targets answered within 0.8 s: 192.0.2.20 last answer 0.9 s ago, 192.0.2.21 last answer 0.8 s ago']);
+  });
+
+  it('is judged again when the next window could end, or within a probe interval while an uplink is out', () => {
+    const now = 60_000;
+    const logs = new Map([
+      ['eth1', [log('192.0.2.20', 0, now - 100), log('192.0.2.21', 0, now - 300)]],
+      ['eth2', [log('192.0.2.20', now - 200), log('192.0.2.21', 0, now - 50)]],
+    ]);
+    // eth1 fails 0.8 s after its newest answer, eth2 0.8 s after its newest (the pending one counts from its start)
+    expect(nextJudgement(config, states, logs, EMPTY_RECORD, now, 2000)).toBe(now + 700);
+    const out = { uplinks: { eth2: { state: 'draining' as const, since: 0, reason: '', probes: [] } } };
+    expect(nextJudgement(config, states, logs, out, now, 2000)).toBe(now + 200);
+    expect(nextJudgement(config, states, new Map(), EMPTY_RECORD, now, 2000)).toBe(now + 2000);
+  });
+});
+
+describe('the default failure window, and the arithmetic behind it', () => {
+  it('shares 8 silent probes over the targets that must fall silent, at least 3 each', () => {
+    expect([1, 2, 3, 4].map((n) => defaultFailWindow(n, 1, 0.2))).toEqual([1.6, 0.8, 0.6, 0.6]);
+    expect(defaultFailWindow(3, 2, 0.2)).toBe(0.8); // 2 of 3 must answer: 2 silent fail it
+  });
+
+  it('at 20% random loss: about one false failure a day with the default windows, hundreds with a short one', () => {
+    expect(falseFailuresPerDay(0.2, 0.2, 1.6, 1, 1)).toBeCloseTo(0.885, 2);
+    expect(falseFailuresPerDay(0.2, 0.2, 0.8, 2, 1)).toBeCloseTo(0.885, 2); // the same 8 probes, shared
+    expect(falseFailuresPerDay(0.2, 0.2, 0.8, 1, 1)).toBeGreaterThan(500);
+    expect(falseFailuresPerDay(0.05, 0.2, 0.8, 2, 1)).toBeLessThan(1e-4);
+  });
+});
+
+describe('health record', () => {
+  it('round-trips and refuses what does not validate', () => {
+    const record = { version: 1, updated: 5, failOpen: false, uplinks: { eth1: { state: 'degraded', since: 4, reason: 'x', probes: [], factor: 0.5, steadySince: 3 } } };
+    expect(parseHealthRecord(JSON.stringify(record))).toEqual({ value: record });
+    expect(parseHealthRecord('{"version":1,"updated":5,"failOp')).toEqual({ problem: 'is not valid JSON (truncated or garbled)' });
+    expect(parseHealthRecord(JSON.stringify({ ...record, version: 2 }))).toEqual({ problem: 'has no valid version (2)' });
+    expect(parseHealthRecord(JSON.stringify({ ...record, uplinks: { eth1: { state: 'dead' } } }))).toEqual({ problem: 'has no valid uplinks.eth1.state ("dead")' });
+  });
+});
+
+describe('stale health', () => {
+  it('honours drained uplinks and lowered weights for 5 minutes after the last judgement, then not', () => {
+    const record = {
+      version: 1 as const,
+      updated: 0,
+      failOpen: false,
+      uplinks: { eth1: { state: 'draining' as const, since: 0, reason: 'x', probes: [] }, eth2: { state: 'degraded' as const, since: 0, reason: 'y', probes: [], factor: 0.5 } },
+    };
+    expect(trustedDrained(record, 300_000)).toEqual({ drained: new Set(['eth1']), factors: new Map([['eth2', 0.5]]) });
+    expect(trustedDrained(record, 300_001)).toEqual({ drained: new Set(), factors: new Map(), stale: expect.stringContaining('ignoring that eth1 was drained') });
+  });
+});
+
+describe('check lifetime', () => {
+  it('runs until the first minute boundary at least 30 s away', () => {
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 0, 300))).toBe(Date.UTC(2026, 0, 1, 12, 1, 0));
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 45))).toBe(Date.UTC(2026, 0, 1, 12, 2, 0));
+  });
+});
