@@ -16,6 +16,8 @@ export const LOGGER = '/usr/bin/logger';
 /** journald's native socket: present where journald runs. */
 export const JOURNAL_SOCKET = '/run/systemd/journal/socket';
 export const PING = '/usr/bin/ping';
+/** util-linux (essential): starts a ping that dies with the check, however the check ends. */
+export const SETPRIV = '/usr/bin/setpriv';
 export const NFT = '/usr/sbin/nft';
 export const CONNTRACK = '/usr/sbin/conntrack';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { PING, RUNDIR } from '../paths.js';
+import { PING, RUNDIR, SETPRIV } from '../paths.js';
 import { SampleLog } from './sample-log.js';
 import type { Sample, TargetLog } from './window.js';
 
@@ -68,12 +68,13 @@ export class IcmpProber {
     const path = join(PROBE_DIR, `${process.pid}-${this.source}-${this.target}-${Date.now()}`);
     const writer = openSync(path, 'wx', 0o600);
     this.output = { path, fd: openSync(path, 'r'), offset: 0, rest: '' };
-    const deadline = String(Math.max(10, Math.ceil((this.untilMs - Date.now()) / 1000) + 30));
+    const deadline = String(Math.max(5, Math.ceil((this.untilMs - Date.now()) / 1000) + 5));
     const args = ['-D', '-n', '-O', '-i', String(this.intervalSeconds), '-w', deadline, '-I', this.source, this.target];
-    const child = spawn(PING, args, { stdio: ['ignore', writer, writer], env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
+    // killed with the check (even by kill -9); -w ends it soon after the run's end anyway
+    const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', PING, ...args], { stdio: ['ignore', writer, writer], env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
     closeSync(writer);
     this.child = child;
-    child.on('error', (err) => this.log.complain(`${PING}: ${err.message}`));
+    child.on('error', (err) => this.log.complain(`${SETPRIV} ${PING}: ${err.message}`));
     child.on('close', (code, signal) => {
       this.child = undefined;
       this.read();

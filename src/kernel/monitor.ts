@@ -4,7 +4,7 @@
 // has the run read the interfaces again and verify the kernel at once.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { IP } from '../paths.js';
+import { IP, SETPRIV } from '../paths.js';
 
 export interface Watch {
   stop(): void;
@@ -23,7 +23,8 @@ export function concerns(line: string, devices: readonly string[]): string | und
 }
 
 export function watchLinks(devices: readonly string[], onEvent: (device: string, line: string) => void): Watch {
-  const child = spawn(IP, ['-o', 'monitor', 'link', 'address', 'route', 'rule'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+  // killed with the check, however it ends (a monitor that outlived it would wait forever)
+  const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', IP, '-o', 'monitor', 'link', 'address', 'route', 'rule'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
   child.on('error', () => undefined); // no events then: the rounds still come at their interval
   createInterface({ input: child.stdout }).on('line', (line) => {
     const about = concerns(line, devices);

@@ -164,15 +164,15 @@ describe('races, kill -9 and foreign state', () => {
     expect(ifdown('eth1').status).toBe(0);
     expect(ifup('eth1').status).toBe(0);
     expect(sorted()).toBe(reference.get('Q'));
-    // state: the directory root's and 0700, every file in it 0600
+    // state: the directory root's and 0700, every file in it 0600 (the pings' directory 0700)
     expect(rig('rx', 'stat', '-c', '%U %a', '/run/uplink-lb').trim()).toBe('root 700');
-    const modes = rig('rx', 'sh', '-c', 'stat -c "%n %U %a" /run/uplink-lb/*').trim().split('\n');
+    const modes = rig('rx', 'sh', '-c', 'stat -c "%n %F %U %a" /run/uplink-lb/*').trim().split('\n');
     expect(modes.length).toBeGreaterThan(3);
-    for (const line of modes) expect(line).toMatch(/ root 600$/);
+    for (const line of modes) expect(line).toMatch(/ (regular file root 600|directory root 700)$/);
   }, 60_000);
 
   it('checks with failures, ifdown and ifup of every uplink, and uninstall leave foreign objects alone', () => {
-    writeConfig(`${Q}CHECK_DOWN=1\nCHECK_UP=1\n`);
+    writeConfig(`${Q}CHECK_FAIL_WINDOW=1\nCHECK_RECOVER_WINDOW=1\n`);
     rig('fail', 'isp1', 'upstream');
     expect(ulb(['check', '--once']).status).toBe(0);
     expect(kernel()).not.toContain('nexthop via 198.18.101.1');

@@ -17,7 +17,7 @@ const STARTERS = new Set(['util/run.ts', 'util/lock.ts', 'health/prober-icmp.ts'
 
 describe('no shell', () => {
   it('names every program by an absolute path', () => {
-    const programs = [paths.IP, paths.FLOCK, paths.LOGGER, paths.PING, paths.NFT, paths.CONNTRACK];
+    const programs = [paths.IP, paths.FLOCK, paths.LOGGER, paths.PING, paths.SETPRIV, paths.NFT, paths.CONNTRACK];
     for (const program of programs) expect(program).toMatch(/^\/usr\/s?bin\/[a-z]+$/);
   });
 
