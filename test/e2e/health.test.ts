@@ -12,6 +12,16 @@ interface Health {
   uplinks: Record<string, { state: string }>;
 }
 const health = (): Health => JSON.parse(runFile('health.json')) as Health;
+/** An uplink's health state, undefined before the first record. */
+const stateOf = (device: string): string | undefined => {
+  try {
+    return health().uplinks[device]?.state;
+  } catch {
+    return undefined;
+  }
+};
+/** eth1's weight in the balanced route (2 as configured; 8 while an uplink is degraded). */
+const weightOf1 = (): number | undefined => defaults().find((r) => r.metric === 10)?.nexthops?.find((h) => h.dev === 'eth1')?.weight;
 
 
 describe('health check', () => {
@@ -103,6 +113,36 @@ describe('health check', () => {
     console.log(`check --once with two dead uplinks: ${seconds.toFixed(2)} s`);
     expect(seconds).toBeLessThan(3);
   });
+
+  it('a lossy uplink is degraded, not drained: it keeps a share of its weight, without flapping, and is good again when the loss ends', async () => {
+    // isp3 drops 45% of what the router sends it; a long failure window, so that only quality judges
+    writeConfig(`${CONFIG}CHECK_FAIL_WINDOW=3\nCHECK_QUALITY_WINDOW=4\nCHECK_LOSS_FAIL=30\nCHECK_LOSS_RECOVER=10\n`);
+    rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
+    rig('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" numgen random mod 100 < 45 drop\\n }\\n}\\n' | nft -f -`);
+    check = startCheck();
+    try {
+      expect(await waitFor(() => stateOf('eth3') === 'degraded', 20)).toBe(true);
+      const weightOf = (dev: string): number | undefined => defaults().find((r) => r.metric === 10)?.nexthops?.find((h) => h.dev === dev)?.weight;
+      expect(await waitFor(() => (weightOf('eth3') ?? 4) < 4, 5)).toBe(true);
+      // every weight scaled by 4 (2 1 1 -> 8 4 4), eth3 keeping a quarter to three quarters of its 4
+      expect(weightOf('eth1')).toBe(8);
+      expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
+      const status = ulb(['status']);
+      expect(status.stdout).toMatch(/eth3: degraded, in the default route - loss \d+%, rtt [\d.]+ ms, jitter [\d.]+ ms over [\d.]+ s/);
+      expect(status.stdout).toMatch(/weight 1 \([123] in the route\)/);
+      const before = (JSON.parse(runFile('health.json')) as { uplinks: Record<string, { transitions?: number }> }).uplinks.eth3?.transitions ?? 0;
+      await sleep(8000);
+      const after = JSON.parse(runFile('health.json')) as { uplinks: Record<string, { state: string; transitions?: number }> };
+      expect(after.uplinks.eth3?.state).toBe('degraded');
+      expect(after.uplinks.eth3?.transitions).toBe(before); // no flapping
+    } finally {
+      rig('x', 'isp3', 'nft', 'delete', 'table', 'inet', 'rig_loss');
+    }
+    expect(await waitFor(() => stateOf('eth3') === 'up', 15)).toBe(true);
+    expect(await waitFor(() => weightOf1() === 2, 5)).toBe(true);
+    await stopCheck(check);
+    writeConfig(CONFIG);
+  }, 60_000);
 
   it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {
     rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
