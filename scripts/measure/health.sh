@@ -2,15 +2,18 @@
 # Measures the health check on the rig and prints figures:
 #  - per failure kind on isp1: seconds from the failure to eth1 leaving the default route, and
 #    from clearing it to eth1 being back (a check running with the default timing);
-#  - the wall time of one round (check --once) with 0, 1 and 2 dead uplinks;
+#  - the wall time of check --once with 0, 1 and 2 dead uplinks;
 #  - CPU time and peak memory of one `uplink-lb check` run (it lasts until a minute boundary).
-# usage: scripts/measure/health.sh [REPEATS]   (needs root; uses the uplink-lb-* namespaces)
+# usage: [TARGETS="192.0.2.20 192.0.2.21"] [EXTRA='CHECK_INTERVAL=1\n'] scripts/measure/health.sh [REPEATS]
+# (needs root; uses the uplink-lb-* namespaces). The times include polling the route every
+# 50 ms through the rig (about 0.1 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repeats=${1:-3}
 . scripts/measure/rig-setup.sh
 . scripts/measure/check-loop.sh
 
+echo "targets: $TARGETS; extra configuration: ${EXTRA:-none}"
 echo "failure kind | drained after (s) | restored after (s)"
 for kind in upstream gw-ip gw-all carrier; do
     drains=() restores=()
@@ -27,7 +30,7 @@ done
 kill "$check_pid" 2>/dev/null || true; sleep 0.5
 
 echo
-echo "dead uplinks | wall time of one round, check --once (s)"
+echo "dead uplinks | wall time of check --once (s)"
 for dead in 0 1 2; do
     [ "$dead" -ge 1 ] && $RIG fail isp1 upstream
     [ "$dead" -ge 2 ] && $RIG fail isp2 upstream

@@ -2,7 +2,7 @@
 // until the next minute's cron start takes over. Exactly one run probes at a time: a start
 // that finds another alive exits at once, quietly, unless that one is about to hand over.
 import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
-import type { HealthRecord } from '../state/health.js';
+import { writeHealthRecord, type HealthRecord } from '../state/health.js';
 import { drainedDevices } from '../health/machine.js';
 import { Probers } from '../health/probers.js';
 import type { Config } from '../config/types.js';
@@ -133,6 +133,9 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
       probers.stopAll();
       watch.stop();
     }
+    // the last judgement, even one that changed no state (a hold-down's reason, the probes),
+    // is what the next run and `status` read
+    writeHealthRecord(record);
     return 0;
   } finally {
     lock.release();
