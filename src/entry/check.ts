@@ -3,7 +3,6 @@
 // that finds another alive exits at once, quietly, unless that one is about to hand over.
 import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
 import { writeHealthRecord, type HealthRecord } from '../state/health.js';
-import { drainedDevices } from '../health/machine.js';
 import { Probers } from '../health/probers.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir } from '../state/rundir.js';
@@ -21,13 +20,17 @@ export function deadlineFor(now: number): number {
   return Math.ceil((now + 30_000) / 60_000) * 60_000;
 }
 
-/** `check --once` probes for the longest failure window, or the recovery window if that is
- *  longer and an uplink is out of the route, and a little more to be judged. */
-export function onceLasts(config: Config, record: HealthRecord): number {
-  const fail = Math.max(0, ...config.uplinks.map((u) => u.failWindow));
-  const recover = drainedDevices(record.uplinks).size > 0 ? config.check.recoverWindow : 0;
-  return Math.max(fail, recover) * 1000 + 500;
+/** `check --once` probes for the longest failure window and a little more, to be judged; while
+ *  an uplink is recovering (and not held out) it goes on, up to the recovery window more, so
+ *  that one run can bring a repaired uplink back. The first figure is the run's end, the
+ *  second its limit. */
+export function onceLasts(config: Config): { end: number; limit: number } {
+  const fail = Math.max(0, ...config.uplinks.map((u) => u.failWindow)) * 1000 + 500;
+  return { end: fail, limit: fail + config.check.recoverWindow * 1000 + 1000 };
 }
+
+/** An uplink is recovering and could come back now (not held out by flap damping). */
+const recovering = (record: HealthRecord, now: number): boolean => Object.values(record.uplinks).some((h) => h.state === 'recovering' && (h.holdUntil ?? 0) <= now);
 
 /** What changes when the file is edited or replaced. */
 function fileStamp(path: string): string {
@@ -71,7 +74,10 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
   }
   try {
     let record: HealthRecord = startingRecord(log);
-    const deadline = once ? started + onceLasts(config, record) : deadlineFor(started);
+    const onceSpan = onceLasts(config);
+    const deadline = once ? started + onceSpan.limit : deadlineFor(started);
+    /** The moment a run ends: its deadline, or for --once its end unless an uplink is recovering. */
+    const over = (now: number): boolean => now >= deadline || (once && now >= started + onceSpan.end && !recovering(record, now));
     writeCheckState({ pid: process.pid, started, deadline });
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
@@ -118,12 +124,13 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
           log.error(`check round: ${(err as Error).message}`);
         }
         log.flush();
-        if (stopped || Date.now() >= deadline) break;
+        if (stopped || over(Date.now())) break;
         if (!refresh) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             // a few ms late, so that a window that ends at `due` has ended
-            void sleep(Math.max(5, Math.min(due, deadline) - Date.now() + 5)).then(resolve);
+            const end = once && Date.now() < started + onceSpan.end ? started + onceSpan.end : deadline;
+            void sleep(Math.max(5, Math.min(due, end) - Date.now() + 5)).then(resolve);
           });
         }
         wake = undefined;

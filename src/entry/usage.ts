@@ -27,7 +27,7 @@ Commands:
   check [--once]      probe every uplink through itself continuously (every CHECK_INTERVAL)
                       until the next minute's cron start takes over, draining failed uplinks
                       from the default route, lowering degraded ones, restoring them; --once
-                      probes for one failure window (or recovery window) and judges once
+                      probes for one failure window, and on while an uplink recovers
   dhclient-enter      used by the dhclient enter hook (records the lease)
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)

@@ -106,7 +106,7 @@ describe('health check', () => {
     expect(inRoute()).toEqual(['eth3']);
     rig('fail', 'isp1', 'none');
     rig('fail', 'isp2', 'none');
-    // both out: this run lasts the recovery window (3 s) and brings both back
+    // both out: this run goes on while they recover (3 s) and brings both back
     expect(ulb(['check', '--once']).status).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
     writeConfig(CONFIG);

@@ -42,7 +42,7 @@ describe('operations', () => {
     check = undefined;
     rig('fail', 'isp1', 'none');
     writeConfig(CONFIG);
-    // one run: it lasts the recovery window while an uplink is out
+    // one run: it goes on while an uplink recovers
     expect(ulb(['check', '--once']).status).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
   }, 60_000);
@@ -73,7 +73,7 @@ describe('operations', () => {
       expect(inRoute()).toEqual(['eth1', 'eth3']);
       console.log(`check --once runs with a hanging event hook installed: ${rounds.join(', ')} s`);
       // a run that waited for the hanging hook would last its 6 s at least (the second lasts
-      // the recovery window, 3 s, as eth2 is out)
+      // the failure window, 1.6 s, and a little more: eth2 is still dead, so nothing recovers)
       for (const seconds of rounds) expect(seconds).toBeLessThan(5);
       // the hooks ran apart: the record arrives, and the hanging one is stopped at its timeout
       expect(waitForSync(() => rigResult('rx', 'grep', '-q', '^draining|eth2|', '/run/uplink-lb-events.log').status === 0, 10)).toBe(true);
