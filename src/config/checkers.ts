@@ -72,6 +72,15 @@ export const checkWeight: Check<number> = (text) => {
   return ok(Number(text));
 };
 
+/** Failover tiers: 1 is used first; a higher tier carries traffic only while no uplink of a
+ *  lower one is usable. */
+export const MAX_TIER = 9;
+
+export const checkTier: Check<number> = (text) => {
+  if (!/^\d$/.test(text) || Number(text) < 1) return bad(`${printable(text)} is not a tier from 1 to ${MAX_TIER} (1 is used first)`);
+  return ok(Number(text));
+};
+
 export const checkMark: Check<number> = (text) => {
   if (!/^0x[0-9a-fA-F]{1,8}$/.test(text) || Number(text) === 0) {
     return bad(`${printable(text)} is not a firewall mark in hex from 0x1 to 0xffffffff`);

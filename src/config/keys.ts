@@ -10,6 +10,7 @@ export const KEYS = {
   IFACE_NMS: 'array',
   IFACE_GWS: 'array',
   IFACE_WEI: 'array',
+  IFACE_TIER: 'array',
   IFACE_MARK: 'array',
   ROUTE_OPTIONS: 'string',
   DEFAULT_ROUTE_METRIC: 'number',

@@ -51,6 +51,8 @@ export interface UplinkConfig {
   prefix: number | Auto;
   gateway: string | Auto;
   weight: number;
+  /** Failover tier: the default route holds the usable uplinks of the lowest tier that has any. */
+  tier: number;
   mark: number;
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];

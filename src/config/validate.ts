@@ -14,7 +14,7 @@ import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
 import { validatePinning } from './validate-pinning.js';
-import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkWeight, printable, type Lookups } from './checkers.js';
+import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 import { hex } from '../util/hex.js';
 import { SYSCONFDIR } from '../paths.js';
@@ -53,6 +53,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   const prefixes = v.column<number | 'auto'>(count, { key: 'IFACE_NMS', check: checkPrefix, fallback: () => 'auto' });
   const gateways = v.column(count, { key: 'IFACE_GWS', check: checkAddress, fallback: () => 'auto' });
   const weights = v.column(count, { key: 'IFACE_WEI', check: checkWeight, fallback: () => 1 });
+  const tiers = v.column(count, { key: 'IFACE_TIER', check: checkTier, fallback: () => 1 });
   const marks = v.column(count, { key: 'IFACE_MARK', check: checkMark, fallback: (i) => DEFAULT_MARK_BASE + i });
 
   v.unique('IFACE_DEVICE', devices, (d) => printable(d));
@@ -119,6 +120,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     prefix: prefixes[i] as number | 'auto',
     gateway: gateways[i] as string,
     weight: weights[i] as number,
+    tier: tiers[i] as number,
     mark: marks[i] as number,
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },

@@ -28,6 +28,8 @@ export interface UplinkState {
   /** Where an `auto` gateway came from: a client's hook record, or the client's own route. */
   gatewaySource?: 'lease' | 'route';
   carrier?: boolean;
+  /** Healthy, but out of the default route because an uplink of a lower tier is usable. */
+  standby?: boolean;
   /** Its nexthop's weight in the default route, when it is in it (the configured weight,
    *  scaled while an uplink is degraded). */
   routeWeight?: number;
@@ -215,14 +217,22 @@ export interface DesiredInputs {
   nft?: boolean;
 }
 
-/** The uplinks for the default route: the healthy ones, or fail open when none is. */
-function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { members: UplinkState[]; failOpen: boolean } {
+/** The uplinks of the lowest tier among `uplinks`. */
+function bestTier(uplinks: UplinkState[]): UplinkState[] {
+  const tier = Math.min(...uplinks.map((s) => s.uplink.tier));
+  return uplinks.filter((s) => s.uplink.tier === tier);
+}
+
+/** The uplinks for the default route: the healthy ones of the lowest tier that has any (the
+ *  healthy ones of higher tiers wait on standby), or fail open when none is healthy. */
+function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { members: UplinkState[]; healthy: UplinkState[]; failOpen: boolean } {
   const healthy = up.filter((s) => !drained.has(s.uplink.device));
-  if (healthy.length > 0 || up.length === 0) return { members: healthy, failOpen: false };
+  if (healthy.length > 0 || up.length === 0) return { members: healthy.length > 0 ? bestTier(healthy) : [], healthy, failOpen: false };
   // Every uplink fails its probes: the probe targets are the likelier culprits. Keep the
-  // uplinks that have carrier (all of them if none has) rather than leave no default route.
+  // uplinks that have carrier (all of them if none has), of the lowest tier among them,
+  // rather than leave no default route.
   const withCarrier = up.filter((s) => s.carrier !== false);
-  return { members: withCarrier.length > 0 ? withCarrier : up, failOpen: true };
+  return { members: bestTier(withCarrier.length > 0 ? withCarrier : up), healthy, failOpen: true };
 }
 
 /** Client default routes that would win over the balanced route (a lower metric) on uplinks
@@ -248,7 +258,8 @@ function takeovers(uplinks: readonly UplinkState[], observed: Observed, leases: 
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const up = uplinks.filter((s) => s.status === 'up');
-  const { members, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
+  const { members, healthy, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
+  for (const s of healthy) if (!members.includes(s)) s.standby = true;
   const weights = routeWeights(members, inputs.factors ?? new Map());
   members.forEach((s, i) => {
     s.inRoute = true;
@@ -260,6 +271,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const target: KernelTarget = { rules, tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)), takeover };
   const route = mainDefault(members, config);
   if (route) target.mainDefault = route;
-  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, new Set(members.map((s) => s.uplink.device))) : null;
+  // a pin leaves through its uplink whenever that one is usable, on standby or not
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, new Set([...members, ...healthy].map((s) => s.uplink.device))) : null;
   return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned };
 }

@@ -24,22 +24,23 @@ function pinMatch(pin: Pin): string {
   return parts.join(' ');
 }
 
-/** New connections matching a pin: marked for its uplink while it is in the route; while it is
- *  not, left to the hash, or refused when the pin is strict. */
-function pinRules(config: Config, inRoute: ReadonlySet<string>, fromUplink: string): string[] {
+/** New connections matching a pin: marked for its uplink while it is usable (in the route, or
+ *  on standby in a higher tier); while it is not, left to the hash, or refused when the pin is
+ *  strict. */
+function pinRules(config: Config, usable: ReadonlySet<string>, fromUplink: string): string[] {
   const rules: string[] = [];
   for (const pin of config.pins) {
     const uplink = config.uplinks[pin.uplink];
     if (!uplink) continue;
     const match = `meta nfproto ipv4 ct state new ${fromUplink}${pinMatch(pin)}`;
-    if (inRoute.has(uplink.device)) rules.push(`${match} meta mark set ${hex(uplink.mark)} ct mark set ${hex(uplink.mark)}`);
+    if (usable.has(uplink.device)) rules.push(`${match} meta mark set ${hex(uplink.mark)} ct mark set ${hex(uplink.mark)}`);
     else if (pin.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
   }
   return rules;
 }
 
-/** The table for `config`, with the uplinks in the default route named in `inRoute`. */
-export function buildRuleset(config: Config, inRoute: ReadonlySet<string>): Ruleset {
+/** The table for `config`, with the usable uplinks named in `usable`. */
+export function buildRuleset(config: Config, usable: ReadonlySet<string>): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
@@ -47,9 +48,9 @@ export function buildRuleset(config: Config, inRoute: ReadonlySet<string>): Rule
     restore,
     // a connection that arrives through an uplink is answered through it
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
-    ...pinRules(config, inRoute, `iifname != ${devices} `),
+    ...pinRules(config, usable, `iifname != ${devices} `),
   ];
-  const output = [restore, ...pinRules(config, inRoute, '')];
+  const output = [restore, ...pinRules(config, usable, '')];
   // a new connection keeps the uplink its first packet left through
   const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
   const chain = (name: string, type: string, hook: string, rules: string[]): string =>

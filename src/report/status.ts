@@ -51,6 +51,10 @@ export interface StatusReport {
     /** Flap damping holds the uplink out of the route until then (ISO 8601), or null. */
     heldUntil: string | null;
     inRoute: boolean;
+    /** Its failover tier (1 is used first). */
+    tier: number;
+    /** Healthy, but out of the route because an uplink of a lower tier is usable. */
+    standby: boolean;
     /** Tracked connections pinned to the uplink (null: pinning off or conntrack missing). */
     pinned: number | null;
     probes: ProbeSummary[];
@@ -116,6 +120,8 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     healthSince: h ? new Date(h.since).toISOString() : null,
     heldUntil: h?.holdUntil !== undefined && h.state !== 'up' ? new Date(h.holdUntil).toISOString() : null,
     inRoute: s.inRoute,
+    tier: s.uplink.tier,
+    standby: s.standby === true,
     pinned,
     probes: (h?.probes ?? []).map(summarise),
     address: s.address ?? null,
@@ -160,10 +166,11 @@ export function formatStatus(report: StatusReport): string {
   for (const u of report.uplinks) {
     const where = u.address ? `${u.address}/${u.prefix}` : 'no address';
     const carrier = u.carrier === false ? ' (no carrier)' : '';
-    const route = u.inRoute ? 'in the default route' : 'not in the default route';
+    const route = u.inRoute ? 'in the default route' : u.standby ? `on standby (tier ${u.tier}: an uplink of a lower tier is usable)` : 'not in the default route';
     lines.push(`${u.device}: ${u.health}, ${route}${carrier} - ${u.healthReason}${u.healthSince ? ` (since ${u.healthSince})` : ''}`);
     const scaled = u.routeWeight !== null && u.routeWeight !== u.weight ? ` (${u.routeWeight} in the route)` : '';
-    lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}${scaled}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    const tier = u.tier === 1 ? '' : `, tier ${u.tier}`;
+    lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}${scaled}${tier}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'no probe judged yet' : `loss ${p.lossPercent}% of ${p.sent}`;

@@ -67,7 +67,9 @@ export function verdictOf(want: Desired, observed: Observed, facts: VerdictFacts
     const minutes = Math.round((facts.now - facts.lastCheck) / 60_000);
     return notBalancing('check-stopped', `the route is ${over}, but the health check last ran ${minutes} min ago: a dead ISP would stay in it (is cron running uplink-lb check?)`, inRoute);
   }
-  return { balancing: true, inRoute, uplinks: m, text: `balancing ${over}` };
+  const standby = want.uplinks.filter((s) => s.standby).map((s) => `${s.uplink.device} (tier ${s.uplink.tier})`);
+  const waiting = standby.length > 0 ? `; on standby: ${standby.join(', ')}` : '';
+  return { balancing: true, inRoute, uplinks: m, text: `balancing ${over}${waiting}` };
 }
 
 function describe(route: Route): string {

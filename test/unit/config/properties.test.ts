@@ -56,6 +56,7 @@ const validConfig = fc
       tables: fc.option(unique(1, 252), { nil: undefined }),
       prios: fc.option(unique(2, 32765), { nil: undefined }),
       weights: fc.option(column(fc.integer({ min: 1, max: 256 })), { nil: undefined }),
+      tiers: fc.option(column(fc.integer({ min: 1, max: 9 })), { nil: undefined }),
       marks: fc.option(unique(1, 0xffff), { nil: undefined }),
       statics: column(fc.option(fc.tuple(host, fc.integer({ min: 8, max: 30 })), { nil: undefined })),
       targets: fc.option(fc.uniqueArray(host, { minLength: 1, maxLength: 3 }), { nil: undefined }),
@@ -81,6 +82,7 @@ const validConfig = fc
     if (r.tables) arr('IFACE_TABLES', r.tables.map((t) => (t === 253 ? 252 : t)));
     if (r.prios) arr('IFACE_TABLES_PRIO', r.prios);
     if (r.weights) arr('IFACE_WEI', r.weights);
+    if (r.tiers) arr('IFACE_TIER', r.tiers);
     if (r.marks) arr('IFACE_MARK', r.marks.map((m) => `0x${m.toString(16)}`));
     // static uplinks: the gateway is the address's network + 1 (or +2 when that is the address)
     if (r.statics.some((s) => s !== undefined)) {
