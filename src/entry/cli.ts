@@ -18,7 +18,8 @@ import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import { readTransitions } from '../state/transitions.js';
 import type { Config } from '../config/types.js';
-import { COMMANDS, GLOBAL, HELP, OPTIONS, type Command } from './usage.js';
+import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from './usage.js';
+import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
@@ -54,7 +55,9 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   const [command, ...rest] = args._.map(String);
   if (!command) throw new UsageError('no command given (see uplink-lb --help)');
   if (!isCommand(command)) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
-  if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
+  const takesInterface = TAKES_INTERFACE.includes(command);
+  if (takesInterface && rest.length !== 1) throw new UsageError(`${command} takes one argument, the uplink's interface (e.g. uplink-lb ${command} eth1)`);
+  if (!takesInterface && rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
   for (const [name, option] of Object.entries(OPTIONS)) {
     if (args[name] !== undefined && args[name] !== false && !option.commands.includes(command)) throw new UsageError(`--${name} does not apply to ${command}`);
   }
@@ -110,6 +113,9 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     }
     case 'check':
       return runCheck(path, args.once === true, env);
+    case 'drain':
+    case 'undrain':
+      return runMaintenance(command, rest[0] ?? '', args.deadline as string | undefined, requireConfig(path, env));
     case 'confirm':
     case 'rollback': {
       const log = new Log(true);

@@ -28,6 +28,11 @@ Commands:
                       until the next minute's cron start takes over, draining failed uplinks
                       from the default route, lowering degraded ones, restoring them; --once
                       probes for one failure window, and on while an uplink recovers
+  drain IFACE [--deadline SECONDS]
+                      maintenance: new connections avoid IFACE from now on; connections
+                      pinned to it are kept until they end, or released after SECONDS; the
+                      health check and ifup leave it drained until \`uplink-lb undrain\`
+  undrain IFACE       end the maintenance: IFACE carries new connections again once healthy
   dhclient-enter      used by the dhclient enter hook (records the lease)
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
@@ -44,7 +49,7 @@ script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb c
 Manual: uplink-lb(8), uplink-lb.conf(5).
 `;
 
-export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'dispatch-events'] as const;
+export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'dispatch-events'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every command's options, declared once: the parser, the "does not apply" check and the
@@ -56,6 +61,10 @@ export const OPTIONS: Record<string, { kind: 'boolean' | 'string'; commands: rea
   json: { kind: 'boolean', commands: ['status'] },
   print: { kind: 'boolean', commands: ['validate'] },
   once: { kind: 'boolean', commands: ['check'] },
+  deadline: { kind: 'string', commands: ['drain'] },
 };
+
+/** The commands that take one argument: the uplink's interface. */
+export const TAKES_INTERFACE: readonly Command[] = ['drain', 'undrain'];
 export const GLOBAL = { string: ['config'], boolean: ['help', 'version'], alias: { h: 'help', V: 'version' } };
 

@@ -8,6 +8,8 @@ import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readMaintenance } from '../state/maintenance.js';
+import type { Maintenance } from '../plan/maintenance.js';
 import { sayOnce } from '../state/said-once.js';
 import { NFT } from '../paths.js';
 import type { Log } from '../util/log.js';
@@ -20,6 +22,8 @@ export interface Records {
   drained: ReadonlySet<string>;
   /** Degraded uplinks kept in the route with a share of their weight. */
   factors: ReadonlyMap<string, number>;
+  /** Uplinks the administrator drained. */
+  maintenance: ReadonlyMap<string, Maintenance>;
 }
 
 export interface Assessment {
@@ -38,7 +42,8 @@ function readRecords(config: Config, log: Log): Records {
   const health = readHealthRecord((text) => log.warn(text));
   const { drained, factors, stale } = trustedDrained(health, Date.now());
   if (stale) log.warn(stale);
-  return { leases, health, drained, factors };
+  const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
+  return { leases, health, drained, factors, maintenance };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -46,7 +51,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, nft: nft !== undefined, ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

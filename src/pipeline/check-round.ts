@@ -8,6 +8,9 @@ import { nftAvailable } from '../kernel/nft.js';
 import { desired, type Desired, type UplinkState } from '../plan/desired.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readMaintenance } from '../state/maintenance.js';
+import type { Maintenance } from '../plan/maintenance.js';
+import { releaseAtDeadlines } from './maintenance.js';
 import type { Log } from '../util/log.js';
 import { evaluate, nextJudgement, probePlans } from '../health/evaluate.js';
 import { drainedDevices, weightFactors } from '../health/machine.js';
@@ -38,8 +41,8 @@ export interface Memo {
   verifiedAt: number;
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
-  /** Links, addresses and leases as last read, and when. */
-  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; nft: boolean; at: number };
+  /** Links, addresses, leases and maintenance drains as last read, and when. */
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; at: number };
   writtenAt: number;
   /** An event came that has not been verified yet (it came too soon after the last verify). */
   owed?: boolean;
@@ -66,8 +69,15 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const seen =
     !refresh && memo.seen && now - memo.seen.at < OBSERVE_EVERY_MS
       ? memo.seen
-      : { observed: observeInterfaces(), leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)), nft: nftAvailable(), at: now };
-  const { observed, leases } = seen;
+      : {
+          observed: observeInterfaces(),
+          leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
+          maintenance: new Map(Object.entries(readMaintenance((text) => log.warn(text)))),
+          nft: nftAvailable(),
+          at: now,
+        };
+  const { observed, leases, maintenance } = seen;
+  releaseAtDeadlines(config, maintenance, now, log);
   const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
   const states = cached?.states ?? desired(config, observed, { leases }).uplinks;
   if (!cached) probers.sync(probePlans(states), config.check);
@@ -78,7 +88,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
-  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, nft: seen.nft });
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, maintenance, nft: seen.nft });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });

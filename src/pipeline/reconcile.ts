@@ -47,11 +47,13 @@ function recordLearned(want: Desired, log: Log): void {
   }
 }
 
-/** Uplinks that were in one of uplink-lb's default routes before and are not now. */
+/** Uplinks that were in one of uplink-lb's default routes before and are not now because they
+ *  failed: not those that wait on standby (a better tier came back) or were drained for
+ *  maintenance, whose connections are kept until they end. */
 function leftTheRoute(before: Observed, after: Desired): UplinkState[] {
   const routes = before.routes.filter((r) => r.table === MAIN_TABLE && ownsRoute(r, after.scope));
   const devices = new Set(routes.flatMap((r) => (r.nexthops ? r.nexthops.map((h) => h.dev) : r.dev ? [r.dev] : [])));
-  return after.uplinks.filter((s) => devices.has(s.uplink.device) && !s.inRoute);
+  return after.uplinks.filter((s) => devices.has(s.uplink.device) && !s.inRoute && !s.standby && !s.maintenance);
 }
 
 /** Drops the tracked connections of uplinks that left the route: their clients reconnect at

@@ -6,6 +6,7 @@ import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import { PROTOCOL, scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
+import type { Maintenance } from './maintenance.js';
 
 /** The hook's event: ifupdown is bringing `device` up or taking it down. */
 export interface HookEvent {
@@ -30,6 +31,8 @@ export interface UplinkState {
   carrier?: boolean;
   /** Healthy, but out of the default route because an uplink of a lower tier is usable. */
   standby?: boolean;
+  /** Drained by the administrator (`uplink-lb drain`). */
+  maintenance?: Maintenance;
   /** Its nexthop's weight in the default route, when it is in it (the configured weight,
    *  scaled while an uplink is degraded). */
   routeWeight?: number;
@@ -210,6 +213,8 @@ export interface DesiredInputs {
   leases: ReadonlyMap<string, Lease>;
   /** Uplinks the health check has taken out of the default route. */
   drained?: ReadonlySet<string>;
+  /** Uplinks drained by the administrator: out of the route while any other uplink is up. */
+  maintenance?: ReadonlyMap<string, Maintenance>;
   /** Degraded uplinks that stay in the route, and the share of their weight they keep. */
   factors?: ReadonlyMap<string, number>;
   event?: HookEvent;
@@ -258,7 +263,14 @@ function takeovers(uplinks: readonly UplinkState[], observed: Observed, leases: 
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const up = uplinks.filter((s) => s.status === 'up');
-  const { members, healthy, failOpen } = routeUplinks(up, inputs.drained ?? new Set());
+  // an uplink drained for maintenance is left out, unless no other uplink is up at all
+  const maintenance = inputs.maintenance ?? new Map<string, Maintenance>();
+  for (const s of uplinks) {
+    const m = maintenance.get(s.uplink.device);
+    if (m) s.maintenance = m;
+  }
+  const available = up.filter((s) => !s.maintenance);
+  const { members, healthy, failOpen } = routeUplinks(available.length > 0 ? available : up, inputs.drained ?? new Set());
   for (const s of healthy) if (!members.includes(s)) s.standby = true;
   const weights = routeWeights(members, inputs.factors ?? new Map());
   members.forEach((s, i) => {

@@ -6,7 +6,7 @@ import type { Desired } from '../plan/desired.js';
 import type { HealthRecord } from '../state/health.js';
 import type { LastApply } from '../state/last-apply.js';
 
-const STATES = ['up', 'degraded', 'draining', 'recovering', 'down', 'unconfigured'] as const;
+const STATES = ['up', 'degraded', 'draining', 'recovering', 'maintenance', 'down', 'unconfigured'] as const;
 
 export interface MetricsFacts {
   health: HealthRecord;
@@ -32,7 +32,7 @@ function family(name: string, type: 'gauge' | 'counter', help: string, samples: 
 export function formatMetrics(want: Desired, facts: MetricsFacts): string {
   const { health } = facts;
   const stateOf = (device: string, status: string): string => (status === 'up' ? (health.uplinks[device]?.state ?? 'up') : status);
-  const uplinks = want.uplinks.map((s) => ({ device: s.uplink.device, state: stateOf(s.uplink.device, s.status), s }));
+  const uplinks = want.uplinks.map((s) => ({ device: s.uplink.device, state: s.maintenance ? 'maintenance' : stateOf(s.uplink.device, s.status), s }));
   const probes = uplinks.flatMap(({ device }) => (health.uplinks[device]?.probes ?? []).map((p) => ({ device, p })));
   const lines = [
     ...family('uplink_lb_uplink_state', 'gauge', 'The uplink\'s state: 1 for the one it is in.', uplinks.flatMap(({ device, state }) => STATES.map((st): [Labels, number] => [{ device, state: st }, st === state ? 1 : 0]))),

@@ -43,7 +43,8 @@ export interface StatusReport {
     device: string;
     status: string;
     reason: string;
-    /** up, degraded, draining, recovering (from the health check), or down / unconfigured. */
+    /** maintenance (drained by the administrator), up, degraded, draining, recovering (from the
+     *  health check), or down / unconfigured. */
     health: string;
     healthReason: string;
     /** When the health last changed (ISO 8601), null when never checked. */
@@ -51,6 +52,9 @@ export interface StatusReport {
     /** Flap damping holds the uplink out of the route until then (ISO 8601), or null. */
     heldUntil: string | null;
     inRoute: boolean;
+    /** Drained by the administrator: since when, and when its pinned connections are (or were)
+     *  released (ISO 8601); null when not drained. */
+    maintenance: { since: string; deadline: string | null; released: string | null } | null;
     /** Its failover tier (1 is used first). */
     tier: number;
     /** Healthy, but out of the route because an uplink of a lower tier is usable. */
@@ -109,15 +113,25 @@ export interface PinningFacts {
   transitions: readonly Transition[];
 }
 
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** Why an uplink drained for maintenance is out of the route, in words. */
+function maintenanceReason(m: NonNullable<UplinkState['maintenance']>): string {
+  const kept = m.released !== undefined ? `pinned connections released at ${iso(m.released)}` : m.deadline !== undefined ? `pinned connections kept until ${iso(m.deadline)}` : 'pinned connections kept until they end';
+  return `drained by the administrator at ${iso(m.since)} (uplink-lb undrain ends it); ${kept}`;
+}
+
 function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null): UplinkReport {
   const probed = s.status === 'up';
+  const m = s.maintenance;
   return {
     device: s.uplink.device,
     status: s.status,
     reason: s.reason,
-    health: probed ? (h?.state ?? 'up') : s.status,
-    healthReason: probed ? (h?.reason ?? 'not checked yet') : s.reason,
-    healthSince: h ? new Date(h.since).toISOString() : null,
+    health: m ? 'maintenance' : probed ? (h?.state ?? 'up') : s.status,
+    healthReason: m ? maintenanceReason(m) : probed ? (h?.reason ?? 'not checked yet') : s.reason,
+    maintenance: m ? { since: iso(m.since) as string, deadline: iso(m.deadline), released: iso(m.released) } : null,
+    healthSince: m ? iso(m.since) : h ? new Date(h.since).toISOString() : null,
     heldUntil: h?.holdUntil !== undefined && h.state !== 'up' ? new Date(h.holdUntil).toISOString() : null,
     inRoute: s.inRoute,
     tier: s.uplink.tier,
