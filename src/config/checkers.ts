@@ -81,6 +81,15 @@ export const checkTier: Check<number> = (text) => {
   return ok(Number(text));
 };
 
+/** Seconds after a failback that connections still pinned to an uplink on standby are
+ *  released: 0 keeps them until they end. */
+export const MAX_FAILBACK_RELEASE = 86_400;
+
+export const checkFailbackRelease: Check<number> = (text) => {
+  if (!/^\d+$/.test(text) || Number(text) > MAX_FAILBACK_RELEASE) return bad(`${printable(text)} is not a number of seconds from 0 (keep the connections until they end) to ${MAX_FAILBACK_RELEASE}`);
+  return ok(Number(text));
+};
+
 export const checkMark: Check<number> = (text) => {
   if (!/^0x[0-9a-fA-F]{1,8}$/.test(text) || Number(text) === 0) {
     return bad(`${printable(text)} is not a firewall mark in hex from 0x1 to 0xffffffff`);

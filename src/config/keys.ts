@@ -11,6 +11,7 @@ export const KEYS = {
   IFACE_GWS: 'array',
   IFACE_WEI: 'array',
   IFACE_TIER: 'array',
+  IFACE_FAILBACK_RELEASE: 'array',
   IFACE_MARK: 'array',
   ROUTE_OPTIONS: 'string',
   DEFAULT_ROUTE_METRIC: 'number',

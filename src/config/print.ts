@@ -28,6 +28,7 @@ export function printConfig(config: Config): string {
     array('IFACE_GWS', u.map((x) => x.gateway)),
     array('IFACE_WEI', u.map((x) => String(x.weight))),
     array('IFACE_TIER', u.map((x) => String(x.tier))),
+    array('IFACE_FAILBACK_RELEASE', u.map((x) => String(x.failbackRelease))),
     array('IFACE_MARK', u.map((x) => hex(x.mark))),
     array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length === 0 ? 'gateway' : x.targets.join(',')))),
     array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),

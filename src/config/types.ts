@@ -53,6 +53,9 @@ export interface UplinkConfig {
   weight: number;
   /** Failover tier: the default route holds the usable uplinks of the lowest tier that has any. */
   tier: number;
+  /** Seconds after it went on standby (a better tier came back) that the connections still
+   *  pinned to it are released; 0 keeps them until they end. */
+  failbackRelease: number;
   mark: number;
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];

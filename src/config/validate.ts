@@ -14,7 +14,7 @@ import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
 import { validatePinning } from './validate-pinning.js';
-import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkWeight, printable, type Lookups } from './checkers.js';
+import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 import { hex } from '../util/hex.js';
 import { SYSCONFDIR } from '../paths.js';
@@ -54,6 +54,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   const gateways = v.column(count, { key: 'IFACE_GWS', check: checkAddress, fallback: () => 'auto' });
   const weights = v.column(count, { key: 'IFACE_WEI', check: checkWeight, fallback: () => 1 });
   const tiers = v.column(count, { key: 'IFACE_TIER', check: checkTier, fallback: () => 1 });
+  const releases = v.column(count, { key: 'IFACE_FAILBACK_RELEASE', check: checkFailbackRelease, fallback: () => 0 });
   const marks = v.column(count, { key: 'IFACE_MARK', check: checkMark, fallback: (i) => DEFAULT_MARK_BASE + i });
 
   v.unique('IFACE_DEVICE', devices, (d) => printable(d));
@@ -121,6 +122,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     gateway: gateways[i] as string,
     weight: weights[i] as number,
     tier: tiers[i] as number,
+    failbackRelease: releases[i] as number,
     mark: marks[i] as number,
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },

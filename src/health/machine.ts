@@ -61,6 +61,10 @@ export interface UplinkHealth {
   lastFlap?: number;
   /** A flapping uplink stays out of the route until then, however well it answers. */
   holdUntil?: number;
+  /** On standby since then (a better tier is usable), and when the connections still pinned
+   *  to it were released (IFACE_FAILBACK_RELEASE). */
+  standbySince?: number;
+  standbyReleased?: number;
 }
 
 export interface Limits {

@@ -11,6 +11,7 @@ import { readLeases } from '../state/lease.js';
 import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
+import { releaseAfterFailback } from './failback.js';
 import type { Log } from '../util/log.js';
 import { evaluate, nextJudgement, probePlans } from '../health/evaluate.js';
 import { drainedDevices, weightFactors } from '../health/machine.js';
@@ -98,6 +99,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
     transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);
+  releaseAfterFailback(config, want.uplinks, uplinks, now, log);
   const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record

@@ -43,6 +43,8 @@ const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
   flaps: v.optional(finite()),
   lastFlap: v.optional(finite()),
   holdUntil: v.optional(finite()),
+  standbySince: v.optional(finite()),
+  standbyReleased: v.optional(finite()),
 });
 
 const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({

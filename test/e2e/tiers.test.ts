@@ -45,7 +45,25 @@ describe('tiers and maintenance', () => {
     const result = await held;
     expect(result.opened.isp3).toBe(100);
     expect(result.broken).toEqual([]);
-  }, 90_000);
+
+    // IFACE_FAILBACK_RELEASE=4: released 4 s after the route went back to tier 1, not before
+    writeConfig(`${TIERED}IFACE_FAILBACK_RELEASE=( 0 0 4 )\n`);
+    rig('fail', 'isp1', 'upstream');
+    rig('fail', 'isp2', 'upstream');
+    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth3'; }, 15)).toBe(true);
+    const released = hold(100, 16);
+    const holdStart = Date.now();
+    await sleep(3000);
+    rig('fail', 'isp1', 'none');
+    rig('fail', 'isp2', 'none');
+    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth1,eth2'; }, 20)).toBe(true);
+    const failback = (Date.now() - holdStart) / 1000;
+    const after = await released;
+    expect(after.opened.isp3).toBe(100);
+    expect(brokenOn(after.broken, 'isp3', 0, failback + 3.5)).toBe(0);
+    expect(brokenOn(after.broken, 'isp3')).toBe(100);
+    console.log(`failback at ${failback.toFixed(1)} s into the hold; pinned connections released at ${Math.min(...after.broken.map(([t]) => t)).toFixed(1)}-${Math.max(...after.broken.map(([t]) => t)).toFixed(1)} s`);
+  }, 120_000);
 
   it('drain: no new connection on the uplink, its pinned ones kept until the deadline, not undone by ifup or the check; undrain puts it back', async () => {
     writeConfig(PROBED_CONFIG);
