@@ -116,7 +116,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         const woken = refresh;
         refresh = false;
         // judged again when something could have changed: a failure window ending, a link
-        // event, the once-a-second record (a round that threw is retried after a second)
+        // event, the record every 2 s (a judgement that threw is tried again after a second)
         let due = Date.now() + 1000;
         try {
           ({ record, memo, due } = checkRound(config, log, record, memo, probers, woken));

@@ -17,16 +17,23 @@ export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
     }));
 }
 
-/** Fewer probes than this in the window say nothing about quality. */
-const MIN_SAMPLES = 5;
+/** Quality is judged only on a window that holds at least this share of the probes a full
+ *  quality window holds: a short one misjudges (at 20% random loss, 2 of 5 probes are lost one
+ *  time in five; `make bench` saw a link degraded for seconds at every check start with 5). */
+const FULL_ENOUGH = 0.8;
+
+/** The fewest probes per target that say something about quality. */
+export function minSamples(qualityWindow: number, interval: number): number {
+  return Math.max(5, Math.floor((FULL_ENOUGH * qualityWindow) / interval));
+}
 
 /** The uplink's quality: that of its reliability-th best target (the same number of targets
  *  that must answer at all), so one poor target among good ones degrades nothing. */
-export function uplinkQuality(results: readonly TargetResult[], reliability: number, windowMs: number): Quality | undefined {
+export function uplinkQuality(results: readonly TargetResult[], reliability: number, windowMs: number, fewest: number): Quality | undefined {
   const measured = results
     .flatMap((r) => {
       const lossPct = lossPercent(r);
-      return r.sent >= MIN_SAMPLES && lossPct !== undefined ? [{ lossPct, rttMs: r.rttMs, jitterMs: r.jitterMs }] : [];
+      return r.sent >= fewest && lossPct !== undefined ? [{ lossPct, rttMs: r.rttMs, jitterMs: r.jitterMs }] : [];
     })
     .sort((a, b) => a.lossPct - b.lossPct || (a.rttMs ?? Infinity) - (b.rttMs ?? Infinity));
   const q = measured[reliability - 1];
@@ -75,7 +82,7 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
     else if (targetLogs) {
       outcome = judgeTargets(targetLogs, c.reliability, s.uplink.failWindow * 1000, now);
       if (outcome.kind === 'answering') {
-        const quality = uplinkQuality(probes, c.reliability, now - from);
+        const quality = uplinkQuality(probes, c.reliability, now - from, minSamples(c.qualityWindow, c.interval));
         if (quality) outcome.quality = quality;
       }
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePingLine } from '../../../src/health/prober-icmp.js';
-import { evaluate, judgeTargets, nextJudgement, probePlans, uplinkQuality } from '../../../src/health/evaluate.js';
+import { evaluate, judgeTargets, minSamples, nextJudgement, probePlans, uplinkQuality } from '../../../src/health/evaluate.js';
 import { windowStats, type Sample, type TargetLog } from '../../../src/health/window.js';
 import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/state/health.js';
 import { deadlineFor } from '../../../src/entry/check.js';
@@ -50,9 +50,12 @@ describe('judging targets over the failure window', () => {
       { target: 'a', sent: 50, received: 10, rttMs: 5 },
       { target: 'b', sent: 50, received: 50, rttMs: 300, jitterMs: 40 },
     ];
-    expect(uplinkQuality(results, 1, 10_000)).toEqual({ lossPct: 0, rttMs: 300, text: 'loss 0%, rtt 300 ms, jitter 40 ms over 10 s' });
-    expect(uplinkQuality(results, 2, 10_000)?.lossPct).toBe(80);
-    expect(uplinkQuality([{ target: 'a', sent: 4, received: 4, rttMs: 1 }], 1, 10_000)).toBeUndefined();
+    expect(uplinkQuality(results, 1, 10_000, 40)).toEqual({ lossPct: 0, rttMs: 300, text: 'loss 0%, rtt 300 ms, jitter 40 ms over 10 s' });
+    expect(uplinkQuality(results, 2, 10_000, 40)?.lossPct).toBe(80);
+    expect(uplinkQuality([{ target: 'a', sent: 39, received: 39, rttMs: 1 }], 1, 10_000, 40)).toBeUndefined();
+    // 80% of a full window: 40 probes of 10 s at 0.2 s
+    expect(minSamples(10, 0.2)).toBe(40);
+    expect(minSamples(1, 1)).toBe(5);
   });
 });
 
