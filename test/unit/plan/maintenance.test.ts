@@ -30,6 +30,9 @@ describe('maintenance drains', () => {
     const want = desired(config, observed, { leases, maintenance: new Map([['eth1', { since: drainedAt, deadline: drainedAt + 300_000 }]]) });
     const report = buildStatus(config, observed, want, planTowards(want, observed, undefined), EMPTY_RECORD, { pinning: false, pinned: new Map(), now: drainedAt, transitions: [] });
     expect(report.uplinks[0]).toMatchObject({ health: 'maintenance', maintenance: { since: '2026-11-27T12:00:00.000Z', deadline: '2026-11-27T12:05:00.000Z', released: null } });
+    // the kernel of the captured state still holds both: status says so, and exits 1
+    expect(report.verdict.text).toBe('balancing over 2 of 2 uplinks (eth1, eth2); drained for maintenance: eth1');
+    expect(report.exitCode).toBe(1);
     expect(formatStatus(report)).toContain('eth1: maintenance, not in the default route - drained by the administrator at 2026-11-27T12:00:00.000Z (uplink-lb undrain ends it); pinned connections kept until 2026-11-27T12:05:00.000Z');
   });
 });
