@@ -69,7 +69,8 @@ export function verdictOf(want: Desired, observed: Observed, facts: VerdictFacts
   }
   const standby = want.uplinks.filter((s) => s.standby).map((s) => `${s.uplink.device} (tier ${s.uplink.tier})`);
   const waiting = standby.length > 0 ? `; on standby: ${standby.join(', ')}` : '';
-  const drained = want.uplinks.filter((s) => s.maintenance).map((s) => s.uplink.device);
+  // (one that carries traffic as the last resort is not named)
+  const drained = want.uplinks.filter((s) => s.maintenance && !s.inRoute).map((s) => s.uplink.device);
   const maintenance = drained.length > 0 ? `; drained for maintenance: ${drained.join(', ')}` : '';
   return { balancing: true, inRoute, uplinks: m, text: `balancing ${over}${waiting}${maintenance}` };
 }
