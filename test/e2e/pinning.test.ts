@@ -2,8 +2,7 @@
 // changes, port forwards answer through the uplink they came in on, destination pins, layer-3
 // hashing, and coexistence with foreign nftables tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { connect, defaults, dist, hold, ifdown, ifup, inRoute, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { Cron, connect, defaults, dist, hold, ifdown, ifup, inRoute, rig, rigResult, sleep, ulb, up, waitFor, writeConfig } from './rig.js';
 
 // flap damping off: isp1 is drained again and again on purpose
 const BASE = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_FLAP_HOLD=0\n';
@@ -19,11 +18,8 @@ const brokenOn = (broken: [number, string][], isp: string, from = 0, to = Infini
 const foreignTables = (): string => rig('x', 'router', 'sh', '-c', 'nft list table inet foreign_fw; nft list table ip test_dnat');
 
 describe('connection pinning', () => {
-  let check: ChildProcess | undefined;
+  const cron = new Cron();
   let foreignBefore = '';
-  const keepChecking = (): void => {
-    if (!check || check.exitCode !== null || check.signalCode !== null) check = startCheck();
-  };
   beforeAll(() => {
     up(2);
     rig('install');
@@ -35,19 +31,19 @@ describe('connection pinning', () => {
     expect(ifup('eth2').status).toBe(0);
   });
   afterAll(async () => {
-    if (check) await stopCheck(check);
+    await cron.stop();
     rigResult('down');
   });
 
   it('draining isp1 breaks none of the connections on isp2, and releases those on isp1 at once', async () => {
     const held = hold(200, 22);
     await sleep(3000);
-    keepChecking();
+    cron.start();
     rig('fail', 'isp1', 'icmp'); // probes fail, TCP still flows: only the drain can break connections
-    expect(await waitFor(() => { keepChecking(); return !inRoute().includes('eth1'); }, 15)).toBe(true);
+    expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
     const drainedAt = 3; // seconds into the hold, at the earliest
     rig('fail', 'isp1', 'none');
-    expect(await waitFor(() => { keepChecking(); return inRoute().includes('eth1'); }, 20)).toBe(true);
+    expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
     const result = await held;
     expect(result.failed_to_open).toBe(0);
     expect(result.opened.isp1! + result.opened.isp2!).toBe(200);
@@ -60,11 +56,11 @@ describe('connection pinning', () => {
 
   it('bringing isp1 back breaks no connection at all', async () => {
     rig('fail', 'isp1', 'icmp');
-    expect(await waitFor(() => { keepChecking(); return !inRoute().includes('eth1'); }, 15)).toBe(true);
+    expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
     const held = hold(200, 20); // opened while isp1 is out: all through isp2
     await sleep(3000);
     rig('fail', 'isp1', 'none');
-    expect(await waitFor(() => { keepChecking(); return inRoute().includes('eth1'); }, 20)).toBe(true);
+    expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
     const result = await held;
     expect(result.opened).toMatchObject({ isp1: 0, isp2: 200 });
     expect(result.broken).toEqual([]);
@@ -74,7 +70,7 @@ describe('connection pinning', () => {
   }, 60_000);
 
   it('ifdown of isp1 breaks only the connections on isp1', async () => {
-    if (check) await stopCheck(check);
+    await cron.stop();
     const held = hold(200, 12);
     await sleep(3000);
     expect(ifdown('eth1').status).toBe(0);
@@ -100,17 +96,18 @@ describe('connection pinning', () => {
     writeConfig(`${BASE}PIN=( "192.0.2.10/32 tcp:20005 eth2" )\n`);
     expect(ulb(['apply']).status).toBe(0);
     for (let i = 0; i < 10; i++) expect(connect('lan', '192.0.2.10', 20005, 1)).toMatchObject({ isp2: 1 });
+    cron.start();
     rig('fail', 'isp2', 'icmp');
-    expect(await waitFor(() => { keepChecking(); return !inRoute().includes('eth2'); }, 15)).toBe(true);
+    expect(await waitFor(() => !inRoute().includes('eth2'), 15)).toBe(true);
     for (let i = 0; i < 5; i++) expect(connect('lan', '192.0.2.10', 20005, 1)).toMatchObject({ isp1: 1 });
     // strict: never through another uplink
     writeConfig(`${BASE}PIN=( "192.0.2.10/32 tcp:20005 eth2 strict" )\n`);
-    expect(await waitFor(() => { keepChecking(); return connect('lan', '192.0.2.10', 20005, 1).fail === 1; }, 10)).toBe(true);
+    expect(await waitFor(() => connect('lan', '192.0.2.10', 20005, 1).fail === 1, 10)).toBe(true);
     rig('fail', 'isp2', 'none');
-    expect(await waitFor(() => { keepChecking(); return inRoute().includes('eth2'); }, 20)).toBe(true);
+    expect(await waitFor(() => inRoute().includes('eth2'), 20)).toBe(true);
     expect(connect('lan', '192.0.2.10', 20005, 1)).toMatchObject({ isp2: 1 });
     writeConfig(BASE);
-    if (check) await stopCheck(check);
+    await cron.stop();
     expect(ulb(['apply']).status).toBe(0);
   }, 90_000);
 

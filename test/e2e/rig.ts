@@ -121,6 +121,30 @@ export function stopCheck(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Keeps a `check` run going, as cron does: a run ends at a minute boundary, which may fall in
+ * the middle of something a test waits for the check to do. */
+export class Cron {
+  private run: ChildProcess | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Starts a run now if none is going, and another whenever one ends, until `stop`. */
+  start(): void {
+    this.startIfIdle();
+    this.timer ??= setInterval(() => this.startIfIdle(), 500);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.run) await stopCheck(this.run);
+    this.run = undefined;
+  }
+
+  private startIfIdle(): void {
+    if (!this.run || this.run.exitCode !== null || this.run.signalCode !== null) this.run = startCheck();
+  }
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every half second until it holds or `seconds` pass; returns whether it held. */

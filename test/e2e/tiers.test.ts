@@ -3,22 +3,18 @@
 // the failback; a drained uplink takes no new connection, keeps its pinned ones until the
 // deadline, and is not put back by ifup or the health check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { dist, hold, hook, inRoute, PROBED_CONFIG, rig, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { Cron, dist, hold, hook, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
 const TIERED = `${PROBED_CONFIG}IFACE_TIER=( 1 1 2 )\n`;
 const brokenOn = (broken: [number, string][], isp: string, from = 0, to = Infinity): number => broken.filter(([t, i]) => i === isp && t >= from && t < to).length;
 
 describe('tiers and maintenance', () => {
-  let check: ChildProcess | undefined;
-  const keepChecking = (): void => {
-    if (!check || check.exitCode !== null || check.signalCode !== null) check = startCheck();
-  };
+  const cron = new Cron();
   beforeAll(() => {
     upProbed();
   });
   afterAll(async () => {
-    if (check) await stopCheck(check);
+    await cron.stop();
     rig('down');
   });
 
@@ -28,11 +24,11 @@ describe('tiers and maintenance', () => {
     expect(inRoute()).toEqual(['eth1', 'eth2']);
     expect(ulb(['status']).stdout.split('\n')[0]).toBe('balancing over 2 of 3 uplinks (eth1, eth2); on standby: eth3 (tier 2)');
     expect(dist(300, 1)).toMatchObject({ isp3: 0, fail: 0 });
-    keepChecking();
+    cron.start();
     rig('fail', 'isp1', 'upstream');
     rig('fail', 'isp2', 'upstream');
     const lastDied = Date.now();
-    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth3'; }, 15)).toBe(true);
+    expect(await waitFor(() => inRoute().join() === 'eth3', 15)).toBe(true);
     console.log(`last tier-1 uplink dead to the route on tier 2: ${((Date.now() - lastDied) / 1000).toFixed(2)} s (polled every 0.2 s)`);
     expect(dist(300, 1)).toMatchObject({ isp3: 300, fail: 0 });
     // long-lived connections opened on the backup, then tier 1 comes back
@@ -40,7 +36,7 @@ describe('tiers and maintenance', () => {
     await sleep(3000);
     rig('fail', 'isp1', 'none');
     rig('fail', 'isp2', 'none');
-    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth1,eth2'; }, 20)).toBe(true);
+    expect(await waitFor(() => inRoute().join() === 'eth1,eth2', 20)).toBe(true);
     expect(dist(300, 1)).toMatchObject({ isp3: 0, fail: 0 });
     const result = await held;
     expect(result.opened.isp3).toBe(100);
@@ -50,13 +46,13 @@ describe('tiers and maintenance', () => {
     writeConfig(`${TIERED}IFACE_FAILBACK_RELEASE=( 0 0 4 )\n`);
     rig('fail', 'isp1', 'upstream');
     rig('fail', 'isp2', 'upstream');
-    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth3'; }, 15)).toBe(true);
+    expect(await waitFor(() => inRoute().join() === 'eth3', 15)).toBe(true);
     const released = hold(100, 16);
     const holdStart = Date.now();
     await sleep(3000);
     rig('fail', 'isp1', 'none');
     rig('fail', 'isp2', 'none');
-    expect(await waitFor(() => { keepChecking(); return inRoute().join() === 'eth1,eth2'; }, 20)).toBe(true);
+    expect(await waitFor(() => inRoute().join() === 'eth1,eth2', 20)).toBe(true);
     const failback = (Date.now() - holdStart) / 1000;
     const after = await released;
     expect(after.opened.isp3).toBe(100);
@@ -67,7 +63,7 @@ describe('tiers and maintenance', () => {
 
   it('drain: no new connection on the uplink, its pinned ones kept until the deadline, not undone by ifup or the check; undrain puts it back', async () => {
     writeConfig(PROBED_CONFIG);
-    keepChecking();
+    cron.start();
     expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 10)).toBe(true);
     const held = hold(200, 22);
     await sleep(3000);
