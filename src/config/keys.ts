@@ -38,6 +38,7 @@ export const KEYS = {
   CHECK_ACTION: 'string',
   CONNECTION_PINNING: 'string',
   PIN: 'array',
+  POLICY: 'array',
   HASH_POLICY: 'string',
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',

@@ -50,6 +50,7 @@ export function printConfig(config: Config): string {
     `CHECK_ACTION=${c.action}`,
     `CONNECTION_PINNING=${config.pinning ? 'yes' : 'no'}`,
     array('PIN', config.pins.map((p) => p.text)),
+    array('POLICY', config.policies.map((p) => p.text)),
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
   lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);

@@ -78,6 +78,40 @@ export interface Pin {
   text: string;
 }
 
+/** What a traffic policy matches; every part given must match. */
+export interface PolicyMatch {
+  /** Source network or host, "a.b.c.d/len". */
+  from?: string;
+  /** Inbound interface (a LAN): only forwarded traffic that arrives through it. */
+  in?: string;
+  /** Destination network or host, "a.b.c.d/len". */
+  to?: string;
+  protocol?: 'tcp' | 'udp';
+  /** Destination port, or the first and last of a range. */
+  ports?: [number, number];
+}
+
+/** An uplink of a policy's tier and its share of the tier's new connections. */
+export interface PolicyMember {
+  /** Index of the uplink in the configuration. */
+  uplink: number;
+  weight: number;
+}
+
+/** Sends matching new connections through its first tier that has a usable uplink. */
+export interface Policy {
+  match: PolicyMatch;
+  /** Ordered tiers of uplinks: the first that has a usable uplink carries the policy. */
+  tiers: PolicyMember[][];
+  /** When no uplink of any tier is usable: refuse the connection rather than leave it to the
+   *  default route. */
+  strict: boolean;
+  /** Where it came from, for messages: "POLICY[0]", or "PIN[1]" for a pin. */
+  name: string;
+  /** The entry as written. */
+  text: string;
+}
+
 export interface Config {
   /** Where the configuration came from, for messages. */
   source: string;
@@ -91,6 +125,9 @@ export interface Config {
   /** Established connections keep the uplink they started on (nftables conntrack marks). */
   pinning: boolean;
   pins: Pin[];
+  /** POLICY entries, in order (the first that matches a new connection decides; PIN entries
+   *  come before them). */
+  policies: Policy[];
   /** net.ipv4.fib_multipath_hash_policy, set only when configured: l3 = 0, l4 = 1. */
   hashPolicy?: 'l3' | 'l4';
   /** Seconds an event hook may run before it is stopped. */

@@ -14,6 +14,7 @@ import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
 import { validatePinning } from './validate-pinning.js';
+import { validatePolicies } from './validate-policy.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 import { hex } from '../util/hex.js';
@@ -88,6 +89,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
 
   const health = validateCheck(v, raw, devices);
   const pinning = validatePinning(v, raw, devices);
+  const policies = validatePolicies(v, raw, devices, pinning.pinning);
   const lowest = Math.min(...priorities.filter((p): p is number => p !== undefined));
   if (pinning.pinning && lowest <= 1) {
     v.report('IFACE_TABLES_PRIO', 'IFACE_TABLES_PRIO: with CONNECTION_PINNING the lowest priority must be 2 or more: the rule that keeps connected networks in the main table goes just before it');
@@ -128,7 +130,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

@@ -14,6 +14,7 @@ export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
       source: s.address as string,
       targets: s.uplink.targets.length > 0 ? s.uplink.targets : [s.gateway as string],
       method: s.uplink.method,
+      mark: s.uplink.mark,
     }));
 }
 

@@ -51,6 +51,9 @@ export class IcmpProber {
 
   constructor(
     private readonly source: string,
+    /** Set on every probe (SO_MARK): the uplink's mark routes it as its source does, and keeps
+     *  traffic policies off it. */
+    private readonly mark: number,
     private readonly target: string,
     private readonly intervalSeconds: number,
     timeoutSeconds: number,
@@ -69,7 +72,7 @@ export class IcmpProber {
     const writer = openSync(path, 'wx', 0o600);
     this.output = { path, fd: openSync(path, 'r'), offset: 0, rest: '' };
     const deadline = String(Math.max(5, Math.ceil((this.untilMs - Date.now()) / 1000) + 5));
-    const args = ['-D', '-n', '-O', '-i', String(this.intervalSeconds), '-w', deadline, '-I', this.source, this.target];
+    const args = ['-D', '-n', '-O', '-i', String(this.intervalSeconds), '-w', deadline, '-m', String(this.mark), '-I', this.source, this.target];
     // killed with the check (even by kill -9); -w ends it soon after the run's end anyway
     const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', PING, ...args], { stdio: ['ignore', writer, writer], env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
     closeSync(writer);

@@ -13,6 +13,8 @@ export interface ProbePlan {
   /** Targets; the gateway when none is configured. */
   targets: string[];
   method: ProbeMethod;
+  /** The uplink's mark: ICMP probes carry it, so that no traffic policy moves them. */
+  mark: number;
 }
 
 interface Prober {
@@ -50,12 +52,12 @@ export class Probers {
     const keep = check.qualityWindow + KEEP_EXTRA_SECONDS;
     for (const plan of plans) {
       for (const target of plan.targets) {
-        const key = JSON.stringify([plan.device, plan.source, target, plan.method, check.interval, check.timeout, keep]);
+        const key = JSON.stringify([plan.device, plan.source, target, plan.method, plan.mark, check.interval, check.timeout, keep]);
         wanted.add(key);
         if (this.running.has(key)) continue;
         const prober =
           plan.method.kind === 'icmp'
-            ? new IcmpProber(plan.source, target, check.interval, check.timeout, keep, this.untilMs)
+            ? new IcmpProber(plan.source, plan.mark, target, check.interval, check.timeout, keep, this.untilMs)
             : new TcpProber(plan.source, target, plan.method.port, check.interval, check.timeout, keep);
         this.running.set(key, { device: plan.device, source: plan.source, target, prober });
       }

@@ -5,6 +5,7 @@ import { applyIpLines } from './apply.js';
 import { conntrackAvailable, releaseMark } from './conntrack.js';
 import { applyNft, listNftTable, nftAvailable, observeNft } from './nft.js';
 import { observe } from './observe.js';
+import { readHashPolicy } from './sysctl.js';
 import type { Observed, ObservedNft } from './types.js';
 
 export interface Kernel {
@@ -18,6 +19,8 @@ export interface Kernel {
   applyIp(lines: readonly string[]): Observed;
   /** Runs one `nft -f` transaction. Throws CommandError. */
   applyNft(input: string): void;
+  /** net.ipv4.fib_multipath_hash_policy; undefined when unreadable. */
+  hashPolicy(): number | undefined;
   /** Drops the tracked connections with this mark: how many; undefined without conntrack. */
   releaseMark(mark: number): number | undefined;
 }
@@ -28,5 +31,6 @@ export const systemKernel: Kernel = {
   listNft: listNftTable,
   applyIp: applyIpLines,
   applyNft,
+  hashPolicy: readHashPolicy,
   releaseMark: (mark) => (conntrackAvailable() ? releaseMark(mark) : undefined),
 };

@@ -51,7 +51,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
 import { nftAvailable } from '../kernel/nft.js';
+import { readHashPolicy } from '../kernel/sysctl.js';
 import { desired, type Desired, type UplinkState } from '../plan/desired.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
@@ -43,7 +44,7 @@ export interface Memo {
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
   /** Links, addresses, leases and maintenance drains as last read, and when. */
-  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; at: number };
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; hash: number | undefined; at: number };
   writtenAt: number;
   /** An event came that has not been verified yet (it came too soon after the last verify). */
   owed?: boolean;
@@ -75,6 +76,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
           leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           maintenance: new Map(Object.entries(readMaintenance((text) => log.warn(text)))),
           nft: nftAvailable(),
+          hash: readHashPolicy(),
           at: now,
         };
   const { observed, leases, maintenance } = seen;
@@ -89,7 +91,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
-  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, maintenance, nft: seen.nft });
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, maintenance, nft: seen.nft, multipathHash: seen.hash });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });

@@ -6,6 +6,8 @@ import type { Nexthop, Observed, Route, Rule } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import { PROTOCOL, scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
+import { choosePolicies, type PolicyChoice } from './policy-choice.js';
+import { scaledWeights } from './weights.js';
 import type { Maintenance } from './maintenance.js';
 
 /** The hook's event: ifupdown is bringing `device` up or taking it down. */
@@ -65,6 +67,8 @@ export interface Desired {
   /** Gateways learned from a client's own default route, to record as leases (source `route`)
    *  so they outlive the route that told them. */
   learned: Lease[];
+  /** Which uplinks carry each traffic policy (PIN entries first); empty when pinning is off. */
+  policies: PolicyChoice[];
 }
 
 /** Metric of the prohibit default that keeps an uplink's traffic from leaking to another when its route is gone. */
@@ -183,14 +187,10 @@ function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
   return routes;
 }
 
-/** Nexthop weights: the configured ones; while some uplink keeps only a share of its weight
- *  (degraded), all are scaled up (up to 4 times, within the kernel's 256) so that share can
- *  be expressed even for weight 1. */
+/** Nexthop weights: the configured ones, scaled while an uplink is degraded (the kernel takes
+ *  up to 256). */
 function routeWeights(active: readonly UplinkState[], factors: ReadonlyMap<string, number>): number[] {
-  const shares = active.map((s) => factors.get(s.uplink.device) ?? 1);
-  if (shares.every((f) => f === 1)) return active.map((s) => s.uplink.weight);
-  const scale = Math.max(1, Math.min(4, Math.floor(256 / Math.max(...active.map((s) => s.uplink.weight)))));
-  return active.map((s, i) => Math.max(1, Math.round(s.uplink.weight * scale * (shares[i] ?? 1))));
+  return scaledWeights(active.map((s) => s.uplink.weight), active.map((s) => factors.get(s.uplink.device) ?? 1), 256);
 }
 
 function mainDefault(active: UplinkState[], config: Config): Route | undefined {
@@ -220,6 +220,9 @@ export interface DesiredInputs {
   event?: HookEvent;
   /** nft is installed: the target says what uplink-lb's table should hold. */
   nft?: boolean;
+  /** The kernel's net.ipv4.fib_multipath_hash_policy (HASH_POLICY, when set, wins): how a
+   *  policy's draw among its uplinks goes, like the default route's. */
+  multipathHash?: number;
 }
 
 /** The uplinks of the lowest tier among `uplinks`. */
@@ -283,7 +286,10 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const target: KernelTarget = { rules, tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)), takeover };
   const route = mainDefault(members, config);
   if (route) target.mainDefault = route;
-  // a pin leaves through its uplink whenever that one is usable, on standby or not
-  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, new Set([...members, ...healthy].map((s) => s.uplink.device))) : null;
-  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned };
+  // a policy's uplink carries it whenever it is usable, on standby or not
+  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
+  // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
+  const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection) : null;
+  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned, policies };
 }

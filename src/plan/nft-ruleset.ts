@@ -1,8 +1,10 @@
-// The nftables table uplink-lb owns (inet uplink_lb): connection pinning and destination pins.
+// The nftables table uplink-lb owns (inet uplink_lb): connection pinning, and the traffic
+// policies (PIN and POLICY entries).
 // Pure: the same configuration and state always give the same text, and its fingerprint
 // (a comment on the first rule) tells a reconcile whether the kernel's table is current.
 import { createHash } from 'node:crypto';
-import type { Config, Pin } from '../config/types.js';
+import type { Config, Policy } from '../config/types.js';
+import type { PolicyChoice } from './policy-choice.js';
 import { FINGERPRINT_PREFIX, NFT_FAMILY, NFT_TABLE } from '../kernel/tables.js';
 import { hex } from '../util/hex.js';
 
@@ -17,30 +19,63 @@ export interface Ruleset {
 // Never pinned: multicast, link-local, limited broadcast.
 const NOT_INTERNET = '{ 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 }';
 
-function pinMatch(pin: Pin): string {
+/** What the policy matches, in nft words; `in` only where packets arrive (prerouting). */
+function policyMatch(match: Policy['match'], hook: 'prerouting' | 'output'): string {
   const parts: string[] = [];
-  if (pin.destination) parts.push(`ip daddr ${pin.destination}`);
-  if (pin.protocol && pin.port !== undefined) parts.push(`${pin.protocol} dport ${pin.port}`);
+  if (match.in && hook === 'prerouting') parts.push(`iifname "${match.in}"`);
+  if (match.from) parts.push(`ip saddr ${match.from}`);
+  if (match.to) parts.push(`ip daddr ${match.to}`);
+  if (match.protocol && match.ports) parts.push(`${match.protocol} dport ${match.ports[0] === match.ports[1] ? match.ports[0] : `${match.ports[0]}-${match.ports[1]}`}`);
+  else if (match.protocol) parts.push(`meta l4proto ${match.protocol}`);
   return parts.join(' ');
 }
 
-/** New connections matching a pin: marked for its uplink while it is usable (in the route, or
- *  on standby in a higher tier); while it is not, left to the hash, or refused when the pin is
- *  strict. */
-function pinRules(config: Config, usable: ReadonlySet<string>, fromUplink: string): string[] {
+/** The mark of the uplink a new connection goes through: the one member, or a weighted draw
+ *  (by client and server under the kernel's default l3 hash, so that a client keeps one uplink
+ *  per server as with the default route; at random per connection under l4). */
+function markOf(choice: PolicyChoice, perConnection: boolean): string {
+  const [only] = choice.members;
+  if (choice.members.length === 1 && only) return hex(only.mark);
+  let next = 0;
+  const ranges = choice.members.map((m) => {
+    const first = next;
+    next += m.weight;
+    return `${first === next - 1 ? first : `${first}-${next - 1}`} : ${hex(m.mark)}`;
+  });
+  const draw = perConnection ? `numgen random mod ${next}` : `jhash ip saddr . ip daddr mod ${next} seed 0x0`;
+  return `${draw} map { ${ranges.join(', ')} }`;
+}
+
+/** New connections a policy matches, first match deciding: marked for an uplink of its first
+ *  tier that has a usable one (in the route, or on standby in a higher tier); while none is,
+ *  left to the default route, or refused when the policy is strict. */
+function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, hook: 'prerouting' | 'output', prefix: string): string[] {
   const rules: string[] = [];
-  for (const pin of config.pins) {
-    const uplink = config.uplinks[pin.uplink];
-    if (!uplink) continue;
-    const match = `meta nfproto ipv4 ct state new ${fromUplink}${pinMatch(pin)}`;
-    if (usable.has(uplink.device)) rules.push(`${match} meta mark set ${hex(uplink.mark)} ct mark set ${hex(uplink.mark)}`);
-    else if (pin.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
+  for (const choice of choices) {
+    if (hook === 'output' && choice.policy.match.in) continue; // the router's own traffic arrives through no interface
+    const match = `meta nfproto ipv4 ct state new ${prefix}${policyMatch(choice.policy.match, hook)}`;
+    if (choice.members.length > 0) rules.push(`${match} meta mark set ${markOf(choice, perConnection)} ct mark set meta mark accept`);
+    else if (choice.policy.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
+    else rules.push(`${match} accept`);
   }
   return rules;
 }
 
-/** The table for `config`, with the usable uplinks named in `usable`. */
-export function buildRuleset(config: Config, usable: ReadonlySet<string>): Ruleset {
+/** The router's own traffic that no policy may move: probes. An ICMP probe carries its uplink's
+ *  mark (ping -m), so policies apply only to unmarked packets; a TCP probe cannot be marked
+ *  (Node has no SO_MARK) and its target and port are passed over instead. */
+function probeExemption(config: Config): string[] {
+  // (a gateway as the target needs nothing: connected networks are routed before any mark)
+  const probes = new Set<string>();
+  for (const u of config.uplinks) {
+    const method = u.method;
+    if (method.kind === 'tcp') for (const target of u.targets) probes.add(`${target} . ${method.port}`);
+  }
+  return probes.size === 0 ? [] : [`meta nfproto ipv4 ct state new ip daddr . tcp dport { ${[...probes].join(', ')} } return`];
+}
+
+/** The table for `config`, with the policies' uplinks as chosen. */
+export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
@@ -48,9 +83,9 @@ export function buildRuleset(config: Config, usable: ReadonlySet<string>): Rules
     restore,
     // a connection that arrives through an uplink is answered through it
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
-    ...pinRules(config, usable, `iifname != ${devices} `),
+    ...policyRules(choices, perConnection, 'prerouting', `iifname != ${devices} `),
   ];
-  const output = [restore, ...pinRules(config, usable, '')];
+  const output = [restore, ...(choices.length > 0 ? probeExemption(config) : []), ...policyRules(choices, perConnection, 'output', 'meta mark 0 ')];
   // a new connection keeps the uplink its first packet left through
   const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
   const chain = (name: string, type: string, hook: string, rules: string[]): string =>

@@ -74,6 +74,19 @@ export interface StatusReport {
     priority: number;
     mark: string;
   }[];
+  /** The traffic policies (PIN entries first), in the order they are tried, and which uplinks
+   *  carry each now. */
+  policies: {
+    name: string;
+    text: string;
+    /** The tier (1 first) that carries it, null when none has a usable uplink. */
+    tier: number | null;
+    tiers: number;
+    /** That tier's usable uplinks and their share of its new connections. */
+    uplinks: { device: string; weight: number }[];
+    /** Where its new connections go now. */
+    to: 'uplinks' | 'default route' | 'refused';
+  }[];
   defaultRoute: string | null;
   /** Default routes in the main table that uplink-lb does not own, with a lower metric that shadows its own. */
   shadowingRoutes: string[];
@@ -161,6 +174,14 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     verdict,
     exitCode: !verdict.balancing ? STATUS_EXIT.notBalancing : matches ? STATUS_EXIT.ok : STATUS_EXIT.differs,
     uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
+    policies: want.policies.map((c) => ({
+      name: c.policy.name,
+      text: c.policy.text,
+      tier: c.tier === undefined ? null : c.tier + 1,
+      tiers: c.policy.tiers.length,
+      uplinks: c.members.map((m) => ({ device: m.device, weight: m.weight })),
+      to: c.members.length > 0 ? 'uplinks' : c.policy.strict ? 'refused' : 'default route',
+    })),
     defaultRoute: current ? routeText(current) : null,
     // uplink-lb's own stale routes are among the differences, not here
     shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && isForeignMainDefault(r)).map(routeText),
@@ -173,6 +194,13 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     matches,
     differences: plan.changes.map((c) => `[fail] ${describeDifference(c, 'configured')}`),
   };
+}
+
+function policyWhere(p: StatusReport['policies'][number]): string {
+  if (p.to === 'refused') return 'refused (strict): no uplink of it is usable';
+  if (p.to === 'default route') return 'the default route: no uplink of it is usable';
+  const uplinks = p.uplinks.map((u) => (p.uplinks.length > 1 ? `${u.device} (weight ${u.weight})` : u.device)).join(', ');
+  return p.tiers > 1 ? `${uplinks}, tier ${p.tier} of ${p.tiers}` : uplinks;
 }
 
 export function formatStatus(report: StatusReport): string {
@@ -194,6 +222,8 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`last check: ${report.lastCheck ?? 'never (is the cron entry installed?)'}`);
   const policy = report.hashPolicy === 0 ? 'l3 (one uplink per client and server)' : report.hashPolicy === 1 ? 'l4 (per connection)' : String(report.hashPolicy);
   lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}`);
+  if (report.policies.length > 0) lines.push('policies (the first that matches a new connection decides):');
+  for (const p of report.policies) lines.push(`  ${p.name} ${JSON.stringify(p.text)}: ${policyWhere(p)}`);
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   if (report.transitions.length > 0) {

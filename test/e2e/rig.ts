@@ -189,9 +189,12 @@ export function hold(n: number, seconds: number): Promise<HoldResult> {
   });
 }
 
-/** N new connections from namespace NS to ADDR:PORT.. */
-export function connect(ns: string, address: string, port: number, n: number, timeoutSeconds = 1): Record<string, number> {
-  return JSON.parse(rig('connect', ns, address, String(port), String(n), String(timeoutSeconds))) as Record<string, number>;
+/** N new connections from namespace NS to ADDR:PORT.. (`from`: from that source address;
+ *  `ports`: PORT to PORT+ports-1, in turn; 400 by default). */
+export function connect(ns: string, address: string, port: number, n: number, timeoutSeconds = 1, options: { from?: string; ports?: number } = {}): Record<string, number> {
+  const env = { ...process.env, ...(options.from ? { BIND: options.from } : {}), ...(options.ports ? { PORTS: String(options.ports) } : {}) };
+  const out = execFileSync(RIG, ['connect', ns, address, String(port), String(n), String(timeoutSeconds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
+  return JSON.parse(out) as Record<string, number>;
 }
 
 /** The devices of uplink-lb's default route (metric 10), in order; none when it is absent. */

@@ -64,10 +64,10 @@ describe('one judgement, from probers to health', () => {
   const observed = observedAt('applied-2');
   const states = desired(config, observed, { leases: leasesAt('applied-2') }).uplinks;
 
-  it('probes the uplinks that are up, from their own address', () => {
+  it('probes the uplinks that are up, from their own address, with their mark', () => {
     expect(probePlans(states)).toEqual([
-      { device: 'eth1', source: '198.18.101.163', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' } },
-      { device: 'eth2', source: '198.18.102.162', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' } },
+      { device: 'eth1', source: '198.18.101.163', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' }, mark: 0x97 },
+      { device: 'eth2', source: '198.18.102.162', targets: ['192.0.2.20', '192.0.2.21'], method: { kind: 'icmp' }, mark: 0x98 },
     ]);
   });
 

@@ -37,6 +37,7 @@ function replay(script: Script): Kernel & { ran: string[][]; nftRan: string[] } 
     ran,
     nftRan,
     observe: () => take(script.observed, 'observed state'),
+    hashPolicy: () => undefined,
     observeNft: () => (script.nft ? take(script.nft, 'nft state') : undefined),
     listNft: () => script.listing ?? '',
     applyIp: (lines) => {

@@ -13,11 +13,12 @@ const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nPIN=( 
 const drainedAt = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 describe('maintenance drains', () => {
-  it('keep the uplink out of the route and its pins on the hash', () => {
+  it('keep the uplink out of the route and its pins on the default route', () => {
     const want = desired(config, observed, { leases, nft: true, maintenance: new Map([['eth1', { since: drainedAt, deadline: drainedAt + 300_000 }]]) });
     expect(want.uplinks.map((s) => [s.uplink.device, s.inRoute])).toEqual([['eth1', false], ['eth2', true]]);
     expect(want.target.mainDefault?.dev).toBe('eth2');
-    expect(want.target.nft?.text).not.toContain('ip daddr 198.51.100.7/32');
+    expect(want.target.nft?.text).toContain('ip daddr 198.51.100.7/32 accept');
+    expect(want.target.nft?.text).not.toContain('ip daddr 198.51.100.7/32 meta mark');
     expect(want.failOpen).toBe(false);
   });
 

@@ -23,12 +23,14 @@ describe('nftables ruleset', () => {
     const ruleset = rulesetOf(config);
     expect(ruleset.text).toContain('meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment "uplink-lb ');
     expect(ruleset.text).toContain('ct state new iifname "eth2" ct mark set 0x98');
-    expect(ruleset.text).toContain('ct state new iifname != { "eth1", "eth2" } ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set 0x98');
+    expect(ruleset.text).toContain('ct state new iifname != { "eth1", "eth2" } ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set meta mark accept');
+    // the router's own traffic follows them too, unless its socket chose a mark (the probes)
+    expect(ruleset.text).toContain('ct state new meta mark 0 ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set meta mark accept');
     expect(ruleset.text).toContain('ct mark 0 ip daddr != { 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 } oifname "eth1" ct mark set 0x97');
     expect(ruleset).toMatchObject({ chains: 3, rules: 10 });
   });
 
-  it('a pin whose uplink is drained falls back to the hash, or rejects when strict', () => {
+  it('a pin whose uplink is drained falls back to the default route, or rejects when strict', () => {
     const config = configFrom(PINNED);
     const text = rulesetOf(config, new Set(['eth1', 'eth2'])).text;
     // fail open keeps both in the route: pins still apply
@@ -37,7 +39,8 @@ describe('nftables ruleset', () => {
     expect(drained).toContain('ip daddr 198.51.100.7/32 reject with icmp type admin-prohibited');
     expect(drained).toContain('ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98');
     const eth2Drained = rulesetOf(config, new Set(['eth2'])).text;
-    expect(eth2Drained).not.toContain('tcp dport 25');
+    // left to the default route, and no later entry may claim it
+    expect(eth2Drained).toContain('ip daddr 192.0.2.0/24 tcp dport 25 accept');
   });
 
   it('the same state gives the same fingerprint; a change gives another', () => {

@@ -34,7 +34,7 @@ describe('failover tiers', () => {
 
   it('still sends a pinned destination through a standby uplink', () => {
     const ruleset = desired(configFrom(TIERED), observed, { leases, nft: true }).target.nft?.text ?? '';
-    expect(ruleset).toContain('ip daddr 198.51.100.7/32 meta mark set 0x98 ct mark set 0x98');
+    expect(ruleset).toContain('ip daddr 198.51.100.7/32 meta mark set 0x98 ct mark set meta mark accept');
   });
 
   it('refuses a tier outside 1 to 9, with its line', () => {

@@ -1,0 +1,88 @@
+// Traffic policies on the real stack, three ISPs: by source host, by LAN subnet, by destination
+// port, by inbound interface with weights; falling back in order as their uplinks fail; the
+// router's own traffic following them; and the health probes never moved by them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, Cron, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+
+const SERVER = '192.0.2.10';
+const POLICIES = `${PROBED_CONFIG}POLICY=(
+  "from 198.19.10.3 use eth2 then eth3"
+  "from 198.19.20.0/24 use eth3 strict"
+  "tcp:20100-20199 use eth1 then eth2"
+  "in lan0 tcp:20200-20299 use eth2 eth3"
+  "to 192.0.2.20 use eth1"
+)
+`;
+
+/** 40 new connections to the server's ports PORT..PORT+99, from the LAN client (at `from`) or
+ *  from the router itself. */
+const lan = (port: number, from?: string): Record<string, number> => connect('lan', SERVER, port, 40, 1, { ports: 100, ...(from ? { from } : {}) });
+const router = (port: number): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports: 100 });
+
+describe('traffic policies', () => {
+  const cron = new Cron();
+  beforeAll(() => {
+    upProbed();
+    // a second host and a guest subnet on the LAN
+    rig('x', 'router', 'ip', 'addr', 'add', '198.19.20.1/24', 'dev', 'lan0');
+    rig('x', 'lan', 'ip', 'addr', 'add', '198.19.10.3/24', 'dev', 'eth0');
+    rig('x', 'lan', 'ip', 'addr', 'add', '198.19.20.2/24', 'dev', 'eth0');
+    writeConfig(POLICIES);
+    expect(ulb(['apply']).status).toBe(0);
+  });
+  afterAll(async () => {
+    await cron.stop();
+    rig('down');
+  });
+
+  it('send each match through its uplinks, the router\'s own traffic too, and the rest over the default route', () => {
+    expect(lan(20000, '198.19.10.3')).toMatchObject({ isp2: 40, fail: 0 });
+    expect(lan(20000, '198.19.20.2')).toMatchObject({ isp3: 40, fail: 0 });
+    expect(lan(20100)).toMatchObject({ isp1: 40, fail: 0 });
+    // the router's own connections follow the port policy
+    expect(router(20100)).toMatchObject({ isp1: 40, fail: 0 });
+    // weighted over two uplinks, for the LAN only (the router's own traffic arrives through no interface)
+    const weighted = lan(20200);
+    expect(weighted).toMatchObject({ isp1: 0, fail: 0 });
+    expect(weighted.isp2).toBeGreaterThan(5);
+    expect(weighted.isp3).toBeGreaterThan(5);
+    const own = router(20200);
+    expect(own.fail).toBe(0);
+    expect(own.isp1).toBeGreaterThan(5);
+    // no policy: the default route's three uplinks
+    const rest = lan(20000);
+    expect(rest.fail).toBe(0);
+    for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(3);
+    const status = ulb(['status']);
+    expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');
+    expect(status.stdout).toContain('  POLICY[3] "in lan0 tcp:20200-20299 use eth2 eth3": eth2 (weight 1), eth3 (weight 1)\n');
+  });
+
+  it('fall back in order as their uplinks fail, refuse a strict one, and come back; the probes stay on their uplinks', async () => {
+    // a policy sends everything to the probe target through eth1, yet the probes of eth2 (new
+    // ones: the check starts now) keep their own uplink: when isp2 dies, eth2 leaves the route
+    cron.start();
+    await sleep(1500);
+    rig('fail', 'isp2', 'upstream');
+    expect(await waitFor(() => inRoute().join() === 'eth1,eth3', 15)).toBe(true);
+    expect(await waitFor(() => lan(20000, '198.19.10.3').isp3 === 40, 5)).toBe(true);
+    rig('fail', 'isp2', 'none');
+    rig('fail', 'isp1', 'upstream');
+    expect(await waitFor(() => inRoute().join() === 'eth2,eth3', 15)).toBe(true);
+    expect(await waitFor(() => lan(20100).isp2 === 40, 5)).toBe(true);
+    expect(router(20100)).toMatchObject({ isp2: 40, fail: 0 });
+    rig('fail', 'isp1', 'none');
+    rig('fail', 'isp2', 'upstream');
+    rig('fail', 'isp3', 'upstream');
+    expect(await waitFor(() => inRoute().join() === 'eth1', 15)).toBe(true);
+    // no uplink of its left: the default route; strict: refused
+    expect(await waitFor(() => lan(20000, '198.19.10.3').isp1 === 40, 5)).toBe(true);
+    expect(lan(20000, '198.19.20.2')).toMatchObject({ isp1: 0, isp2: 0, isp3: 0, fail: 40 });
+    expect(ulb(['status']).stdout).toContain('  POLICY[1] "from 198.19.20.0/24 use eth3 strict": refused (strict): no uplink of it is usable\n');
+    rig('fail', 'isp2', 'none');
+    rig('fail', 'isp3', 'none');
+    expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 20)).toBe(true);
+    expect(await waitFor(() => lan(20000, '198.19.20.2').isp3 === 40, 5)).toBe(true);
+    expect(lan(20000, '198.19.10.3')).toMatchObject({ isp2: 40, fail: 0 });
+  }, 120_000);
+});
