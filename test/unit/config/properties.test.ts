@@ -38,7 +38,7 @@ const piece = fc.oneof(
 const shellish = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(''));
 
 // Valid configurations, built from parts that each pass their checks.
-const device = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/).filter((d) => !['strict', 'auto', 'default', 'gateway'].includes(d));
+const device = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/).filter((d) => !['strict', 'auto', 'default', 'gateway', 'then', 'use', 'lan0'].includes(d));
 const octet = fc.integer({ min: 1, max: 254 });
 const first = fc.integer({ min: 1, max: 223 }).filter((o) => o !== 127);
 const host = fc.tuple(first, octet, octet, octet).map((o) => o.join('.'));
@@ -73,6 +73,20 @@ const validConfig = fc
       options: fc.option(fc.constantFrom('mtu 1400', 'onlink', 'proto static initcwnd 10', 'advmss lock 1360 quickack 1', 'congctl bbr features ecn'), { nil: undefined }),
       pinning: fc.option(fc.constantFrom('yes', 'no'), { nil: undefined }),
       pins: fc.array(fc.tuple(fc.option(fc.constantFrom('192.0.2.0/24', '10.0.0.0/8', '203.0.113.7'), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.nat(n - 1), fc.boolean()), { maxLength: 3 }),
+      policies: fc.array(
+        fc.record({
+          from: fc.option(fc.constantFrom('192.168.1.20', '192.168.50.0/24'), { nil: undefined }),
+          in: fc.option(fc.constantFrom('lan0', 'guest.10'), { nil: undefined }),
+          to: fc.option(fc.constantFrom('198.51.100.0/24', '203.0.113.7/32'), { nil: undefined }),
+          ports: fc.option(fc.constantFrom('tcp', 'udp:53', 'udp:5060-5061', 'tcp:25'), { nil: undefined }),
+          // tiers of distinct uplinks, with weights
+          tiers: fc.shuffledSubarray([...Array(n).keys()], { minLength: 1 }).chain((order) =>
+            fc.tuple(fc.constant(order), fc.array(fc.integer({ min: 1, max: 100 }), { minLength: order.length, maxLength: order.length }), fc.array(fc.boolean(), { minLength: order.length, maxLength: order.length })),
+          ),
+          strict: fc.boolean(),
+        }),
+        { maxLength: 3 },
+      ),
       hash: fc.option(fc.constantFrom('l3', 'l4'), { nil: undefined }),
     });
   })
@@ -117,6 +131,15 @@ const validConfig = fc
     const pins = r.pins.filter(([dst, port]) => dst !== undefined || port !== undefined);
     if (pins.length > 0 && r.pinning !== 'no') {
       arr('PIN', pins.map(([dst, port, i, strict]) => `"${[dst, port === undefined ? undefined : `tcp:${port}`, r.devices[i], strict ? 'strict' : undefined].filter((x) => x !== undefined).join(' ')}"`));
+    }
+    const policies = r.policies.filter((p) => p.from ?? p.in ?? p.to ?? p.ports);
+    if (policies.length > 0 && r.pinning !== 'no') {
+      arr('POLICY', policies.map((p) => {
+        const [order, weights, breaks] = p.tiers;
+        const members = order.map((i, k) => `${k > 0 && breaks[k] ? 'then ' : ''}${r.devices[i]}${weights[k] === 1 ? '' : `:${weights[k]}`}`);
+        const match = [p.from && `from ${p.from}`, p.in && `in ${p.in}`, p.to && `to ${p.to}`, p.ports].filter((x) => x);
+        return `"${[...match, 'use', ...members, p.strict ? 'strict' : ''].join(' ').trim()}"`;
+      }));
     }
     if (r.hash) lines.push(`HASH_POLICY=${r.hash}`);
     return `${lines.join('\n')}\n`;
