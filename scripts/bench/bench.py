@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -377,6 +378,61 @@ def bench_disruption():
     RESULTS["disruption"] = out
 
 
+# 5b: policies ----------------------------------------------------------------------------
+
+POLICY_COUNTS = [0, 100, 1000]
+
+
+def policies_config(k):
+    """k traffic policies that match nothing the bench sends (each a network of its own)."""
+    if k == 0:
+        return config_text(2, [2, 1])
+    entries = " ".join(f'"to 10.{i // 256}.{i % 256}.0/24 use eth1 then eth2"' for i in range(k))
+    return config_text(2, [2, 1], f"POLICY=( {entries} )\n")
+
+
+def bench_policies():
+    """The cost of the policy rules: every new connection's first packets are tried against all
+    of them, every later packet leaves each at its `ct state new` test. Measured as new LAN
+    connections per second and one bulk TCP stream's throughput, with 0, 100 and 1000 policies
+    that match nothing."""
+    out = {}
+    n_conns = 500 if QUICK else 2000
+    seconds = 2 if QUICK else 5
+    pidfile = os.path.join(ROOT, "test", ".state", "bench-sink.pid")
+    if os.path.exists(pidfile):
+        os.remove(pidfile)
+    sink = subprocess.Popen([RIG, "x", "inet", "python3", os.path.join(ROOT, "scripts", "bench", "bulk.py"), "sink", "192.0.2.10", "29999", pidfile], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        binary = rig("bin").strip()
+        for k in POLICY_COUNTS:
+            write_config(policies_config(k))
+            rig("rx", binary, "apply")
+            rules = rig("rx", "nft", "list", "chain", "inet", "uplink_lb", "prerouting").count("\n")
+            rates, mbs = [], []
+            for _ in range(TRIALS):
+                start = time.monotonic()
+                counts = json.loads(rig("dist", str(n_conns), "lan", "2"))
+                if counts["fail"]:
+                    raise TrialError(f"policies {k}: {counts['fail']} connections failed")
+                rates.append(n_conns / (time.monotonic() - start))
+                mbs.append(json.loads(rig("x", "lan", "python3", os.path.join(ROOT, "scripts", "bench", "bulk.py"), "send", "192.0.2.10", "29999", str(seconds)))["mb_per_s"])
+            out[f"{k} policies"] = {"new connections per s": spread(rates), "bulk MB/s": spread(mbs), "prerouting lines": rules}
+    finally:
+        # rig.sh x does not exec: stop the sink itself, by the pid it wrote
+        try:
+            with open(pidfile) as f:
+                os.kill(int(f.read()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        sink.terminate()
+        sink.wait()
+    write_config(config_text(2, [2, 1]))
+    rig("rx", rig("bin").strip(), "apply")
+    RESULTS["policies"] = out
+
+
 # 6: cost -----------------------------------------------------------------------------------
 
 def peak_kb(*args, env=None):
@@ -602,6 +658,12 @@ def table():
                 lines.append(f"  {key:11} hook {fmt(h['wall'], ' s'):20} {h['processes']:3} procs {h['peak_kb']} kB | apply {fmt(a['wall'], ' s'):20} {a['processes']:3} procs {a['peak_kb']} kB")
         for dead, v in c.get("check --once (2 uplinks, 2 targets)", {}).items():
             lines.append(f"  check --once, {dead:8} {fmt(v['wall'], ' s')}, {v['peak_kb']} kB")
+    po = RESULTS.get("policies", {})
+    if po:
+        lines.append("")
+        lines.append("Traffic policies matching nothing: new LAN connections per second, one bulk TCP stream through the router")
+        for key, v in po.items():
+            lines.append(f"  {key:14} {fmt(v['new connections per s'], ' conn/s'):30} {fmt(v['bulk MB/s'], ' MB/s')}")
     m = RESULTS.get("ifupdown-multi", {})
     if m:
         lines.append("")
@@ -630,7 +692,7 @@ def main():
     started = time.monotonic()
     # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
     # 2:1) that the others use
-    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_failover, bench_probing, bench_checker, bench_ifupdown_multi]
+    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_policies, bench_failover, bench_probing, bench_checker, bench_ifupdown_multi]
     if os.environ.get("STEPS"):
         wanted = os.environ["STEPS"].split(",")
         unknown = [w for w in wanted if f"bench_{w}" not in [s.__name__ for s in steps]]
