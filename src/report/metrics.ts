@@ -1,6 +1,7 @@
 // The Prometheus text exposition format for node_exporter's textfile collector: per uplink its
 // state, whether it is in the route, weight (configured and in the route), probe loss and round-trip time, transitions and
-// pinned connections; the last apply's result and time; fail open; probe rounds. Pure.
+// pinned connections; each traffic policy's tier; the last apply's result and time; fail open;
+// probe rounds. Pure.
 // node_exporter reads and checks the file itself (test/e2e/health.test.ts scrapes it).
 import type { Desired } from '../plan/desired.js';
 import type { HealthRecord } from '../state/health.js';
@@ -44,6 +45,7 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
     ...family('uplink_lb_probe_jitter_seconds', 'gauge', 'Mean deviation of the target\'s round-trip times from their mean over the quality window.', probes.filter(({ p }) => p.jitterMs !== undefined).map(({ device, p }) => [{ device, target: p.target }, (p.jitterMs ?? 0) / 1000])),
     ...family('uplink_lb_uplink_transitions_total', 'counter', 'State changes of the uplink since boot.', uplinks.map(({ device }) => [{ device }, health.uplinks[device]?.transitions ?? 0])),
     ...family('uplink_lb_uplink_pinned_connections', 'gauge', 'Tracked connections pinned to the uplink.', uplinks.filter(({ device }) => facts.pinned.has(device)).map(({ device }) => [{ device }, facts.pinned.get(device) ?? 0])),
+    ...family('uplink_lb_policy_tier', 'gauge', 'The tier (1 first) of the traffic policy that carries its new connections now; 0 while none has a usable uplink (the default route, or refused when strict).', want.policies.map((c) => [{ policy: c.policy.name }, c.tier === undefined ? 0 : c.tier + 1])),
     ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),
     ...family('uplink_lb_check_rounds_total', 'counter', 'Health judgements since boot (one every CHECK_INTERVAL / 2, at most 50 ms apart).', [[{}, health.rounds ?? 0]]),
   ];

@@ -5,6 +5,7 @@ import { desired } from '../../../src/plan/desired.js';
 import { buildStatus, formatStatus } from '../../../src/report/status.js';
 import { planTowards } from '../../../src/plan/diff.js';
 import { EMPTY_RECORD } from '../../../src/state/health.js';
+import { formatMetrics } from '../../../src/report/metrics.js';
 import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
 
 const observed = observedAt('applied-2');
@@ -101,7 +102,7 @@ describe('policy rules', () => {
     expect(nftOf(POLICIES)).not.toContain('return');
   });
 
-  it('come after the pins, and show in status with where they go now', () => {
+  it('come after the pins, and show in status and the metrics with where they go now', () => {
     const config = configFrom(`${POLICIES}PIN=( "tcp:25 eth2" )\n`);
     const want = desired(config, observed, { leases, nft: true, drained: new Set(['eth1']) });
     const text = want.target.nft?.text ?? '';
@@ -113,6 +114,9 @@ describe('policy rules', () => {
       ['POLICY[1]', 1, 'uplinks'],
       ['POLICY[2]', 1, 'uplinks'],
     ]);
+    const metrics = formatMetrics(want, { health: EMPTY_RECORD, lastApply: undefined, pinned: new Map() });
+    expect(metrics).toContain('uplink_lb_policy_tier{policy="POLICY[0]"} 2\n');
+    expect(metrics).toContain('uplink_lb_policy_tier{policy="PIN[0]"} 1\n');
     const shown = formatStatus(report);
     expect(shown).toContain('policies (the first that matches a new connection decides):\n  PIN[0] "tcp:25 eth2": eth2\n  POLICY[0] "from 192.168.1.20 udp:5060-5061 use eth1 then eth2": eth2, tier 2 of 2\n');
   });
