@@ -46,14 +46,15 @@ function markOf(choice: PolicyChoice, perConnection: boolean): string {
   return `${draw} map { ${ranges.join(', ')} }`;
 }
 
-/** New connections a policy matches, first match deciding: marked for an uplink of its first
- *  tier that has a usable one (in the route, or on standby in a higher tier); while none is,
- *  left to the default route, or refused when the policy is strict. */
-function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, hook: 'prerouting' | 'output', prefix: string): string[] {
+/** The rules of a policy chain, tried only for the first packet of a new connection: each
+ *  policy, first match deciding, marks it for an uplink of its first tier that has a usable one
+ *  (in the route, or on standby in a higher tier); while none has, it is left to the default
+ *  route, or refused when the policy is strict. */
+function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, hook: 'prerouting' | 'output'): string[] {
   const rules: string[] = [];
   for (const choice of choices) {
     if (hook === 'output' && choice.policy.match.in) continue; // the router's own traffic arrives through no interface
-    const match = `meta nfproto ipv4 ct state new ${prefix}${policyMatch(choice.policy.match, hook)}`;
+    const match = policyMatch(choice.policy.match, hook);
     if (choice.members.length > 0) rules.push(`${match} meta mark set ${markOf(choice, perConnection)} ct mark set meta mark accept`);
     else if (choice.policy.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
     else rules.push(`${match} accept`);
@@ -71,33 +72,47 @@ function probeExemption(config: Config): string[] {
     const method = u.method;
     if (method.kind === 'tcp') for (const target of u.targets) probes.add(`${target} . ${method.port}`);
   }
-  return probes.size === 0 ? [] : [`meta nfproto ipv4 ct state new ip daddr . tcp dport { ${[...probes].join(', ')} } return`];
+  return probes.size === 0 ? [] : [`ip daddr . tcp dport { ${[...probes].join(', ')} } return`];
 }
 
-/** The table for `config`, with the policies' uplinks as chosen. */
+/** The table for `config`, with the policies' uplinks as chosen. The policies are chains of
+ *  their own, entered only by the first packet of a new connection: every later packet passes
+ *  one test however many policies there are. */
 export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
+  const forwarded = policyRules(choices, perConnection, 'prerouting');
+  const own = policyRules(choices, perConnection, 'output');
+  const policiesIn = forwarded.length > 0 ? forwarded : undefined;
+  const policiesOut = own.length > 0 ? [...probeExemption(config), ...own] : undefined;
   const prerouting = [
     restore,
     // a connection that arrives through an uplink is answered through it
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
-    ...policyRules(choices, perConnection, 'prerouting', `iifname != ${devices} `),
+    ...(policiesIn ? [`meta nfproto ipv4 ct state new iifname != ${devices} jump policies_in`] : []),
   ];
-  const output = [restore, ...(choices.length > 0 ? probeExemption(config) : []), ...policyRules(choices, perConnection, 'output', 'meta mark 0 ')];
+  // the router's own traffic, unless its socket chose a mark itself
+  const output = [restore, ...(policiesOut ? ['meta nfproto ipv4 ct state new meta mark 0 jump policies_out'] : [])];
   // a new connection keeps the uplink its first packet left through
   const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
-  const chain = (name: string, type: string, hook: string, rules: string[]): string =>
-    [`  chain ${name} {`, `    type ${type} hook ${hook} priority mangle; policy accept;`, ...rules.map((r) => `    ${r}`), '  }'].join('\n');
-  const body = [chain('prerouting', 'filter', 'prerouting', prerouting), chain('output', 'route', 'output', output), chain('postrouting', 'filter', 'postrouting', postrouting)].join('\n');
+  const chain = (name: string, rules: string[], type?: string, hook?: string): string =>
+    [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority mangle; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');
+  const chains = [
+    chain('prerouting', prerouting, 'filter', 'prerouting'),
+    chain('output', output, 'route', 'output'),
+    chain('postrouting', postrouting, 'filter', 'postrouting'),
+    ...(policiesIn ? [chain('policies_in', policiesIn)] : []),
+    ...(policiesOut ? [chain('policies_out', policiesOut)] : []),
+  ];
+  const body = chains.join('\n');
   const fingerprint = createHash('sha256').update(body).digest('hex').slice(0, 16);
   // the fingerprint rides on the first rule as its comment
   const stamped = body.replace(restore, `${restore} comment "${FINGERPRINT_PREFIX}${fingerprint}"`);
   return {
     text: `table ${NFT_FAMILY} ${NFT_TABLE} {\n${stamped}\n}\n`,
     fingerprint,
-    chains: 3,
-    rules: prerouting.length + output.length + postrouting.length,
+    chains: chains.length,
+    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0),
   };
 }

@@ -23,11 +23,15 @@ describe('nftables ruleset', () => {
     const ruleset = rulesetOf(config);
     expect(ruleset.text).toContain('meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment "uplink-lb ');
     expect(ruleset.text).toContain('ct state new iifname "eth2" ct mark set 0x98');
-    expect(ruleset.text).toContain('ct state new iifname != { "eth1", "eth2" } ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set meta mark accept');
-    // the router's own traffic follows them too, unless its socket chose a mark (the probes)
-    expect(ruleset.text).toContain('ct state new meta mark 0 ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set meta mark accept');
+    // new connections from the LAN and from the router itself go through the policy chains (the
+    // router's own only when its socket chose no mark: the probes)
+    expect(ruleset.text).toContain('meta nfproto ipv4 ct state new iifname != { "eth1", "eth2" } jump policies_in');
+    expect(ruleset.text).toContain('meta nfproto ipv4 ct state new meta mark 0 jump policies_out');
+    const pin = '    ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98 ct mark set meta mark accept\n';
+    expect(ruleset.text).toContain(`  chain policies_in {\n${pin}`);
+    expect(ruleset.text).toContain(`  chain policies_out {\n${pin}`);
     expect(ruleset.text).toContain('ct mark 0 ip daddr != { 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 } oifname "eth1" ct mark set 0x97');
-    expect(ruleset).toMatchObject({ chains: 3, rules: 10 });
+    expect(ruleset).toMatchObject({ chains: 5, rules: 12 });
   });
 
   it('a pin whose uplink is drained falls back to the default route, or rejects when strict', () => {
@@ -56,8 +60,8 @@ describe('nftables ruleset', () => {
     const config = configFrom(PINNED);
     const want = rulesetOf(config);
     expect(diffNft(want, { present: false, chains: 0, rules: 0 })?.action).toBe('add');
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 10 })).toBeUndefined();
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 3, rules: 9 })?.action).toBe('replace');
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 5, rules: 12 })).toBeUndefined();
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 5, rules: 11 })?.action).toBe('replace');
     expect(diffNft(undefined, { present: true, chains: 3, rules: 11 })?.action).toBe('delete');
     expect(diffNft(undefined, { present: false, chains: 0, rules: 0 })).toBeUndefined();
   });

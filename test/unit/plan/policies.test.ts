@@ -18,6 +18,11 @@ const POLICIES = `${DEVICES}POLICY=(
 )
 `;
 
+/** The rules of one chain of a ruleset's text. */
+const chainOf = (text: string, name: string): string[] => {
+  const body = text.split(`  chain ${name} {\n`)[1]?.split('\n  }')[0] ?? '';
+  return body.split('\n').map((l) => l.trim());
+};
 const nftOf = (text: string, inputs: { drained?: string[]; factors?: [string, number][]; hash?: number } = {}): string =>
   desired(configFrom(text), observed, { leases, nft: true, drained: new Set(inputs.drained ?? []), factors: new Map(inputs.factors ?? []), multipathHash: inputs.hash ?? 0 }).target.nft?.text ?? '';
 
@@ -64,15 +69,21 @@ describe('POLICY entries', () => {
 describe('policy rules', () => {
   it('mark a matching new connection for its first tier, forwarded or from the router itself', () => {
     const text = nftOf(POLICIES);
-    const lan = 'meta nfproto ipv4 ct state new iifname != { "eth1", "eth2" } ';
-    expect(text).toContain(`${lan}ip saddr 192.168.1.20/32 udp dport 5060-5061 meta mark set 0x97 ct mark set meta mark accept`);
-    expect(text).toContain(`${lan}iifname "lan-guest" meta mark set 0x98 ct mark set meta mark accept`);
-    // weighted within a tier: a draw of 4 by client and server (the kernel's default l3 hash)
-    expect(text).toContain(`${lan}ip saddr 192.168.1.0/24 ip daddr 198.51.100.0/24 meta l4proto tcp meta mark set jhash ip saddr . ip daddr mod 4 seed 0x0 map { 0-2 : 0x97, 3 : 0x98 } ct mark set meta mark accept`);
-    // the router's own traffic (unmarked by its socket) follows the same policies; an inbound
-    // interface matches nothing there
-    expect(text).toContain('meta nfproto ipv4 ct state new meta mark 0 ip saddr 192.168.1.20/32 udp dport 5060-5061 meta mark set 0x97');
-    expect(text.split('\n').filter((l) => l.includes('lan-guest'))).toHaveLength(1);
+    expect(text).toContain('meta nfproto ipv4 ct state new iifname != { "eth1", "eth2" } jump policies_in');
+    expect(text).toContain('meta nfproto ipv4 ct state new meta mark 0 jump policies_out');
+    expect(chainOf(text, 'policies_in')).toEqual([
+      'ip saddr 192.168.1.20/32 udp dport 5060-5061 meta mark set 0x97 ct mark set meta mark accept',
+      'iifname "lan-guest" meta mark set 0x98 ct mark set meta mark accept',
+      // weighted within a tier: a draw of 4 by client and server (the kernel's default l3 hash)
+      'ip saddr 192.168.1.0/24 ip daddr 198.51.100.0/24 meta l4proto tcp meta mark set jhash ip saddr . ip daddr mod 4 seed 0x0 map { 0-2 : 0x97, 3 : 0x98 } ct mark set meta mark accept',
+    ]);
+    // the router's own traffic follows the same policies; an inbound interface matches nothing there
+    expect(chainOf(text, 'policies_out')).toEqual([
+      'ip saddr 192.168.1.20/32 udp dport 5060-5061 meta mark set 0x97 ct mark set meta mark accept',
+      'ip saddr 192.168.1.0/24 ip daddr 198.51.100.0/24 meta l4proto tcp meta mark set jhash ip saddr . ip daddr mod 4 seed 0x0 map { 0-2 : 0x97, 3 : 0x98 } ct mark set meta mark accept',
+    ]);
+    // no policy: no policy chain
+    expect(nftOf(DEVICES)).not.toContain('policies_');
   });
 
   it('fall back in order, then to the default route, or refuse when strict', () => {
@@ -98,7 +109,7 @@ describe('policy rules', () => {
 
   it('leave the probes alone: ICMP ones carry a mark, TCP ones are passed over by target and port', () => {
     const tcp = nftOf(`${POLICIES}CHECK_METHOD=tcp:443\nCHECK_TARGETS=( 192.0.2.1 192.0.2.2 )\n`);
-    expect(tcp).toContain('meta nfproto ipv4 ct state new ip daddr . tcp dport { 192.0.2.1 . 443, 192.0.2.2 . 443 } return');
+    expect(chainOf(tcp, 'policies_out')[0]).toBe('ip daddr . tcp dport { 192.0.2.1 . 443, 192.0.2.2 . 443 } return');
     expect(nftOf(POLICIES)).not.toContain('return');
   });
 
