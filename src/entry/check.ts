@@ -1,8 +1,8 @@
 // `uplink-lb check` (and the `cron-check` name cron runs every minute): probe continuously
 // until the next minute's cron start takes over. Exactly one run probes at a time: a start
 // that finds another alive exits at once, quietly, unless that one is about to hand over.
-import { checkRound, FRESH_MEMO, startingRecord, type Memo } from '../pipeline/check-round.js';
-import { writeHealthRecord, type HealthRecord } from '../state/health.js';
+import { checkRound, FRESH_MEMO, startingRecord, writeLastJudgement, type Memo } from '../pipeline/check-round.js';
+import type { HealthRecord } from '../state/health.js';
 import { Probers } from '../health/probers.js';
 import type { Config } from '../config/types.js';
 import { ensureRunDir } from '../state/rundir.js';
@@ -140,9 +140,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
       probers.stopAll();
       watch.stop();
     }
-    // the last judgement, even one that changed no state (a hold-down's reason, the probes),
-    // is what the next run and `status` read
-    writeHealthRecord(record);
+    writeLastJudgement(config, record, memo, log);
     return 0;
   } finally {
     lock.release();

@@ -131,6 +131,13 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   return { record, memo: next, due: next.owed ? Math.min(due, next.verifiedAt + EVENT_VERIFY_GAP_MS) : due };
 }
 
+/** When a run ends: its last judgement, even one that changed no state (a hold-down's reason,
+ *  the probes), is what the next run, `status` and the metrics read. */
+export function writeLastJudgement(config: Config, record: HealthRecord, memo: Memo, log: Log): void {
+  writeHealthRecord(record);
+  if (memo.derived) writeMetrics(config, memo.derived.want, record, memo.pinned, log);
+}
+
 export function startingRecord(log: Log): HealthRecord {
   return readHealthRecord((text) => log.warn(text));
 }

@@ -66,7 +66,9 @@ describe('operations', () => {
     chmodSync(hooks, 0o755);
     writeFileSync(`${hooks}/10-record`, '#!/bin/sh\nprintf "%s|%s|%s\\n" "$UPLINK_LB_EVENT" "$UPLINK_LB_DEVICE" "$(cat)" >> /run/uplink-lb-events.log\n', { mode: 0o755 });
     writeFileSync(`${hooks}/20-hang`, '#!/bin/sh\necho $$ >> /run/uplink-lb-hang.pids\nsleep 60\n', { mode: 0o755 });
-    writeConfig(`${CONFIG}METRICS_DIR=${dir}\nEVENT_TIMEOUT=6\nEVENT_HOOKS_DIR=${hooks}\n`);
+    // CHECK_TIMEOUT=1: a probe counts as lost after 1 s, so a run of one failure window (1.6 s)
+    // has judged some of the dead uplink's (with the default 2 s, one that ends first has none)
+    writeConfig(`${CONFIG}METRICS_DIR=${dir}\nEVENT_TIMEOUT=6\nEVENT_HOOKS_DIR=${hooks}\nCHECK_TIMEOUT=1\n`);
     expect(checkUntilAllUp()).toBe(ALL);
     rig('fail', 'isp2', 'upstream');
     let pid = '';
