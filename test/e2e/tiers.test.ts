@@ -56,7 +56,9 @@ describe('tiers and maintenance', () => {
     const failback = (Date.now() - holdStart) / 1000;
     const after = await released;
     expect(after.opened.isp3).toBe(100);
-    expect(brokenOn(after.broken, 'isp3', 0, failback + 3.5)).toBe(0);
+    // (`failback` is when this test saw the route change, up to a poll and a slow `ip` late on a
+    // loaded machine: a release at the change itself would come before it)
+    expect(brokenOn(after.broken, 'isp3', 0, failback + 2.5)).toBe(0);
     expect(brokenOn(after.broken, 'isp3')).toBe(100);
     console.log(`failback at ${failback.toFixed(1)} s into the hold; pinned connections released at ${Math.min(...after.broken.map(([t]) => t)).toFixed(1)}-${Math.max(...after.broken.map(([t]) => t)).toFixed(1)} s`);
   }, 120_000);
