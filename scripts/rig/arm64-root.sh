@@ -10,12 +10,7 @@ cache=$ROOT/test/.state/roots
 dest=${1:-$cache/arm64}
 PACKAGES="libc6 libstdc++6 libgcc-s1 libatomic1"
 
-mirror() {  # the first Debian archive this machine's apt uses
-    local uri
-    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-          grep -E '^(URIs:|deb )' | grep -oE 'https?://[^ ]+/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
-    echo "${uri:-http://deb.debian.org/debian}"
-}
+mirror() { "$ROOT/scripts/rig/debian-mirror.sh"; }
 
 make_root() {
     local work=$dest.work lists

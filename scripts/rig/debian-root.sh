@@ -14,12 +14,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cache=$ROOT/test/.state/roots
 tar=$cache/$suite.tar
 
-mirror() {  # the first Debian archive this machine's apt uses
-    local uri
-    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-          grep -E '^(URIs:|deb )' | grep -oE 'https?://[^ ]+/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ' || true)
-    echo "${uri:-http://deb.debian.org/debian}"
-}
+mirror() { "$ROOT/scripts/rig/debian-mirror.sh"; }
 
 make_cache() {
     local work=$cache/$suite.work
