@@ -8,7 +8,7 @@ import type { Validator } from './validator.js';
 import type { Policy, PolicyMatch, PolicyMember } from './types.js';
 
 /** A member's weight: its share of the tier's new connections (nftables draws among the sum). */
-export const MAX_POLICY_WEIGHT = 100;
+const MAX_POLICY_WEIGHT = 100;
 
 const PORTS = /^(tcp|udp)(?::(\d{1,5})(?:-(\d{1,5}))?)?$/;
 const MEMBER = /^([^:]+)(?::(\d{1,3}))?$/;

@@ -27,7 +27,7 @@ function pinPolicy(pin: Pin, index: number): Policy {
 }
 
 /** Every policy in the order nftables tries them: the pins, then POLICY. */
-export function allPolicies(config: Config): Policy[] {
+function allPolicies(config: Config): Policy[] {
   return [...config.pins.map(pinPolicy), ...config.policies];
 }
 
