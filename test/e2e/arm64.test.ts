@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildDeb } from './deb.js';
 
 const BUILD_ARM64 = 'test/.state/build-arm64';
-const BUILD_X64 = 'test/.state/build-arm64-host';
+/** The x86-64 executable with the package's paths: the one the Debian-root tests package. */
+const BUILD_X64 = 'test/.state/deb';
 const NS = 'uplink-lb-arm64';
 let root = '';
 
@@ -38,7 +40,7 @@ describe('arm64', () => {
     root = sh('scripts/rig/arm64-root.sh').trim();
     // both from the same sources, the same way (the default paths of a package)
     sh('make', '-s', 'ARCH=arm64', `BUILDDIR=${BUILD_ARM64}`);
-    sh('make', '-s', `BUILDDIR=${BUILD_X64}`);
+    buildDeb();
     dir = mkdtempSync(resolve('test/.state/arm64-'));
     // a kernel state to plan against: two static uplinks on veth links (this kernel may have no
     // dummy driver), in a namespace
