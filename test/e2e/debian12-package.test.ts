@@ -1,16 +1,16 @@
 // The .deb on Debian 12 (bookworm) as the router's userland: a minimal root with ifupdown
 // 0.8.41 and dhcpcd-base 9 (the host's own Debian 12 programs run every other end-to-end file,
 // with dhclient). apt pulls the dependencies; dhcpcd 9 and udhcpc uplinks balance; purge leaves
-// no file.
+// no file; then ifupdown2 takes ifupdown's place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaults, dist, ifdown, ifup, rigResult, ulb, up } from './rig.js';
 import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
 
 process.env.RIG_ROOT = 'bookworm';
 
-describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge', () => {
+describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, ifupdown2', () => {
   let deb = '';
   beforeAll(() => {
     deb = buildDeb();
@@ -81,4 +81,44 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge', (
     expect(filesLeft(files)).toEqual([]);
     expect(ifdown('eth1').status).toBe(0);
   });
+
+  it('ifupdown2 in place of ifupdown: dhclient runs the lease hooks, ifup and ifdown the interface hook', () => {
+    // ifupdown2 conflicts with ifupdown: apt swaps them (its DHCP is always dhclient)
+    const swap = inRoot('apt-get', 'install', '-y', '-q', 'ifupdown2', 'isc-dhcp-client');
+    expect(swap.status, swap.output).toBe(0);
+    expect(inRoot('dpkg-query', '-W', '-f', '${Status}', 'ifupdown2').stdout).toBe('install ok installed');
+    const install = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
+    expect(install.status, install.output).toBe(0);
+    writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n');
+    const up1 = ifup('eth1');
+    expect(up1.status, up1.stderr).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhclient"');
+    const counts = dist(150);
+    expect(counts.fail).toBe(0);
+    expect(counts.isp2).toBeGreaterThan(20);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1']);
+    // a static eth2: no DHCP client hook runs, so only the if-up.d and if-down.d hook, run by
+    // ifupdown2, can put it into the route and take it out again
+    const interfaces = `${root()}/etc/network/interfaces`;
+    writeFileSync(interfaces, readFileSync(interfaces, 'utf8').replace('iface eth2 inet dhcp', 'iface eth2 inet static\n    address 198.18.102.2/24'));
+    writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nIFACE_IPS=( auto 198.18.102.2 )\nIFACE_NMS=( auto /24 )\nIFACE_GWS=( auto 198.18.102.1 )\n');
+    const up2 = ifup('eth2');
+    expect(up2.status, up2.stderr).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(dist(60).fail).toBe(0);
+    expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+    expect(ifdown('eth2').status).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1']);
+    // ifreload -a brings up what is now marked auto: the hook runs for it as for ifup
+    writeFileSync(interfaces, readFileSync(interfaces, 'utf8').replace('iface eth2 inet static', 'auto eth2\niface eth2 inet static'));
+    const reload = rigResult('rx', 'ifreload', '-a');
+    expect(reload.status, reload.stderr).toBe(0);
+    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth1').status).toBe(0);
+    expect(balanced()).toEqual([]);
+  }, 180_000);
 });
