@@ -13,7 +13,7 @@ PACKAGES="libc6 libstdc++6 libgcc-s1 libatomic1"
 mirror() { "$ROOT/scripts/rig/debian-mirror.sh"; }
 
 make_root() {
-    local work=$dest.work lists
+    local work=$dest.work
     rm -rf "$work"; mkdir -p "$work/apt/lists/partial" "$work/apt/archives/partial" "$work/root"
     # apt of this machine, pointed at arm64 bookworm in a state directory of its own: the
     # host's apt configuration and lists are not touched
@@ -24,7 +24,10 @@ make_root() {
                 -o Dir::State::Status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
     mkdir -p "$work/apt/cache"
     apt-get "${opts[@]}" -qq update
-    (cd "$work/apt/archives" && apt-get "${opts[@]}" -qq download $PACKAGES $(apt-cache "${opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $PACKAGES | grep -v '^ ' | grep -v '<' | sort -u | grep -vxF -e libc6 -e libstdc++6 -e libgcc-s1 -e libatomic1 || true))
+    # the packages and what they depend on, recursively (virtual names, in <>, left out)
+    local wanted
+    wanted=$(apt-cache "${opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $PACKAGES | grep -v -e '^ ' -e '<' | sort -u)
+    (cd "$work/apt/archives" && apt-get "${opts[@]}" -qq download $wanted)
     for deb in "$work"/apt/archives/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
     [ -e "$work/root/lib/ld-linux-aarch64.so.1" ] || { echo "arm64-root: no ld-linux-aarch64.so.1 in what was unpacked" >&2; exit 1; }
     rm -rf "$dest"; mv "$work/root" "$dest"; rm -rf "$work"
