@@ -23,8 +23,13 @@ export interface Result {
 }
 
 export function rig(...args: string[]): string {
+  return rigWith({}, ...args);
+}
+
+/** `rig` with variables added to its environment (the traffic scripts read some). */
+function rigWith(env: Record<string, string>, ...args: string[]): string {
   // the kernel's state can list tens of thousands of routes (the kill trials plant 20000)
-  return execFileSync(RIG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(RIG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
 }
 
 export function rigResult(...args: string[]): Result {
@@ -192,9 +197,8 @@ export function hold(n: number, seconds: number): Promise<HoldResult> {
 /** N new connections from namespace NS to ADDR:PORT.. (`from`: from that source address;
  *  `ports`: PORT to PORT+ports-1, in turn; 400 by default). */
 export function connect(ns: string, address: string, port: number, n: number, timeoutSeconds = 1, options: { from?: string; ports?: number } = {}): Record<string, number> {
-  const env = { ...process.env, ...(options.from ? { BIND: options.from } : {}), ...(options.ports ? { PORTS: String(options.ports) } : {}) };
-  const out = execFileSync(RIG, ['connect', ns, address, String(port), String(n), String(timeoutSeconds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
-  return JSON.parse(out) as Record<string, number>;
+  const env = { ...(options.from ? { BIND: options.from } : {}), ...(options.ports ? { PORTS: String(options.ports) } : {}) };
+  return JSON.parse(rigWith(env, 'connect', ns, address, String(port), String(n), String(timeoutSeconds))) as Record<string, number>;
 }
 
 /** The devices of uplink-lb's default route (metric 10), in order; none when it is absent. */
