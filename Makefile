@@ -47,7 +47,7 @@ $(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.
 	TARGET_NODE='$(TARGET_NODE)' node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
 
 install: $(BUILDDIR)/uplink-lb
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' RUNDIR='$(RUNDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
 
 uninstall:
 	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh uninstall

@@ -1,4 +1,5 @@
-# uplink-lb: start the health check every minute. One run probes in rounds (CHECK_INTERVAL)
-# until the next start takes over; a start that finds one running exits at once.
+# uplink-lb: start the health check every minute. One run probes continuously for
+# CHECK_RUN_MINUTES (10) and hands over to the start at its deadline; the starts in between
+# see it alive and end at once, without starting the executable.
 PATH=@SBINDIR@:/usr/sbin:/usr/bin:/sbin:/bin
-* * * * * root [ -x @LIBDIR@/cron-check ] && @LIBDIR@/cron-check
+* * * * * root [ -x @LIBDIR@/cron-start ] && @LIBDIR@/cron-start

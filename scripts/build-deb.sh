@@ -14,7 +14,7 @@ case "$(readelf -h "$exe" | sed -n 's/^ *Machine: *//p')" in
 esac
 stage=$out/deb-stage
 rm -rf "$stage"; mkdir -p "$stage/DEBIAN"
-DESTDIR=$stage PREFIX=/usr SYSCONFDIR=/etc DHCPCD_HOOKDIR=/usr/lib/dhcpcd/dhcpcd-hooks \
+DESTDIR=$stage PREFIX=/usr SYSCONFDIR=/etc RUNDIR=/run/uplink-lb DHCPCD_HOOKDIR=/usr/lib/dhcpcd/dhcpcd-hooks \
     "$root/scripts/install.sh" install "$exe" >/dev/null
 # the event hooks' directory (make install leaves it to the administrator: mkdir when needed)
 install -d -m 755 "$stage/etc/uplink-lb/events.d"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # install.sh install|uninstall BUILT_EXECUTABLE — run by `make install` / `make uninstall`.
-# Honours DESTDIR, PREFIX (default /usr/local), SYSCONFDIR (default /etc) and DHCPCD_HOOKDIR
-# (default /usr/lib/dhcpcd/dhcpcd-hooks). Installing twice changes nothing; uninstall removes
+# Honours DESTDIR, PREFIX (default /usr/local), SYSCONFDIR (default /etc), RUNDIR (default
+# /run/uplink-lb, as built) and DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks). Installing twice changes nothing; uninstall removes
 # exactly what install adds and keeps the configuration. Install refuses an executable that
 # cannot start here, naming what is missing (scripts/runtime-check.sh).
 set -euo pipefail
@@ -11,6 +11,7 @@ exe=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 PREFIX=${PREFIX:-/usr/local}
 SYSCONFDIR=${SYSCONFDIR:-/etc}
+RUNDIR=${RUNDIR:-/run/uplink-lb}
 DESTDIR=${DESTDIR:-}
 sbindir=$PREFIX/sbin
 bin=$DESTDIR$sbindir/uplink-lb
@@ -24,6 +25,7 @@ protos=$etc/iproute2/rt_protos.d/uplink-lb.conf
 config=$etc/default/uplink-lb
 libdir=$PREFIX/lib/uplink-lb
 cron_check=$DESTDIR$libdir/cron-check
+cron_start=$DESTDIR$libdir/cron-start
 cron_file=$etc/cron.d/uplink-lb
 dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
 man8=$DESTDIR$PREFIX/share/man/man8/uplink-lb.8.gz
@@ -67,7 +69,7 @@ put_link() {
 snippet() {  # render a hook template with the install's sbin directory, next to the build (never /tmp)
     local out
     out=$(dirname "$exe")/$(basename "$1").rendered
-    sed "s|@SBINDIR@|$sbindir|g; s|@LIBDIR@|$libdir|g" "$1" > "$out"
+    sed "s|@SBINDIR@|$sbindir|g; s|@LIBDIR@|$libdir|g; s|@RUNDIR@|$RUNDIR|g" "$1" > "$out"
     echo "$out"
 }
 
@@ -82,6 +84,7 @@ install)
     put_file "$(snippet "$root/hooks/dhclient-enter.sh")" "$enter" 644
     put_file "$(snippet "$root/hooks/dhclient-exit.sh")" "$exit_hook" 644
     put_link "$bin" "$cron_check"
+    put_file "$(snippet "$root/hooks/cron-start.sh")" "$cron_start" 755
     put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
     put_file "$root/hooks/rt_tables.conf" "$tables" 644
     put_file "$root/hooks/rt_protos.conf" "$protos" 644
@@ -98,7 +101,7 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
+    for f in "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true

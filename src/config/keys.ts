@@ -35,6 +35,7 @@ export const KEYS = {
   CHECK_UP: 'number',
   CHECK_FLAP_HOLD: 'number',
   CHECK_FLAP_HOLD_MAX: 'number',
+  CHECK_RUN_MINUTES: 'number',
   CHECK_ACTION: 'string',
   CONNECTION_PINNING: 'string',
   PIN: 'array',

@@ -47,6 +47,7 @@ export function printConfig(config: Config): string {
     `CHECK_DEGRADED=${c.degraded}`,
     `CHECK_FLAP_HOLD=${c.flapHold}`,
     `CHECK_FLAP_HOLD_MAX=${c.flapHoldMax}`,
+    `CHECK_RUN_MINUTES=${c.runMinutes}`,
     `CHECK_ACTION=${c.action}`,
     `CONNECTION_PINNING=${config.pinning ? 'yes' : 'no'}`,
     array('PIN', config.pins.map((p) => p.text)),

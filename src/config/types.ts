@@ -36,6 +36,9 @@ export interface CheckConfig {
    *  with each further one up to flapHoldMax; 0 turns it off. */
   flapHold: number;
   flapHoldMax: number;
+  /** Minutes a check run probes before the cron start at its deadline takes over (cron's
+   *  starts in between exit without starting the executable). */
+  runMinutes: number;
   action: 'drain';
 }
 

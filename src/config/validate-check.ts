@@ -24,6 +24,7 @@ const CHECK_DEFAULTS: CheckConfig = {
   degraded: 'weight',
   flapHold: 30,
   flapHoldMax: 600,
+  runMinutes: 10,
   action: 'drain',
 };
 
@@ -135,6 +136,7 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
     degraded: d.degraded,
     flapHold: number(v, raw, { key: 'CHECK_FLAP_HOLD', min: 0, max: 3600, integer: true }, d.flapHold),
     flapHoldMax: number(v, raw, { key: 'CHECK_FLAP_HOLD_MAX', min: 1, max: 86400, integer: true }, d.flapHoldMax),
+    runMinutes: number(v, raw, { key: 'CHECK_RUN_MINUTES', min: 1, max: 60, integer: true, unit: 'minutes' }, d.runMinutes),
     action: d.action,
   };
   const failWindow = number(v, raw, { key: 'CHECK_FAIL_WINDOW', min: 0.1, max: 3600, integer: false }, legacy.fail ?? 0);

@@ -15,9 +15,25 @@ import { sleep } from '../util/sleep.js';
 import { watchLinks } from '../kernel/monitor.js';
 import { statSync } from 'node:fs';
 
-/** A run lasts until the first minute boundary at least 30 s away: one cron start, one run. */
-export function deadlineFor(now: number): number {
-  return Math.ceil((now + 30_000) / 60_000) * 60_000;
+/** A run lasts until the first minute boundary at least `minutes` less half a minute away,
+ *  where the cron start of that minute takes over. Cron's starts in between exit without
+ *  starting the executable (hooks/cron-start.sh), so a run costs one start of it. */
+export function deadlineFor(now: number, minutes: number): number {
+  return Math.ceil((now + (minutes * 60 - 30) * 1000) / 60_000) * 60_000;
+}
+
+/** When the executable was replaced (an upgrade, `make install`), a run hands over at the next
+ *  minute boundary at least this far away, so the new one probes within a minute. */
+const REPLACED_HANDOVER_MS = 10_000;
+
+/** What changes when a file is replaced or edited: its inode, size and time. */
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 /** `check --once` probes for the longest failure window and a little more, to be judged; while
@@ -31,16 +47,6 @@ export function onceLasts(config: Config): { end: number; limit: number } {
 
 /** An uplink is recovering and could come back now (not held out by flap damping). */
 const recovering = (record: HealthRecord, now: number): boolean => Object.values(record.uplinks).some((h) => h.state === 'recovering' && (h.holdUntil ?? 0) <= now);
-
-/** What changes when the file is edited or replaced. */
-function fileStamp(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}
 
 const tryLock = (waitSeconds: number): Lock | undefined => tryAcquireLock(CHECK_LOCK_FILE, waitSeconds);
 
@@ -75,13 +81,16 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
   try {
     let record: HealthRecord = startingRecord(log);
     const onceSpan = onceLasts(config);
-    const deadline = once ? started + onceSpan.limit : deadlineFor(started);
+    let deadline = once ? started + onceSpan.limit : deadlineFor(started, config.check.runMinutes);
     /** The moment a run ends: its deadline, or for --once its end unless an uplink is recovering. */
     const over = (now: number): boolean => now >= deadline || (once && now >= started + onceSpan.end && !recovering(record, now));
     writeCheckState({ pid: process.pid, started, deadline });
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
     let stamp = fileStamp(configPath);
+    // the executable this run is (cron starts it as LIBDIR/cron-check, a hard link)
+    const executable = process.execPath;
+    const built = fileStamp(executable);
     // a link, address or route event on an uplink (carrier, address) is looked at at once
     let refresh = false;
     let wake: (() => void) | undefined;
@@ -111,6 +120,15 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
           } else if (!badConfigReported) {
             log.error(`check: the configuration became invalid, probing with the last valid one:\n${reloaded.problem}`);
             badConfigReported = true;
+          }
+        }
+        // replaced by a new version: the cron start of the next minute brings it in
+        if (!once && fileStamp(executable) !== built) {
+          const handover = Math.ceil((Date.now() + REPLACED_HANDOVER_MS) / 60_000) * 60_000;
+          if (handover < deadline) {
+            deadline = handover;
+            writeCheckState({ pid: process.pid, started, deadline });
+            log.info(`check: ${executable} was replaced; this run hands over to the new one at ${new Date(deadline).toISOString()}`);
           }
         }
         const woken = refresh;

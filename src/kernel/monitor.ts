@@ -1,10 +1,13 @@
 // Link, address, route and rule events as they happen: one `ip -o monitor link address route
 // rule` for the life of a check run. A line that names an uplink (carrier lost or back, an
 // address added or gone, a route through it changed) or an entry of uplink-lb's own protocol
-// has the run read the interfaces again and verify the kernel at once.
+// has the run read the interfaces again and verify the kernel at once. One `nft monitor` does
+// the same for a change of uplink-lb's own nftables table (a firewall's `nft flush ruleset`).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IP, SETPRIV } from '../paths.js';
+import { IP, NFT, SETPRIV } from '../paths.js';
+import { NFT_FAMILY, NFT_TABLE } from './tables.js';
 
 export interface Watch {
   stop(): void;
@@ -22,17 +25,26 @@ export function concerns(line: string, devices: readonly string[]): string | und
   return deviceOfEvent(line, devices) ?? (/ proto (uplink-lb|73)\b/.test(line) ? 'uplink-lb' : undefined);
 }
 
-export function watchLinks(devices: readonly string[], onEvent: (device: string, line: string) => void): Watch {
+/** Whether a line of `nft monitor` changes uplink-lb's own table (`delete rule inet uplink_lb
+ *  prerouting handle 5`, `delete table inet uplink_lb`, ...). */
+export function concernsNft(line: string): boolean {
+  return line.includes(` ${NFT_FAMILY} ${NFT_TABLE} `) || line.endsWith(` ${NFT_FAMILY} ${NFT_TABLE}`);
+}
+
+/** One monitor for the life of the run; `about` picks the lines that matter. */
+function monitor(command: readonly string[], about: (line: string) => string | undefined, onEvent: (about: string, line: string) => void): Watch {
   // killed with the check, however it ends (a monitor that outlived it would wait forever)
-  const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', IP, '-o', 'monitor', 'link', 'address', 'route', 'rule'], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
-  child.on('error', () => undefined); // no events then: the rounds still come at their interval
+  const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', ...command], { stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+  child.on('error', () => undefined); // no events then: the periodic verify still comes
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const about = concerns(line, devices);
-    if (about) onEvent(about, line);
+    const what = about(line);
+    if (what) onEvent(what, line);
   });
-  return {
-    stop: () => {
-      child.kill('SIGTERM');
-    },
-  };
+  return { stop: () => void child.kill('SIGTERM') };
+}
+
+export function watchLinks(devices: readonly string[], onEvent: (about: string, line: string) => void): Watch {
+  const watches = [monitor([IP, '-o', 'monitor', 'link', 'address', 'route', 'rule'], (line) => concerns(line, devices), onEvent)];
+  if (existsSync(NFT)) watches.push(monitor([NFT, 'monitor'], (line) => (concernsNft(line) ? 'uplink-lb' : undefined), onEvent));
+  return { stop: () => watches.forEach((w) => w.stop()) };
 }

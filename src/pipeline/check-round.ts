@@ -26,13 +26,13 @@ import { announce } from '../events/announce.js';
 /** Full reconciles happen when the desired state changes, on every link, address, route or
  *  rule event of an uplink or of uplink-lb's own (drift is seen as it happens), and at least
  *  this often anyway. */
-const VERIFY_EVERY_MS = 30_000;
+const VERIFY_EVERY_MS = 120_000;
 /** An event verifies at most this often (a DHCP client fighting over a route must not make
  *  the check spin); the state changes the probes find are not held back. */
 const EVENT_VERIFY_GAP_MS = 1_000;
 /** Links, addresses and leases are read again on those events too, and at least this often
  *  (a DHCP renewal may change a gateway without an event). */
-const OBSERVE_EVERY_MS = 30_000;
+const OBSERVE_EVERY_MS = 120_000;
 /** The health record and the metrics are written when something changed, and at least this
  *  often (status and node_exporter read them). */
 const WRITE_EVERY_MS = 2_000;

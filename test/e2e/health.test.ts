@@ -3,7 +3,7 @@
 // over; 20% loss does not drain.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { defaults, dist, inRoute, PROBED_CONFIG, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { bin, defaults, dist, inRoute, PROBED_CONFIG, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
 const CONFIG = PROBED_CONFIG;
 
@@ -151,7 +151,7 @@ describe('health check', () => {
     writeConfig(CONFIG);
   }, 60_000);
 
-  it('over a minute and more: cron takes over, a second start exits at once, 20% loss never drains, a renewal with a new gateway is followed', async () => {
+  it("over a minute and more: cron's starts end without the executable while a run is alive, a replaced executable hands over at the next minute, 20% loss never drains, a renewal with a new gateway is followed", async () => {
     rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
     // isp3 drops 20% of what the router sends it, at random
     rig('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" counter\\n  iifname "down0" numgen random mod 10 < 2 counter drop\\n }\\n}\\n' | nft -f -`);
@@ -167,7 +167,32 @@ describe('health check', () => {
     const second = ulb(['check']);
     expect(second.status).toBe(0);
     expect(second.stderr).toBe('');
-    // the manual run ends at the next minute boundary at least 30 s away; cron's start there takes over
+    // cron's start, as /etc/cron.d/uplink-lb runs it: the run is alive and about 10 minutes
+    // from its deadline, so the executable is not even started
+    const cronStart = bin().replace(/\/sbin\/uplink-lb$/, '/lib/uplink-lb/cron-start');
+    const execs = (): string[] => {
+      const traced = rigResult('rx', 'strace', '-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', cronStart);
+      expect(traced.status).toBe(0);
+      return [...traced.stderr.matchAll(/execve\("([^"]+)"/g)].map((m) => m[1]!.replace(/.*\//, ''));
+    };
+    expect(JSON.parse(runFile('check.json')).deadline - Date.now()).toBeGreaterThan(8 * 60_000);
+    const idle = execs();
+    expect(idle).toContain('cron-start');
+    expect(idle).not.toContain('cron-check');
+    // a run that stopped writing its health record (hung: stopped here for a moment) is not
+    // trusted: the executable starts, and ends at once, the lock being held
+    process.kill(first.pid!, 'SIGSTOP');
+    try {
+      rig('rx', 'touch', '-d', '-1 minute', '/run/uplink-lb/health.json');
+      expect(execs()).toContain('cron-check');
+    } finally {
+      process.kill(first.pid!, 'SIGCONT');
+    }
+    expect(runFile('check.json')).toContain(`"pid":${first.pid}`);
+    // a new executable (an upgrade, make install): the run hands over at the next minute
+    // boundary at least 10 s away, where cron's start brings the new one in
+    rig('rx', 'sh', '-c', `cp -p ${bin()} ${bin()}.new && mv -f ${bin()}.new ${bin()}`);
+    expect(await waitFor(() => (JSON.parse(runFile('check.json')) as { deadline: number }).deadline - Date.now() <= 71_000, 10)).toBe(true);
     let drained = false;
     const handedOver = await waitFor(() => {
       if (['draining', 'recovering'].includes(health().uplinks.eth3?.state ?? '')) drained = true;

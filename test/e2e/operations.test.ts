@@ -54,6 +54,29 @@ describe('operations', () => {
     expect(checkUntilAllUp()).toBe(ALL);
   }, 60_000);
 
+  it("drift is repaired as it happens, not at the verify every 2 minutes: someone's ip route del, and uplink-lb's nftables table deleted (what a firewall's nft flush ruleset does to it)", async () => {
+    check = startCheck();
+    expect(await waitFor(() => rigResult('rx', 'test', '-s', '/run/uplink-lb/health.json').status === 0, 10)).toBe(true);
+    await sleep(2000);
+    const table = (): string => rigResult('rx', 'nft', 'list', 'table', 'inet', 'uplink_lb').stdout;
+    const before = table();
+    expect(before).toContain('ct mark');
+    for (const [what, drift, repaired] of [
+      ['the nftables table deleted', ['nft', 'delete', 'table', 'inet', 'uplink_lb'], () => table() === before],
+      ['the default route deleted', ['ip', 'route', 'del', 'default', 'metric', '10'], () => inRoute().join() === ALL],
+    ] as const) {
+      // the verify after the last repair (whose own changes are events too) is long over
+      await sleep(3000);
+      const at = Date.now();
+      rig('rx', ...drift);
+      expect(await waitFor(repaired, 10), what).toBe(true);
+      console.log(`${what}: put back by the running check after ${((Date.now() - at) / 1000).toFixed(2)} s (polled every 0.5 s)`);
+      expect(Date.now() - at).toBeLessThan(8000);
+    }
+    await stopCheck(check);
+    check = undefined;
+  }, 60_000);
+
   it('metrics and event hooks: the real prometheus-node-exporter serves the state; a hook that hangs delays nothing', () => {
     const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
     expect(exporter.status, exporter.stderr).toBe(0);

@@ -15,6 +15,7 @@ describe('health check keys', () => {
       degraded: 'weight',
       flapHold: 30,
       flapHoldMax: 600,
+      runMinutes: 10,
       action: 'drain',
     });
     // 8 probes in a row must go unanswered: 4 per target with two targets, 8 with one

@@ -138,8 +138,13 @@ describe('stale health', () => {
 });
 
 describe('check lifetime', () => {
-  it('runs until the first minute boundary at least 30 s away', () => {
-    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 0, 300))).toBe(Date.UTC(2026, 0, 1, 12, 1, 0));
-    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 45))).toBe(Date.UTC(2026, 0, 1, 12, 2, 0));
+  it('runs until the first minute boundary at least CHECK_RUN_MINUTES less half a minute away', () => {
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 0, 300), 1)).toBe(Date.UTC(2026, 0, 1, 12, 1, 0));
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 45), 1)).toBe(Date.UTC(2026, 0, 1, 12, 2, 0));
+    // cron's start at 12:00 runs until 12:10; one started by hand at 12:00:45, until 12:11
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 0, 300), 10)).toBe(Date.UTC(2026, 0, 1, 12, 10, 0));
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 45), 10)).toBe(Date.UTC(2026, 0, 1, 12, 11, 0));
+    // a cron start a second late still hands over at a minute boundary
+    expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 1, 500), 10)).toBe(Date.UTC(2026, 0, 1, 12, 10, 0));
   });
 });
