@@ -1,8 +1,9 @@
 #!/bin/bash
 # install.sh install|uninstall BUILT_EXECUTABLE — run by `make install` / `make uninstall`.
 # Honours DESTDIR, PREFIX (default /usr/local), SYSCONFDIR (default /etc), RUNDIR (default
-# /run/uplink-lb, as built) and DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks). Installing twice changes nothing; uninstall removes
-# exactly what install adds and keeps the configuration. Install refuses an executable that
+# /run/uplink-lb, as built) and DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks).
+# Installing twice changes nothing; uninstall removes exactly what install adds and keeps the
+# configuration. Install refuses an executable that
 # cannot start here, naming what is missing (scripts/runtime-check.sh).
 set -euo pipefail
 
