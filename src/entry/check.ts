@@ -37,9 +37,10 @@ function fileStamp(path: string): string {
 }
 
 /** `check --once` probes for the longest failure window and a little more, to be judged; while
- *  an uplink is recovering (and not held out) it goes on, up to the recovery window more, so
- *  that one run can bring a repaired uplink back. The first figure is the run's end, the
- *  second its limit. */
+ *  a target has not been probed for a whole window yet (its pings started late on a loaded
+ *  machine), or an uplink is recovering (and not held out), it goes on, up to the recovery
+ *  window more, so that one run judges every uplink and can bring a repaired one back. The
+ *  first figure is the run's end, the second its limit. */
 export function onceLasts(config: Config): { end: number; limit: number } {
   const fail = Math.max(0, ...config.uplinks.map((u) => u.failWindow)) * 1000 + 500;
   return { end: fail, limit: fail + config.check.recoverWindow * 1000 + 1000 };
@@ -82,8 +83,11 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     let record: HealthRecord = startingRecord(log);
     const onceSpan = onceLasts(config);
     let deadline = once ? started + onceSpan.limit : deadlineFor(started, config.check.runMinutes);
-    /** The moment a run ends: its deadline, or for --once its end unless an uplink is recovering. */
-    const over = (now: number): boolean => now >= deadline || (once && now >= started + onceSpan.end && !recovering(record, now));
+    /** The last judgement left a target unjudged (still in its first window). */
+    let pending = true;
+    /** The moment a run ends: its deadline, or for --once its end unless a target is unjudged or
+     *  an uplink recovering. */
+    const over = (now: number): boolean => now >= deadline || (once && now >= started + onceSpan.end && !pending && !recovering(record, now));
     writeCheckState({ pid: process.pid, started, deadline });
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
@@ -137,7 +141,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         // event, the record every 2 s (a judgement that threw is tried again after a second)
         let due = Date.now() + 1000;
         try {
-          ({ record, memo, due } = checkRound(config, log, record, memo, probers, woken));
+          ({ record, memo, due, undecided: pending } = checkRound(config, log, record, memo, probers, woken));
         } catch (err) {
           log.error(`check round: ${(err as Error).message}`);
         }

@@ -94,6 +94,12 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
   return { uplinks, changes };
 }
 
+/** Whether some probed uplink has a target still in its first failure window (probed for less
+ *  than the window and never answered): it cannot be judged yet. */
+export function undecided(states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, now: number): boolean {
+  return states.some((s) => (logs.get(s.uplink.device) ?? []).some((log) => heard(log, s.uplink.failWindow * 1000, now) === 'pending'));
+}
+
 /** When the judgement could next change without a link event: when an uplink in the route
  *  would have been silent for its failure window (if no answer comes first), or when a
  *  pending target's first window ends. An uplink out of the route is looked at every probe

@@ -14,7 +14,7 @@ import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
 import { releaseAfterFailback } from './failback.js';
 import type { Log } from '../util/log.js';
-import { evaluate, nextJudgement, probePlans } from '../health/evaluate.js';
+import { evaluate, nextJudgement, probePlans, undecided } from '../health/evaluate.js';
 import { drainedDevices, weightFactors } from '../health/machine.js';
 import type { Probers } from '../health/probers.js';
 import { readHealthRecord, writeHealthRecord, type HealthRecord } from '../state/health.js';
@@ -62,6 +62,8 @@ export interface RoundReport {
   memo: Memo;
   /** When to judge again unless a link event comes first (ms since the epoch). */
   due: number;
+  /** A target has not been probed for a failure window yet (and never answered). */
+  undecided: boolean;
 }
 
 /** One judgement. `config` is read fresh by the caller, so edits take effect at once; `refresh`
@@ -128,7 +130,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   announce(transitions, config.eventHooksDir);
   if (writing) writeMetrics(config, want, record, next.pinned, log);
   const due = nextJudgement(config, states, logs, record, now, WRITE_EVERY_MS);
-  return { record, memo: next, due: next.owed ? Math.min(due, next.verifiedAt + EVENT_VERIFY_GAP_MS) : due };
+  return { record, memo: next, due: next.owed ? Math.min(due, next.verifiedAt + EVENT_VERIFY_GAP_MS) : due, undecided: undecided(states, logs, now) };
 }
 
 /** When a run ends: its last judgement, even one that changed no state (a hold-down's reason,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePingLine } from '../../../src/health/prober-icmp.js';
-import { evaluate, judgeTargets, minSamples, nextJudgement, probePlans, uplinkQuality } from '../../../src/health/evaluate.js';
+import { evaluate, judgeTargets, minSamples, nextJudgement, probePlans, undecided, uplinkQuality } from '../../../src/health/evaluate.js';
 import { windowStats, type Sample, type TargetLog } from '../../../src/health/window.js';
 import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/state/health.js';
 import { deadlineFor } from '../../../src/entry/check.js';
@@ -97,6 +97,10 @@ describe('one judgement, from probers to health', () => {
     const out = { uplinks: { eth2: { state: 'draining' as const, since: 0, reason: '', probes: [] } } };
     expect(nextJudgement(config, states, logs, out, now, 2000)).toBe(now + 200);
     expect(nextJudgement(config, states, new Map(), EMPTY_RECORD, now, 2000)).toBe(now + 2000);
+    // eth2's first target started 0.2 s ago and never answered: not judged yet (check --once waits)
+    expect(undecided(states, logs, now)).toBe(true);
+    expect(undecided(states, logs, now + 600)).toBe(false);
+    expect(undecided(states, new Map([['eth1', [log('192.0.2.20', now - 200, now - 100)]]]), now)).toBe(false);
   });
 });
 
