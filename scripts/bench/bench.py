@@ -5,8 +5,9 @@ dhclient, dnsmasq and traffic), each figure beside baselines from the same run.
 Prints a table and writes the figures as JSON to bench/results/<date>.json.
 TRIALS (default 3) sets the repetitions (the failover step runs at least 5); QUICK=1 runs the
 short version (`make bench-quick`); STEPS=cost,footprint (names of the steps below) runs only
-those. BASELINE=REV also builds commit REV and runs its check beside today's in the failover
-step (alternating trials), e.g. BASELINE=e868e6a for the round-based check before issue 12.
+those; CHECKER_UPLINKS=2,8 sets the checker step's sizes. BASELINE=REV also builds commit REV
+and runs its check beside today's in the failover step (alternating trials), e.g.
+BASELINE=e868e6a for the round-based check before issue 12.
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
 """
 import datetime
@@ -363,7 +364,8 @@ def checker_cost(n):
 
 
 def bench_checker():
-    out = {f"{n} uplinks x 2 targets": checker_cost(n) for n in ([2] if QUICK else [2, 8])}
+    sizes = [int(n) for n in os.environ.get("CHECKER_UPLINKS", "2" if QUICK else "2,8").split(",")]
+    out = {f"{n} uplinks x 2 targets": checker_cost(n) for n in sizes}
     setup(3, [2, 1])
     RESULTS["checker"] = out
 
