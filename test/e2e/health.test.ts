@@ -82,17 +82,22 @@ describe('health check', () => {
 
   it('fails open when the probe target is down for every uplink', async () => {
     rig('x', 'inet', 'ip', 'addr', 'del', '192.0.2.20/32', 'dev', 'lo');
-    check = startCheck();
-    expect(await waitFor(() => health().failOpen, 15)).toBe(true);
-    expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
-    expect(Object.values(health().uplinks).map((h) => h.state)).toEqual(['draining', 'draining', 'draining']);
-    const failOpen = ulb(['status']);
-    expect(failOpen.stdout).toContain('FAIL OPEN');
-    expect(failOpen.stdout.split('\n')[0]).toMatch(/^not balancing: every uplink fails its probes \(FAIL OPEN\)/);
-    expect(failOpen.status).toBe(3);
-    expect(failOpen.stdout).toMatch(/ fail-open: every uplink fails its probes/);
-    expect(dist(60, 1).fail).toBe(0);
-    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    try {
+      check = startCheck();
+      expect(await waitFor(() => health().failOpen, 15)).toBe(true);
+      // (the record is written before the reconcile that follows it)
+      expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 5)).toBe(true);
+      expect(Object.values(health().uplinks).map((h) => h.state)).toEqual(['draining', 'draining', 'draining']);
+      const failOpen = ulb(['status']);
+      expect(failOpen.stdout).toContain('FAIL OPEN');
+      expect(failOpen.stdout.split('\n')[0]).toMatch(/^not balancing: every uplink fails its probes \(FAIL OPEN\)/);
+      expect(failOpen.status).toBe(3);
+      expect(failOpen.stdout).toMatch(/ fail-open: every uplink fails its probes/);
+      expect(dist(60, 1).fail).toBe(0);
+    } finally {
+      // the target back even when the test failed: every later test probes it
+      rig('x', 'inet', 'ip', 'addr', 'replace', '192.0.2.20/32', 'dev', 'lo');
+    }
     expect(await waitFor(() => !health().failOpen && Object.values(health().uplinks).every((h) => h.state === 'up'), 20)).toBe(true);
     // (the record is written before the reconcile that follows it)
     expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 5)).toBe(true);
