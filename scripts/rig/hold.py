@@ -4,8 +4,10 @@ sending a line every INTERVAL seconds and expecting its echo, for SECONDS second
 is broken when a send fails, the peer resets or closes it, or an echo takes over 3 s.
 
 usage: hold.py ADDR BASE N SECONDS INTERVAL ISP=PREFIX...
-prints JSON: {"opened": {"isp1": n, ...}, "failed_to_open": n,
+prints JSON: {"opened": {"isp1": n, ...}, "failed_to_open": n, "started": epoch_seconds,
               "broken": [[seconds_since_start, "isp1"], ...]}
+(`started` lets a caller put the broken times on its own clock: this program may start a
+second or more after it was asked to on a loaded machine.)
 """
 import asyncio
 import json
@@ -15,6 +17,7 @@ import time
 addr, base, n, seconds, interval = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 prefixes = dict(arg.split("=", 1) for arg in sys.argv[6:])
 start = time.monotonic()
+started = time.time()
 opened = {name: 0 for name in prefixes} | {"other": 0}
 broken = []
 failed = 0
@@ -47,7 +50,7 @@ async def hold(port):
 
 async def main():
     await asyncio.gather(*(hold(base + i) for i in range(n)))
-    print(json.dumps({"opened": opened, "failed_to_open": failed, "broken": broken}))
+    print(json.dumps({"opened": opened, "failed_to_open": failed, "started": started, "broken": broken}))
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 // changes, port forwards answer through the uplink they came in on, destination pins, layer-3
 // hashing, and coexistence with foreign nftables tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cron, connect, defaults, dist, hold, ifdown, ifup, inRoute, rig, rigResult, sleep, ulb, up, waitFor, writeConfig } from './rig.js';
+import { brokenOn, Cron, connect, defaults, dist, hold, ifdown, ifup, inRoute, rig, rigResult, sleep, ulb, up, waitFor, writeConfig } from './rig.js';
 
 // flap damping off: isp1 is drained again and again on purpose
 const BASE = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_FLAP_HOLD=0\n';
@@ -14,7 +14,6 @@ table ip test_dnat {
 }
 `;
 
-const brokenOn = (broken: [number, string][], isp: string, from = 0, to = Infinity): number => broken.filter(([t, i]) => i === isp && t >= from && t < to).length;
 const foreignTables = (): string => rig('x', 'router', 'sh', '-c', 'nft list table inet foreign_fw; nft list table ip test_dnat');
 
 describe('connection pinning', () => {

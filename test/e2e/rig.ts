@@ -178,21 +178,32 @@ export function ifdown(iface: string): Result {
 export interface HoldResult {
   opened: Record<string, number>;
   failed_to_open: number;
-  /** [seconds since start, ISP the connection started on] */
+  /** [seconds since `hold()` was called, ISP the connection started on] */
   broken: [number, string][];
 }
 
-/** Holds N long-lived LAN connections for SECONDS (a line every 0.5 s); resolves at the end. */
+/** Holds N long-lived LAN connections for SECONDS (a line every 0.5 s); resolves at the end.
+ *  The broken times count from the call, on the test's clock: the holder itself may start a
+ *  second or more later on a loaded machine, and a test compares them with its own moments. */
 export function hold(n: number, seconds: number): Promise<HoldResult> {
+  const called = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(RIG, ['hold', String(n), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? done(JSON.parse(out) as HoldResult) : fail(new Error(`rig hold exited ${code}: ${err}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`rig hold exited ${code}: ${err}`));
+      const raw = JSON.parse(out) as HoldResult & { started: number };
+      const late = raw.started - called / 1000;
+      done({ opened: raw.opened, failed_to_open: raw.failed_to_open, broken: raw.broken.map(([t, isp]) => [Math.round((t + late) * 100) / 100, isp]) });
+    });
   });
 }
+
+/** How many of `broken` started on `isp` and broke in [from, to) seconds after the hold began. */
+export const brokenOn = (broken: readonly [number, string][], isp: string, from = 0, to = Infinity): number => broken.filter(([t, i]) => i === isp && t >= from && t < to).length;
 
 /** N new connections from namespace NS to ADDR:PORT.. (`from`: from that source address;
  *  `ports`: PORT to PORT+ports-1, in turn; 400 by default). */

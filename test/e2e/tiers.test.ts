@@ -3,10 +3,9 @@
 // the failback; a drained uplink takes no new connection, keeps its pinned ones until the
 // deadline, and is not put back by ifup or the health check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cron, dist, hold, hook, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { brokenOn, Cron, dist, hold, hook, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
 const TIERED = `${PROBED_CONFIG}IFACE_TIER=( 1 1 2 )\n`;
-const brokenOn = (broken: [number, string][], isp: string, from = 0, to = Infinity): number => broken.filter(([t, i]) => i === isp && t >= from && t < to).length;
 
 describe('tiers and maintenance', () => {
   const cron = new Cron();
