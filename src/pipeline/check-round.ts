@@ -27,6 +27,8 @@ import { announce } from '../events/announce.js';
  *  rule event of an uplink or of uplink-lb's own (drift is seen as it happens), and at least
  *  this often anyway. */
 const VERIFY_EVERY_MS = 120_000;
+/** After a reconcile that failed (and rolled back), the next one comes this soon anyway. */
+const RETRY_FAILED_MS = 30_000;
 /** An event verifies at most this often (a DHCP client fighting over a route must not make
  *  the check spin); the state changes the probes find are not held back. */
 const EVENT_VERIFY_GAP_MS = 1_000;
@@ -41,6 +43,9 @@ export interface Memo {
   /** The kernel target the last full reconcile made true, as text. */
   fingerprint: string;
   verifiedAt: number;
+  /** The last reconcile failed (and rolled back) then: the next one comes RETRY_FAILED_MS
+   *  later even when nothing else asks for it. */
+  failedAt?: number;
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
   /** Links, addresses, leases and maintenance drains as last read, and when. */
@@ -109,20 +114,26 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
   const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned]);
   const owed = refresh || memo.owed === true;
-  const eventDue = owed && now - memo.verifiedAt >= EVENT_VERIFY_GAP_MS;
-  const reconciling = eventDue || wanted !== memo.fingerprint || now - memo.verifiedAt >= VERIFY_EVERY_MS;
+  // after a failure, events wait for the retry: the rollback's own changes are events, and
+  // verifying at each would fail, roll back and log once a second for as long as it fails
+  const failing = memo.failedAt !== undefined && now - memo.failedAt < RETRY_FAILED_MS;
+  const retryDue = memo.failedAt !== undefined && !failing;
+  const eventDue = owed && !failing && now - memo.verifiedAt >= EVENT_VERIFY_GAP_MS;
+  const reconciling = eventDue || retryDue || wanted !== memo.fingerprint || now - memo.verifiedAt >= VERIFY_EVERY_MS;
   const writing = reconciling || transitions.length > 0 || now - memo.writtenAt >= WRITE_EVERY_MS;
   // the reconcile reads the record: it goes first
   if (writing) writeHealthRecord(record);
   let next: Memo = { ...memo, seen, writtenAt: writing ? now : memo.writtenAt, owed: owed && !reconciling, derived: { config, seen, states, routing, want, wanted } };
   if (reconciling) {
+    let failedAt: number | undefined;
     try {
       reconcile(config, log);
     } catch (err) {
-      // A failed run has rolled back; try again after VERIFY_EVERY_MS, not at every moment.
+      // A failed run has rolled back; try again after RETRY_FAILED_MS, not at every moment.
       log.error(`reconcile: ${(err as Error).message}`);
+      failedAt = now;
     }
-    next = { ...next, fingerprint: wanted, verifiedAt: now, pinned: countPinned(config) };
+    next = { ...next, fingerprint: wanted, verifiedAt: now, failedAt, pinned: countPinned(config) };
     // what the reconcile changed is read again at the next moment
     delete next.seen;
   }
@@ -130,7 +141,8 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   announce(transitions, config.eventHooksDir);
   if (writing) writeMetrics(config, want, record, next.pinned, log);
   const due = nextJudgement(config, states, logs, record, now, WRITE_EVERY_MS);
-  return { record, memo: next, due: next.owed ? Math.min(due, next.verifiedAt + EVENT_VERIFY_GAP_MS) : due, undecided: undecided(states, logs, now) };
+  const verifyAt = next.failedAt !== undefined ? next.failedAt + RETRY_FAILED_MS : next.owed ? next.verifiedAt + EVENT_VERIFY_GAP_MS : Infinity;
+  return { record, memo: next, due: Math.min(due, verifyAt), undecided: undecided(states, logs, now) };
 }
 
 /** When a run ends: its last judgement, even one that changed no state (a hold-down's reason,

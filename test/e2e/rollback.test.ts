@@ -57,6 +57,21 @@ describe('rollback of a failed apply, and apply --confirm', () => {
     expect(nftTable()).toBe(tableBefore);
   });
 
+  it('the running health check retries a failing reconcile every 30 s, not at each event its own rollback makes', () => {
+    // each rollback takes eth3's new link route out again (and puts the nft table back): events
+    // on uplink-lb's own entries, which once made the check verify a second later, fail, roll
+    // back and log, once a second for as long as the configuration was wrong
+    const r = rigResult('syslog', 'timeout', '35', bin(), 'check');
+    const syslog = r.stdout.split('== syslog\n')[1] ?? '';
+    const failures = syslog.split('\n').filter((l) => /uplink-lb: reconcile: applying failed: .*Unknown tcp congestion algorithm/.test(l));
+    const rollbacks = syslog.split('\n').filter((l) => /uplink-lb: rolled back to the state before this run \(\d+ change\(s\)\)/.test(l));
+    // at the start and 30 s later (a third if the start was slow to judge)
+    expect(failures.length, syslog).toBeGreaterThanOrEqual(2);
+    expect(failures.length, syslog).toBeLessThanOrEqual(3);
+    expect(rollbacks).toHaveLength(failures.length);
+    expect(kernel()).toBe(before);
+  }, 60_000);
+
   it('the hook fails the same way and leaves the same state; a fixed configuration converges', () => {
     expect(hook('eth3', 'start').status).toBe(1);
     expect(kernel()).toBe(before);
