@@ -12,7 +12,7 @@ import { Log } from '../util/log.js';
 import { CHECK_LOCK_FILE } from '../paths.js';
 import { loadConfiguration, type Env } from './context.js';
 import { sleep } from '../util/sleep.js';
-import { watchLinks } from '../kernel/monitor.js';
+import { needOf, watchLinks, type EventNeed } from '../kernel/monitor.js';
 import { statSync } from 'node:fs';
 
 /** A run lasts until the first minute boundary at least `minutes` less half a minute away,
@@ -96,10 +96,10 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     const executable = process.execPath;
     const built = fileStamp(executable);
     // a link, address or route event on an uplink (carrier, address) is looked at at once
-    let refresh = false;
+    let refresh: EventNeed | undefined;
     let wake: (() => void) | undefined;
-    const watch = watchLinks(config.uplinks.map((u) => u.device), () => {
-      refresh = true;
+    const watch = watchLinks(config.uplinks.map((u) => u.device), (_about, line) => {
+      if (refresh !== 'verify') refresh = needOf(line);
       wake?.();
     });
     const probers = new Probers(deadline);
@@ -136,7 +136,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
           }
         }
         const woken = refresh;
-        refresh = false;
+        refresh = undefined;
         // judged again when something could have changed: a failure window ending, a link
         // event, the record every 2 s (a judgement that threw is tried again after a second)
         let due = Date.now() + 1000;
@@ -147,7 +147,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         }
         log.flush();
         if (stopped || over(Date.now())) break;
-        if (!refresh) {
+        if (refresh === undefined) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             // a few ms late, so that a window that ends at `due` has ended

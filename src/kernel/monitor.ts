@@ -1,8 +1,9 @@
 // Link, address, route and rule events as they happen: one `ip -o monitor link address route
 // rule` for the life of a check run. A line that names an uplink (carrier lost or back, an
 // address added or gone, a route through it changed) or an entry of uplink-lb's own protocol
-// has the run read the interfaces again and verify the kernel at once. One `nft monitor` does
-// the same for a change of uplink-lb's own nftables table (a firewall's `nft flush ruleset`).
+// has the run read the interfaces again and verify the kernel at once (an address merely
+// renewed: only when the interfaces read differently). One `nft monitor` does the same for a
+// change of uplink-lb's own nftables table (a firewall's `nft flush ruleset`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -23,6 +24,16 @@ export function deviceOfEvent(line: string, devices: readonly string[]): string 
 /** What a monitor line concerns: an uplink, uplink-lb's own rules and routes, or nothing. */
 export function concerns(line: string, devices: readonly string[]): string | undefined {
   return deviceOfEvent(line, devices) ?? (/ proto (uplink-lb|73)\b/.test(line) ? 'uplink-lb' : undefined);
+}
+
+/** What an event asks of the check: `observe` for an address added or changed (a DHCP
+ *  renewal's new lifetimes are such an event: the interfaces are read again, and the kernel
+ *  verified only when they read differently), `verify` for the rest (a link's flags, an address
+ *  deleted: the kernel drops routes then without telling; a route, a rule, the nft table). */
+export type EventNeed = 'observe' | 'verify';
+
+export function needOf(line: string): EventNeed {
+  return /^\d+: [^:\s]+\s+inet6? /.test(line) ? 'observe' : 'verify';
 }
 
 /** Whether a line of `nft monitor` changes uplink-lb's own table (`delete rule inet uplink_lb

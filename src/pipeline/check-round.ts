@@ -4,6 +4,7 @@
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
+import type { EventNeed } from '../kernel/monitor.js';
 import { nftAvailable } from '../kernel/nft.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import { desired, type Desired, type UplinkState } from '../plan/desired.js';
@@ -72,11 +73,12 @@ export interface RoundReport {
 }
 
 /** One judgement. `config` is read fresh by the caller, so edits take effect at once; `refresh`
- *  says a monitor event came: links and addresses are read again, and the kernel verified. */
-export function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo, probers: Probers, refresh: boolean): RoundReport {
+ *  says a monitor event came: links and addresses are read again, and the kernel verified
+ *  (for an `observe` event only when they read differently than before). */
+export function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo, probers: Probers, refresh: EventNeed | undefined): RoundReport {
   const now = Date.now();
   const seen =
-    !refresh && memo.seen && now - memo.seen.at < OBSERVE_EVERY_MS
+    refresh === undefined && memo.seen && now - memo.seen.at < OBSERVE_EVERY_MS
       ? memo.seen
       : {
           observed: observeInterfaces(),
@@ -113,7 +115,9 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
   const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned]);
-  const owed = refresh || memo.owed === true;
+  // a renewal's new lifetimes change nothing uplink-lb reads: nothing to verify then
+  const moved = refresh === 'verify' || (refresh === 'observe' && JSON.stringify(seen.observed) !== JSON.stringify(memo.seen?.observed));
+  const owed = moved || memo.owed === true;
   // after a failure, events wait for the retry: the rollback's own changes are events, and
   // verifying at each would fail, roll back and log once a second for as long as it fails
   const failing = memo.failedAt !== undefined && now - memo.failedAt < RETRY_FAILED_MS;
@@ -126,16 +130,17 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   let next: Memo = { ...memo, seen, writtenAt: writing ? now : memo.writtenAt, owed: owed && !reconciling, derived: { config, seen, states, routing, want, wanted } };
   if (reconciling) {
     let failedAt: number | undefined;
+    let changed = true;
     try {
-      reconcile(config, log);
+      changed = reconcile(config, log).applied.length > 0;
     } catch (err) {
       // A failed run has rolled back; try again after RETRY_FAILED_MS, not at every moment.
       log.error(`reconcile: ${(err as Error).message}`);
       failedAt = now;
     }
     next = { ...next, fingerprint: wanted, verifiedAt: now, failedAt, pinned: countPinned(config) };
-    // what the reconcile changed is read again at the next moment
-    delete next.seen;
+    // what the reconcile changed (or rolled back) is read again at the next moment
+    if (changed) delete next.seen;
   }
   // the hooks hear of it once the routes have changed: starting them never delays that
   announce(transitions, config.eventHooksDir);

@@ -77,6 +77,42 @@ describe('operations', () => {
     check = undefined;
   }, 60_000);
 
+  it('a renewed address (new lifetimes only) is looked at without a verify; an address deleted and added back is verified and repaired at once', async () => {
+    check = startCheck();
+    expect(await waitFor(() => rigResult('rx', 'test', '-s', '/run/uplink-lb/check.json').status === 0, 10)).toBe(true);
+    await sleep(3000); // the start's verify, and the one its own changes' events bring, are over
+    // the programs the check starts from now on: observes (`ip -batch`), verifies (`flock`)
+    const trace = '/run/uplink-lb-check-trace';
+    const pid = String((JSON.parse(runFile('check.json')) as { pid: number }).pid);
+    const tracer = rig('rx', 'sh', '-c', `strace -f -qq -e trace=execve -e signal=none -o ${trace} -p ${pid} </dev/null >/dev/null 2>&1 & echo $!`).trim();
+    let seen = 0;
+    const started = (): { observes: number; verifies: number } => {
+      const lines = rig('rx', 'cat', trace).split('\n').filter((l) => l.includes('execve(') && !l.includes('ENOENT'));
+      const fresh = lines.slice(seen);
+      seen = lines.length;
+      return { observes: fresh.filter((l) => l.includes('"-batch"')).length, verifies: fresh.filter((l) => l.includes('/flock"')).length };
+    };
+    try {
+      await sleep(1000);
+      expect(started()).toEqual({ observes: 0, verifies: 0 });
+      const address = /inet (\S+)/.exec(rig('rx', 'ip', '-4', '-o', 'addr', 'show', 'dev', 'eth1'))?.[1] ?? '';
+      expect(address).toMatch(/^198\.18\.101\.\d+\/24$/);
+      // what dhclient does at a renewal with the same lease: new lifetimes
+      rig('rx', 'ip', 'addr', 'change', address, 'dev', 'eth1', 'valid_lft', '300', 'preferred_lft', '300');
+      await sleep(3000);
+      expect(started()).toEqual({ observes: 1, verifies: 0 });
+      // deleted and added back at once: the kernel drops eth1's routes without an event for them
+      rig('rx', 'sh', '-c', `ip addr del ${address} dev eth1 && ip addr add ${address} brd + dev eth1 valid_lft 300 preferred_lft 300`);
+      expect(await waitFor(() => inRoute().join() === ALL && rig('rx', 'ip', 'route', 'show', 'table', '201').includes('default via'), 5)).toBe(true);
+      expect(started().verifies).toBeGreaterThan(0);
+    } finally {
+      rig('rx', 'kill', tracer);
+      await stopCheck(check);
+      check = undefined;
+      rig('rx', 'rm', '-f', trace);
+    }
+  }, 60_000);
+
   it('metrics and event hooks: the real prometheus-node-exporter serves the state; a hook that hangs delays nothing', () => {
     const exporter = spawnSync(resolve('scripts/rig/node-exporter.sh'), { encoding: 'utf8' });
     expect(exporter.status, exporter.stderr).toBe(0);

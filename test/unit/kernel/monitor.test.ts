@@ -1,7 +1,7 @@
 // Which uplink a line of `ip -o monitor link address` (captured, test/fixtures/monitor) is about.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { concerns, concernsNft, deviceOfEvent } from '../../../src/kernel/monitor.js';
+import { concerns, concernsNft, deviceOfEvent, needOf } from '../../../src/kernel/monitor.js';
 
 const LINES = readFileSync('test/fixtures/monitor/ip-o-monitor-link-address.txt', 'utf8').split('\n').filter((l) => l !== '');
 
@@ -10,6 +10,16 @@ describe('link and address events', () => {
     expect(LINES.map((l) => deviceOfEvent(l, ['eth1']) ?? '-')).toEqual(['eth1', 'eth1', '-', 'eth1', '-', '-', 'eth1', 'eth1', 'eth1', 'eth1']);
     expect(LINES.map((l) => deviceOfEvent(l, ['eth1p']) ?? '-')).toEqual(['-', '-', 'eth1p', '-', 'eth1p', 'eth1p', '-', '-', '-', '-']);
     expect(deviceOfEvent('3: eth10: <BROADCAST> mtu 1500', ['eth1'])).toBeUndefined();
+  });
+
+  it('asks only for a look at the interfaces when an address is added or renewed, and for a verify at anything else', () => {
+    // dhclient renewing both rig uplinks' leases (captured: the addresses' new lifetimes)
+    const renewals = readFileSync('test/fixtures/monitor/ip-o-monitor-renewal.txt', 'utf8').split('\n').filter((l) => l !== '');
+    expect(renewals.map(needOf)).toEqual(['observe', 'observe']);
+    // links up and down, an address added, addresses deleted (the kernel drops routes silently then)
+    expect(LINES.map(needOf)).toEqual(['verify', 'verify', 'verify', 'observe', 'verify', 'verify', 'verify', 'verify', 'verify', 'verify']);
+    const routes = readFileSync('test/fixtures/monitor/ip-o-monitor-route-rule.txt', 'utf8').split('\n').filter((l) => l !== '');
+    expect(routes.map(needOf).every((n) => n === 'verify')).toBe(true);
   });
 
   it('names uplink-lb itself for a change of its own rules and routes (captured: ip -o monitor route rule)', () => {
