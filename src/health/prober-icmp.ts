@@ -45,8 +45,9 @@ export class IcmpProber {
   private stopped = false;
   /** The current ping's output: its file, our read position, a line not yet complete. */
   private output: { path: string; fd: number; offset: number; rest: string } | undefined;
-  /** The current ping's probes by sequence number, to file late answers. */
+  /** The current ping's probes by sequence number, to file late answers: those still kept. */
   private bySeq = new Map<number, Sample>();
+  private readonly keepMs: number;
   private readonly buffer = Buffer.alloc(64 * 1024);
 
   constructor(
@@ -61,7 +62,8 @@ export class IcmpProber {
     /** The run's end: a ping left behind by a killed check stops by itself soon after. */
     private readonly untilMs: number,
   ) {
-    this.log = new SampleLog(target, keepSeconds * 1000, timeoutSeconds * 1000);
+    this.keepMs = keepSeconds * 1000;
+    this.log = new SampleLog(target, this.keepMs, timeoutSeconds * 1000);
     this.start();
   }
 
@@ -114,7 +116,13 @@ export class IcmpProber {
     } else if (said.seq !== undefined && !this.bySeq.has(said.seq)) {
       this.bySeq.set(said.seq, this.log.lost(at, said.text));
     } else this.log.complain(said.text);
-    if (this.bySeq.size > 4096) this.bySeq = new Map([...this.bySeq].slice(-1024));
+    // an answer to a probe the log no longer keeps changes nothing: its number is forgotten
+    // (the map is in sending order; keeping thousands made the heap grow all run long)
+    const oldest = at - this.keepMs;
+    for (const [seq, sample] of this.bySeq) {
+      if (sample.sentAt >= oldest) break;
+      this.bySeq.delete(seq);
+    }
   }
 
   private closeOutput(): void {
