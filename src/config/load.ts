@@ -97,7 +97,9 @@ export function parseConfigText(path: string, text: string, env: Readonly<Record
   const collected = collectFromFile(path, lexed.assignments);
   problems.push(...collected.problems);
   const raw: RawValues = overlayEnvironment(collected.raw, env);
-  const devices = raw.IFACE_DEVICE?.values;
+  // a file read to its end that sets no IFACE_DEVICE (the shipped one, all comments) names no
+  // interface: the hooks leave every interface alone until it does
+  const devices = raw.IFACE_DEVICE?.values ?? (lexed.errors.length === 0 ? [] : undefined);
   if (lexed.errors.length > 0) return devices ? { problems, devices } : { problems };
   const validated = validate(path, raw, lookups, text);
   problems.push(...validated.problems);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lex } from '../../../src/config/lexer.js';
-import { configFrom, problemsOf } from '../helpers.js';
+import { parseConfigText } from '../../../src/config/load.js';
+import { LOOKUPS, configFrom, problemsOf } from '../helpers.js';
 
 const CLASSIC = `# the block from the classic ifupdown script
 IFACE_DEVICE=( eth1 eth2 )
@@ -141,6 +142,13 @@ describe('configuration validation', () => {
     expect(problemsOf('# only a comment')).toEqual(['test.conf: sets nothing (empty, or only comments): list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )']);
     expect(problemsOf('IFACE_WEI=( 1 )')).toEqual(['test.conf: IFACE_DEVICE is not set: list the uplink interfaces, e.g. IFACE_DEVICE=( eth1 eth2 )']);
     expect(problemsOf('IFACE_DEVICE=()')[0]).toContain('IFACE_DEVICE is not set');
+  });
+
+  it('a file that names no interface concerns none (the hooks leave every interface alone); one that cannot be read to its end may concern any', () => {
+    expect(parseConfigText('test.conf', '# only a comment\n', {}, LOOKUPS).devices).toEqual([]);
+    expect(parseConfigText('test.conf', 'IFACE_WEI=( 1 )\n', {}, LOOKUPS).devices).toEqual([]);
+    expect(parseConfigText('test.conf', 'IFACE_WEI=( 1\n', {}, LOOKUPS).devices).toBeUndefined();
+    expect(parseConfigText('test.conf', 'IFACE_DEVICE=( eth1 )\nIFACE_WEI=( 0 )\n', {}, LOOKUPS).devices).toEqual(['eth1']);
   });
 
   it('reports every problem at once', () => {
