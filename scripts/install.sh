@@ -21,6 +21,8 @@ hook_up=$etc/network/if-up.d/uplink-load-balancing
 hook_down=$etc/network/if-down.d/uplink-load-balancing
 enter=$etc/dhcp/dhclient-enter-hooks.d/uplink-lb
 exit_hook=$etc/dhcp/dhclient-exit-hooks.d/uplink-lb
+ppp_up=$etc/ppp/ip-up.d/uplink-lb
+ppp_down=$etc/ppp/ip-down.d/uplink-lb
 tables=$etc/iproute2/rt_tables.d/uplink-lb.conf
 protos=$etc/iproute2/rt_protos.d/uplink-lb.conf
 config=$etc/default/uplink-lb
@@ -84,6 +86,8 @@ install)
     put_file "$(snippet "$root/hooks/dhcpcd-hook.sh")" "$dhcpcd_hook" 644
     put_file "$(snippet "$root/hooks/dhclient-enter.sh")" "$enter" 644
     put_file "$(snippet "$root/hooks/dhclient-exit.sh")" "$exit_hook" 644
+    put_file "$(snippet "$root/hooks/ppp-hook.sh")" "$ppp_up" 755
+    put_file "$(snippet "$root/hooks/ppp-hook.sh")" "$ppp_down" 755
     put_link "$bin" "$cron_check"
     put_file "$(snippet "$root/hooks/cron-start.sh")" "$cron_start" 755
     put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
@@ -102,10 +106,12 @@ install)
     fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
+    for f in "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true
+    # pppd's hook directories, when install made them (ppp not installed) and nothing else is there
+    rmdir "$(dirname "$ppp_up")" "$(dirname "$ppp_down")" "$etc/ppp" 2>/dev/null || true
     # the event hooks directory goes only when empty: the hooks in it are yours
     rmdir "$events_dir" "$(dirname "$events_dir")" 2>/dev/null || true
     [ -e "$config" ] && say "kept $config (your configuration)"

@@ -11,6 +11,7 @@ import { configPath, loadConfiguration, type Env } from './context.js';
 import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
 import { runDhcpcdHook } from './dhcpcd.js';
+import { runPppHook } from './ppp.js';
 import { runHook } from './hook.js';
 import { printConfig } from '../config/print.js';
 import { applyWithConfirm, confirmPending, parseConfirmSeconds, rollbackPending } from './confirm.js';
@@ -57,7 +58,9 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   if (!isCommand(command)) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
   const takesInterface = TAKES_INTERFACE.includes(command);
   if (takesInterface && rest.length !== 1) throw new UsageError(`${command} takes one argument, the uplink's interface (e.g. uplink-lb ${command} eth1)`);
-  if (!takesInterface && rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
+  if (command === 'ppp-hook') {
+    if (rest.length !== 1 || (rest[0] !== 'up' && rest[0] !== 'down')) throw new UsageError(`ppp-hook takes one argument, up or down, got: ${rest.join(' ') || 'none'}`);
+  } else if (!takesInterface && rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
   for (const [name, option] of Object.entries(OPTIONS)) {
     if (args[name] !== undefined && args[name] !== false && !option.commands.includes(command)) throw new UsageError(`--${name} does not apply to ${command}`);
   }
@@ -133,6 +136,8 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       return runDhcpcdHook(env);
     case 'ifupdown-hook':
       return runHook(env);
+    case 'ppp-hook':
+      return runPppHook(rest[0], env);
     case 'dispatch-events': {
       const log = new Log(false);
       const { config } = loadConfiguration(env, path);

@@ -17,7 +17,7 @@ const NOT_MANAGED = 3;
 export function runDhclientEnter(env: Env): number {
   const log = new Log(false);
   try {
-    const managed = managedDevice(env, log, 'dhclient');
+    const managed = managedDevice(env.interface, env, log, 'dhclient');
     if (!managed) return NOT_MANAGED;
     const reason = env.reason ?? '';
     if (BOUND.has(reason)) recordLeaseFromEnv(managed.device, env, 'dhclient', log);
@@ -33,7 +33,7 @@ export function runDhclientEnter(env: Env): number {
 export function runDhclientExit(env: Env): number {
   const log = new Log(false);
   try {
-    const managed = managedDevice(env, log, 'dhclient');
+    const managed = managedDevice(env.interface, env, log, 'dhclient');
     if (!managed) return 0;
     const reason = env.reason ?? '';
     if (GONE.has(reason)) removeLease(managed.device);

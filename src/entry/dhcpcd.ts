@@ -23,7 +23,7 @@ export function runDhcpcdHook(env: Env): number {
   try {
     // IPv6 reasons end in 6 (BOUND6, ROUTERADVERT, ...): not uplink-lb's business yet
     if (!BOUND.has(reason) && !GONE.has(reason) && reason !== CARRIER) return 0;
-    const managed = managedDevice(env, log, 'dhcpcd');
+    const managed = managedDevice(env.interface, env, log, 'dhcpcd');
     if (!managed) return 0;
     const { device } = managed;
     if (BOUND.has(reason)) {

@@ -1,12 +1,11 @@
-// Which uplink a DHCP client's hook speaks of: the client's `interface`, if the configuration
-// names it. A broken configuration leaves the client to itself (and says so for its uplinks).
+// Which uplink a DHCP client's or pppd's hook speaks of: the device it names, if the
+// configuration names it. A broken configuration leaves the client to itself (and says so for its uplinks).
 import { checkDevice } from '../config/checkers.js';
 import type { Config } from '../config/types.js';
 import type { Log } from '../util/log.js';
 import { loadConfiguration, mayConcern, type Env } from './context.js';
 
-export function managedDevice(env: Env, log: Log, client: string): { device: string; config: Config } | undefined {
-  const device = env.interface;
+export function managedDevice(device: string | undefined, env: Env, log: Log, client: string): { device: string; config: Config } | undefined {
   if (!device) return undefined;
   const name = checkDevice(device);
   if ('problem' in name) {

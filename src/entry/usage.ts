@@ -37,6 +37,7 @@ Commands:
   dhclient-exit       used by the dhclient exit hook (reconciles after a renewal)
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
   ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
+  ppp-hook up|down    used by pppd's ip-up.d/ip-down.d hook (reads PPP_IFACE)
   dispatch-events     started by uplink-lb to run the event hooks in /etc/uplink-lb/events.d
 
 Options:
@@ -49,7 +50,7 @@ script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb c
 Manual: uplink-lb(8), uplink-lb.conf(5).
 `;
 
-export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'dispatch-events'] as const;
+export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'ppp-hook', 'dispatch-events'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every command's options, declared once: the parser, the "does not apply" check and the

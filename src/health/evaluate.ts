@@ -5,14 +5,16 @@ import { initialHealth, step, type HealthState, type Limits, type Outcome, type 
 import { heard, lossPercent, windowStats, type TargetLog } from './window.js';
 import type { ProbePlan } from './probers.js';
 
-/** Which uplinks to probe and how: those that are up with an address, and have carrier. */
+/** Which uplinks to probe and how: those that are up with an address, and have carrier, and
+ *  something to probe (targets, or the gateway or a point-to-point link's peer). */
 export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
   return uplinks
-    .filter((s) => s.status === 'up' && s.carrier !== false && s.address && s.gateway)
+    .filter((s) => s.status === 'up' && s.carrier !== false && s.address && (s.uplink.targets.length > 0 || s.gateway || s.peer))
     .map((s) => ({
       device: s.uplink.device,
       source: s.address as string,
-      targets: s.uplink.targets.length > 0 ? s.uplink.targets : [s.gateway as string],
+      // a point-to-point link's other end stands in for the gateway
+      targets: s.uplink.targets.length > 0 ? s.uplink.targets : [(s.gateway ?? s.peer) as string],
       method: s.uplink.method,
       mark: s.uplink.mark,
     }));

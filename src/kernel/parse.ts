@@ -45,7 +45,9 @@ export function parseLinks(text: string, skipped: string[] = []): Link[] {
       continue;
     }
     const flags = strings(entry.flags);
-    links.push({ name, up: flags.includes('UP'), carrier: flags.includes('LOWER_UP') });
+    const link: Link = { name, up: flags.includes('UP'), carrier: flags.includes('LOWER_UP') };
+    if (flags.includes('POINTOPOINT')) link.pointToPoint = true;
+    links.push(link);
   }
   return links;
 }
@@ -65,7 +67,9 @@ export function parseAddresses(text: string, skipped: string[] = []): Address[] 
       }
       // -N prints the scope as a number: 0 is global (universe)
       if (info.scope !== undefined && info.scope !== 'global' && info.scope !== '0' && info.scope !== 0) continue;
-      out.push({ device, address, prefix });
+      // a point-to-point address names its other end as `address` (ip addr's `peer`)
+      const peer = str(info.address);
+      out.push(peer && peer !== address ? { device, address, prefix, peer } : { device, address, prefix });
     }
   }
   return out;
@@ -114,11 +118,14 @@ function parseNexthops(value: unknown, skipped: string[]): Nexthop[] | undefined
   for (const hop of value as Json[]) {
     const gateway = str(hop?.gateway);
     const dev = str(hop?.dev);
-    if (!gateway || !dev) {
-      skipped.push(`ip route: a nexthop without gateway or dev: ${brief(hop)}`);
+    if (!dev) {
+      skipped.push(`ip route: a nexthop without dev: ${brief(hop)}`);
       continue;
     }
-    hops.push({ gateway, dev, weight: num(hop.weight) ?? 1, onlink: strings(hop.flags).includes('onlink') });
+    // a nexthop by device only: a point-to-point link's
+    const weight = num(hop.weight) ?? 1;
+    const onlink = strings(hop.flags).includes('onlink');
+    hops.push(gateway ? { gateway, dev, weight, onlink } : { dev, weight, onlink });
   }
   return hops;
 }

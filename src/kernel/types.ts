@@ -6,12 +6,16 @@ export interface Link {
   up: boolean;
   /** Carrier present (IFF_LOWER_UP). */
   carrier: boolean;
+  /** A point-to-point link (IFF_POINTOPOINT: ppp): its routes go by device, with no gateway. */
+  pointToPoint?: boolean;
 }
 
 export interface Address {
   device: string;
   address: string;
   prefix: number;
+  /** The other end of a point-to-point link (`peer`), when it is not the address itself. */
+  peer?: string;
 }
 
 export interface Rule {
@@ -30,7 +34,8 @@ export interface Rule {
 }
 
 export interface Nexthop {
-  gateway: string;
+  /** Absent for a point-to-point link's nexthop (by device). */
+  gateway?: string;
   dev: string;
   weight: number;
   onlink: boolean;

@@ -32,7 +32,7 @@ function metricArgs(metrics: Route['metrics']): string[] {
 }
 
 function hopArgs(hop: Nexthop): string[] {
-  const args = ['nexthop', 'via', hop.gateway, 'dev', hop.dev, 'weight', String(hop.weight)];
+  const args = ['nexthop', ...(hop.gateway ? ['via', hop.gateway] : []), 'dev', hop.dev, 'weight', String(hop.weight)];
   if (hop.onlink) args.push('onlink');
   return args;
 }

@@ -27,7 +27,12 @@ export interface UplinkState {
   reason: string;
   address?: string;
   prefix?: number;
+  /** The next hop; absent on a point-to-point link, whose routes go by device. */
   gateway?: string;
+  /** A point-to-point link (ppp): no gateway needed, routes by device. */
+  pointToPoint?: boolean;
+  /** The other end of a point-to-point link, the probe target when none is configured. */
+  peer?: string;
   /** Where an `auto` gateway came from: a client's hook record, or the client's own route. */
   gatewaySource?: 'lease' | 'route';
   carrier?: boolean;
@@ -75,10 +80,11 @@ export interface Desired {
 const FALLBACK_METRIC = 4000000000;
 
 /** The default route a DHCP client (or anyone but uplink-lb) installed in the main table
- *  through this device: udhcpc always installs one, dhcpcd at metric 1000 + ifindex. */
-function clientDefaultRoute(observed: Observed, device: string): Route | undefined {
+ *  through this device: udhcpc always installs one, dhcpcd at metric 1000 + ifindex; pppd's
+ *  (its `defaultroute` option) goes by device, with no gateway. */
+function clientDefaultRoute(observed: Observed, device: string, byDevice = false): Route | undefined {
   return observed.routes.find(
-    (r) => r.table === MAIN_TABLE && r.dst === 'default' && r.type === 'unicast' && r.protocol !== PROTOCOL && !r.nexthops && r.dev === device && r.gateway !== undefined,
+    (r) => r.table === MAIN_TABLE && r.dst === 'default' && r.type === 'unicast' && r.protocol !== PROTOCOL && !r.nexthops && r.dev === device && (byDevice || r.gateway !== undefined),
   );
 }
 
@@ -112,6 +118,10 @@ function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: Readonl
   }
   const prefix = uplink.prefix === 'auto' ? chosen.prefix : uplink.prefix;
   const base = { address: chosen.address, prefix, carrier: link.carrier };
+  // a point-to-point link (ppp) needs no gateway: its routes go by device
+  if (link.pointToPoint && uplink.gateway === 'auto') {
+    return { ...state('up', ''), ...base, pointToPoint: true, ...(chosen.peer ? { peer: chosen.peer } : {}) };
+  }
   let gateway: string | undefined;
   let gatewaySource: 'lease' | 'route' | undefined;
   if (uplink.gateway !== 'auto') gateway = uplink.gateway;
@@ -126,7 +136,7 @@ function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: Readonl
       : 'no gateway: set IFACE_GWS, or the DHCP client has not told one (no lease recorded, no default route of its own on the device)';
     return { ...state('unconfigured', reason), ...base };
   }
-  if (!onlink && !inSubnet(gateway, chosen.address, prefix)) {
+  if (!onlink && !inSubnet(gateway, chosen.address, prefix) && gateway !== chosen.peer) {
     return { ...state('unconfigured', `gateway ${gateway} is not in ${chosen.address}/${prefix} (add onlink to ROUTE_OPTIONS if the ISP needs it)`), ...base, gateway };
   }
   return { ...state('up', ''), ...base, gateway, ...(gatewaySource ? { gatewaySource } : {}) };
@@ -151,6 +161,10 @@ function connectedFirstRule(config: Config): Rule {
   return { priority, table: MAIN_TABLE, protocol: PROTOCOL, src: 'all', srclen: 0, suppressPrefixlength: 0, extra: [] };
 }
 
+/** A route by device (a point-to-point link's): link scope, as `ip route` gives it, and never
+ *  onlink (the kernel refuses onlink without a gateway). */
+const byDevice = { scope: 253, onlink: false } as const;
+
 function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
   const { uplink } = s;
   const address = s.address as string;
@@ -171,18 +185,8 @@ function uplinkTableRoutes(s: UplinkState, config: Config): Route[] {
       metrics: {},
     });
   }
-  routes.push({
-    table: uplink.table,
-    type: 'unicast',
-    dst: 'default',
-    metric: 0,
-    protocol: options.protocol ?? PROTOCOL,
-    scope: 0,
-    gateway: s.gateway as string,
-    dev: uplink.device,
-    onlink: options.onlink,
-    metrics: { ...options.metrics },
-  });
+  const next: Pick<Route, 'gateway' | 'scope' | 'onlink'> = s.gateway ? { gateway: s.gateway, scope: 0, onlink: options.onlink } : byDevice;
+  routes.push({ table: uplink.table, type: 'unicast', dst: 'default', metric: 0, protocol: options.protocol ?? PROTOCOL, ...next, dev: uplink.device, metrics: { ...options.metrics } });
   routes.push({ table: uplink.table, type: 'prohibit', dst: 'default', metric: FALLBACK_METRIC, protocol: PROTOCOL, scope: 0, onlink: false, metrics: {} });
   return routes;
 }
@@ -199,10 +203,14 @@ function mainDefault(active: UplinkState[], config: Config): Route | undefined {
   // always uplink-lb's protocol (ROUTE_OPTIONS' proto goes to the table routes): it is what
   // marks the route as uplink-lb's at any metric
   const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
-  const hops: Nexthop[] = active.map((s) => ({ gateway: s.gateway as string, dev: s.uplink.device, weight: s.routeWeight ?? s.uplink.weight, onlink: options.onlink }));
+  const hops: Nexthop[] = active.map((s) => {
+    const weight = s.routeWeight ?? s.uplink.weight;
+    return s.gateway ? { gateway: s.gateway, dev: s.uplink.device, weight, onlink: options.onlink } : { dev: s.uplink.device, weight, onlink: false };
+  });
   const [only] = hops;
   if (hops.length === 1 && only) {
-    route.gateway = only.gateway;
+    if (only.gateway) route.gateway = only.gateway;
+    else route.scope = byDevice.scope;
     route.dev = only.dev;
     route.onlink = only.onlink;
   } else route.nexthops = hops;
@@ -252,6 +260,12 @@ function takeovers(uplinks: readonly UplinkState[], observed: Observed, leases: 
   const learned: Lease[] = [];
   for (const s of uplinks) {
     if (s.uplink.gateway !== 'auto' || s.status !== 'up' || !s.address) continue;
+    if (s.pointToPoint) {
+      // pppd's own default route (`defaultroute`): nothing to learn, only to take over
+      const route = clientDefaultRoute(observed, s.uplink.device, true);
+      if (route && !route.gateway && route.metric < metric) takeover.push(route);
+      continue;
+    }
     const route = clientDefaultRoute(observed, s.uplink.device);
     if (!route?.gateway) continue;
     const recorded = leases.get(s.uplink.device);

@@ -97,10 +97,10 @@ function sameClientRoute(a: Route, b: Route): boolean {
   return a.table === b.table && a.dst === b.dst && a.metric === b.metric && a.dev === b.dev && a.gateway === b.gateway && a.protocol === b.protocol;
 }
 
-/** A DHCP client's default route on an uplink, named exactly (device and gateway too), so that
- *  no other default route at that metric goes with it. */
+/** A DHCP client's (or pppd's) default route on an uplink, named exactly (device and gateway
+ *  too), so that no other default route at that metric goes with it. */
 function takeoverChange(route: Route): IpChange {
-  const args = ['default', 'via', route.gateway ?? '', 'dev', route.dev ?? '', 'table', String(route.table), 'metric', String(route.metric)];
+  const args = ['default', ...(route.gateway ? ['via', route.gateway] : []), 'dev', route.dev ?? '', 'table', String(route.table), 'metric', String(route.metric)];
   return { action: 'delete', what: 'route', text: `${routeText(route)} (a DHCP client's, taken over)`, command: ['route', 'del', ...args].join(' ') };
 }
 

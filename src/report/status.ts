@@ -65,6 +65,8 @@ export interface StatusReport {
     address: string | null;
     prefix: number | null;
     gateway: string | null;
+    /** A point-to-point link (ppp): routes by device; its other end, when it has one. */
+    pointToPoint: { peer: string | null } | null;
     carrier: boolean | null;
     weight: number;
     /** Its weight in the default route now (scaled while an uplink is degraded), null when out of it. */
@@ -154,6 +156,7 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     address: s.address ?? null,
     prefix: s.prefix ?? null,
     gateway: s.gateway ?? null,
+    pointToPoint: s.pointToPoint ? { peer: s.peer ?? null } : null,
     carrier: s.carrier ?? null,
     weight: s.uplink.weight,
     routeWeight: s.routeWeight ?? null,
@@ -212,7 +215,8 @@ export function formatStatus(report: StatusReport): string {
     lines.push(`${u.device}: ${u.health}, ${route}${carrier} - ${u.healthReason}${u.healthSince ? ` (since ${u.healthSince})` : ''}`);
     const scaled = u.routeWeight !== null && u.routeWeight !== u.weight ? ` (${u.routeWeight} in the route)` : '';
     const tier = u.tier === 1 ? '' : `, tier ${u.tier}`;
-    lines.push(`  address ${where}, gateway ${u.gateway ?? 'none'}, weight ${u.weight}${scaled}${tier}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    const next = u.pointToPoint ? `point-to-point${u.pointToPoint.peer ? ` (peer ${u.pointToPoint.peer})` : ''}` : `gateway ${u.gateway ?? 'none'}`;
+    lines.push(`  address ${where}, ${next}, weight ${u.weight}${scaled}${tier}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'no probe judged yet' : `loss ${p.lossPercent}% of ${p.sent}`;

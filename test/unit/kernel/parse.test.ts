@@ -40,14 +40,14 @@ describe('ip -j -N output', () => {
     parseLinks('[{"flags":["UP"]},7]', skipped);
     parseAddresses('[{"ifname":"eth1","addr_info":[{"family":"inet","local":"192.0.2.1"}]}]', skipped);
     parseRules('[{"table":"201"},{"priority":9,"action":"blackhole"}]', skipped);
-    parseRoutes('[{"gateway":"192.0.2.1"},{"dst":"default","nexthops":[{"dev":"eth1"}]}]', skipped);
+    parseRoutes('[{"gateway":"192.0.2.1"},{"dst":"default","nexthops":[{"gateway":"192.0.2.1"}]}]', skipped);
     expect(skipped).toEqual([
       'ip link: 1 entries that are not objects',
       'ip link: an entry without ifname: {"flags":["UP"]}',
       'ip addr: an IPv4 address of eth1 without local or prefixlen: {"family":"inet","local":"192.0.2.1"}',
       'ip rule: an entry without priority or table: {"table":"201"}',
       'ip route: an entry without dst: {"gateway":"192.0.2.1"}',
-      'ip route: a nexthop without gateway or dev: {"dev":"eth1"}',
+      'ip route: a nexthop without dev: {"gateway":"192.0.2.1"}',
     ]);
   });
 

@@ -1,0 +1,107 @@
+// A PPPoE uplink beside a DHCP uplink, with the real pppd and pppoe-server. This machine's kernel
+// has no PPP, so the router is a Debian 13 virtual machine under qemu's software emulation
+// (scripts/vm/): Debian's kernel, the uplink-lb package installed by dpkg, and
+// test/e2e/vm/pppoe-init.sh as its PID 1, which drives the scenario and prints what it measured.
+// Emulation makes everything in the machine several times slower than on hardware: the bounds
+// here are loose, and the figures are printed for what they are.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildDeb } from './deb.js';
+
+const DEST = resolve('test/.state/vm/pppoe');
+type Result = Record<string, unknown>;
+let results = new Map<string, Result>();
+let output = '';
+
+/** `RESULT name {json}` lines of the machine's console. */
+function parseResults(text: string): Map<string, Result> {
+  const found = new Map<string, Result>();
+  for (const line of text.replace(/\r/g, '').split('\n')) {
+    const m = /RESULT (\S+) (\{.*\})$/.exec(line);
+    if (!m?.[1] || !m[2]) continue;
+    try {
+      found.set(m[1], JSON.parse(m[2]) as Result);
+    } catch (err) {
+      found.set(m[1], { unparsable: `${m[2]} (${(err as Error).message})` });
+    }
+  }
+  return found;
+}
+
+function result(name: string): Result {
+  const r = results.get(name);
+  if (!r) throw new Error(`the machine reported no ${name} (its console: ${DEST}.console); it ended:\n${output.slice(-6000)}`);
+  return r;
+}
+
+/** The machine's syslog, as it printed it before powering off. */
+const syslog = (): string => /== syslog\n([\s\S]*?)\n== /.exec(output.replace(/\r/g, ''))?.[1] ?? '';
+
+describe('PPPoE uplink beside a DHCP uplink (Debian 13 virtual machine)', () => {
+  beforeAll(async () => {
+    const deb = buildDeb();
+    mkdirSync(resolve('test/.state/vm'), { recursive: true });
+    const prepared = spawnSync('scripts/vm/vm-prepare.sh', [deb, 'test/e2e/vm/pppoe-init.sh', DEST], { encoding: 'utf8' });
+    if (prepared.status !== 0) throw new Error(`vm-prepare.sh failed:\n${prepared.stderr}`);
+    const vm = spawn('scripts/vm/vm-run.sh', [DEST, '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    vm.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    vm.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    await new Promise((done) => vm.once('exit', done));
+    rmSync(DEST, { recursive: true, force: true });
+    writeFileSync(`${DEST}.console`, output);
+    results = parseResults(output);
+    console.log(`PPPoE machine's figures (emulated, several times slower than hardware):\n${[...results].map(([k, v]) => `  ${k} ${JSON.stringify(v)}`).join('\n')}`);
+  }, 900_000);
+
+  it("ifup of ifupdown's ppp stanza (IFACE=dsl-provider, pppd only started) neither fails nor acts", () => {
+    expect(result('bound')).toMatchObject({ ifup_eth2: 0, ifup_dsl: 0 });
+    expect(result('bound').ppp_ms).toBeGreaterThanOrEqual(0);
+    expect(result('ifup')).toMatchObject({ rc: 0 });
+    expect(syslog()).not.toMatch(/uplink-lb.*dsl-provider/);
+  });
+
+  it('balances over ppp0 by device and eth2 by gateway: connections go out through both ISPs', () => {
+    const applied = result('applied');
+    expect(applied).toMatchObject({ validate: 0, apply: 0 });
+    expect(applied.route).toMatch(/nexthop dev ppp0 weight 1 .*nexthop via 192\.0\.2\.1 dev eth2 weight 1/);
+    const spread = result('balanced') as { ispa: number; ispb: number; none: number };
+    expect(spread.none).toBe(0);
+    expect(spread.ispa).toBeGreaterThan(0);
+    expect(spread.ispb).toBeGreaterThan(0);
+  });
+
+  it('the PPPoE link cut: ppp0 leaves the route, new connections all go through the other ISP', () => {
+    const failover = result('failover') as { route_ms: number; spread: Result };
+    expect(failover.route_ms).toBeGreaterThanOrEqual(0);
+    expect(failover.route_ms).toBeLessThan(10_000);
+    expect(failover.spread).toEqual({ ispa: 0, ispb: 16, none: 0 });
+  });
+
+  it('a reconnect with a new address: the rules follow it, ppp0 is back in the route', () => {
+    const reconnect = result('reconnect') as { address_ms: number; route_after_address_ms: number; new_rule: boolean; old_rule: boolean; spread: { ispa: number; none: number } };
+    expect(reconnect.address_ms).toBeGreaterThanOrEqual(0);
+    expect(reconnect.route_after_address_ms).toBeGreaterThanOrEqual(0);
+    expect(reconnect).toMatchObject({ new_rule: true, old_rule: false });
+    expect(reconnect.spread.ispa).toBeGreaterThan(0);
+    expect(reconnect.spread.none).toBe(0);
+  });
+
+  it('the network behind the PPP link dead (the link up): the health check drains ppp0, and puts it back', () => {
+    const upstream = result('upstream') as { drained_ms: number; back_ms: number };
+    expect(upstream.drained_ms).toBeGreaterThanOrEqual(0);
+    expect(upstream.drained_ms).toBeLessThan(10_000);
+    // a second failure within minutes is a flap: held out for 30 s first
+    expect(upstream.back_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ifdown ends pppd: ppp0 and its rules go, new connections all go through the other ISP; ifup brings it back', () => {
+    const ifdown = result('ifdown') as { rc: number; route_ms: number; rules_gone_ms: number; spread: Result };
+    expect(ifdown.rc).toBe(0);
+    expect(ifdown.route_ms).toBeGreaterThanOrEqual(0);
+    expect(ifdown.rules_gone_ms).toBeGreaterThanOrEqual(0);
+    expect(ifdown.spread).toEqual({ ispa: 0, ispb: 16, none: 0 });
+    expect((result('ifup') as { route_ms: number }).route_ms).toBeGreaterThanOrEqual(0);
+  });
+});

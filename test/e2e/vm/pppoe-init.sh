@@ -1,0 +1,196 @@
+#!/bin/sh
+# PID 1 of the PPPoE test machine (test/e2e/pppoe.test.ts boots it with scripts/vm/vm-run.sh).
+# The machine is the router, with the uplink-lb package installed; two ISPs in namespaces:
+#   uplink-lb-ispa: a PPPoE server (pppoe-server, kernel mode) on eth1's other end; the router
+#                   dials it with pppd from ifupdown's `ppp` method (iface dsl-provider): ppp0.
+#   uplink-lb-ispb: dnsmasq's DHCP on eth2's other end (192.0.2.0/24); dhclient from ifup.
+# Both ISPs hold 203.0.113.1-16 (a web server that answers with the ISP's name) and a probe
+# target of their own (198.51.100.1 behind A, 198.51.100.2 behind B). What it finds goes to the
+# serial console as lines `RESULT name {json}` and `FIXTURE dir/file json`; then it powers off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp
+mkdir -p /run/netns /run/network /run/lock /var/lib/dhcp
+ip link set lo up
+busybox syslogd -O /run/syslog
+modprobe ppp_generic; modprobe pppoe
+
+result() { echo "RESULT $1 $2"; }
+ms() { date +%s%3N; }
+A() { ip netns exec uplink-lb-ispa "$@"; }
+B() { ip netns exec uplink-lb-ispb "$@"; }
+in_route() { ip -o route show default metric 10 | grep -q "dev $1 "; }
+# the balanced route is there, without DEV; and how long it was missing meanwhile (the kernel
+# deletes a multipath route when the device of one of its nexthops goes away)
+balanced_without() {
+    route=$(ip -o route show default metric 10)
+    if [ -z "$route" ]; then
+        [ -n "$missing_since" ] || missing_since=$(ms)
+        missing_until=$(ms)
+        return 1
+    fi
+    case "$route" in *"dev $1 "*) return 1 ;; esac
+}
+# wait_until TIMEOUT_S CMD...: polls every 50 ms; `took` is the milliseconds it took, or -1
+wait_until() {
+    limit=$(( $(ms) + $1 * 1000 )); since=$(ms); shift
+    while ! "$@"; do
+        [ "$(ms)" -lt "$limit" ] || { took=-1; return 1; }
+        sleep 0.05
+    done
+    took=$(( $(ms) - since ))
+}
+not() { ! "$@"; }
+has_address() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -q "inet $2"; }
+# which ISP answers on each of the 16 shared addresses: {"ispa":N,"ispb":M,"none":K}
+spread() {
+    a=0; b=0; n=0
+    for i in $(seq 1 16); do
+        case "$(busybox wget -q -O - -T 3 "http://203.0.113.$i/" 2>/dev/null)" in
+        ispa) a=$((a + 1)) ;; ispb) b=$((b + 1)) ;; *) n=$((n + 1)) ;;
+        esac
+    done
+    echo "{\"ispa\":$a,\"ispb\":$b,\"none\":$n}"
+}
+fixture() {  # the kernel state as the unit tests read it
+    addresses=$(ip -j -N addr show)  # links and addresses both, as in the rig's fixtures
+    echo "FIXTURE $1/links.json $addresses"
+    echo "FIXTURE $1/addresses.json $addresses"
+    echo "FIXTURE $1/rules.json $(ip -j -N -4 rule show)"
+    echo "FIXTURE $1/routes.json $(ip -j -N -4 route show table all)"
+    for lease in /run/uplink-lb/lease.*; do
+        [ ! -e "$lease" ] || echo "FIXTURE $1/${lease##*/} $(cat "$lease")"
+    done
+}
+finish() {
+    [ -z "${check:-}" ] || kill "$check" 2>/dev/null
+    echo "== syslog"; cat /run/syslog
+    echo "== check"; cat /tmp/check.log 2>/dev/null
+    echo "VM-DONE"; sync
+    echo o > /proc/sysrq-trigger; sleep 30
+}
+trap finish EXIT
+
+# ISP A: PPPoE
+ip netns add uplink-lb-ispa
+ip link add eth1 type veth peer name isp0 netns uplink-lb-ispa
+A ip link set lo up; A ip link set isp0 up
+A ip addr add 198.51.100.1/32 dev lo
+printf 'noauth\nlcp-echo-interval 1\nlcp-echo-failure 3\n' > /etc/ppp/pppoe-server-options
+pppoe_server() {  # REMOTE: the first address handed out. The ISP's pppd shares the router's
+                  # files: empty hook directories over /etc/ppp's keep the router's hooks off it
+    A unshare --mount --propagation private /bin/sh -c '
+        for d in ip-up.d ip-down.d ipv6-up.d ipv6-down.d; do mount -t tmpfs tmpfs "/etc/ppp/$d"; done
+        exec pppoe-server -I isp0 -L 100.64.0.1 -R "$1" -N 4 -k -X /run/pppoe-server.pid -g "$2"' \
+        sh "$1" "$(ls /usr/lib/pppd/*/pppoe.so)"
+}
+pppoe_server 100.64.0.10
+# ISP B: DHCP
+ip netns add uplink-lb-ispb
+ip link add eth2 type veth peer name isp0 netns uplink-lb-ispb
+B ip link set lo up; B ip link set isp0 up
+B ip addr add 192.0.2.1/24 dev isp0
+B ip addr add 198.51.100.2/32 dev lo
+B dnsmasq --no-resolv --no-hosts --port=0 --user=root --interface=isp0 --bind-interfaces \
+    --dhcp-range=192.0.2.50,192.0.2.60,2m --dhcp-option=option:router,192.0.2.1 \
+    --dhcp-leasefile=/run/dnsmasq-b.leases --pid-file=/run/dnsmasq-b.pid
+for isp in a b; do
+    mkdir -p /run/www-$isp; echo "isp$isp" > /run/www-$isp/index.html
+    for i in $(seq 1 16); do ip netns exec uplink-lb-isp$isp ip addr add "203.0.113.$i/32" dev lo; done
+    ip netns exec uplink-lb-isp$isp busybox httpd -p 80 -h /run/www-$isp
+done
+
+# the router: eth2 by DHCP, the PPPoE link by ifupdown's ppp method
+cat > /etc/network/interfaces <<'END'
+auto lo
+iface lo inet loopback
+
+iface eth2 inet dhcp
+
+iface dsl-provider inet ppp
+    pre-up ip link set eth1 up
+    provider dsl-provider
+END
+cat > /etc/ppp/peers/dsl-provider <<'END'
+plugin pppoe.so
+nic-eth1
+noauth
+nodefaultroute
+ifname ppp0
+persist
+maxfail 0
+holdoff 1
+lcp-echo-interval 1
+lcp-echo-failure 3
+noipdefault
+END
+
+# 1. both links up with the shipped configuration (no uplink named): what the clients do alone
+ifup eth2 > /tmp/ifup-eth2.log 2>&1; rc_eth2=$?
+ifup dsl-provider > /tmp/ifup-dsl.log 2>&1; rc_dsl=$?
+wait_until 60 has_address ppp0 100.64.0.10; t=$took
+result bound "{\"ifup_eth2\":$rc_eth2,\"ifup_dsl\":$rc_dsl,\"ppp_ms\":$t}"
+fixture ppp-bound
+
+# 2. uplink-lb configured and applied
+cat > /etc/default/uplink-lb <<'END'
+IFACE_DEVICE=( ppp0 eth2 )
+IFACE_WEI=( 1 1 )
+IFACE_CHECK_TARGETS=( 198.51.100.1 198.51.100.2 )
+END
+uplink-lb validate > /tmp/validate.log 2>&1; rc_validate=$?
+uplink-lb apply > /tmp/apply.log 2>&1; rc_apply=$?
+result applied "{\"validate\":$rc_validate,\"apply\":$rc_apply,\"route\":\"$(ip -N route show default metric 10 | tr -s '\n\t ' ' ')\"}"
+fixture ppp-applied
+result balanced "$(spread)"
+uplink-lb status > /tmp/status.txt 2>&1
+echo "== status"; cat /tmp/status.txt
+
+# 3. the health check running, as cron starts it
+uplink-lb check > /tmp/check.log 2>&1 &
+check=$!
+sleep 8
+
+# 4. the PPPoE server's link cut: out of the route, new connections go to ISP B
+missing_since= missing_until=
+A ip link set isp0 down
+wait_until 30 balanced_without ppp0; t=$took
+start=$(ms)
+# pppd gives up after 3 unanswered echoes, and ppp0 goes away
+wait_until 30 not test -e /sys/class/net/ppp0; gone=$took
+wait_until 30 balanced_without ppp0
+gap=$(( ${missing_until:-0} - ${missing_since:-0} ))
+result failover "{\"route_ms\":$t,\"device_gone_ms\":$((t + gone)),\"route_missing_ms\":$gap,\"spread\":$(spread)}"
+
+# 5. the server back, handing out another address: pppd (persist) dials again, the rules follow
+kill "$(cat /run/pppoe-server.pid)"
+sleep 1
+pppoe_server 100.64.0.20
+start=$(ms)
+A ip link set isp0 up
+wait_until 60 has_address ppp0 100.64.0.20; t_addr=$took
+wait_until 60 in_route ppp0; t_route=$took
+rules=$(ip -4 rule show | tr '\n' ';')
+case "$rules" in *"from 100.64.0.20 lookup"*) new=true ;; *) new=false ;; esac
+case "$rules" in *"from 100.64.0.10 "*) old=true ;; *) old=false ;; esac
+result reconnect "{\"address_ms\":$((t_addr)),\"route_after_address_ms\":$t_route,\"new_rule\":$new,\"old_rule\":$old,\"spread\":$(spread)}"
+
+# 6. the ISP's network behind the PPP link dead (the link itself stays up): the check drains it
+A ip addr del 198.51.100.1/32 dev lo
+wait_until 30 not in_route ppp0; t=$took
+A ip addr add 198.51.100.1/32 dev lo
+wait_until 30 in_route ppp0; t_back=$took
+result upstream "{\"drained_ms\":$t,\"back_ms\":$t_back}"
+
+# 7. ifdown: pppd ends, the uplink goes; ifup: it comes back
+missing_since= missing_until=
+ifdown dsl-provider > /tmp/ifdown-dsl.log 2>&1; rc_down=$?
+wait_until 30 balanced_without ppp0; t=$took
+wait_until 30 not sh -c 'ip -4 rule show | grep -q "lookup 201 "'; t_rules=$took
+gap=$(( ${missing_until:-0} - ${missing_since:-0} ))
+result ifdown "{\"rc\":$rc_down,\"route_ms\":$t,\"rules_gone_ms\":$t_rules,\"route_missing_ms\":$gap,\"spread\":$(spread)}"
+ifup dsl-provider > /tmp/ifup-dsl2.log 2>&1; rc_up=$?
+wait_until 60 in_route ppp0; t=$took
+result ifup "{\"rc\":$rc_up,\"route_ms\":$t}"
+for f in /tmp/ifup-eth2.log /tmp/ifup-dsl.log /tmp/validate.log /tmp/apply.log /tmp/ifdown-dsl.log /tmp/ifup-dsl2.log; do
+    echo "== $f"; cat "$f"
+done
