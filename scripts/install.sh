@@ -1,7 +1,8 @@
 #!/bin/bash
 # install.sh install|uninstall BUILT_EXECUTABLE — run by `make install` / `make uninstall`.
 # Honours DESTDIR, PREFIX (default /usr/local), SYSCONFDIR (default /etc), RUNDIR (default
-# /run/uplink-lb, as built) and DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks).
+# /run/uplink-lb, as built), DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks) and PPP_HOOKDIR
+# (default SYSCONFDIR/ppp: pppd's ip-up.d and ip-down.d are under it).
 # Installing twice changes nothing; uninstall removes exactly what install adds and keeps the
 # configuration. Install refuses an executable that
 # cannot start here, naming what is missing (scripts/runtime-check.sh).
@@ -21,8 +22,9 @@ hook_up=$etc/network/if-up.d/uplink-load-balancing
 hook_down=$etc/network/if-down.d/uplink-load-balancing
 enter=$etc/dhcp/dhclient-enter-hooks.d/uplink-lb
 exit_hook=$etc/dhcp/dhclient-exit-hooks.d/uplink-lb
-ppp_up=$etc/ppp/ip-up.d/uplink-lb
-ppp_down=$etc/ppp/ip-down.d/uplink-lb
+ppp_dir=$DESTDIR${PPP_HOOKDIR:-$SYSCONFDIR/ppp}
+ppp_up=$ppp_dir/ip-up.d/uplink-lb
+ppp_down=$ppp_dir/ip-down.d/uplink-lb
 tables=$etc/iproute2/rt_tables.d/uplink-lb.conf
 protos=$etc/iproute2/rt_protos.d/uplink-lb.conf
 config=$etc/default/uplink-lb
@@ -111,7 +113,7 @@ uninstall)
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true
     # pppd's hook directories, when install made them (ppp not installed) and nothing else is there
-    rmdir "$(dirname "$ppp_up")" "$(dirname "$ppp_down")" "$etc/ppp" 2>/dev/null || true
+    rmdir "$(dirname "$ppp_up")" "$(dirname "$ppp_down")" "$ppp_dir" 2>/dev/null || true
     # the event hooks directory goes only when empty: the hooks in it are yours
     rmdir "$events_dir" "$(dirname "$events_dir")" 2>/dev/null || true
     [ -e "$config" ] && say "kept $config (your configuration)"

@@ -1,8 +1,16 @@
-// The if-up.d / if-down.d hook: ifupdown runs it for every interface with IFACE and MODE.
+// The if-up.d / if-down.d hook: ifupdown (and ifupdown2) run it for every interface with IFACE
+// and MODE.
 import { reconcile } from '../pipeline/reconcile.js';
 import { Log } from '../util/log.js';
 import { checkDevice } from '../config/checkers.js';
 import { loadConfiguration, mayConcern, type Env } from './context.js';
+
+/** ifupdown runs the hooks once per address family of a stanza: the inet6 run is not
+ *  uplink-lb's. Only ifupdown's ADDRFAM is trusted (it sets VERBOSITY too): ifupdown2 3.0.0 runs
+ *  them once per interface, with no VERBOSITY and an ADDRFAM that may be another interface's. */
+function ipv6Only(env: Env): boolean {
+  return env.ADDRFAM === 'inet6' && env.VERBOSITY !== undefined;
+}
 
 export function runHook(env: Env): number {
   const iface = env.IFACE;
@@ -12,7 +20,7 @@ export function runHook(env: Env): number {
     process.stderr.write('uplink-load-balancing: IFACE is not set; this hook is run by ifupdown (use `uplink-lb apply` by hand)\n');
     return 2;
   }
-  if (iface === '--all' || iface === 'lo' || env.ADDRFAM === 'meta' || env.ADDRFAM === 'inet6') return 0;
+  if (iface === '--all' || iface === 'lo' || env.ADDRFAM === 'meta' || ipv6Only(env)) return 0;
   const name = checkDevice(iface);
   if ('problem' in name) {
     process.stderr.write(`uplink-load-balancing: IFACE: ${name.problem}\n`);

@@ -168,9 +168,17 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     const before = kernel();
     expect(hook('lo', 'stop').status).toBe(0);
     expect(hook('--all', 'stop', { ADDRFAM: 'meta' }).status).toBe(0);
-    expect(hook('eth1', 'stop', { ADDRFAM: 'inet6' }).status).toBe(0);
+    expect(hook('eth1', 'stop', { ADDRFAM: 'inet6', VERBOSITY: '0' }).status).toBe(0);
     expect(hook('lan0', 'stop').status).toBe(0);
     expect(kernel()).toBe(before);
+  });
+
+  it("acts whatever ADDRFAM says without VERBOSITY: ifupdown2 3.0.0 may pass another interface's", () => {
+    const before = gatewaysOfDefault();
+    expect(hook('eth1', 'stop', { ADDRFAM: 'inet6' }).status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(before.filter((g) => !g.startsWith('eth1:')));
+    expect(hook('eth1', 'start', { ADDRFAM: 'inet6' }).status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(before);
   });
 
   it('hook runs started at once end in the state one run gives, with no duplicates', async () => {

@@ -4,7 +4,7 @@
 // no file; then ifupdown2 takes ifupdown's place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { defaults, dist, ifdown, ifup, rigResult, ulb, up } from './rig.js';
+import { defaults, dist, ifdown, ifup, rig, rigResult, ulb, up, waitFor } from './rig.js';
 import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
 
@@ -82,7 +82,7 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, if
     expect(ifdown('eth1').status).toBe(0);
   });
 
-  it('ifupdown2 in place of ifupdown: dhclient runs the lease hooks, ifup and ifdown the interface hook', () => {
+  it('ifupdown2 in place of ifupdown: dhclient runs the lease hooks (a renewal too), ifup and ifdown the interface hook', async () => {
     // ifupdown2 conflicts with ifupdown: apt swaps them (its DHCP is always dhclient)
     const swap = inRoot('apt-get', 'install', '-y', '-q', 'ifupdown2', 'isc-dhcp-client');
     expect(swap.status, swap.output).toBe(0);
@@ -90,6 +90,9 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, if
     const install = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
     expect(install.status, install.output).toBe(0);
     writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n');
+    // isp1 hands out 2-minute leases from now on: the dhclient ifupdown2 starts renews after a minute
+    process.env.RIG_LEASE = '2m';
+    rig('dhcp-router', 'isp1', '198.18.101.1');
     const up1 = ifup('eth1');
     expect(up1.status, up1.stderr).toBe(0);
     expect(ifup('eth2').status).toBe(0);
@@ -98,8 +101,16 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, if
     const counts = dist(150);
     expect(counts.fail).toBe(0);
     expect(counts.isp2).toBeGreaterThan(20);
+    // the renewal: isp1 moves its gateway; dhclient's hooks (ifupdown2's dhclient) follow it
+    rig('dhcp-router', 'isp1', '198.18.101.254');
+    delete process.env.RIG_LEASE;
+    const started = Date.now();
+    const renewed = await waitFor(() => balanced().includes('eth1:198.18.101.254'), 90);
+    console.log(`ifupdown2: dhclient's renewal with a new gateway followed ${Math.round((Date.now() - started) / 1000)} s after the move (2-minute leases renew after about a minute)`);
+    expect(renewed).toBe(true);
+    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.1']);
     expect(ifdown('eth2').status).toBe(0);
-    expect(balanced()).toEqual(['eth1:198.18.101.1']);
+    expect(balanced()).toEqual(['eth1:198.18.101.254']);
     // a static eth2: no DHCP client hook runs, so only the if-up.d and if-down.d hook, run by
     // ifupdown2, can put it into the route and take it out again
     const interfaces = `${root()}/etc/network/interfaces`;
@@ -107,18 +118,18 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, if
     writeRootConfig('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nIFACE_IPS=( auto 198.18.102.2 )\nIFACE_NMS=( auto /24 )\nIFACE_GWS=( auto 198.18.102.1 )\n');
     const up2 = ifup('eth2');
     expect(up2.status, up2.stderr).toBe(0);
-    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.1']);
     expect(dist(60).fail).toBe(0);
     expect(ulb(['status']).stdout).toContain('kernel: [pass]');
     expect(ifdown('eth2').status).toBe(0);
-    expect(balanced()).toEqual(['eth1:198.18.101.1']);
+    expect(balanced()).toEqual(['eth1:198.18.101.254']);
     // ifreload -a brings up what is now marked auto: the hook runs for it as for ifup
     writeFileSync(interfaces, readFileSync(interfaces, 'utf8').replace('iface eth2 inet static', 'auto eth2\niface eth2 inet static'));
     const reload = rigResult('rx', 'ifreload', '-a');
     expect(reload.status, reload.stderr).toBe(0);
-    expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
+    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.1']);
     expect(ifdown('eth2').status).toBe(0);
     expect(ifdown('eth1').status).toBe(0);
     expect(balanced()).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
