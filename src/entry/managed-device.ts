@@ -1,5 +1,6 @@
 // Which uplink a DHCP client's or pppd's hook speaks of: the device it names, if the
-// configuration names it. A broken configuration leaves the client to itself (and says so for its uplinks).
+// configuration names it. A broken configuration leaves the client to itself (and says so for
+// its uplinks).
 import { checkDevice } from '../config/checkers.js';
 import type { Config } from '../config/types.js';
 import type { Log } from '../util/log.js';

@@ -52,7 +52,9 @@ describe('traffic policies', () => {
     // no policy: the default route's three uplinks
     const rest = lan(20000);
     expect(rest.fail).toBe(0);
-    for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(3);
+    // each uplink is in the route: at weights 2:1:1, 40 connections leave isp2 (or isp3) 3 or
+    // fewer one time in 200 (CI saw it), none one time in 100000
+    for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(0);
     const status = ulb(['status']);
     expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');
     expect(status.stdout).toContain('  POLICY[3] "in lan0 tcp:20200-20299 use eth2 eth3": eth2 (weight 1), eth3 (weight 1)\n');
