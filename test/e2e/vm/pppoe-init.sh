@@ -131,11 +131,12 @@ wait_until 60 has_address ppp0 100.64.0.10; t=$took
 result bound "{\"ifup_eth2\":$rc_eth2,\"ifup_dsl\":$rc_dsl,\"ppp_ms\":$t}"
 fixture ppp-bound
 
-# 2. uplink-lb configured and applied
+# 2. uplink-lb configured and applied (flap damping off: ppp0 fails twice within minutes here)
 cat > /etc/default/uplink-lb <<'END'
 IFACE_DEVICE=( ppp0 eth2 )
 IFACE_WEI=( 1 1 )
 IFACE_CHECK_TARGETS=( 198.51.100.1 198.51.100.2 )
+CHECK_FLAP_HOLD=0
 END
 uplink-lb validate > /tmp/validate.log 2>&1; rc_validate=$?
 uplink-lb apply > /tmp/apply.log 2>&1; rc_apply=$?
