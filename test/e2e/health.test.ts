@@ -180,9 +180,12 @@ describe('health check', () => {
     // cron's start, as /etc/cron.d/uplink-lb runs it: the run is alive and about 10 minutes
     // from its deadline, so the executable is not even started
     const cronStart = bin().replace(/\/sbin\/uplink-lb$/, '/lib/uplink-lb/cron-start');
+    let environment = '';
     const execs = (): string[] => {
-      const traced = rigResult('rx', 'strace', '-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', cronStart);
+      // -v: each execve's environment in full
+      const traced = rigResult('rx', 'strace', '-f', '-qq', '-v', '-s', '200', '-e', 'trace=execve', '-e', 'signal=none', cronStart);
       expect(traced.status).toBe(0);
+      environment = /execve\("[^"]*cron-check", \[[^\]]*\], \[([^\]]*)\]/.exec(traced.stderr)?.[1] ?? '';
       return [...traced.stderr.matchAll(/execve\("([^"]+)"/g)].map((m) => m[1]!.replace(/.*\//, ''));
     };
     expect(JSON.parse(runFile('check.json')).deadline - Date.now()).toBeGreaterThan(8 * 60_000);
@@ -195,6 +198,8 @@ describe('health check', () => {
     try {
       rig('rx', 'touch', '-d', '-1 minute', '/run/uplink-lb/health.json');
       expect(execs()).toContain('cron-check');
+      // with one malloc arena (its memory grew without)
+      expect(environment).toContain('"GLIBC_TUNABLES=glibc.malloc.arena_max=1"');
     } finally {
       process.kill(first.pid!, 'SIGCONT');
     }
