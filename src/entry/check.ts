@@ -22,6 +22,10 @@ export function deadlineFor(now: number, minutes: number): number {
   return Math.ceil((now + (minutes * 60 - 30) * 1000) / 60_000) * 60_000;
 }
 
+/** The configuration file and the executable are looked at (stat) this often: an edit takes
+ *  effect within it. Not at every judgement: those come a few times a second. */
+const FILES_LOOKED_AT_EVERY_MS = 2_000;
+
 /** When the executable was replaced (an upgrade, `make install`), a run hands over at the next
  *  minute boundary at least this far away, so the new one probes within a minute. */
 const REPLACED_HANDOVER_MS = 10_000;
@@ -111,10 +115,14 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    let filesLookedAt = started;
     try {
       for (;;) {
-        // an edited file takes effect at once; an unchanged one is not parsed again
-        const edited = fileStamp(configPath);
+        // an edited file takes effect within FILES_LOOKED_AT_EVERY_MS; an unchanged one is not
+        // parsed again
+        const looking = Date.now() - filesLookedAt >= FILES_LOOKED_AT_EVERY_MS;
+        if (looking) filesLookedAt = Date.now();
+        const edited = looking ? fileStamp(configPath) : stamp;
         if (edited !== stamp) {
           stamp = edited;
           const reloaded = loadConfiguration(env, configPath).config;
@@ -127,7 +135,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
           }
         }
         // replaced by a new version: the cron start of the next minute brings it in
-        if (!once && fileStamp(executable) !== built) {
+        if (looking && !once && fileStamp(executable) !== built) {
           const handover = Math.ceil((Date.now() + REPLACED_HANDOVER_MS) / 60_000) * 60_000;
           if (handover < deadline) {
             deadline = handover;

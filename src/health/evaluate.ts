@@ -48,17 +48,22 @@ export function uplinkQuality(results: readonly TargetResult[], reliability: num
 
 /** Silent, pending or answering, from each target's last answer. */
 export function judgeTargets(logs: readonly TargetLog[], reliability: number, failWindowMs: number, now: number): Outcome {
-  const heardOf = logs.map((log) => ({ log, heard: heard(log, failWindowMs, now) }));
-  const answered = heardOf.filter((h) => h.heard === 'answered').length;
-  const pending = heardOf.filter((h) => h.heard === 'pending').length;
-  const detail = heardOf
-    .map(({ log, heard }) => {
-      const last = log.lastAnswerAt === undefined ? 'never answered' : `last answer ${Math.round((now - log.lastAnswerAt) / 100) / 10} s ago`;
-      return `${log.target} ${heard === 'answered' ? 'answering' : heard === 'pending' ? 'not yet judged' : last}${heard === 'silent' && log.error ? ` (${log.error})` : ''}`;
-    })
-    .join(', ');
+  let answered = 0;
+  let pending = 0;
+  for (const log of logs) {
+    const h = heard(log, failWindowMs, now);
+    if (h === 'answered') answered++;
+    else if (h === 'pending') pending++;
+  }
   if (answered >= reliability) return { kind: 'answering', detail: `${answered} of ${logs.length} targets answering` };
   if (answered + pending >= reliability) return { kind: 'pending' };
+  const detail = logs
+    .map((log) => {
+      const h = heard(log, failWindowMs, now);
+      const last = log.lastAnswerAt === undefined ? 'never answered' : `last answer ${Math.round((now - log.lastAnswerAt) / 100) / 10} s ago`;
+      return `${log.target} ${h === 'answered' ? 'answering' : h === 'pending' ? 'not yet judged' : last}${h === 'silent' && log.error ? ` (${log.error})` : ''}`;
+    })
+    .join(', ');
   return { kind: 'silent', detail: `${answered} of ${logs.length} targets answered within ${failWindowMs / 1000} s: ${detail}` };
 }
 

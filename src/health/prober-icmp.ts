@@ -102,6 +102,8 @@ export class IcmpProber {
       const lines = (out.rest + this.buffer.toString('utf8', 0, n)).split('\n');
       out.rest = lines.pop() ?? '';
       for (const line of lines) this.heard(line);
+      // a short read reached the file's end: no second read to learn that
+      if (n < this.buffer.length) break;
     }
   }
 

@@ -33,17 +33,30 @@ export function heard(log: TargetLog, windowMs: number, now: number): Heard {
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** Loss, mean round trip and jitter (mean deviation from that mean) of the probes sent from
- *  `from` on. */
+ *  `from` on. Runs at every judgement for every target: two passes over the kept samples, and
+ *  nothing allocated but the result. */
 export function windowStats(log: TargetLog, from: number): TargetResult {
-  const samples = log.samples.filter((s) => s.sentAt >= from);
-  const rtts = samples.flatMap((s) => (s.rttMs === null ? [] : [s.rttMs]));
-  const result: TargetResult = { target: log.target, sent: samples.length, received: rtts.length, rttMs: null };
-  if (rtts.length > 0) {
-    const mean = rtts.reduce((a, b) => a + b, 0) / rtts.length;
-    result.rttMs = round3(mean);
-    if (rtts.length >= 2) result.jitterMs = round3(rtts.reduce((a, r) => a + Math.abs(r - mean), 0) / rtts.length);
+  let sent = 0;
+  let received = 0;
+  let sum = 0;
+  for (const s of log.samples) {
+    if (s.sentAt < from) continue;
+    sent++;
+    if (s.rttMs === null) continue;
+    received++;
+    sum += s.rttMs;
   }
-  if (log.error !== undefined && (rtts.length === 0 || log.lastAnswerAt === undefined)) result.error = log.error;
+  const result: TargetResult = { target: log.target, sent, received, rttMs: null };
+  if (received > 0) {
+    const mean = sum / received;
+    result.rttMs = round3(mean);
+    if (received >= 2) {
+      let deviation = 0;
+      for (const s of log.samples) if (s.sentAt >= from && s.rttMs !== null) deviation += Math.abs(s.rttMs - mean);
+      result.jitterMs = round3(deviation / received);
+    }
+  }
+  if (log.error !== undefined && (received === 0 || log.lastAnswerAt === undefined)) result.error = log.error;
   return result;
 }
 

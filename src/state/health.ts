@@ -68,9 +68,17 @@ export function readHealthRecord(warn: (text: string) => void, dir = RUNDIR): He
   return EMPTY_RECORD;
 }
 
+/** Written every 2 s by the check, into the run directory it made sure of when it started; made
+ *  again (and checked, as then) only when it is gone. */
 export function writeHealthRecord(record: HealthRecord, dir = RUNDIR): void {
-  ensureRunDir(dir);
-  writeAtomic(healthPath(dir), `${JSON.stringify(record)}\n`);
+  const text = `${JSON.stringify(record)}\n`;
+  try {
+    writeAtomic(healthPath(dir), text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    ensureRunDir(dir);
+    writeAtomic(healthPath(dir), text);
+  }
 }
 
 /** A health record this old is not trusted: no check has run for minutes (cron gone?), and a

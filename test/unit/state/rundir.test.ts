@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureRunDir, readStateFile, writeAtomic } from '../../../src/state/rundir.js';
+import { readHealthRecord, writeHealthRecord } from '../../../src/state/health.js';
 
 const DIR = resolve('test/.state/unit-rundir');
 
@@ -58,5 +59,16 @@ describe('state files', () => {
       chownSync(elsewhere, 65534, 65534);
       expect(() => ensureRunDir(elsewhere)).toThrow(`${elsewhere}: owned by uid 65534, not by the user running uplink-lb; remove it`);
     }
+  });
+
+  it('the health record, written every 2 s without looking at its directory, makes the directory again when it is gone', () => {
+    const run = join(DIR, 'run');
+    const record = { version: 1 as const, updated: 1, failOpen: false, uplinks: {} };
+    writeHealthRecord(record, run);
+    expect(statSync(run).mode & 0o777).toBe(0o700);
+    rmSync(run, { recursive: true });
+    writeHealthRecord({ ...record, updated: 2 }, run);
+    expect(readHealthRecord(() => undefined, run).updated).toBe(2);
+    expect(statSync(run).mode & 0o777).toBe(0o700);
   });
 });
