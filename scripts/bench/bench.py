@@ -5,7 +5,8 @@ dhclient, dnsmasq and traffic), each figure beside baselines from the same run.
 Prints a table and writes the figures as JSON to bench/results/<date>.json.
 TRIALS (default 3) sets the repetitions (the failover step runs at least 5); QUICK=1 runs the
 short version (`make bench-quick`); STEPS=cost,footprint (names of the steps below) runs only
-those; CHECKER_UPLINKS=2,8 sets the checker step's sizes. BASELINE=REV also builds commit REV
+those; CHECKER_UPLINKS=2,8 sets the checker step's sizes, and CHECKER_CONFIG lines added to its
+configuration (CHECKER_CONFIG='CHECK_INTERVAL=0.25' prices another default). BASELINE=REV also builds commit REV
 and runs its check beside today's in the failover step (alternating trials), e.g.
 BASELINE=e868e6a for the round-based check before issue 12.
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
@@ -32,6 +33,9 @@ KINDS = ["upstream"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
 # a failover trial: the failure at FAIL_AT s into the stream, cleared at CLEAR_AT, stream ends at END
 FAIL_AT, CLEAR_AT, END = 2.0, 8.5, 14.0
 RESULTS = {}
+# configuration lines the checker step adds to the defaults (newline-separated)
+CHECKER_CONFIG = os.environ.get("CHECKER_CONFIG", "").replace("\\n", "\n").strip()
+CHECKER_CONFIG = CHECKER_CONFIG + "\n" if CHECKER_CONFIG else ""
 
 
 class TrialError(Exception):
@@ -321,7 +325,7 @@ def checker_cost(n):
     CHECK_RUN_MINUTES=10 it ends at the run's handover). CPU of everything the starts ran (the
     check, its pings, ip, nft, the shell starts), less the rig's own way into the router's
     namespaces (`rig rx true`, measured in the same group); peak resident memory of the check."""
-    setup(max(n, 3), [1] * n)
+    setup(max(n, 3), [1] * n, CHECKER_CONFIG)
     prefix = os.path.dirname(os.path.dirname(rig("bin").strip()))
     cron_start = f"{prefix}/lib/uplink-lb/cron-start"
     group = CpuGroup(f"uplink-lb-bench-{os.getpid()}")
@@ -365,7 +369,7 @@ def checker_cost(n):
 
 def bench_checker():
     sizes = [int(n) for n in os.environ.get("CHECKER_UPLINKS", "2" if QUICK else "2,8").split(",")]
-    out = {f"{n} uplinks x 2 targets": checker_cost(n) for n in sizes}
+    out = {f"{n} uplinks x 2 targets{', ' + CHECKER_CONFIG.strip() if CHECKER_CONFIG.strip() else ''}": checker_cost(n) for n in sizes}
     setup(3, [2, 1])
     RESULTS["checker"] = out
 

@@ -47,7 +47,7 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
     ...family('uplink_lb_uplink_pinned_connections', 'gauge', 'Tracked connections pinned to the uplink.', uplinks.filter(({ device }) => facts.pinned.has(device)).map(({ device }) => [{ device }, facts.pinned.get(device) ?? 0])),
     ...family('uplink_lb_policy_tier', 'gauge', 'The tier (1 first) of the traffic policy that carries its new connections now; 0 while none has a usable uplink (the default route, or refused when strict).', want.policies.map((c) => [{ policy: c.policy.name }, c.tier === undefined ? 0 : c.tier + 1])),
     ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),
-    ...family('uplink_lb_check_rounds_total', 'counter', 'Health judgements since boot (one every CHECK_INTERVAL / 2, at most 50 ms apart).', [[{}, health.rounds ?? 0]]),
+    ...family('uplink_lb_check_rounds_total', 'counter', 'Health judgements since boot (the check judges when a failure window could end: a few times a second).', [[{}, health.rounds ?? 0]]),
   ];
   if (facts.lastApply) {
     lines.push(...family('uplink_lb_last_apply_success', 'gauge', 'Whether the last run that changed the kernel succeeded (0: it failed and was rolled back).', [[{}, facts.lastApply.ok ? 1 : 0]]));
