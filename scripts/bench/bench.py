@@ -6,8 +6,8 @@ Prints a table and writes the figures as JSON to bench/results/<date>.json.
 TRIALS (default 3) sets the repetitions (the failover step runs at least 5); QUICK=1 runs the
 short version (`make bench-quick`); STEPS=cost,footprint (names of the steps below) runs only
 those; CHECKER_UPLINKS=2,8 sets the checker step's sizes, and CHECKER_CONFIG lines added to its
-configuration (CHECKER_CONFIG='CHECK_INTERVAL=0.25' prices another default). BASELINE=REV also builds commit REV
-and runs its check beside today's in the failover step (alternating trials), e.g.
+configuration (CHECKER_CONFIG='CHECK_INTERVAL=0.25' prices another default). BASELINE=REV also
+builds commit REV and runs its check beside today's in the failover step (alternating trials), e.g.
 BASELINE=e868e6a for the round-based check before issue 12.
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
 """
