@@ -2,8 +2,8 @@
 // Pure arithmetic, used for the default and printed in the README.
 
 /** Probes that must all go unanswered, summed over the targets that must fall silent, before
- *  an uplink fails by default: at 20% random loss, 8 in a row happen about once a day at 5
- *  probes a second (0.2^8 x 432000 = 1.1). */
+ *  an uplink fails by default: at 20% random loss, 8 in a row after an answer happen less than
+ *  once a day at 4 probes a second (0.2^8 x 0.8 x 345600 = 0.71). */
 export const SILENT_PROBES = 8;
 /** Never fewer probes per target than this in a window (a short burst of loss is common). */
 const MIN_PROBES_PER_TARGET = 3;

@@ -9,12 +9,12 @@ import type { Validator } from './validator.js';
 import type { CheckConfig, ProbeMethod, Threshold } from './types.js';
 import { defaultFailWindow } from './fail-window.js';
 
-/** Defaults: a probe to every target every 0.2 s; an uplink fails after 8 of its probes in a
- *  row went unanswered (1.6 s with one target, 0.8 s with two: see fail-window.ts), is back
+/** Defaults: a probe to every target every 0.25 s; an uplink fails after 8 of its probes in a
+ *  row went unanswered (2 s with one target, 1 s with two: see fail-window.ts), is back
  *  after answering steadily for 3 s; degraded (weight lowered) at 40% loss or a mean round
  *  trip above 1 s, measured over 10 s, good again at 20% and 500 ms (mwan3's latency values). */
 const CHECK_DEFAULTS: CheckConfig = {
-  interval: 0.2,
+  interval: 0.25,
   timeout: 2,
   reliability: 1,
   recoverWindow: 3,

@@ -125,14 +125,14 @@ describe('operations', () => {
     chmodSync(hooks, 0o755);
     writeFileSync(`${hooks}/10-record`, '#!/bin/sh\nprintf "%s|%s|%s\\n" "$UPLINK_LB_EVENT" "$UPLINK_LB_DEVICE" "$(cat)" >> /run/uplink-lb-events.log\n', { mode: 0o755 });
     writeFileSync(`${hooks}/20-hang`, '#!/bin/sh\necho $$ >> /run/uplink-lb-hang.pids\nsleep 60\n', { mode: 0o755 });
-    // CHECK_TIMEOUT=1: a probe counts as lost after 1 s, so a run of one failure window (1.6 s)
+    // CHECK_TIMEOUT=1: a probe counts as lost after 1 s, so a run of one failure window (2 s)
     // has judged some of the dead uplink's (with the default 2 s, one that ends first has none)
     writeConfig(`${CONFIG}METRICS_DIR=${dir}\nEVENT_TIMEOUT=12\nEVENT_HOOKS_DIR=${hooks}\nCHECK_TIMEOUT=1\n`);
     expect(checkUntilAllUp()).toBe(ALL);
     rig('fail', 'isp2', 'upstream');
     let pid = '';
     try {
-      // one run drains eth2 (silent for its failure window, 1.6 s); the next waits for no hook
+      // one run drains eth2 (silent for its failure window, 2 s); the next waits for no hook
       const rounds: number[] = [];
       for (let round = 0; round < 2; round++) {
         const started = Date.now();
@@ -142,7 +142,7 @@ describe('operations', () => {
       expect(inRoute()).toEqual(['eth1', 'eth3']);
       console.log(`check --once runs with a hanging event hook installed: ${rounds.join(', ')} s`);
       // a run that waited for the hanging hook would last its 12 s at least (each lasts the
-      // failure window, 1.6 s, and a little more: 2.3 s on an idle machine, up to 5 s seen on a
+      // failure window, 2 s, and a little more: about 2.7 s on an idle machine, up to 5 s seen on a
       // loaded one)
       for (const seconds of rounds) expect(seconds).toBeLessThan(10);
       // the hooks ran apart: the record arrives, and the hanging one is stopped at its timeout
@@ -212,7 +212,7 @@ describe('operations', () => {
         .map((l) => JSON.parse(l) as Record<string, string>);
       const drained = entries.filter((e) => e.UPLINK_LB_EVENT === 'draining');
       expect(drained).toHaveLength(1);
-      expect(drained[0]).toMatchObject({ UPLINK_LB_DEVICE: 'eth2', PRIORITY: '4', MESSAGE: expect.stringMatching(/^eth2 draining: 0 of 1 targets answered within 1.6 s: 192.0.2.20 (never answered|last answer)/) });
+      expect(drained[0]).toMatchObject({ UPLINK_LB_DEVICE: 'eth2', PRIORITY: '4', MESSAGE: expect.stringMatching(/^eth2 draining: 0 of 1 targets answered within 2 s: 192.0.2.20 (never answered|last answer)/) });
     } finally {
       rigResult('rx', 'kill', pid);
       rig('fail', 'isp2', 'none');

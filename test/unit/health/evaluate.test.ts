@@ -53,8 +53,8 @@ describe('judging targets over the failure window', () => {
     expect(uplinkQuality(results, 1, 10_000, 40)).toEqual({ lossPct: 0, rttMs: 300, text: 'loss 0%, rtt 300 ms, jitter 40 ms over 10 s' });
     expect(uplinkQuality(results, 2, 10_000, 40)?.lossPct).toBe(80);
     expect(uplinkQuality([{ target: 'a', sent: 39, received: 39, rttMs: 1 }], 1, 10_000, 40)).toBeUndefined();
-    // 80% of a full window: 40 probes of 10 s at 0.2 s
-    expect(minSamples(10, 0.2)).toBe(40);
+    // 80% of a full window: 32 probes of 10 s at 0.25 s
+    expect(minSamples(10, 0.25)).toBe(32);
     expect(minSamples(1, 1)).toBe(5);
   });
 });
@@ -71,19 +71,19 @@ describe('one judgement, from probers to health', () => {
     ]);
   });
 
-  it('drains an uplink whose targets fell silent for its window (0.8 s with two targets), and no other', () => {
+  it('drains an uplink whose targets fell silent for its window (1 s with two targets), and no other', () => {
     const now = 60_000;
-    const answered = Array.from({ length: 50 }, (_, i): Sample => ({ sentAt: now - 10_000 + i * 200, rttMs: 0.1 }));
+    const answered = Array.from({ length: 40 }, (_, i): Sample => ({ sentAt: now - 10_000 + i * 250, rttMs: 0.1 }));
     const logs = new Map([
-      ['eth1', [log('192.0.2.20', 0, now - 900, answered), log('192.0.2.21', 0, now - 810, answered)]],
-      ['eth2', [log('192.0.2.20', 0, now - 100, answered), log('192.0.2.21', 0, now - 900, answered)]],
+      ['eth1', [log('192.0.2.20', 0, now - 1100, answered), log('192.0.2.21', 0, now - 1010, answered)]],
+      ['eth2', [log('192.0.2.20', 0, now - 100, answered), log('192.0.2.21', 0, now - 1100, answered)]],
     ]);
     const { uplinks, changes } = evaluate(config, states, logs, EMPTY_RECORD, now);
     expect(uplinks.eth1).toMatchObject({ state: 'draining', since: now, transitions: 1 });
     expect(uplinks.eth2).toMatchObject({ state: 'up' });
-    expect(uplinks.eth2?.probes[0]).toEqual({ target: '192.0.2.20', sent: 50, received: 50, rttMs: 0.1, jitterMs: 0 });
+    expect(uplinks.eth2?.probes[0]).toEqual({ target: '192.0.2.20', sent: 40, received: 40, rttMs: 0.1, jitterMs: 0 });
     expect(uplinks.eth3).toMatchObject({ state: 'up', probes: [] }); // not probed: no such device
-    expect(changes.map((c) => c.line)).toEqual(['eth1 draining: 0 of 2 targets answered within 0.8 s: 192.0.2.20 last answer 0.9 s ago, 192.0.2.21 last answer 0.8 s ago']);
+    expect(changes.map((c) => c.line)).toEqual(['eth1 draining: 0 of 2 targets answered within 1 s: 192.0.2.20 last answer 1.1 s ago, 192.0.2.21 last answer 1 s ago']);
   });
 
   it('is judged again when the next window could end, or within a probe interval while an uplink is out', () => {
@@ -92,29 +92,34 @@ describe('one judgement, from probers to health', () => {
       ['eth1', [log('192.0.2.20', 0, now - 100), log('192.0.2.21', 0, now - 300)]],
       ['eth2', [log('192.0.2.20', now - 200), log('192.0.2.21', 0, now - 50)]],
     ]);
-    // eth1 fails 0.8 s after its newest answer, eth2 0.8 s after its newest (the pending one counts from its start)
-    expect(nextJudgement(config, states, logs, EMPTY_RECORD, now, 2000)).toBe(now + 700);
+    // eth1 fails 1 s after its newest answer, eth2 1 s after its newest (the pending one counts from its start)
+    expect(nextJudgement(config, states, logs, EMPTY_RECORD, now, 2000)).toBe(now + 900);
     const out = { uplinks: { eth2: { state: 'draining' as const, since: 0, reason: '', probes: [] } } };
-    expect(nextJudgement(config, states, logs, out, now, 2000)).toBe(now + 200);
+    expect(nextJudgement(config, states, logs, out, now, 2000)).toBe(now + 250);
     expect(nextJudgement(config, states, new Map(), EMPTY_RECORD, now, 2000)).toBe(now + 2000);
     // eth2's first target started 0.2 s ago and never answered: not judged yet (check --once waits)
     expect(undecided(states, logs, now)).toBe(true);
-    expect(undecided(states, logs, now + 600)).toBe(false);
+    expect(undecided(states, logs, now + 700)).toBe(true);
+    expect(undecided(states, logs, now + 800)).toBe(false);
     expect(undecided(states, new Map([['eth1', [log('192.0.2.20', now - 200, now - 100)]]]), now)).toBe(false);
   });
 });
 
 describe('the default failure window, and the arithmetic behind it', () => {
   it('shares 8 silent probes over the targets that must fall silent, at least 3 each', () => {
-    expect([1, 2, 3, 4].map((n) => defaultFailWindow(n, 1, 0.2))).toEqual([1.6, 0.8, 0.6, 0.6]);
-    expect(defaultFailWindow(3, 2, 0.2)).toBe(0.8); // 2 of 3 must answer: 2 silent fail it
+    expect([1, 2, 3, 4].map((n) => defaultFailWindow(n, 1, 0.25))).toEqual([2, 1, 0.75, 0.75]);
+    expect(defaultFailWindow(3, 2, 0.25)).toBe(1); // 2 of 3 must answer: 2 silent fail it
+    expect([1, 2].map((n) => defaultFailWindow(n, 1, 0.2))).toEqual([1.6, 0.8]);
   });
 
-  it('at 20% random loss: about one false failure a day with the default windows, hundreds with a short one', () => {
-    expect(falseFailuresPerDay(0.2, 0.2, 1.6, 1, 1)).toBeCloseTo(0.885, 2);
-    expect(falseFailuresPerDay(0.2, 0.2, 0.8, 2, 1)).toBeCloseTo(0.885, 2); // the same 8 probes, shared
-    expect(falseFailuresPerDay(0.2, 0.2, 0.8, 1, 1)).toBeGreaterThan(500);
-    expect(falseFailuresPerDay(0.05, 0.2, 0.8, 2, 1)).toBeLessThan(1e-4);
+  it('at 20% random loss: under one false failure a day with the default windows, hundreds with a short one', () => {
+    expect(falseFailuresPerDay(0.2, 0.25, 2, 1, 1)).toBeCloseTo(0.708, 2);
+    expect(falseFailuresPerDay(0.2, 0.25, 1, 2, 1)).toBeCloseTo(0.708, 2); // the same 8 probes, shared
+    expect(falseFailuresPerDay(0.2, 0.25, 0.75, 3, 1)).toBeCloseTo(0.142, 2);
+    expect(falseFailuresPerDay(0.2, 0.25, 1, 1, 1)).toBeCloseTo(442, 0);
+    expect(falseFailuresPerDay(0.1, 0.25, 1, 2, 1)).toBeCloseTo(0.0031, 4);
+    expect(falseFailuresPerDay(0.05, 0.25, 1, 2, 1)).toBeLessThan(1e-4);
+    expect(falseFailuresPerDay(0.2, 0.2, 0.8, 2, 1)).toBeCloseTo(0.885, 2); // 0.2 s probes: 5 a second
   });
 });
 
