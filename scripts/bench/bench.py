@@ -33,9 +33,11 @@ KINDS = ["upstream"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
 # a failover trial: the failure at FAIL_AT s into the stream, cleared at CLEAR_AT, stream ends at END
 FAIL_AT, CLEAR_AT, END = 2.0, 8.5, 14.0
 RESULTS = {}
-# configuration lines the checker step adds to the defaults (newline-separated)
-CHECKER_CONFIG = os.environ.get("CHECKER_CONFIG", "").replace("\\n", "\n").strip()
-CHECKER_CONFIG = CHECKER_CONFIG + "\n" if CHECKER_CONFIG else ""
+# configuration lines the checker step adds to the defaults (newline-separated), and how its
+# figures are labelled with them
+CHECKER_LINES = os.environ.get("CHECKER_CONFIG", "").replace("\\n", "\n").strip()
+CHECKER_CONFIG = CHECKER_LINES + "\n" if CHECKER_LINES else ""
+CHECKER_LABEL = f", {CHECKER_LINES}" if CHECKER_LINES else ""
 
 
 class TrialError(Exception):
@@ -369,7 +371,7 @@ def checker_cost(n):
 
 def bench_checker():
     sizes = [int(n) for n in os.environ.get("CHECKER_UPLINKS", "2" if QUICK else "2,8").split(",")]
-    out = {f"{n} uplinks x 2 targets{', ' + CHECKER_CONFIG.strip() if CHECKER_CONFIG.strip() else ''}": checker_cost(n) for n in sizes}
+    out = {f"{n} uplinks x 2 targets{CHECKER_LABEL}": checker_cost(n) for n in sizes}
     setup(3, [2, 1])
     RESULTS["checker"] = out
 
