@@ -131,8 +131,11 @@ describe('health check', () => {
   });
 
   it('a lossy uplink is degraded, not drained: it keeps a share of its weight, without flapping, and is good again when the loss ends', async () => {
-    // isp3 drops 45% of what the router sends it; a long failure window, so that only quality judges
-    writeConfig(`${CONFIG}CHECK_FAIL_WINDOW=3\nCHECK_QUALITY_WINDOW=4\nCHECK_LOSS_FAIL=30\nCHECK_LOSS_RECOVER=10\n`);
+    // isp3 drops 45% of what the router sends it; a long failure window, so that only quality
+    // judges (20 probes in a row lost: 0.45^20), and a quality window of 24 probes, so that 45%
+    // loss measures 10% or less (2 lost of 24: about 1e-4 a window) too seldom to end the
+    // degradation by chance (16 probes, the 4 s window at 0.25 s, did once in CI)
+    writeConfig(`${CONFIG}CHECK_FAIL_WINDOW=5\nCHECK_QUALITY_WINDOW=6\nCHECK_LOSS_FAIL=30\nCHECK_LOSS_RECOVER=10\n`);
     rig('rx', 'rm', '-f', '/run/uplink-lb/health.json');
     rig('x', 'isp3', 'sh', '-c', `printf 'table inet rig_loss {\\n chain p {\\n  type filter hook prerouting priority -200;\\n  iifname "down0" numgen random mod 100 < 45 drop\\n }\\n}\\n' | nft -f -`);
     check = startCheck();
