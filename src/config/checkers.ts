@@ -1,6 +1,6 @@
 // Checkers for single configuration values: each returns the parsed value or a problem that
 // starts with the offending text.
-import { MAIN_RULE_PRIORITY } from './keys.js';
+import { MAIN_RULE_PRIORITY, MIN_UPLINK_PRIORITY } from './keys.js';
 import { hostAddress, parsePrefix } from './ipv4.js';
 import { bad, ok, type Result } from '../util/result.js';
 import { RESERVED_TABLES } from '../kernel/tables.js';
@@ -48,8 +48,8 @@ export function checkTable(lookups: Lookups): Check<number> {
 }
 
 export const checkPriority: Check<number> = (text) => {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) >= MAIN_RULE_PRIORITY) {
-    return bad(`${printable(text)} is not a rule priority from 1 to ${MAIN_RULE_PRIORITY - 1} (it must come before the main table's rule)`);
+  if (!/^\d+$/.test(text) || Number(text) < MIN_UPLINK_PRIORITY || Number(text) >= MAIN_RULE_PRIORITY) {
+    return bad(`${printable(text)} is not a rule priority from ${MIN_UPLINK_PRIORITY} to ${MAIN_RULE_PRIORITY - 1} (uplink-lb's own rules take the two priorities below the lowest; the main table's rule is ${MAIN_RULE_PRIORITY})`);
   }
   return ok(Number(text));
 };

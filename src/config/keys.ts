@@ -62,6 +62,9 @@ export const DEFAULT_METRIC = 10;
 export const DEFAULT_EVENT_TIMEOUT = 10;
 /** The kernel's rule for the main table; uplink rules must come before it. */
 export const MAIN_RULE_PRIORITY = 32766;
+/** The lowest uplink priority: the mark rules go one below the lowest, the rule that keeps
+ *  connected networks in the main table one below them, and priority 0 is the local table's. */
+export const MIN_UPLINK_PRIORITY = 3;
 
 export function defaultTableName(index: number): string {
   return `uplink${index + 1}`;

@@ -90,10 +90,6 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   const health = validateCheck(v, raw, devices);
   const pinning = validatePinning(v, raw, devices);
   const policies = validatePolicies(v, raw, devices, pinning.pinning);
-  const lowest = Math.min(...priorities.filter((p): p is number => p !== undefined));
-  if (pinning.pinning && lowest <= 1) {
-    v.report('IFACE_TABLES_PRIO', 'IFACE_TABLES_PRIO: with CONNECTION_PINNING the lowest priority must be 2 or more: the rule that keeps connected networks in the main table goes just before it');
-  }
 
   const metricsDir = raw.METRICS_DIR?.values[0];
   if (metricsDir !== undefined && metricsDir !== '' && !DIRECTORY.test(metricsDir)) {

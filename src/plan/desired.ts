@@ -143,21 +143,32 @@ function resolveUplink(uplink: UplinkConfig, observed: Observed, leases: Readonl
 }
 
 /** The uplink's own address (a /32, never its network: two ISPs' modems often hand out the same
- *  network, and a rule for the whole network would send the other uplink's traffic here), and
- *  its mark. */
-function uplinkRules(s: UplinkState): Rule[] {
+ *  network, and a rule for the whole network would send the other uplink's traffic here), at
+ *  the uplink's priority. */
+function sourceRule(s: UplinkState): Rule {
   const { uplink } = s;
-  return [
-    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: 32, extra: [] },
-    { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: 'all', srclen: 0, fwmark: uplink.mark, fwmask: 0xffffffff, extra: [] },
-  ];
+  return { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: 32, extra: [] };
 }
 
-/** Ahead of the uplink rules: the main table without its default route, so that connected
- *  networks and the LAN win over a connection's mark or an uplink's source address (replies
- *  to the LAN must not follow a mark out of a WAN). */
-function connectedFirstRule(config: Config): Rule {
-  const priority = Math.min(...config.uplinks.map((u) => u.priority)) - 1;
+/** The uplink's mark, ahead of every source rule (`markPriority`): a connection that a policy
+ *  moved to this uplink after its socket had taken another uplink's address (the router's own)
+ *  still leaves here, whichever uplink's priority is lower; uplink-lb's nftables table then
+ *  gives it this uplink's address. Marks are unique, so the mark rules never compete. */
+function markRule(s: UplinkState, markPriority: number): Rule {
+  const { uplink } = s;
+  return { priority: markPriority, table: uplink.table, protocol: PROTOCOL, src: 'all', srclen: 0, fwmark: uplink.mark, fwmask: 0xffffffff, extra: [] };
+}
+
+/** Where the rules go, below the lowest configured priority: the mark rules just before it, and
+ *  the main table without its default route before them, so that connected
+ *  networks and the LAN win over a connection's mark or an uplink's source address (replies to
+ *  the LAN must not follow a mark out of a WAN). */
+export function rulePriorities(config: Config): { mark: number; connected: number } {
+  const lowest = Math.min(...config.uplinks.map((u) => u.priority));
+  return { mark: lowest - 1, connected: lowest - 2 };
+}
+
+function connectedFirstRule(priority: number): Rule {
   return { priority, table: MAIN_TABLE, protocol: PROTOCOL, src: 'all', srclen: 0, suppressPrefixlength: 0, extra: [] };
 }
 
@@ -294,8 +305,9 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     s.inRoute = true;
     s.routeWeight = weights[i] as number;
   });
-  const rules = up.flatMap(uplinkRules);
-  if (up.length > 0) rules.unshift(connectedFirstRule(config));
+  const priorities = rulePriorities(config);
+  const rules = [...up.map((s) => markRule(s, priorities.mark)), ...up.map(sourceRule)];
+  if (up.length > 0) rules.unshift(connectedFirstRule(priorities.connected));
   const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
   const target: KernelTarget = { rules, tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)), takeover };
   const route = mainDefault(members, config);
@@ -304,6 +316,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
-  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection) : null;
+  const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses) : null;
   return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned, policies };
 }

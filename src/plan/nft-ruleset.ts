@@ -46,6 +46,18 @@ function markOf(choice: PolicyChoice, perConnection: boolean): string {
   return `${draw} map { ${ranges.join(', ')} }`;
 }
 
+/** A strict policy's refusal: a TCP reset for TCP (the kernel sends as many as asked), an ICMP
+ *  "administratively prohibited" for the rest (rate-limited per host by the kernel's
+ *  icmp_ratelimit: about 6 at once, then one a second, each further TCP connection would wait
+ *  for its SYN to be sent again). */
+function refusal(match: string, protocol: Policy['match']['protocol']): string[] {
+  const icmp = 'reject with icmp type admin-prohibited';
+  if (protocol === 'tcp') return [`${match} reject with tcp reset`];
+  if (protocol === 'udp') return [`${match} ${icmp}`];
+  const tcp = match === '' ? 'meta l4proto tcp' : `${match} meta l4proto tcp`;
+  return [`${tcp} reject with tcp reset`, `${match} ${icmp}`];
+}
+
 /** The rules of a policy chain, tried only for the first packet of a new connection: each
  *  policy, first match deciding, marks it for an uplink of its first tier that has a usable one
  *  (in the route, or on standby in a higher tier); while none has, it is left to the default
@@ -56,7 +68,7 @@ function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, h
     if (hook === 'output' && choice.policy.match.in) continue; // the router's own traffic arrives through no interface
     const match = policyMatch(choice.policy.match, hook);
     if (choice.members.length > 0) rules.push(`${match} meta mark set ${markOf(choice, perConnection)} ct mark set meta mark accept`);
-    else if (choice.policy.strict) rules.push(`${match} reject with icmp type admin-prohibited`);
+    else if (choice.policy.strict) rules.push(...refusal(match, choice.policy.match.protocol));
     else rules.push(`${match} accept`);
   }
   return rules;
@@ -75,10 +87,22 @@ function probeExemption(config: Config): string[] {
   return probes.size === 0 ? [] : [`ip daddr . tcp dport { ${[...probes].join(', ')} } return`];
 }
 
+/** The router's own connections that a policy moved to another uplink than the one whose
+ *  address their socket had already taken (from the default route, before the policy's mark):
+ *  they leave with the address of the uplink they leave through, as its ISP expects. Only other
+ *  uplinks' addresses are translated; the user's own NAT, at the usual priority, comes first. */
+function ownMovedNat(config: Config, addresses: ReadonlyMap<string, string>): string[] {
+  return config.uplinks.flatMap((u) => {
+    const own = addresses.get(u.device);
+    const others = [...new Set(addresses.values())].filter((address) => address !== own);
+    return own === undefined || others.length === 0 ? [] : [`oifname "${u.device}" ip saddr { ${others.join(', ')} } masquerade`];
+  });
+}
+
 /** The table for `config`, with the policies' uplinks as chosen. The policies are chains of
  *  their own, entered only by the first packet of a new connection: every later packet passes
  *  one test however many policies there are. */
-export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean): Ruleset {
+export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean, addresses: ReadonlyMap<string, string>): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
@@ -96,14 +120,16 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
   const output = [restore, ...(policiesOut ? ['meta nfproto ipv4 ct state new meta mark 0 jump policies_out'] : [])];
   // a new connection keeps the uplink its first packet left through
   const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
-  const chain = (name: string, rules: string[], type?: string, hook?: string): string =>
-    [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority mangle; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');
+  const ownNat = policiesOut ? ownMovedNat(config, addresses) : [];
+  const chain = (name: string, rules: string[], type?: string, hook?: string, priority = 'mangle'): string =>
+    [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority ${priority}; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');
   const chains = [
     chain('prerouting', prerouting, 'filter', 'prerouting'),
     chain('output', output, 'route', 'output'),
     chain('postrouting', postrouting, 'filter', 'postrouting'),
     ...(policiesIn ? [chain('policies_in', policiesIn)] : []),
     ...(policiesOut ? [chain('policies_out', policiesOut)] : []),
+    ...(ownNat.length > 0 ? [chain('own_moved_nat', ownNat, 'nat', 'postrouting', 'srcnat + 1')] : []),
   ];
   const body = chains.join('\n');
   const fingerprint = createHash('sha256').update(body).digest('hex').slice(0, 16);
@@ -113,6 +139,6 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     text: `table ${NFT_FAMILY} ${NFT_TABLE} {\n${stamped}\n}\n`,
     fingerprint,
     chains: chains.length,
-    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0),
+    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length,
   };
 }

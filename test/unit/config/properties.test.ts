@@ -54,7 +54,7 @@ const validConfig = fc
     return fc.record({
       devices: fc.constant(devices),
       tables: fc.option(unique(1, 252), { nil: undefined }),
-      prios: fc.option(unique(2, 32765), { nil: undefined }),
+      prios: fc.option(unique(3, 32765), { nil: undefined }),
       weights: fc.option(column(fc.integer({ min: 1, max: 256 })), { nil: undefined }),
       tiers: fc.option(column(fc.integer({ min: 1, max: 9 })), { nil: undefined }),
       marks: fc.option(unique(1, 0xffff), { nil: undefined }),

@@ -15,7 +15,7 @@ describe('ip -j -N output', () => {
       { device: 'eth2', address: '198.18.102.162', prefix: 24 },
     ]);
     expect(observed.rules.filter((r) => r.protocol === 73)).toHaveLength(5);
-    expect(observed.rules.find((r) => r.priority === 1000)).toMatchObject({ table: 254, suppressPrefixlength: 0, extra: [] });
+    expect(observed.rules.find((r) => r.priority === 999)).toMatchObject({ table: 254, suppressPrefixlength: 0, extra: [] });
     const main = observed.routes.find((r) => r.table === 254 && r.dst === 'default');
     expect(main?.nexthops).toEqual([
       { gateway: '198.18.101.1', dev: 'eth1', weight: 2, onlink: false },

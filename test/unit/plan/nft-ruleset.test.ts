@@ -31,7 +31,22 @@ describe('nftables ruleset', () => {
     expect(ruleset.text).toContain(`  chain policies_in {\n${pin}`);
     expect(ruleset.text).toContain(`  chain policies_out {\n${pin}`);
     expect(ruleset.text).toContain('ct mark 0 ip daddr != { 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 } oifname "eth1" ct mark set 0x97');
-    expect(ruleset).toMatchObject({ chains: 5, rules: 12 });
+    // the router's own connections that a pin moved off the uplink whose address their socket
+    // took leave with the address of the uplink they leave through (after the user's own NAT)
+    expect(ruleset.text).toContain([
+      '  chain own_moved_nat {',
+      '    type nat hook postrouting priority srcnat + 1; policy accept;',
+      '    oifname "eth1" ip saddr { 198.18.102.162 } masquerade',
+      '    oifname "eth2" ip saddr { 198.18.101.163 } masquerade',
+      '  }',
+    ].join('\n'));
+    expect(ruleset).toMatchObject({ chains: 6, rules: 14 });
+  });
+
+  it('has no NAT chain without a policy for the router\'s own traffic, nor with one uplink up', () => {
+    expect(rulesetOf(configFrom('IFACE_DEVICE=( eth1 eth2 )\n')).text).not.toContain('nat');
+    expect(rulesetOf(configFrom('IFACE_DEVICE=( eth1 eth2 )\nPOLICY=( "in lan0 use eth2" )\n')).text).not.toContain('nat');
+    expect(rulesetOf(configFrom('IFACE_DEVICE=( eth1 eth3 )\nPIN=( "tcp:25 eth3" )\n')).text).not.toContain('nat');
   });
 
   it('a pin whose uplink is drained falls back to the default route, or rejects when strict', () => {
@@ -40,7 +55,8 @@ describe('nftables ruleset', () => {
     // fail open keeps both in the route: pins still apply
     expect(text).toContain('ip daddr 198.51.100.7/32 meta mark set 0x97');
     const drained = rulesetOf(config, new Set(['eth1'])).text;
-    expect(drained).toContain('ip daddr 198.51.100.7/32 reject with icmp type admin-prohibited');
+    // refused: TCP with a reset (not rate-limited), the rest with an ICMP error
+    expect(drained).toContain('    ip daddr 198.51.100.7/32 meta l4proto tcp reject with tcp reset\n    ip daddr 198.51.100.7/32 reject with icmp type admin-prohibited\n');
     expect(drained).toContain('ip daddr 192.0.2.0/24 tcp dport 25 meta mark set 0x98');
     const eth2Drained = rulesetOf(config, new Set(['eth2'])).text;
     // left to the default route, and no later entry may claim it
@@ -60,8 +76,8 @@ describe('nftables ruleset', () => {
     const config = configFrom(PINNED);
     const want = rulesetOf(config);
     expect(diffNft(want, { present: false, chains: 0, rules: 0 })?.action).toBe('add');
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 5, rules: 12 })).toBeUndefined();
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 5, rules: 11 })?.action).toBe('replace');
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 14 })).toBeUndefined();
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 13 })?.action).toBe('replace');
     expect(diffNft(undefined, { present: true, chains: 3, rules: 11 })?.action).toBe('delete');
     expect(diffNft(undefined, { present: false, chains: 0, rules: 0 })).toBeUndefined();
   });
@@ -91,7 +107,7 @@ describe('pinning keys', () => {
     ['CONNECTION_PINNING=maybe', 'CONNECTION_PINNING: "maybe" is not yes or no'],
     ['CONNECTION_PINNING=no\nPIN=( "tcp:25 eth1" )', 'PIN needs CONNECTION_PINNING=yes'],
     ['HASH_POLICY=l7', 'HASH_POLICY: "l7" is not l3'],
-    ['IFACE_TABLES_PRIO=( 1 2 )', 'the lowest priority must be 2 or more'],
+    ['IFACE_TABLES_PRIO=( 2 5 )', 'IFACE_TABLES_PRIO[0]: "2" is not a rule priority from 3 to 32765'],
   ];
   it.each(cases)('%j -> %s', (text, expected) => {
     expect(problemsOf(`IFACE_DEVICE=( eth1 eth2 )\n${text}\n`).join('\n')).toContain(expected);

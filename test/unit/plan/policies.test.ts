@@ -91,7 +91,10 @@ describe('policy rules', () => {
     expect(eth1Out).toContain('ip saddr 192.168.1.20/32 udp dport 5060-5061 meta mark set 0x98');
     expect(eth1Out).toContain('ip daddr 198.51.100.0/24 meta l4proto tcp meta mark set 0x98 ct mark set meta mark accept');
     const eth2Out = nftOf(POLICIES, { drained: ['eth2'] });
-    expect(eth2Out).toContain('iifname "lan-guest" reject with icmp type admin-prohibited');
+    // refused: TCP with a reset (the kernel rate-limits ICMP errors per host, not resets)
+    expect(eth2Out).toContain('    iifname "lan-guest" meta l4proto tcp reject with tcp reset\n    iifname "lan-guest" reject with icmp type admin-prohibited\n');
+    const strictByProtocol = nftOf(`${DEVICES}POLICY=( "tcp:443 use eth2 strict" "udp:53 use eth2 strict" )\n`, { drained: ['eth2'] });
+    expect(strictByProtocol).toContain('    tcp dport 443 reject with tcp reset\n    udp dport 53 reject with icmp type admin-prohibited\n');
     expect(eth2Out).toContain('ip daddr 198.51.100.0/24 meta l4proto tcp meta mark set 0x97 ct mark set meta mark accept');
     // both drained: fail open keeps both usable, so every policy keeps its first tier
     expect(nftOf(POLICIES, { drained: ['eth1', 'eth2'] })).toContain('udp dport 5060-5061 meta mark set 0x97');

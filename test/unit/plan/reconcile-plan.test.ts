@@ -29,11 +29,11 @@ describe('plan on kernel states captured on the rig', () => {
       'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
       'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
-      'rule add priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule add priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule add priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule add priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
-      'rule add priority 1002 fwmark 0x98 lookup 202 protocol 73',
       'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
     ]);
   });
@@ -63,8 +63,8 @@ describe('plan on kernel states captured on the rig', () => {
   it('takes an uplink out on ifdown and rebuilds the default route over the others', () => {
     expect(commands('foreign-applied', TWO, { device: 'eth1', mode: 'stop' })).toEqual([
       'route replace default table 254 metric 10 proto 73 via 198.18.102.1 dev eth2',
+      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'route del default table 201 metric 0',
       'route del default table 201 metric 4000000000',
       'route del 198.18.101.0/24 table 201 metric 0',
@@ -122,11 +122,11 @@ describe('plan on kernel states captured on the rig', () => {
   it('has no default route when no uplink is up, and deletes its own', () => {
     expect(commands('applied-2', 'IFACE_DEVICE=( eth9 )\n')).toEqual([
       'route del default table 254 metric 10',
-      'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
-      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
       ...TABLE_ROUTES_DELETED,
     ]);
   });
@@ -176,24 +176,24 @@ describe('a changed key leaves nothing of uplink-lb behind (applied-2, weights 2
 
   it('IFACE_TABLES_PRIO: the rules at the former priorities go', () => {
     expect(deletes(`${TWO}IFACE_TABLES_PRIO=( 1101 1102 )\n`)).toEqual([
-      'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
-      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
     ]);
   });
 
   it('IFACE_MARK: the rules of the former marks go', () => {
-    expect(deletes(`${TWO}IFACE_MARK=( 0x197 0x198 )\n`)).toEqual(['rule del priority 1001 fwmark 0x97 lookup 201 protocol 73', 'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73']);
+    expect(deletes(`${TWO}IFACE_MARK=( 0x197 0x198 )\n`)).toEqual(['rule del priority 1000 fwmark 0x97 lookup 201 protocol 73', 'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73']);
   });
 
   it('IFACE_TABLES: the former tables are emptied', () => {
     expect(deletes(`${TWO}IFACE_TABLES=( 211 212 )\n`)).toEqual([
+      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
       'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
-      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
       ...TABLE_ROUTES_DELETED,
     ]);
   });
@@ -202,8 +202,8 @@ describe('a changed key leaves nothing of uplink-lb behind (applied-2, weights 2
     const plan = commands('applied-2', 'IFACE_DEVICE=( eth1 )\n');
     expect(plan[0]).toBe('route replace default table 254 metric 10 proto 73 via 198.18.101.1 dev eth1');
     expect(plan.slice(1)).toEqual([
+      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
-      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
       ...TABLE_ROUTES_DELETED.slice(3),
     ]);
   });
