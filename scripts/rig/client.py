@@ -5,7 +5,8 @@ through, from the peer address the server echoes.
 
 usage: client.py ADDR BASE N TIMEOUT ISP=PREFIX...   (e.g. isp1=198.18.101.)
        BIND=ADDRESS in the environment: connect from that source address
-prints JSON: {"isp1": n, ..., "other": n, "fail": n}
+prints JSON: {"isp1": n, ..., "other": n, "fail": n, "refused": n}: "refused" counts the failed
+connections that a TCP reset refused (ECONNREFUSED), "fail" every failed one, those included
 """
 import asyncio
 import json
@@ -22,15 +23,16 @@ local = os.environ.get("BIND") or None
 
 async def one(port, gate):
     async with gate:
-        return await which_isp(addr, port, timeout, prefixes, local)
+        return await which_isp(addr, port, timeout, prefixes, local, refused="refused")
 
 
 async def main():
     gate = asyncio.Semaphore(50)
     results = await asyncio.gather(*(one(base + i % ports, gate) for i in range(n)))
-    counts = {name: 0 for name in prefixes} | {"other": 0, "fail": 0}
+    counts = {name: 0 for name in prefixes} | {"other": 0, "fail": 0, "refused": 0}
     for r in results:
         counts[r] += 1
+    counts["fail"] += counts["refused"]
     print(json.dumps(counts))
 
 

@@ -1,6 +1,7 @@
 // Traffic policies on the real stack, three ISPs: by source host, by LAN subnet, by destination
 // port, by inbound interface with weights; falling back in order as their uplinks fail; the
-// router's own traffic following them; and the health probes never moved by them.
+// router's own traffic following them to each uplink, whichever address its socket took; strict
+// ones refusing TCP with a reset; and the health probes never moved by them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, Cron, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
@@ -11,13 +12,16 @@ const POLICIES = `${PROBED_CONFIG}POLICY=(
   "tcp:20100-20199 use eth1 then eth2"
   "in lan0 tcp:20200-20299 use eth2 eth3"
   "to 192.0.2.20 use eth1"
+  "tcp:20300-20332 use eth1"
+  "tcp:20333-20365 use eth2"
+  "tcp:20366-20399 use eth3"
 )
 `;
 
 /** 40 new connections to the server's ports PORT..PORT+99, from the LAN client (at `from`) or
  *  from the router itself. */
 const lan = (port: number, from?: string): Record<string, number> => connect('lan', SERVER, port, 40, 1, { ports: 100, ...(from ? { from } : {}) });
-const router = (port: number): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports: 100 });
+const router = (port: number, ports = 100): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports });
 
 describe('traffic policies', () => {
   const cron = new Cron();
@@ -29,6 +33,10 @@ describe('traffic policies', () => {
     rig('x', 'lan', 'ip', 'addr', 'add', '198.19.20.2/24', 'dev', 'eth0');
     writeConfig(POLICIES);
     expect(ulb(['apply']).status).toBe(0);
+    // the router's firewall masquerades the LAN only: what makes the router's own connections
+    // that a policy moved leave with the right address is uplink-lb's own table
+    rig('x', 'router', 'nft', 'delete', 'table', 'ip', 'rig_nat');
+    rig('x', 'router', 'nft', 'add table ip rig_nat { chain post { type nat hook postrouting priority srcnat; ip saddr 198.19.0.0/16 oifname { "eth1", "eth2", "eth3" } masquerade; }; }');
   });
   afterAll(async () => {
     await cron.stop();
@@ -41,6 +49,12 @@ describe('traffic policies', () => {
     expect(lan(20100)).toMatchObject({ isp1: 40, fail: 0 });
     // the router's own connections follow the port policy
     expect(router(20100)).toMatchObject({ isp1: 40, fail: 0 });
+    // the router's own connections to each uplink in turn: its sockets take an address from the
+    // default route's draw (mostly eth1's, at 2:1:1), the policy's mark then wins over that
+    // address's rule, and the ISPs, which drop foreign sources, see each uplink's own address
+    expect(router(20300, 33)).toMatchObject({ isp1: 40, fail: 0 });
+    expect(router(20333, 33)).toMatchObject({ isp2: 40, fail: 0 });
+    expect(router(20366, 34)).toMatchObject({ isp3: 40, fail: 0 });
     // weighted over two uplinks, for the LAN only (the router's own traffic arrives through no interface)
     const weighted = lan(20200);
     expect(weighted).toMatchObject({ isp1: 0, fail: 0 });
@@ -79,7 +93,9 @@ describe('traffic policies', () => {
     expect(await waitFor(() => inRoute().join() === 'eth1', 15)).toBe(true);
     // no uplink of its left: the default route; strict: refused
     expect(await waitFor(() => lan(20000, '198.19.10.3').isp1 === 40, 5)).toBe(true);
-    expect(lan(20000, '198.19.20.2')).toMatchObject({ isp1: 0, isp2: 0, isp3: 0, fail: 40 });
+    // refused by a TCP reset, every one: an ICMP error would be rate-limited after about 6, and
+    // the rest would time out instead (with a 1 s timeout)
+    expect(lan(20000, '198.19.20.2')).toMatchObject({ isp1: 0, isp2: 0, isp3: 0, fail: 40, refused: 40 });
     expect(ulb(['status']).stdout).toContain('  POLICY[1] "from 198.19.20.0/24 use eth3 strict": refused (strict): no uplink of it is usable\n');
     rig('fail', 'isp2', 'none');
     rig('fail', 'isp3', 'none');
