@@ -29,14 +29,14 @@ describe('a point-to-point uplink (ppp0 from pppd) beside a DHCP uplink', () => 
     expect(commands(CONFIG, bound, new Map())).toEqual([
       'route replace default table 201 metric 0 proto 73 scope 253 dev ppp0',
       'route replace prohibit default table 201 metric 4000000000 proto 73',
-      'route replace 192.0.2.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 192.0.2.52',
+      'route replace 192.0.2.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 192.0.2.59',
       'route replace default table 202 metric 0 proto 73 via 192.0.2.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
       'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
       'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
       'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
       'rule add priority 1001 from 100.64.0.10/32 lookup 201 protocol 73',
-      'rule add priority 1002 from 192.0.2.52/32 lookup 202 protocol 73',
+      'rule add priority 1002 from 192.0.2.59/32 lookup 202 protocol 73',
       'route replace default table 254 metric 10 proto 73 nexthop dev ppp0 weight 1 nexthop via 192.0.2.1 dev eth2 weight 1',
       'route del default via 192.0.2.1 dev eth2 table 254 metric 0',
     ]);
@@ -48,7 +48,7 @@ describe('a point-to-point uplink (ppp0 from pppd) beside a DHCP uplink', () => 
 
   it('probes the peer when no target is configured, from the address pppd got', () => {
     const plans = probePlans(desired(configFrom(CONFIG), bound, { leases: new Map() }).uplinks);
-    expect(plans.map((p) => `${p.device} ${p.source} ${p.targets.join(',')}`)).toEqual(['ppp0 100.64.0.10 100.64.0.1', 'eth2 192.0.2.52 192.0.2.1']);
+    expect(plans.map((p) => `${p.device} ${p.source} ${p.targets.join(',')}`)).toEqual(['ppp0 100.64.0.10 100.64.0.1', 'eth2 192.0.2.59 192.0.2.1']);
   });
 
   it('ppp0 alone: the default route by device, in link scope as the kernel keeps it', () => {

@@ -38,6 +38,31 @@ describe('plan on kernel states captured on the rig', () => {
     ]);
   });
 
+  it('puts every mark rule ahead of every source rule, whichever uplink has the lower priority', () => {
+    const rules = commands('bound-fresh', `${TWO}IFACE_TABLES_PRIO=( 1200 1100 )\n`).filter((c) => c.startsWith('rule'));
+    expect(rules).toEqual([
+      'rule add priority 1098 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule add priority 1099 fwmark 0x97 lookup 201 protocol 73',
+      'rule add priority 1099 fwmark 0x98 lookup 202 protocol 73',
+      'rule add priority 1200 from 198.18.101.163/32 lookup 201 protocol 73',
+      'rule add priority 1100 from 198.18.102.162/32 lookup 202 protocol 73',
+    ]);
+  });
+
+  it('moves the rules of the former layout (mark and source at the uplink\'s priority) in one plan', () => {
+    const observed = observedAt('applied-2');
+    const former = observed.rules.map((r) => (r.fwmark !== undefined ? { ...r, priority: r.table === 201 ? 1001 : 1002 } : r.suppressPrefixlength !== undefined ? { ...r, priority: 1000 } : r));
+    const plan = diff(desired(configFrom(TWO), { ...observed, rules: former }, { leases: leasesAt('applied-2') }), { ...observed, rules: former }).changes.map((c) => c.command);
+    expect(plan).toEqual([
+      'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
+      'rule del priority 1000 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule del priority 1001 fwmark 0x97 lookup 201 protocol 73',
+      'rule del priority 1002 fwmark 0x98 lookup 202 protocol 73',
+    ]);
+  });
+
   it('empties the tables of a former configuration (IFACE_TABLES changed, an uplink removed)', () => {
     const plan = commands('applied-2', `${TWO}IFACE_TABLES=( 211 212 )\n`);
     const removed = plan.filter((c) => c.startsWith('route del'));
