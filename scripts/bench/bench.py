@@ -122,9 +122,16 @@ class Check:
 
 
 def stream(rate, seconds, actions):
-    """A stream of new LAN connections; `actions` = [(at_seconds, fn)] run meanwhile."""
+    """A stream of new LAN connections; `actions` = [(at_seconds, fn)] run meanwhile. Returns the
+    connections as [seconds, result] and the actions' marks, on one time line: seconds since
+    the stream's own start (the stream's process starts a few tenths of a second after it is
+    launched; its start, on the shared monotonic clock, is its first line)."""
     proc = subprocess.Popen([RIG, "stream", str(rate), str(seconds), "1"], stdout=subprocess.PIPE, text=True)
-    start = time.monotonic()
+    first = proc.stdout.readline()
+    try:
+        start = json.loads(first)["start"]
+    except (ValueError, KeyError, TypeError):
+        raise TrialError(f"stream did not say when it started: {first!r}")
     marks = {}
     for at, name, fn in actions:
         time.sleep(max(0, start + at - time.monotonic()))
@@ -132,6 +139,7 @@ def stream(rate, seconds, actions):
         fn()
     out, _ = proc.communicate()
     records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    marks["start"] = start
     if len(records) < rate * seconds * 0.9:
         raise TrialError(f"stream produced {len(records)} connections, expected about {rate * seconds}")
     return records, marks
@@ -139,18 +147,57 @@ def stream(rate, seconds, actions):
 
 # 1-3: failover, recovery, loss -------------------------------------------------------------
 
+class RoutePoller:
+    """Reads uplink-lb's default route in the router every 50 ms (`ip -n`, no shell in between)
+    and keeps (monotonic time, eth1 in it) at each change, so a failover's connection figures can
+    be set beside the moment the route changed."""
+
+    def __init__(self):
+        self.changes = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.namespace = f"{os.environ.get('RIG_NAME', 'uplink-lb')}-router"
+
+    def loop(self):
+        last = None
+        while not self.stop.is_set():
+            r = subprocess.run(["ip", "-n", self.namespace, "route", "show", "default", "metric", "10"], capture_output=True, text=True)
+            has = "dev eth1" in r.stdout
+            if has != last:
+                self.changes.append((time.monotonic(), has))
+                last = has
+            self.stop.wait(0.05)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def first(self, has, after):
+        """The first moment after `after` (monotonic) that eth1's presence became `has`."""
+        return next((t for t, h in self.changes if h == has and t > after), None)
+
+
 def failover_trial(kind, with_check, binary=None):
     fail_at, clear_at, end = FAIL_AT, CLEAR_AT, END
     actions = [(fail_at, "fail", lambda: rig("fail", "isp1", kind)), (clear_at, "clear", lambda: rig("fail", "isp1", "none"))]
-    if with_check:
-        # each variant writes its own health record format: every trial starts without one
-        rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
-        with Check(binary):
+    with RoutePoller() as route:
+        if with_check:
+            # each variant writes its own health record format: every trial starts without one
+            rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
+            with Check(binary):
+                records, marks = stream(20, end, actions)
+                time.sleep(1)
+        else:
             records, marks = stream(20, end, actions)
-            time.sleep(1)
-    else:
-        records, marks = stream(20, end, actions)
     f, c = marks["fail"], marks["clear"]
+    # the route's changes on the stream's time line: eth1 out after the failure, back after the repair
+    out_at, back_at = route.first(False, marks["start"] + f), route.first(True, marks["start"] + c)
+    route_out = None if out_at is None or out_at > marks["start"] + c else out_at - marks["start"] - f
+    route_back = None if back_at is None else back_at - marks["start"] - c
     before = [r for r in records if r[0] < f - 0.5]
     if any(r[1] == "fail" for r in before) or not any(r[1] == "isp1" for r in before):
         raise TrialError(f"{kind}: the stream was not healthy before the failure")
@@ -160,7 +207,10 @@ def failover_trial(kind, with_check, binary=None):
     failover = None if any(r[1] == "fail" for r in late) else (max(r[0] for r in fails) - f if fails else 0.0)
     back = [r for r in records if r[0] >= c and r[1] == "isp1"]
     recovery = back[0][0] - c if back else None
-    return {"failover": failover, "loss": len(fails), "recovery": recovery}
+    return {"failover": failover, "loss": len(fails), "recovery": recovery, "route out": route_out, "route back": route_back}
+
+
+FAILOVER_FIGURES = ("failover", "route out", "loss", "recovery", "route back")
 
 
 def baseline_binary():
@@ -191,11 +241,11 @@ def bench_failover():
                 before.append(failover_trial(kind, True, baseline))
         kernel = [] if QUICK else [failover_trial(kind, False)]
         out[kind] = {
-            "uplink-lb": {k: spread([t[k] for t in trials]) for k in ("failover", "loss", "recovery")},
-            "kernel alone": {k: spread([t[k] for t in kernel]) for k in ("failover", "loss", "recovery")},
+            "uplink-lb": {k: spread([t[k] for t in trials]) for k in FAILOVER_FIGURES},
+            "kernel alone": {k: spread([t[k] for t in kernel]) for k in FAILOVER_FIGURES},
         }
         if baseline:
-            out[kind][baseline_name] = {k: spread([t[k] for t in before]) for k in ("failover", "loss", "recovery")}
+            out[kind][baseline_name] = {k: spread([t[k] for t in before]) for k in FAILOVER_FIGURES}
     # The once-a-minute cases, computed: the classic script.
     out["computed"] = {
         "classic (gateway ping each minute, then ifdown)": {
@@ -378,6 +428,26 @@ def bench_checker():
 
 # 4: spread ------------------------------------------------------------------------------
 
+def route_weights():
+    """uplink-lb's default route: {device: weight}."""
+    routes = json.loads(rig("rx", "ip", "-j", "route", "show", "default", "metric", "10"))
+    hops = {}
+    for r in routes:
+        for n in r.get("nexthops", [{"dev": r.get("dev"), "weight": 1}]):
+            hops[n["dev"]] = n.get("weight", 1)
+    return hops
+
+
+def expect_route(weights):
+    """A spread is only worth reporting over the route it measures: every configured uplink in
+    it, at its configured weight."""
+    want = {f"eth{i + 1}": w for i, w in enumerate(weights)}
+    have = route_weights()
+    if have != want:
+        status = rig("rx", rig("bin").strip(), "status", check=False)
+        raise TrialError(f"spread {':'.join(map(str, weights))}: the default route holds {have or 'nothing'}, not {want}:\n{status}")
+
+
 def bench_spread():
     """Runs on the shared 3-ISP rig: 2:1 over eth1 and eth2, then 3:1:1 with eth3 brought up."""
     out = {}
@@ -387,6 +457,7 @@ def bench_spread():
         if len(weights) == 3:
             rig("ifup", "eth3")
         rig("rx", rig("bin").strip(), "apply")
+        expect_route(weights)
         counts = json.loads(rig("dist", str(n_conns), "lan", "2"))
         if counts["fail"]:
             raise TrialError(f"spread {weights}: {counts['fail']} connections failed")
@@ -566,6 +637,11 @@ def bench_cost():
         rounds[dead] = {"wall": spread(walls), "peak_kb": peak_kb(binary, "check", "--once")}
         for isp in isps:
             rig("fail", isp, "none")
+    # the last round's record says both uplinks are dead, and a reconcile trusts a record for
+    # 5 minutes: the next steps would route around uplinks that work (the 3:1:1 spread went all
+    # through eth3, the one uplink the record did not name)
+    rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
+    rig("rx", binary, "apply")
     out["check --once (2 uplinks, 2 targets)"] = rounds
     RESULTS["cost"] = out
 
@@ -683,14 +759,16 @@ def table():
     f = RESULTS.get("failover", {})
     if f:
         lines.append(f"Failover on isp1, weights 2:1, 2 targets, default timing, 20 new LAN connections/s ({FAILOVER_TRIALS} trials; median (min-max));")
-        lines.append("failover = from the failure to the last failed new connection; recovery = from the repair to the first new connection through isp1")
+        lines.append("failover = from the failure to the last failed new connection; recovery = from the repair to the first new connection through isp1;")
+        lines.append("route out / back = from the failure / repair to eth1 leaving / rejoining the default route (read every 50 ms)")
         window = f"{CLEAR_AT - FAIL_AT:g} s"
         variants = [v for v in f.get(KINDS[0], {}) if v not in ("kernel alone",)]
-        lines.append(f"{'failure':10} | {'variant':18} | {'failover':22} | {'lost conns':12} | {'recovery':22}")
+        lines.append(f"{'failure':10} | {'variant':18} | {'failover':22} | {'route out':22} | {'lost conns':12} | {'recovery':22} | {'route back':22}")
         for kind in KINDS:
             for variant in variants:
                 u = f[kind][variant]
-                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22}")
+                none = {"median": None}
+                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u.get('route out', none), ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22} | {fmt(u.get('route back', none), ' s'):22}")
             k = f[kind]["kernel alone"]
             if k["loss"]["n"]:
                 kf = f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A steady stream of new TCP connections: RATE per second for SECONDS, each to the next port
-of ADDR:BASE.. (so a per-connection hash spreads them), each given TIMEOUT seconds. Prints one
-JSON line per connection: [seconds_since_start, "isp1" | ... | "other" | "fail"], then exits.
+of ADDR:BASE.. (so a per-connection hash spreads them), each given TIMEOUT seconds. Prints
+{"start": T} first (T: its start on the system's monotonic clock, which every process shares,
+so a caller can put the connections on its own time line), then one JSON line per connection:
+[seconds_since_start, "isp1" | ... | "other" | "fail"], then exits.
 
 usage: stream.py ADDR BASE PORTS RATE SECONDS TIMEOUT ISP=PREFIX...
 """
@@ -22,6 +24,7 @@ async def one(port, at):
 
 
 async def main():
+    print(json.dumps({"start": start}), flush=True)
     tasks = []
     i = 0
     while (at := time.monotonic() - start) < seconds:
