@@ -1,6 +1,6 @@
 // From what the probers heard to the next health record. Pure.
 import type { Config } from '../config/types.js';
-import type { UplinkState } from '../plan/desired.js';
+import type { UplinkState } from '../plan/uplink-state.js';
 import { initialHealth, step, type HealthState, type Limits, type Outcome, type Quality, type TargetResult, type UplinkHealth } from './machine.js';
 import { heard, lossPercent, windowStats, type TargetLog } from './window.js';
 import type { ProbePlan } from './probers.js';

@@ -3,7 +3,8 @@
 import type { Config } from '../config/types.js';
 import { systemKernel, type Kernel } from '../kernel/kernel.js';
 import type { Observed, ObservedNft } from '../kernel/types.js';
-import { desired, type Desired, type HookEvent } from '../plan/desired.js';
+import { desired, type Desired } from '../plan/desired.js';
+import type { HookEvent } from '../plan/uplink-state.js';
 import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
 import type { Lease } from '../plan/lease.js';

@@ -5,7 +5,7 @@
 import type { Config } from '../config/types.js';
 import type { UplinkHealth } from '../health/machine.js';
 import { systemKernel } from '../kernel/kernel.js';
-import type { UplinkState } from '../plan/desired.js';
+import type { UplinkState } from '../plan/uplink-state.js';
 import type { Log } from '../util/log.js';
 
 /** Notes when each uplink went on standby (and forgets it when it left standby); returns the
