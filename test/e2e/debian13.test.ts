@@ -39,11 +39,14 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
   });
 
   it('the package has no lintian errors', () => {
-    const r = spawnSync('lintian', ['--tag-display-limit', '0', deb], { encoding: 'utf8' });
-    const errors = r.stdout.split('\n').filter((l) => l.startsWith('E:'));
-    expect(errors).toEqual([]);
-    // no warning either: the manual pages are in (the overrides are argued in the README)
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('W:'))).toEqual([]);
+    // warnings fail too: the manual pages are in (the overrides are argued in the README)
+    const r = spawnSync('lintian', ['--fail-on', 'error,warning', '--tag-display-limit', '0', deb], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.split('\n').filter((l) => /^[EW]:/.test(l))).toEqual([]);
+    // nothing on stderr but its caution about running as root (a lintian that could not read
+    // the package says so there, and exits 2)
+    expect(r.stderr.split('\n').filter((l) => l !== '' && l !== 'running with root privileges is not recommended!')).toEqual([]);
+    expect(r.status).toBe(0);
     const files = spawnSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8' }).stdout;
     for (const path of ['./usr/share/man/man8/uplink-lb.8.gz', './usr/share/man/man5/uplink-lb.conf.5.gz', './usr/share/bash-completion/completions/uplink-lb']) expect(files).toContain(path);
   });
@@ -115,8 +118,9 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     const counts = dist(300);
     console.log(`Debian 13, dhcpcd: 300 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
     expect(counts.fail).toBe(0);
-    expect(counts.isp1).toBeGreaterThan(170);
-    expect(counts.isp2).toBeGreaterThan(70);
+    // 2:1: 155 or fewer of 300 on isp1 happens in 6e-8 of runs, 55 or fewer on isp2 in 5e-9
+    expect(counts.isp1).toBeGreaterThan(155);
+    expect(counts.isp2).toBeGreaterThan(55);
     const status = ulb(['status']);
     expect(status.status).toBe(0);
     expect(status.stdout).toContain('kernel: [pass]');
@@ -176,8 +180,9 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     const counts = dist(150);
     console.log(`Debian 13, udhcpc: 150 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
     expect(counts.fail).toBe(0);
-    expect(counts.isp1).toBeGreaterThan(80);
-    expect(counts.isp2).toBeGreaterThan(30);
+    // 2:1: 65 or fewer of 150 on isp1 happens in 4e-9 of runs, 20 or fewer on isp2 in 2e-8
+    expect(counts.isp1).toBeGreaterThan(65);
+    expect(counts.isp2).toBeGreaterThan(20);
     expect(ulb(['status']).stdout).toContain('kernel: [pass]');
   });
 

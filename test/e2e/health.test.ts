@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { bin, defaults, dist, inRoute, PROBED_CONFIG, rig, rigResult, routes, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { binomialRange } from './binomial.js';
 
 const CONFIG = PROBED_CONFIG;
 
@@ -59,6 +60,7 @@ describe('health check', () => {
       expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
       const after = dist(300, 1);
       expect(after.fail).toBe(0);
+      // 2:1:1: 100 or fewer of 300 on isp1 happens in 4e-9 of runs, 30 or fewer on isp2 (or isp3) in 4e-11
       expect(after.isp1).toBeGreaterThan(100); // weight 2 of 4
       expect(after.isp2).toBeGreaterThan(30);
       expect(after.isp3).toBeGreaterThan(30);
@@ -121,12 +123,14 @@ describe('health check', () => {
       rig('fail', 'isp1', 'none');
       rig('fail', 'isp2', 'none');
     }
-    // both out: a run goes on while they recover (3 s) and brings both back (a loaded machine
-    // may need a second one to see the recovery window through)
-    for (let run = 0; run < 3 && inRoute().length < 3; run++) expect(ulb(['check', '--once']).status).toBe(0);
+    // both out: runs of the check bring both back by themselves. A run goes on while they
+    // recover (3 s), so one usually does; how many it took is printed, not asserted (a loaded
+    // 2-core machine may need a second to see the recovery window through)
+    let runs = 0;
+    for (; runs < 3 && inRoute().length < 3; runs++) expect(ulb(['check', '--once']).status).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
     writeConfig(CONFIG);
-    console.log(`check --once with two dead uplinks: ${seconds.toFixed(2)} s`);
+    console.log(`check --once with two dead uplinks: ${seconds.toFixed(2)} s; runs until both were back: ${runs}`);
     expect(seconds).toBeLessThan(3);
   });
 
@@ -225,11 +229,14 @@ describe('health check', () => {
     expect(after.updated).toBeGreaterThan(before.updated);
     expect(drained).toBe(false);
     expect(inRoute()).toEqual(['eth1', 'eth2', 'eth3']);
-    // the loss was real: of what the router sent isp3 (probes, 5 a second), about a fifth was dropped
+    // the loss was real: of what the router sent isp3 (probes, 4 a second), about a fifth was
+    // dropped: within the range a fair 20% draw leaves but in 1e-7 of runs
     const [seen, dropped] = [...rig('x', 'isp3', 'nft', 'list', 'table', 'inet', 'rig_loss').matchAll(/packets (\d+)/g)].map((m) => Number(m[1]));
     expect(seen).toBeGreaterThan(60);
-    expect(dropped! / seen!).toBeGreaterThan(0.05);
-    expect(dropped! / seen!).toBeLessThan(0.4);
+    const [low, high] = binomialRange(seen as number, 0.2, 1e-7);
+    console.log(`20% loss on isp3: ${dropped} of ${seen} dropped (allowed ${low}-${high})`);
+    expect(dropped).toBeGreaterThanOrEqual(low);
+    expect(dropped).toBeLessThanOrEqual(high);
     rig('x', 'isp3', 'nft', 'delete', 'table', 'inet', 'rig_loss');
     // the renewal: no ifup ran, yet table 202 and the default route use the new gateway
     const gatewayOfEth2 = (): string | undefined => defaults().find((r) => r.metric === 10)?.nexthops?.find((h) => h.dev === 'eth2')?.gateway;

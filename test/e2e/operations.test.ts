@@ -14,10 +14,15 @@ interface Health {
 }
 const health = (): Health => JSON.parse(runFile('health.json')) as Health;
 const ALL = 'eth1,eth2,eth3';
-/** `check --once` until every uplink is in the route: one run brings a repaired uplink back,
- *  but a loaded machine may need a second to see its recovery window through. */
+/** `check --once` runs, up to 3, until every uplink is in the route: what is asserted is that
+ *  runs of the check bring a repaired uplink back by themselves. How many it took is printed,
+ *  not asserted: a run goes on while an uplink recovers, so one usually does, but a loaded
+ *  2-core machine may need a second to see a recovery window through (a timing bound, which
+ *  belongs to the benchmarks). */
 function checkUntilAllUp(runs = 3): string {
-  for (let i = 0; i < runs && inRoute().join() !== ALL; i++) expect(ulb(['check', '--once']).status).toBe(0);
+  let used = 0;
+  for (; used < runs && inRoute().join() !== ALL; used++) expect(ulb(['check', '--once']).status).toBe(0);
+  console.log(`check --once runs until every uplink was back: ${used}`);
   return inRoute().join();
 }
 
@@ -50,7 +55,6 @@ describe('operations', () => {
     check = undefined;
     rig('fail', 'isp1', 'none');
     writeConfig(CONFIG);
-    // one run: it goes on while an uplink recovers
     expect(checkUntilAllUp()).toBe(ALL);
   }, 60_000);
 

@@ -20,7 +20,7 @@ const POLICIES = `${PROBED_CONFIG}POLICY=(
 
 /** 40 new connections to the server's ports PORT..PORT+99, from the LAN client (at `from`) or
  *  from the router itself. */
-const lan = (port: number, from?: string): Record<string, number> => connect('lan', SERVER, port, 40, 1, { ports: 100, ...(from ? { from } : {}) });
+const lan = (port: number, from?: string, n = 40): Record<string, number> => connect('lan', SERVER, port, n, 1, { ports: 100, ...(from ? { from } : {}) });
 const router = (port: number, ports = 100): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports });
 
 describe('traffic policies', () => {
@@ -56,18 +56,19 @@ describe('traffic policies', () => {
     expect(router(20333, 33)).toMatchObject({ isp2: 40, fail: 0 });
     expect(router(20366, 34)).toMatchObject({ isp3: 40, fail: 0 });
     // weighted over two uplinks, for the LAN only (the router's own traffic arrives through no interface)
+    // (3 or fewer of 40 on one of two even uplinks happens in 1e-8 of runs)
     const weighted = lan(20200);
     expect(weighted).toMatchObject({ isp1: 0, fail: 0 });
-    expect(weighted.isp2).toBeGreaterThan(5);
-    expect(weighted.isp3).toBeGreaterThan(5);
+    expect(weighted.isp2).toBeGreaterThan(3);
+    expect(weighted.isp3).toBeGreaterThan(3);
     const own = router(20200);
     expect(own.fail).toBe(0);
-    expect(own.isp1).toBeGreaterThan(5);
+    expect(own.isp1).toBeGreaterThan(3);
     // no policy: the default route's three uplinks
-    const rest = lan(20000);
+    const rest = lan(20000, undefined, 80);
     expect(rest.fail).toBe(0);
-    // each uplink is in the route: at weights 2:1:1, 40 connections leave isp2 (or isp3) 3 or
-    // fewer one time in 200 (CI saw it), none one time in 100000
+    // each uplink is in the route: at weights 2:1:1, 40 connections left isp2 (or isp3) 3 or
+    // fewer one time in 200 (CI saw it); none of 80 does one time in 10^10
     for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(0);
     const status = ulb(['status']);
     expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');

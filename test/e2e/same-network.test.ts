@@ -29,8 +29,9 @@ describe('two ISPs on the same network and gateway', () => {
     expect(rules).not.toContain('198.51.100.101/24');
     const counts = dist(150);
     expect(counts.fail).toBe(0);
+    // 2:1: 70 or fewer of 150 on isp1 happens in 4e-7 of runs, 20 or fewer on isp2 in 2e-8
     expect(counts.isp1).toBeGreaterThan(70);
-    expect(counts.isp2).toBeGreaterThan(25);
+    expect(counts.isp2).toBeGreaterThan(20);
   });
 
   it('traffic from each uplink address leaves through that uplink', () => {

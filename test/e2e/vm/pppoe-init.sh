@@ -4,7 +4,7 @@
 #   uplink-lb-ispa: a PPPoE server (pppoe-server, kernel mode) on eth1's other end; the router
 #                   dials it with pppd from ifupdown's `ppp` method (iface dsl-provider): ppp0.
 #   uplink-lb-ispb: dnsmasq's DHCP on eth2's other end (192.0.2.0/24); dhclient from ifup.
-# Both ISPs hold 203.0.113.1-16 (a web server that answers with the ISP's name) and a probe
+# Both ISPs hold 203.0.113.1-24 (a web server that answers with the ISP's name) and a probe
 # target of their own (198.51.100.1 behind A, 198.51.100.2 behind B). What it finds goes to the
 # serial console as lines `RESULT name {json}` and `FIXTURE dir/file json`; then it powers off.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -41,10 +41,11 @@ wait_until() {
 }
 not() { ! "$@"; }
 has_address() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -q "inet $2"; }
-# which ISP answers on each of the 16 shared addresses: {"ispa":N,"ispb":M,"none":K}
+# which ISP answers on each of the 24 shared addresses: {"ispa":N,"ispb":M,"none":K} (24, so that
+# a spread over two uplinks leaves one empty by chance in 1e-7 of runs)
 spread() {
     a=0; b=0; n=0
-    for i in $(seq 1 16); do
+    for i in $(seq 1 24); do
         case "$(busybox wget -q -O - -T 3 "http://203.0.113.$i/" 2>/dev/null)" in
         ispa) a=$((a + 1)) ;; ispb) b=$((b + 1)) ;; *) n=$((n + 1)) ;;
         esac
@@ -95,7 +96,7 @@ B dnsmasq --no-resolv --no-hosts --port=0 --user=root --interface=isp0 --bind-in
     --dhcp-leasefile=/run/dnsmasq-b.leases --pid-file=/run/dnsmasq-b.pid
 for isp in a b; do
     mkdir -p /run/www-$isp; echo "isp$isp" > /run/www-$isp/index.html
-    for i in $(seq 1 16); do ip netns exec uplink-lb-isp$isp ip addr add "203.0.113.$i/32" dev lo; done
+    for i in $(seq 1 24); do ip netns exec uplink-lb-isp$isp ip addr add "203.0.113.$i/32" dev lo; done
     ip netns exec uplink-lb-isp$isp busybox httpd -p 80 -h /run/www-$isp
 done
 
@@ -128,7 +129,10 @@ END
 ifup eth2 > /tmp/ifup-eth2.log 2>&1; rc_eth2=$?
 ifup dsl-provider > /tmp/ifup-dsl.log 2>&1; rc_dsl=$?
 wait_until 60 has_address ppp0 100.64.0.10; t=$took
-result bound "{\"ifup_eth2\":$rc_eth2,\"ifup_dsl\":$rc_dsl,\"ppp_ms\":$t}"
+# what uplink-lb made (its protocol, 73): nothing, since the shipped file names no uplink
+own_rules=$(ip -N -4 rule show | grep -c ' proto 73' || true)
+own_routes=$(ip -N -4 route show table all | grep -c ' proto 73' || true)
+result bound "{\"ifup_eth2\":$rc_eth2,\"ifup_dsl\":$rc_dsl,\"ppp_ms\":$t,\"own_rules\":$own_rules,\"own_routes\":$own_routes}"
 fixture ppp-bound
 
 # 2. uplink-lb configured and applied (flap damping off: ppp0 fails twice within minutes here)

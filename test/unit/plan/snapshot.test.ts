@@ -18,6 +18,11 @@ describe('ownedSnapshot', () => {
     const changes = diff(ownedSnapshot(observed, OWNER), observed).changes;
     expect(changes.length).toBeGreaterThan(0);
     for (const c of changes) expect(c.action === 'delete' || (c.action === 'replace' && c.was?.includes(' | '))).toBe(true);
+    // the route appended beside uplink-lb's own at metric 10 goes; the multipath route stays
+    expect(changes.map((c) => c.command)).toEqual([
+      'route del default table 254 metric 10',
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
   });
 
   it('plans the way back from a fresh state to an applied one: every owned object, nothing foreign', () => {
@@ -26,5 +31,19 @@ describe('ownedSnapshot', () => {
     const owned = applied.rules.filter((r) => r.protocol === 73).length + applied.routes.filter((r) => OWNER.ownedTables.includes(r.table) || (r.table === 254 && r.dst === 'default' && r.metric === 10)).length;
     expect(plan.changes.map((c) => c.action)).toEqual(Array(owned).fill('add'));
     expect(plan.changes.every((c) => c.command.includes('protocol 73') || c.command.includes('proto 73') || / table 20[12]\b/.test(c.command))).toBe(true);
+    expect(plan.changes.map((c) => c.command)).toEqual([
+      'route replace default table 201 metric 0 proto 73 via 198.18.101.1 dev eth1',
+      'route replace prohibit default table 201 metric 4000000000 proto 73',
+      'route replace 198.18.101.0/24 table 201 metric 0 proto 73 scope 253 dev eth1 src 198.18.101.163',
+      'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
+      'route replace prohibit default table 202 metric 4000000000 proto 73',
+      'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
+      'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+      'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
+      'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
+      'rule add priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
+      'rule add priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
+    ]);
   });
 });
