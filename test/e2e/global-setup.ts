@@ -1,19 +1,26 @@
 // Before the end-to-end files run: start making the Debian roots the Debian-root tests need
-// (debootstrap, about a minute each, cached under test/.state/roots) in the background, so that
-// it overlaps with the files on the host's own userland. The tests wait for them on a lock.
+// (debootstrap, about a minute each, cached under test/.state/roots), and the PPPoE test's
+// virtual machine root made from the Debian 13 one (apt, about a minute and a half), in the
+// background, so that it overlaps with the files on the host's own userland. The tests wait for
+// them on a lock.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 
-const SUITES = ['trixie', 'bookworm'];
+/** What to make: [script, its arguments] (vm-root.sh waits for the trixie root on its lock). */
+const ROOTS: [string, string, string[]][] = [
+  ['trixie', 'scripts/rig/debian-root.sh', ['trixie']],
+  ['bookworm', 'scripts/rig/debian-root.sh', ['bookworm']],
+  ['trixie-vm', 'scripts/vm/vm-root.sh', []],
+];
 let children: ChildProcess[] = [];
 
 export function setup(): void {
   if (process.getuid?.() !== 0) return;
   mkdirSync('test/.state/roots', { recursive: true });
-  children = SUITES.map((suite) => {
-    const log = openSync(`test/.state/roots/${suite}.prepare.log`, 'w');
-    // a process group of its own, so that teardown can stop debootstrap with it
-    return spawn('scripts/rig/debian-root.sh', [suite], { stdio: ['ignore', log, log], detached: true });
+  children = ROOTS.map(([name, script, args]) => {
+    const log = openSync(`test/.state/roots/${name}.prepare.log`, 'w');
+    // a process group of its own, so that teardown can stop debootstrap or apt with it
+    return spawn(script, args, { stdio: ['ignore', log, log], detached: true });
   });
 }
 
