@@ -772,7 +772,7 @@ def table():
             k = f[kind]["kernel alone"]
             if k["loss"]["n"]:
                 kf = f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
-                lines.append(f"{kind:10} | {'kernel alone':18} | {kf:22} | {fmt(k['loss']):12} |")
+                lines.append(f"{kind:10} | {'kernel alone':18} | {kf:22} | {'':22} | {fmt(k['loss']):12} |")
         lines.append("  the classic gateway ping + ifdown never sees an upstream failure, takes the whole route down on a dead gateway, and never recovers a DHCP uplink")
     pr = RESULTS.get("probing", {})
     if pr:
