@@ -14,10 +14,13 @@ import { loadConfiguration, type Env } from './context.js';
 import { sleep } from '../util/sleep.js';
 import { needOf, watchLinks, type EventNeed } from '../kernel/monitor.js';
 import { statSync } from 'node:fs';
+import { clockOffset, monotonicMs } from '../util/clock.js';
 
 /** A run lasts until the first minute boundary at least `minutes` less half a minute away,
  *  where the cron start of that minute takes over. Cron's starts in between exit without
- *  starting the executable (hooks/cron-start.sh), so a run costs one start of it. */
+ *  starting the executable (hooks/cron-start.sh), so a run costs one start of it. The boundary
+ *  is cron's, on the wall clock (ms since the epoch); the run itself measures its length on the
+ *  monotonic clock, and moves this deadline with the wall clock when that is set. */
 export function deadlineFor(now: number, minutes: number): number {
   return Math.ceil((now + (minutes * 60 - 30) * 1000) / 60_000) * 60_000;
 }
@@ -50,12 +53,14 @@ export function onceLasts(config: Config): { end: number; limit: number } {
   return { end: fail, limit: fail + config.check.recoverWindow * 1000 + 1000 };
 }
 
-/** An uplink is recovering and could come back now (not held out by flap damping). */
+/** An uplink is recovering and could come back now (not held out by flap damping); `now` on the
+ *  monotonic clock, as the record's times. */
 const recovering = (record: HealthRecord, now: number): boolean => Object.values(record.uplinks).some((h) => h.state === 'recovering' && (h.holdUntil ?? 0) <= now);
 
 const tryLock = (waitSeconds: number): Lock | undefined => tryAcquireLock(CHECK_LOCK_FILE, waitSeconds);
 
-/** Takes the check lock: at once, or by waiting for a holder whose deadline is (nearly) here. */
+/** Takes the check lock: at once, or by waiting for a holder whose deadline is (nearly) here
+ *  (`now` and the deadline on the wall clock, as cron's). */
 function takeOver(config: Config, now: number): Lock | undefined {
   const free = tryLock(0);
   if (free) return free;
@@ -77,8 +82,9 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
   }
   let config = loaded.value;
   ensureRunDir();
-  const started = Date.now();
-  const lock = once ? tryLock(0) : takeOver(config, started);
+  let startedWall = Date.now();
+  const started = monotonicMs();
+  const lock = once ? tryLock(0) : takeOver(config, startedWall);
   if (!lock) {
     if (once) process.stderr.write(`uplink-lb: a check is already running (pid ${readCheckState()?.pid ?? '?'}); see uplink-lb status\n`);
     return 0;
@@ -86,13 +92,17 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
   try {
     let record: HealthRecord = startingRecord(log);
     const onceSpan = onceLasts(config);
-    let deadline = once ? started + onceSpan.limit : deadlineFor(started, config.check.runMinutes);
+    /** The hand-over deadline, on the wall clock (check.json: cron-start and the next run read
+     *  it), and the run's end on the monotonic clock: the same moment while nobody sets the clock. */
+    let deadline = once ? startedWall + onceSpan.limit : deadlineFor(startedWall, config.check.runMinutes);
+    let end = started + (deadline - startedWall);
+    let offset = clockOffset();
     /** The last judgement left a target unjudged (still in its first window). */
     let pending = true;
-    /** The moment a run ends: its deadline, or for --once its end unless a target is unjudged or
-     *  an uplink recovering. */
-    const over = (now: number): boolean => now >= deadline || (once && now >= started + onceSpan.end && !pending && !recovering(record, now));
-    writeCheckState({ pid: process.pid, started, deadline });
+    /** The moment a run ends: its end, or for --once its first end unless a target is unjudged
+     *  or an uplink recovering (monotonic). */
+    const over = (now: number): boolean => now >= end || (once && now >= started + onceSpan.end && !pending && !recovering(record, now));
+    writeCheckState({ pid: process.pid, started: startedWall, deadline });
     let memo: Memo = FRESH_MEMO;
     let badConfigReported = false;
     let stamp = fileStamp(configPath);
@@ -106,7 +116,7 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
       if (refresh !== 'verify') refresh = needOf(line);
       wake?.();
     });
-    const probers = new Probers(deadline);
+    const probers = new Probers(end);
     // stopped (systemd, a shutdown, the administrator): the pings and the monitor go too
     let stopped = false;
     const stop = (): void => {
@@ -118,10 +128,21 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
     let filesLookedAt = started;
     try {
       for (;;) {
+        // the wall clock was set (NTP's first step, an administrator): nothing of the judgement
+        // moves (monotonic); the hand-over deadline moves with the clock, so that cron-start
+        // and the next run still see this run's true end
+        const moved = clockOffset() - offset;
+        if (Math.abs(moved) >= 1000) {
+          offset += moved;
+          deadline += moved;
+          startedWall += moved;
+          writeCheckState({ pid: process.pid, started: startedWall, deadline });
+          log.info(`check: the wall clock was set ${moved > 0 ? 'forward' : 'back'} by ${(Math.abs(moved) / 1000).toFixed(1)} s; probing goes on, this run hands over at ${new Date(deadline).toISOString()}`);
+        }
         // an edited file takes effect within FILES_LOOKED_AT_EVERY_MS; an unchanged one is not
         // parsed again
-        const looking = Date.now() - filesLookedAt >= FILES_LOOKED_AT_EVERY_MS;
-        if (looking) filesLookedAt = Date.now();
+        const looking = monotonicMs() - filesLookedAt >= FILES_LOOKED_AT_EVERY_MS;
+        if (looking) filesLookedAt = monotonicMs();
         const edited = looking ? fileStamp(configPath) : stamp;
         if (edited !== stamp) {
           stamp = edited;
@@ -138,8 +159,9 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         if (looking && !once && fileStamp(executable) !== built) {
           const handover = Math.ceil((Date.now() + REPLACED_HANDOVER_MS) / 60_000) * 60_000;
           if (handover < deadline) {
+            end -= deadline - handover;
             deadline = handover;
-            writeCheckState({ pid: process.pid, started, deadline });
+            writeCheckState({ pid: process.pid, started: startedWall, deadline });
             log.info(`check: ${executable} was replaced; this run hands over to the new one at ${new Date(deadline).toISOString()}`);
           }
         }
@@ -147,20 +169,21 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
         refresh = undefined;
         // judged again when something could have changed: a failure window ending, a link
         // event, the record every 2 s (a judgement that threw is tried again after a second)
-        let due = Date.now() + 1000;
+        let due = monotonicMs() + 1000;
         try {
           ({ record, memo, due, undecided: pending } = checkRound(config, log, record, memo, probers, woken));
         } catch (err) {
           log.error(`check round: ${(err as Error).message}`);
         }
         log.flush();
-        if (stopped || over(Date.now())) break;
+        if (stopped || over(monotonicMs())) break;
         if (refresh === undefined) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             // a few ms late, so that a window that ends at `due` has ended
-            const end = once && Date.now() < started + onceSpan.end ? started + onceSpan.end : deadline;
-            void sleep(Math.max(5, Math.min(due, end) - Date.now() + 5)).then(resolve);
+            const now = monotonicMs();
+            const until = once && now < started + onceSpan.end ? started + onceSpan.end : end;
+            void sleep(Math.max(5, Math.min(due, until) - now + 5)).then(resolve);
           });
         }
         wake = undefined;

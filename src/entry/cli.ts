@@ -1,4 +1,5 @@
 // `uplink-lb COMMAND`: apply, status, validate, and the dhclient hook helpers.
+import { monotonicMs, wallIso } from '../util/clock.js';
 import minimist from 'minimist';
 import { reconcile } from '../pipeline/reconcile.js';
 import { assessNow } from '../pipeline/assess.js';
@@ -110,7 +111,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();
-      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: Date.now(), transitions: readTransitions(), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.exitCode;
     }

@@ -1,6 +1,7 @@
 // `apply --confirm SECONDS`, `confirm` and `rollback [--wait]`: for someone changing the
 // configuration over SSH through one of the uplinks. Like `netplan try`: apply, and unless
 // confirmed in time, put the configuration in force before back into the file and re-apply it.
+import { bootId, monotonicMs, wallOf } from '../util/clock.js';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
@@ -46,10 +47,10 @@ export function applyWithConfirm(config: Config, path: string, seconds: number, 
     throw new UsageError('nothing has been applied since boot to roll back to: run `uplink-lb apply` once without --confirm');
   }
   reconcile(config, log);
-  const deadline = Date.now() + seconds * 1000;
-  writePending({ token: randomUUID(), deadline, path, previous });
+  const deadline = monotonicMs() + seconds * 1000;
+  writePending({ token: randomUUID(), deadline, boot: bootId(), path, previous });
   startWaiter(path);
-  const at = new Date(deadline).toTimeString().slice(0, 8);
+  const at = new Date(wallOf(deadline)).toTimeString().slice(0, 8);
   process.stdout.write(`applied; run \`uplink-lb confirm\` within ${seconds} s, or at ${at} ${path} goes back to the configuration before and that is applied\n`);
   return 0;
 }
@@ -120,7 +121,8 @@ export async function rollbackPending(wait: boolean, log: Log): Promise<number> 
   }
   if (wait) {
     for (;;) {
-      const remaining = pending.deadline - Date.now();
+      // another boot's deadline (a run directory that outlived a reboot) has passed
+      const remaining = pending.boot === bootId() ? pending.deadline - monotonicMs() : 0;
       if (remaining <= 0) break;
       await sleep(Math.min(remaining, 1000));
       // confirmed, or replaced by a newer try (which has its own waiter)

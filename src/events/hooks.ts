@@ -2,6 +2,7 @@
 // digits, _ and -; no dots, so editor backups and dpkg leftovers never run), run in name order.
 // Each hears one event, as environment variables and as one JSON object on stdin, and gets
 // EVENT_TIMEOUT seconds: then its whole process group gets SIGTERM, and SIGKILL 2 s later.
+import { monotonicMs } from '../util/clock.js';
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ export interface HookOutcome {
 }
 
 export function runEventHook(hook: string, event: Transition, timeoutMs: number): Promise<HookOutcome> {
-  const started = Date.now();
+  const started = monotonicMs();
   const env = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     LC_ALL: 'C',
@@ -80,7 +81,7 @@ export function runEventHook(hook: string, event: Transition, timeoutMs: number)
     const done = (result: HookOutcome['result'], detail: string): void => {
       clearTimeout(term);
       clearTimeout(kill);
-      resolve({ hook, result, detail, ms: Date.now() - started });
+      resolve({ hook, result, detail, ms: Math.round(monotonicMs() - started) });
     };
     child.on('error', (err) => done('failed', err.message));
     child.on('exit', (code, sig) => {

@@ -1,7 +1,7 @@
 // From what the probers heard to the next health record. Pure.
 import type { Config } from '../config/types.js';
 import type { UplinkState } from '../plan/uplink-state.js';
-import { initialHealth, step, type HealthState, type Limits, type Outcome, type Quality, type TargetResult, type UplinkHealth } from './machine.js';
+import { initialHealth, step, type HealthState, type Label, type Limits, type Outcome, type Quality, type TargetResult, type UplinkHealth } from './machine.js';
 import { heard, lossPercent, windowStats, type TargetLog } from './window.js';
 import type { ProbePlan } from './probers.js';
 
@@ -73,7 +73,7 @@ export interface Evaluation {
   changes: { device: string; state: HealthState; cause: string; line: string }[];
 }
 
-export function evaluate(config: Config, states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number): Evaluation {
+export function evaluate(config: Config, states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, previous: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number, label?: Label): Evaluation {
   const uplinks: Record<string, UplinkHealth> = {};
   const changes: Evaluation['changes'] = [];
   const c = config.check;
@@ -94,7 +94,7 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
         if (quality) outcome.quality = quality;
       }
     }
-    const { next, change } = step(prev, outcome, probes, limits, now);
+    const { next, change } = step(prev, outcome, probes, limits, now, label);
     uplinks[device] = { ...next, transitions: (prev.transitions ?? 0) + (change ? 1 : 0) };
     if (change) changes.push({ device, state: next.state, cause: next.reason, line: `${device} ${change}` });
   }

@@ -135,7 +135,12 @@ export interface Step {
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
-export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[], limits: Limits, now: number): Step {
+/** A moment of the record's clock as text for people (the check passes the monotonic clock's
+ *  moments as today's wall time; tests' moments are wall times already). */
+export type Label = (ms: number) => string;
+const isoLabel: Label = (ms) => new Date(ms).toISOString();
+
+export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[], limits: Limits, now: number, label: Label = isoLabel): Step {
   if (outcome.kind === 'unavailable') return { next: { ...prev, probes: [] } };
   const base: UplinkHealth = { ...prev, probes };
   if (outcome.kind === 'pending') return { next: base };
@@ -148,7 +153,7 @@ export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[
   const failed = (reason: string): Step => {
     const flaps = remembered(prev, now) + 1;
     const hold = holdDownMs(flaps, limits);
-    const held = hold > 0 ? `; flapping (${flaps} failures in ${FLAP_MEMORY_MS / 60_000} min): held out until ${new Date(now + hold).toISOString()}` : '';
+    const held = hold > 0 ? `; flapping (${flaps} failures in ${FLAP_MEMORY_MS / 60_000} min): held out until ${label(now + hold)}` : '';
     const step = moved('draining', `${reason}${held}`, { flaps, lastFlap: now });
     delete step.next.holdUntil;
     delete step.next.steadySince;
@@ -169,7 +174,7 @@ export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[
   /** Steady for the recovery window: back, unless a hold-down still runs. */
   const back = (quality: Quality | undefined, steadyMs: number): Step => {
     if (prev.holdUntil !== undefined && now < prev.holdUntil) {
-      return { next: { ...base, reason: `answering steadily for ${seconds(steadyMs)}, but held out until ${new Date(prev.holdUntil).toISOString()} (flapping)` } };
+      return { next: { ...base, reason: `answering steadily for ${seconds(steadyMs)}, but held out until ${label(prev.holdUntil)} (flapping)` } };
     }
     const step = byQuality(quality, `answered steadily for ${seconds(steadyMs)}`);
     delete step.next.holdUntil;

@@ -1,7 +1,8 @@
 // A long-lived ping(8) through one uplink: from the uplink's own address (so its `from` rule
 // picks its table and gateway), one echo request every interval, `-O` so that every request
 // left unanswered is reported when the next one goes out, `-D` so that every line carries the
-// moment it was printed. ping writes into a file in the run directory that is read only when
+// moment it was printed (by the wall clock: the prober turns it into monotonic time, minding
+// a jump of the wall clock between the print and the read). ping writes into a file in the run directory that is read only when
 // the check judges (a few times a second at most), so answers cost the check no wake-up.
 // Restarted when it exits.
 import { spawn } from 'node:child_process';
@@ -11,8 +12,10 @@ import { join } from 'node:path';
 import { PING, RUNDIR, SETPRIV } from '../paths.js';
 import { SampleLog } from './sample-log.js';
 import type { Sample, TargetLog } from './window.js';
+import { clockOffset, monotonicMs } from '../util/clock.js';
 
-/** What one line of `ping -D -n -O` says, and when it was printed (ms since the epoch). Pure. */
+/** What one line of `ping -D -n -O` says, and when it was printed (ms since the epoch, by the
+ *  wall clock). Pure. */
 export type PingLine =
   | { kind: 'reply'; at?: number; seq: number; rttMs: number }
   | { kind: 'no-answer'; at?: number; seq: number }
@@ -34,6 +37,17 @@ export function parsePingLine(line: string): PingLine {
   return { kind: 'other' };
 }
 
+/** A wall time ping printed, as monotonic time: by the clocks' offset now, unless that puts it
+ *  outside the span since the last read (the wall clock was set in between and the line is
+ *  older than the jump): then by the offset of the last read. Pure. */
+export function monotonicOf(wall: number, read: { offset: number; at: number }, since: { offset: number; at: number }): number {
+  const now = wall - read.offset;
+  const before = wall - since.offset;
+  // the line was printed after the last read (less a second for ping's own timing) and by now
+  const within = (t: number): boolean => t >= since.at - 1000 && t <= read.at + 50;
+  return Math.min(read.offset === since.offset || within(now) || !within(before) ? now : before, read.at);
+}
+
 const RESTART_MS = 1000;
 /** Where the pings write: one file per ping, removed when it ends. */
 export const PROBE_DIR = join(RUNDIR, 'probes');
@@ -49,6 +63,8 @@ export class IcmpProber {
   private bySeq = new Map<number, Sample>();
   private readonly keepMs: number;
   private readonly buffer = Buffer.alloc(64 * 1024);
+  /** The wall clock's lead over the monotonic one at the last read, and that read's moment. */
+  private lastRead = { offset: clockOffset(), at: monotonicMs() };
 
   constructor(
     private readonly source: string,
@@ -59,7 +75,7 @@ export class IcmpProber {
     private readonly intervalSeconds: number,
     timeoutSeconds: number,
     keepSeconds: number,
-    /** The run's end: a ping left behind by a killed check stops by itself soon after. */
+    /** The run's end (monotonic): a ping left behind by a killed check stops by itself soon after. */
     private readonly untilMs: number,
   ) {
     this.keepMs = keepSeconds * 1000;
@@ -70,10 +86,10 @@ export class IcmpProber {
   private start(): void {
     this.bySeq = new Map();
     mkdirSync(PROBE_DIR, { recursive: true, mode: 0o700 });
-    const path = join(PROBE_DIR, `${process.pid}-${this.source}-${this.target}-${Date.now()}`);
+    const path = join(PROBE_DIR, `${process.pid}-${this.source}-${this.target}-${Math.round(monotonicMs())}`);
     const writer = openSync(path, 'wx', 0o600);
     this.output = { path, fd: openSync(path, 'r'), offset: 0, rest: '' };
-    const deadline = String(Math.max(5, Math.ceil((this.untilMs - Date.now()) / 1000) + 5));
+    const deadline = String(Math.max(5, Math.ceil((this.untilMs - monotonicMs()) / 1000) + 5));
     const args = ['-D', '-n', '-O', '-i', String(this.intervalSeconds), '-w', deadline, '-m', String(this.mark), '-I', this.source, this.target];
     // killed with the check (even by kill -9); -w ends it soon after the run's end anyway
     const child = spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', PING, ...args], { stdio: ['ignore', writer, writer], env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
@@ -95,22 +111,25 @@ export class IcmpProber {
   private read(): void {
     const out = this.output;
     if (!out) return;
+    const read = { offset: clockOffset(), at: monotonicMs() };
+    const since = this.lastRead;
+    this.lastRead = read;
     for (;;) {
       const n = readSync(out.fd, this.buffer, 0, this.buffer.length, out.offset);
       if (n <= 0) break;
       out.offset += n;
       const lines = (out.rest + this.buffer.toString('utf8', 0, n)).split('\n');
       out.rest = lines.pop() ?? '';
-      for (const line of lines) this.heard(line);
+      for (const line of lines) this.heard(line, read, since);
       // a short read reached the file's end: no second read to learn that
       if (n < this.buffer.length) break;
     }
   }
 
-  private heard(line: string): void {
+  private heard(line: string, read: { offset: number; at: number }, since: { offset: number; at: number }): void {
     const said = parsePingLine(line);
     if (said.kind === 'other') return;
-    const at = said.at ?? Date.now();
+    const at = said.at === undefined ? read.at : monotonicOf(said.at, read, since);
     if (said.kind === 'reply') {
       this.bySeq.set(said.seq, this.log.answered(said.rttMs, this.bySeq.get(said.seq), at));
     } else if (said.kind === 'no-answer') {

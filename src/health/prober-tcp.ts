@@ -1,6 +1,7 @@
 // TCP connect through one uplink (for networks that drop ICMP): one connection every interval
 // from the uplink's own address; an accepted or refused connection both prove the path works
 // (a refusal is an answer from the target).
+import { monotonicMs } from '../util/clock.js';
 import { connect } from 'node:net';
 import { SampleLog } from './sample-log.js';
 import type { TargetLog } from './window.js';
@@ -24,15 +25,14 @@ export class TcpProber {
   }
 
   private attempt(): void {
-    const sentAt = Date.now();
-    const started = performance.now();
+    const sentAt = monotonicMs();
     const socket = connect({ host: this.target, port: this.port, localAddress: this.source });
     this.open.add(socket);
     const finish = (ok: boolean, error?: string): void => {
       clearTimeout(timer);
       socket.destroy();
       if (!this.open.delete(socket)) return;
-      if (ok) this.log.answered(performance.now() - started);
+      if (ok) this.log.answered(monotonicMs() - sentAt);
       else this.log.lost(sentAt, error);
     };
     const timer = setTimeout(() => finish(false, `no connection within ${this.timeoutSeconds} s`), this.timeoutSeconds * 1000);

@@ -1,9 +1,10 @@
 // The probes of one target kept for the quality window: what a prober records and the judge
-// reads (window.ts).
+// reads (window.ts). Times are on the monotonic clock (util/clock.ts).
 import type { Sample, TargetLog } from './window.js';
+import { monotonicMs } from '../util/clock.js';
 
 export class SampleLog {
-  readonly startedAt = Date.now();
+  readonly startedAt = monotonicMs();
   private samples: Sample[] = [];
   private lastAnswerAt: number | undefined;
   private error: string | undefined;
@@ -18,7 +19,7 @@ export class SampleLog {
 
   /** A probe answered after `rttMs`. `reportedLost` is its sample when it was reported lost
    *  before the answer came (one probe, not two). */
-  answered(rttMs: number, reportedLost?: Sample, now = Date.now()): Sample {
+  answered(rttMs: number, reportedLost?: Sample, now = monotonicMs()): Sample {
     this.lastAnswerAt = now;
     this.error = undefined;
     const rtt = rttMs <= this.timeoutMs ? rttMs : null;
@@ -40,7 +41,7 @@ export class SampleLog {
 
   private add(sample: Sample): Sample {
     this.samples.push(sample);
-    const oldest = Date.now() - this.keepMs;
+    const oldest = monotonicMs() - this.keepMs;
     while ((this.samples[0]?.sentAt ?? oldest) < oldest) this.samples.shift();
     return sample;
   }

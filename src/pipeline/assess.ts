@@ -1,5 +1,6 @@
 // Reads the world and plans, without changing anything: the first half of every reconcile,
 // and all of `status` and `apply --dry-run`.
+import { monotonicMs } from '../util/clock.js';
 import type { Config } from '../config/types.js';
 import { systemKernel, type Kernel } from '../kernel/kernel.js';
 import type { Observed, ObservedNft } from '../kernel/types.js';
@@ -41,7 +42,7 @@ export interface Assessment {
 function readRecords(config: Config, log: Log): Records {
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
-  const { drained, factors, stale } = trustedDrained(health, Date.now());
+  const { drained, factors, stale } = trustedDrained(health, monotonicMs());
   if (stale) log.warn(stale);
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
   return { leases, health, drained, factors, maintenance };

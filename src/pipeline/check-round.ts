@@ -1,6 +1,7 @@
 // One moment of `uplink-lb check`, the orchestrator above health/: keep the probers matched to
 // the uplinks, judge what they heard, record it, and reconcile when the kernel target changed
 // (or has not been verified for a while).
+import { bootId, monotonicMs, wallIso } from '../util/clock.js';
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { observeInterfaces } from '../kernel/observe.js';
@@ -67,7 +68,7 @@ export const FRESH_MEMO: Memo = { fingerprint: '', verifiedAt: 0, pinned: new Ma
 export interface RoundReport {
   record: HealthRecord;
   memo: Memo;
-  /** When to judge again unless a link event comes first (ms since the epoch). */
+  /** When to judge again unless a link event comes first (monotonic ms). */
   due: number;
   /** A target has not been probed for a failure window yet (and never answered). */
   undecided: boolean;
@@ -77,7 +78,9 @@ export interface RoundReport {
  *  says a monitor event came: links and addresses are read again, and the kernel verified
  *  (for an `observe` event only when they read differently than before). */
 export function checkRound(config: Config, log: Log, previous: HealthRecord, memo: Memo, probers: Probers, refresh: EventNeed | undefined): RoundReport {
-  const now = Date.now();
+  // the judgement's moments are monotonic (util/clock.ts); the transitions' labels are wall time
+  const now = monotonicMs();
+  const wall = Date.now();
   const seen =
     refresh === undefined && memo.seen && now - memo.seen.at < OBSERVE_EVERY_MS
       ? memo.seen
@@ -95,24 +98,24 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const states = cached?.states ?? desired(config, observed, { leases }).uplinks;
   if (!cached) probers.sync(probePlans(states), config.check);
   const logs = probers.logs();
-  const { uplinks, changes } = evaluate(config, states, logs, previous, now);
+  const { uplinks, changes } = evaluate(config, states, logs, previous, now, wallIso);
   for (const change of changes) log.warn(change.line, { device: change.device, event: change.state });
-  const transitions: Transition[] = changes.map((c) => ({ at: now, device: c.device, event: c.state, cause: c.cause }));
+  const transitions: Transition[] = changes.map((c) => ({ at: wall, device: c.device, event: c.state, cause: c.cause }));
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
   const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, maintenance, nft: seen.nft, multipathHash: seen.hash });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
-    transitions.push({ at: now, event: 'fail-open', cause: 'every uplink fails its probes' });
+    transitions.push({ at: wall, event: 'fail-open', cause: 'every uplink fails its probes' });
   }
   if (!want.failOpen && previous.failOpen) {
     log.warn('fail open ended: routing by health again', { event: 'fail-open-ended' });
-    transitions.push({ at: now, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
+    transitions.push({ at: wall, event: 'fail-open-ended', cause: 'an uplink answers its probes again' });
   }
   recordTransitions(transitions);
   releaseAfterFailback(config, want.uplinks, uplinks, now, log);
-  const record: HealthRecord = { version: 1, updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
+  const record: HealthRecord = { version: 2, boot: bootId(), updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
   const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned]);

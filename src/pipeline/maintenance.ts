@@ -1,5 +1,6 @@
 // Draining an uplink for maintenance and putting it back (`uplink-lb drain` / `undrain`), and
 // releasing its pinned connections at the deadline (the running check does that).
+import { monotonicMs, wallIso } from '../util/clock.js';
 import type { Config } from '../config/types.js';
 import { systemKernel } from '../kernel/kernel.js';
 import type { Maintenance } from '../plan/maintenance.js';
@@ -32,14 +33,14 @@ function releasePinned(config: Config, device: string, log: Log): number | undef
 /** Drains `device` now; its pinned connections are released at `deadlineSeconds` (now when 0),
  *  or never. Returns the sentence to print. */
 export function drain(config: Config, device: string, deadlineSeconds: number | undefined, log: Log): string {
-  const now = Date.now();
+  const now = monotonicMs();
   const record = readMaintenance((text) => log.warn(text));
   const entry: Maintenance = { since: record[device]?.since ?? now };
   if (deadlineSeconds !== undefined) entry.deadline = now + deadlineSeconds * 1000;
   record[device] = entry;
   writeMaintenance(record);
-  const until = entry.deadline === undefined ? 'until they end' : `until ${new Date(entry.deadline).toISOString()}`;
-  const event = { at: now, device, event: 'maintenance', cause: `drained by the administrator; pinned connections kept ${until}` };
+  const until = entry.deadline === undefined ? 'until they end' : `until ${wallIso(entry.deadline)}`;
+  const event = { at: Date.now(), device, event: 'maintenance', cause: `drained by the administrator; pinned connections kept ${until}` };
   recordTransitions([event]);
   log.warn(`${device} drained for maintenance: no new connections; pinned connections kept ${until}`, { device, event: 'maintenance' });
   reconcile(config, log);

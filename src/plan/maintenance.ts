@@ -2,7 +2,7 @@
 // state/maintenance.ts.
 
 export interface Maintenance {
-  /** When it was drained (ms since the epoch). */
+  /** When it was drained (monotonic ms, as every time below). */
   since: number;
   /** When its pinned connections are released, if ever. */
   deadline?: number;

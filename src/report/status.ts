@@ -124,20 +124,24 @@ export interface PinningFacts {
   pinning: boolean;
   pinned: ReadonlyMap<string, number | null>;
   hashPolicy?: number;
-  /** Now (ms since the epoch). */
+  /** Now, on the clock of the records' times (the monotonic clock). */
   now: number;
+  /** A record's moment as wall time for people (default: the moment is a wall time already). */
+  label?: (ms: number) => string;
   transitions: readonly Transition[];
 }
 
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+type Iso = (ms: number | undefined) => string | null;
+const isoOf = (label: (ms: number) => string): Iso => (ms) => (ms === undefined ? null : label(ms));
+const wallTime = (ms: number): string => new Date(ms).toISOString();
 
 /** Why an uplink drained for maintenance is out of the route, in words. */
-function maintenanceReason(m: NonNullable<UplinkState['maintenance']>): string {
+function maintenanceReason(m: NonNullable<UplinkState['maintenance']>, iso: Iso): string {
   const kept = m.released !== undefined ? `pinned connections released at ${iso(m.released)}` : m.deadline !== undefined ? `pinned connections kept until ${iso(m.deadline)}` : 'pinned connections kept until they end';
   return `drained by the administrator at ${iso(m.since)} (uplink-lb undrain ends it); ${kept}`;
 }
 
-function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null): UplinkReport {
+function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null, iso: Iso): UplinkReport {
   const probed = s.status === 'up';
   const m = s.maintenance;
   return {
@@ -145,10 +149,10 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     status: s.status,
     reason: s.reason,
     health: m ? 'maintenance' : probed ? (h?.state ?? 'up') : s.status,
-    healthReason: m ? maintenanceReason(m) : probed ? (h?.reason ?? 'not checked yet') : s.reason,
+    healthReason: m ? maintenanceReason(m, iso) : probed ? (h?.reason ?? 'not checked yet') : s.reason,
     maintenance: m ? { since: iso(m.since) as string, deadline: iso(m.deadline), released: iso(m.released) } : null,
-    healthSince: m ? iso(m.since) : h ? new Date(h.since).toISOString() : null,
-    heldUntil: h?.holdUntil !== undefined && h.state !== 'up' ? new Date(h.holdUntil).toISOString() : null,
+    healthSince: m ? iso(m.since) : h ? iso(h.since) : null,
+    heldUntil: h?.holdUntil !== undefined && h.state !== 'up' ? iso(h.holdUntil) : null,
     inRoute: s.inRoute,
     tier: s.uplink.tier,
     standby: s.standby === true,
@@ -173,11 +177,12 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
   const current = mainDefaults.find((r) => r.metric === config.metric);
   const verdict = verdictOf(want, observed, { lastCheck: health.updated, now: facts.now, staleAfterMs: STALE_HEALTH_MS });
   const matches = plan.changes.length === 0;
+  const iso = isoOf(facts.label ?? wallTime);
   return {
     schema: STATUS_SCHEMA,
     verdict,
     exitCode: !verdict.balancing ? STATUS_EXIT.notBalancing : matches ? STATUS_EXIT.ok : STATUS_EXIT.differs,
-    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null)),
+    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null, iso)),
     policies: want.policies.map((c) => ({
       name: c.policy.name,
       text: c.policy.text,
@@ -192,7 +197,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     failOpen: want.failOpen,
     pinning: facts.pinning,
     hashPolicy: facts.hashPolicy ?? null,
-    lastCheck: health.updated > 0 ? new Date(health.updated).toISOString() : null,
+    lastCheck: health.updated > 0 ? iso(health.updated) : null,
     warnings: config.warnings,
     transitions: facts.transitions.map((t) => ({ at: new Date(t.at).toISOString(), device: t.device ?? null, event: t.event, cause: t.cause })),
     matches,

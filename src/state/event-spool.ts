@@ -1,5 +1,6 @@
 // events/: transitions waiting for the event hooks, one file each (written atomically), taken
 // by the dispatcher. The run that records a transition never waits for a hook.
+import { monotonicMs } from '../util/clock.js';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
@@ -12,11 +13,17 @@ export const EVENTS_LOCK_FILE = `${RUNDIR}/events.lock`;
 
 let sequence = 0;
 
+/** A spool file's name sorts in the order its event happened: by the monotonic clock (zero-padded
+ *  milliseconds; a wall clock set back would sort later events first), then process and count. */
+function spoolName(): string {
+  return `${Math.round(monotonicMs()).toString().padStart(15, '0')}-${process.pid}-${sequence++}.json`;
+}
+
 export function spoolEvents(events: readonly Transition[]): void {
   if (events.length === 0) return;
   ensureRunDir();
   ensureRunDir(SPOOL);
-  for (const event of events) writeAtomic(join(SPOOL, `${event.at}-${process.pid}-${sequence++}.json`), `${JSON.stringify(event)}\n`);
+  for (const event of events) writeAtomic(join(SPOOL, spoolName()), `${JSON.stringify(event)}\n`);
 }
 
 /** Takes every spooled event (oldest first) out of the spool; garbled files are dropped and named. */

@@ -1,5 +1,7 @@
 // The health record in the run directory: written atomically after every round, read by every
 // run (so the hook and the check agree). A record that does not validate is reset, not trusted.
+// Its times are on the monotonic clock of the boot it names (util/clock.ts): a jump of the wall
+// clock moves none of them; status turns them into wall time for people.
 import { join } from 'node:path';
 import { RUNDIR } from '../paths.js';
 import { ensureRunDir, writeAtomic } from './rundir.js';
@@ -7,10 +9,14 @@ import * as v from 'valibot';
 import { finite, parseRecord, readRecord } from './json-record.js';
 import type { Result } from '../util/result.js';
 import { drainedDevices, weightFactors, type UplinkHealth, type TargetResult } from '../health/machine.js';
+import { bootId } from '../util/clock.js';
 
 export interface HealthRecord {
-  version: 1;
-  /** When the last round finished (ms since the epoch). */
+  /** 2: monotonic times (1, before: wall times, read as no record). */
+  version: 2;
+  /** The boot whose monotonic clock the times are on. */
+  boot: string;
+  /** When the last round finished (monotonic ms). */
   updated: number;
   /** Every candidate uplink failed its probes: all kept in the route. */
   failOpen: boolean;
@@ -19,7 +25,7 @@ export interface HealthRecord {
   uplinks: Record<string, UplinkHealth>;
 }
 
-export const EMPTY_RECORD: HealthRecord = { version: 1, updated: 0, failOpen: false, uplinks: {} };
+export const EMPTY_RECORD: HealthRecord = { version: 2, boot: '', updated: 0, failOpen: false, uplinks: {} };
 
 const healthPath = (dir = RUNDIR): string => join(dir, 'health.json');
 
@@ -48,22 +54,32 @@ const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
 });
 
 const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({
-  version: v.literal(1),
+  version: v.literal(2),
+  boot: v.string(),
   updated: finite(),
   failOpen: v.boolean(),
   uplinks: v.record(v.string(), UPLINK),
   rounds: v.optional(finite()),
 });
 
+/** What an earlier version wrote (wall times): read as no record, quietly (an upgrade's first
+ *  check writes a new one within a second). */
+const FORMER = v.looseObject({ version: v.literal(1) });
+const STORED = v.union([RECORD, FORMER]);
+
 /** Parses a record's text: the record, or why it is not trusted. */
 export function parseHealthRecord(text: string): Result<HealthRecord> {
   return parseRecord(text, RECORD);
 }
 
+/** The record, when it is of this version and this boot; otherwise none (EMPTY_RECORD). */
 export function readHealthRecord(warn: (text: string) => void, dir = RUNDIR): HealthRecord {
   const path = healthPath(dir);
-  const record = readRecord(path, RECORD);
-  if ('value' in record) return record.value ?? EMPTY_RECORD;
+  const record = readRecord(path, STORED);
+  if ('value' in record) {
+    const value = record.value;
+    return value !== undefined && value.version === 2 && value.boot === bootId() ? value : EMPTY_RECORD;
+  }
   warn(`${path}: ${record.problem}; health reset (every uplink treated as up)`);
   return EMPTY_RECORD;
 }

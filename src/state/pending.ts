@@ -9,15 +9,16 @@ const PENDING_FILE = `${RUNDIR}/pending.json`;
 
 export interface Pending {
   token: string;
-  /** Epoch ms after which the rollback happens. */
+  /** When the rollback happens: monotonic ms of `boot` (setting the wall clock moves it not). */
   deadline: number;
+  boot: string;
   /** The configuration file that was applied. */
   path: string;
   /** Its text before, to be put back. */
   previous: string;
 }
 
-const PENDING: v.GenericSchema<unknown, Pending> = v.object({ token: v.string(), deadline: finite(), path: v.string(), previous: v.string() });
+const PENDING: v.GenericSchema<unknown, Pending> = v.object({ token: v.string(), deadline: finite(), boot: v.string(), path: v.string(), previous: v.string() });
 
 /** The pending confirmation, if any. One that is not root's is ignored; a garbled one is
  *  removed (it can never be confirmed). */

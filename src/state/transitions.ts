@@ -10,7 +10,8 @@ const TRANSITIONS_FILE = `${RUNDIR}/transitions.json`;
 export const KEPT_TRANSITIONS = 50;
 
 export interface Transition {
-  /** ms since the epoch. */
+  /** ms since the epoch, by the wall clock: a label for people (the order of events is the
+   *  order they were recorded in). */
   at: number;
   /** The uplink's device; absent for the router as a whole (fail open, an apply). */
   device?: string;

@@ -35,6 +35,17 @@ describe('event hooks', () => {
     expect(coalesce(burst).map((e) => `${e.device ?? '-'} ${e.event} ${e.cause}`)).toEqual(['eth2 draining b', '- fail-open-ended e', 'eth1 up g', '- rolled-back h']);
   });
 
+  it('coalesces in the order the events happened, not by their wall times (the clock set back two hours mid-burst)', () => {
+    const back = EVENT.at - 2 * 3600_000;
+    const burst: Transition[] = [
+      { at: EVENT.at, device: 'eth1', event: 'draining', cause: 'before the clock was set' },
+      { at: back, device: 'eth1', event: 'recovering', cause: 'after' },
+      { at: back + 3000, device: 'eth1', event: 'up', cause: 'after, later' },
+    ];
+    expect(coalesce(burst).map((e) => `${e.event} ${e.cause}`)).toEqual(['up after, later']);
+    expect(coalesce(burst.slice(0, 2)).map((e) => e.event)).toEqual(['recovering']);
+  });
+
   it('runs what run-parts would: executables with plain names, owned by root, not writable by others', () => {
     script('20-webhook', 'true');
     script('10-mail', 'true');

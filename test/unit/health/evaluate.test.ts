@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePingLine } from '../../../src/health/prober-icmp.js';
+import { monotonicOf, parsePingLine } from '../../../src/health/prober-icmp.js';
 import { evaluate, judgeTargets, minSamples, nextJudgement, probePlans, undecided, uplinkQuality } from '../../../src/health/evaluate.js';
 import { windowStats, type Sample, type TargetLog } from '../../../src/health/window.js';
 import { EMPTY_RECORD, parseHealthRecord, trustedDrained } from '../../../src/state/health.js';
@@ -125,10 +125,10 @@ describe('the default failure window, and the arithmetic behind it', () => {
 
 describe('health record', () => {
   it('round-trips and refuses what does not validate', () => {
-    const record = { version: 1, updated: 5, failOpen: false, uplinks: { eth1: { state: 'degraded', since: 4, reason: 'x', probes: [], factor: 0.5, steadySince: 3 } } };
+    const record = { version: 2, boot: 'b', updated: 5, failOpen: false, uplinks: { eth1: { state: 'degraded', since: 4, reason: 'x', probes: [], factor: 0.5, steadySince: 3 } } };
     expect(parseHealthRecord(JSON.stringify(record))).toEqual({ value: record });
-    expect(parseHealthRecord('{"version":1,"updated":5,"failOp')).toEqual({ problem: 'is not valid JSON (truncated or garbled)' });
-    expect(parseHealthRecord(JSON.stringify({ ...record, version: 2 }))).toEqual({ problem: 'has no valid version (2)' });
+    expect(parseHealthRecord('{"version":2,"updated":5,"failOp')).toEqual({ problem: 'is not valid JSON (truncated or garbled)' });
+    expect(parseHealthRecord(JSON.stringify({ ...record, version: 3 }))).toEqual({ problem: 'has no valid version (3)' });
     expect(parseHealthRecord(JSON.stringify({ ...record, uplinks: { eth1: { state: 'dead' } } }))).toEqual({ problem: 'has no valid uplinks.eth1.state ("dead")' });
   });
 });
@@ -136,7 +136,8 @@ describe('health record', () => {
 describe('stale health', () => {
   it('honours drained uplinks and lowered weights for 5 minutes after the last judgement, then not', () => {
     const record = {
-      version: 1 as const,
+      version: 2 as const,
+      boot: 'b',
       updated: 0,
       failOpen: false,
       uplinks: { eth1: { state: 'draining' as const, since: 0, reason: 'x', probes: [] }, eth2: { state: 'degraded' as const, since: 0, reason: 'y', probes: [], factor: 0.5 } },
@@ -155,5 +156,33 @@ describe('check lifetime', () => {
     expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 45), 10)).toBe(Date.UTC(2026, 0, 1, 12, 11, 0));
     // a cron start a second late still hands over at a minute boundary
     expect(deadlineFor(Date.UTC(2026, 0, 1, 12, 0, 1, 500), 10)).toBe(Date.UTC(2026, 0, 1, 12, 10, 0));
+  });
+});
+
+describe("ping's wall-clock timestamps on the monotonic clock", () => {
+  // the wall clock leads the monotonic one by 1.7e12 ms until it is set forward 90 days
+  const lead = 1_700_000_000_000;
+  const jump = 90 * 86_400_000;
+  const before = { offset: lead, at: 50_000 };
+
+  it('are the wall time less the clocks\' offset while nobody sets the clock', () => {
+    const read = { offset: lead, at: 51_000 };
+    expect(monotonicOf(lead + 50_400, read, before)).toBe(50_400);
+    // never later than the read that files it
+    expect(monotonicOf(lead + 51_200, read, before)).toBe(51_000);
+  });
+
+  it('a line printed before a jump and read after it keeps its place', () => {
+    const read = { offset: lead + jump, at: 51_000 };
+    // printed at 50 500 before the jump (wall lead + 50 500), read after it
+    expect(monotonicOf(lead + 50_500, read, before)).toBe(50_500);
+    // printed at 50 800, after the jump
+    expect(monotonicOf(lead + jump + 50_800, read, before)).toBe(50_800);
+  });
+
+  it('and the same when the clock is set back two hours', () => {
+    const read = { offset: lead - 7_200_000, at: 51_000 };
+    expect(monotonicOf(lead + 50_500, read, before)).toBe(50_500);
+    expect(monotonicOf(lead - 7_200_000 + 50_800, read, before)).toBe(50_800);
   });
 });

@@ -18,7 +18,8 @@ const observed: Observed = {
   routes: [],
 };
 const health: HealthRecord = {
-  version: 1,
+  version: 2,
+  boot: 'test',
   updated: 1,
   failOpen: false,
   rounds: 42,

@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureRunDir, readStateFile, writeAtomic } from '../../../src/state/rundir.js';
-import { readHealthRecord, writeHealthRecord } from '../../../src/state/health.js';
+import { EMPTY_RECORD, readHealthRecord, writeHealthRecord } from '../../../src/state/health.js';
+import { bootId } from '../../../src/util/clock.js';
 
 const DIR = resolve('test/.state/unit-rundir');
 
@@ -63,12 +64,19 @@ describe('state files', () => {
 
   it('the health record, written every 2 s without looking at its directory, makes the directory again when it is gone', () => {
     const run = join(DIR, 'run');
-    const record = { version: 1 as const, updated: 1, failOpen: false, uplinks: {} };
+    const record = { version: 2 as const, boot: bootId(), updated: 1, failOpen: false, uplinks: {} };
     writeHealthRecord(record, run);
     expect(statSync(run).mode & 0o777).toBe(0o700);
     rmSync(run, { recursive: true });
     writeHealthRecord({ ...record, updated: 2 }, run);
     expect(readHealthRecord(() => undefined, run).updated).toBe(2);
     expect(statSync(run).mode & 0o777).toBe(0o700);
+    // a record of another boot, or of the version before (wall times), is no record
+    writeHealthRecord({ ...record, boot: 'another boot', updated: 3 }, run);
+    expect(readHealthRecord(() => undefined, run)).toEqual(EMPTY_RECORD);
+    writeFileSync(join(run, 'health.json'), '{"version":1,"updated":1764000000000,"failOpen":false,"uplinks":{}}\n');
+    const warnings: string[] = [];
+    expect(readHealthRecord((w) => warnings.push(w), run)).toEqual(EMPTY_RECORD);
+    expect(warnings).toEqual([]);
   });
 });
