@@ -5,7 +5,7 @@ need=()
 for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables ping:iputils-ping \
             cron:cron debootstrap:debootstrap lintian:lintian readelf:binutils ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack \
             man:man-db groff:groff-base curl:curl qemu-aarch64:qemu-user strace:strace \
-            qemu-system-x86_64:qemu-system-x86 mke2fs:e2fsprogs; do
+            qemu-system-x86_64:qemu-system-x86 mke2fs:e2fsprogs faketime:faketime; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || [ -x "/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # files, not commands: bash-completion's loader (the completion test sources it)

@@ -343,8 +343,9 @@ table ip rig_nat {
 NFT
 }
 
-cmd_kernel() {  # everything a reconcile could touch, in a stable text form
-    rx sh -c 'ip -4 rule show; echo ==; ip -4 route show table all | grep -v "^local\|^broadcast" ; echo ==; ip nexthop show 2>/dev/null || true'
+cmd_kernel() {  # everything a reconcile could touch, in a stable text form (rules of one
+                # priority, uplink-lb's mark rules, sorted: the kernel lists them as they came)
+    rx sh -c 'ip -4 rule show | sort -t: -k1,1n -k2; echo ==; ip -4 route show table all | grep -v "^local\|^broadcast" ; echo ==; ip nexthop show 2>/dev/null || true'
 }
 
 cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.d (make install puts the entry there)

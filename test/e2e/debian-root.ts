@@ -35,7 +35,8 @@ export function balanced(): string[] {
 }
 
 /** Rules and routes with numbers for names (a purge takes the names away). */
-export const numericKernel = (): string => rig('rx', 'sh', '-c', 'ip -N -4 rule show; ip -N -4 route show table all | grep -v "^local\\|^broadcast"');
+// rules of one priority (uplink-lb's mark rules) sorted: the kernel lists them in the order they came
+export const numericKernel = (): string => rig('rx', 'sh', '-c', 'ip -N -4 rule show | sort -t: -k1,1n -k2; ip -N -4 route show table all | grep -v "^local\\|^broadcast"');
 
 /** The package's files (not directories) still in the root. */
 export function filesLeft(paths: readonly string[]): string[] {
