@@ -37,15 +37,18 @@ export function parsePingLine(line: string): PingLine {
   return { kind: 'other' };
 }
 
-/** A wall time ping printed, as monotonic time: by the clocks' offset now, unless that puts it
- *  outside the span since the last read (the wall clock was set in between and the line is
- *  older than the jump): then by the offset of the last read. Pure. */
+/** A wall time ping printed, as monotonic time: by the clocks' offset now, or, when the wall
+ *  clock was set between the print and this read and that puts the line outside the span since
+ *  the last read, by the offset of the last read. A line that fits neither (the clock read at a
+ *  moment of its own across a jump) is filed into the span, never outside it. Pure. */
 export function monotonicOf(wall: number, read: { offset: number; at: number }, since: { offset: number; at: number }): number {
+  // printed after the last read (less a second: ping may have been writing the line then) and by now
+  const from = since.at - 1000;
+  const within = (t: number): boolean => t >= from && t <= read.at + 50;
   const now = wall - read.offset;
   const before = wall - since.offset;
-  // the line was printed after the last read (less a second for ping's own timing) and by now
-  const within = (t: number): boolean => t >= since.at - 1000 && t <= read.at + 50;
-  return Math.min(read.offset === since.offset || within(now) || !within(before) ? now : before, read.at);
+  const t = within(now) ? now : within(before) ? before : Math.max(from, now);
+  return Math.min(t, read.at);
 }
 
 const RESTART_MS = 1000;

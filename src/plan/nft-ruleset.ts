@@ -106,6 +106,10 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
+  // the router's own packets take the connection's mark unless their socket set one (the
+  // probes: ping -m): a probe that left through another uplink once (its uplink's rules not
+  // there yet, as when pppd brings a new address up) must not stay pinned there
+  const restoreOwn = `meta nfproto ipv4 meta mark 0 ct mark ${marks} meta mark set ct mark`;
   const forwarded = policyRules(choices, perConnection, 'prerouting');
   const own = policyRules(choices, perConnection, 'output');
   const policiesIn = forwarded.length > 0 ? forwarded : undefined;
@@ -117,9 +121,13 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     ...(policiesIn ? [`meta nfproto ipv4 ct state new iifname != ${devices} jump policies_in`] : []),
   ];
   // the router's own traffic, unless its socket chose a mark itself
-  const output = [restore, ...(policiesOut ? ['meta nfproto ipv4 ct state new meta mark 0 jump policies_out'] : [])];
-  // a new connection keeps the uplink its first packet left through
-  const postrouting = config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`);
+  const output = [restoreOwn, ...(policiesOut ? ['meta nfproto ipv4 ct state new meta mark 0 jump policies_out'] : [])];
+  // a new connection keeps the uplink its first packet left through, or, when its packets carry
+  // an uplink's mark (a socket's own: the probes), that uplink's
+  const postrouting = [
+    `meta nfproto ipv4 ct mark 0 meta mark ${marks} ct mark set meta mark`,
+    ...config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`),
+  ];
   const ownNat = policiesOut ? ownMovedNat(config, addresses) : [];
   const chain = (name: string, rules: string[], type?: string, hook?: string, priority = 'mangle'): string =>
     [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority ${priority}; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');

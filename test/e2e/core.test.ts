@@ -45,11 +45,13 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     // dhclient installed no default route of its own
     expect(defaults().filter((r) => r.metric === undefined || r.metric === 0)).toEqual([]);
     expect(ownRules().map((r) => `${r.priority} ${r.src}${r.fwmark ? ` fwmark ${r.fwmark}` : ''} -> ${r.table}`)).toEqual([
-      '1000 all -> 254', // connected networks first (suppress_prefixlength 0)
+      '999 all -> 254', // connected networks first (suppress_prefixlength 0)
+      // every mark before every address: a connection marked for an uplink leaves through it,
+      // whatever address its socket took (eth1's came first, eth2's with eth2's ifup)
+      '1000 all fwmark 0x97 -> 201',
+      '1000 all fwmark 0x98 -> 202',
       expect.stringMatching(/^1001 198\.18\.101\.\d+ -> 201$/),
-      '1001 all fwmark 0x97 -> 201',
       expect.stringMatching(/^1002 198\.18\.102\.\d+ -> 202$/),
-      '1002 all fwmark 0x98 -> 202',
     ]);
     expect(routes('201').map((r) => `${r.dst} ${r.gateway ?? ''}`.trim())).toEqual(['default 198.18.101.1', 'default', '198.18.101.0/24']);
     const status = ulb(['status']);
@@ -121,7 +123,7 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
 
   it('heals leftovers: a deleted rule, a stray route in its table, a wrong default route', () => {
     const reference = kernel();
-    rig('rx', 'ip', 'rule', 'del', 'priority', '1001', 'fwmark', '0x97');
+    rig('rx', 'ip', 'rule', 'del', 'priority', '1000', 'fwmark', '0x97');
     rig('rx', 'ip', 'route', 'add', '10.1.0.0/16', 'dev', 'eth1', 'table', '201');
     rig('rx', 'ip', 'route', 'replace', 'default', 'via', '198.18.102.1', 'dev', 'eth2', 'metric', '10');
     expect(ulb(['status']).status).toBe(1);

@@ -40,7 +40,12 @@ describe('nftables ruleset', () => {
       '    oifname "eth2" ip saddr { 198.18.101.163 } masquerade',
       '  }',
     ].join('\n'));
-    expect(ruleset).toMatchObject({ chains: 6, rules: 14 });
+    // the router's own packets restore the connection's mark only when their socket set none
+    // (a probe's ping -m keeps its uplink), and a connection whose packets carry an uplink's mark
+    // is pinned to that uplink, whichever device its first packet left through
+    expect(ruleset.text).toContain('  chain output {\n    type route hook output priority mangle; policy accept;\n    meta nfproto ipv4 meta mark 0 ct mark { 0x97, 0x98 } meta mark set ct mark\n');
+    expect(ruleset.text).toContain('  chain postrouting {\n    type filter hook postrouting priority mangle; policy accept;\n    meta nfproto ipv4 ct mark 0 meta mark { 0x97, 0x98 } ct mark set meta mark\n');
+    expect(ruleset).toMatchObject({ chains: 6, rules: 15 });
   });
 
   it('has no NAT chain without a policy for the router\'s own traffic, nor with one uplink up', () => {
@@ -76,8 +81,8 @@ describe('nftables ruleset', () => {
     const config = configFrom(PINNED);
     const want = rulesetOf(config);
     expect(diffNft(want, { present: false, chains: 0, rules: 0 })?.action).toBe('add');
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 14 })).toBeUndefined();
-    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 13 })?.action).toBe('replace');
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 15 })).toBeUndefined();
+    expect(diffNft(want, { present: true, fingerprint: want.fingerprint, chains: 6, rules: 14 })?.action).toBe('replace');
     expect(diffNft(undefined, { present: true, chains: 3, rules: 11 })?.action).toBe('delete');
     expect(diffNft(undefined, { present: false, chains: 0, rules: 0 })).toBeUndefined();
   });
