@@ -39,16 +39,15 @@ export function parsePingLine(line: string): PingLine {
 
 /** A wall time ping printed, as monotonic time: by the clocks' offset now, or, when the wall
  *  clock was set between the print and this read and that puts the line outside the span since
- *  the last read, by the offset of the last read. A line that fits neither (the clock read at a
- *  moment of its own across a jump) is filed into the span, never outside it. Pure. */
+ *  the last read, by the offset of the last read. A line that fits neither (its clock and ours
+ *  read on either side of a jump) is taken as printed now: late rather than early, so that a
+ *  jump never makes answers look old and an uplink silent. Pure. */
 export function monotonicOf(wall: number, read: { offset: number; at: number }, since: { offset: number; at: number }): number {
   // printed after the last read (less a second: ping may have been writing the line then) and by now
-  const from = since.at - 1000;
-  const within = (t: number): boolean => t >= from && t <= read.at + 50;
+  const within = (t: number): boolean => t >= since.at - 1000 && t <= read.at + 50;
   const now = wall - read.offset;
   const before = wall - since.offset;
-  const t = within(now) ? now : within(before) ? before : Math.max(from, now);
-  return Math.min(t, read.at);
+  return Math.min(within(now) ? now : within(before) ? before : read.at, read.at);
 }
 
 const RESTART_MS = 1000;
