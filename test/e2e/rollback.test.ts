@@ -136,7 +136,11 @@ describe('rollback of a failed apply, and apply --confirm', () => {
         writeConfig(E);
         const r = rigResult('rx', PAUSE_TRIAL, words, '1', 'ip link del eth9', bin(), 'apply');
         rigResult('rx', 'ip', 'link', 'del', 'eth9');
-        if (r.stdout.trim() === 'paused') return r;
+        // on a loaded machine the poller may see `nft -j list` only as the run has gone past it
+        // (the routes applied, eth9 deleted after): that is a miss too, tried again; a run that
+        // never fails there fails the test all the same, after the fifth try
+        const late = moment === 'after observe' && r.status === 0;
+        if (r.stdout.trim() === 'paused' && !late) return r;
         if (attempt === 5) throw new Error(`the pause never caught "${words}": ${r.stderr}`);
       }
     };
