@@ -46,3 +46,13 @@ export function leasesAt(name: string): Map<string, Lease> {
   }
   return leases;
 }
+
+/** uplink-lb's rules in the applied-2 state (eth1 and eth2 at their default priorities), as
+ *  `ip rule` arguments after add or del, in the order a plan adds or deletes them. */
+export const APPLIED_2_RULES = [
+  'priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
+  'priority 1000 fwmark 0x97 lookup 201 protocol 73',
+  'priority 1000 fwmark 0x98 lookup 202 protocol 73',
+  'priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
+  'priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+];

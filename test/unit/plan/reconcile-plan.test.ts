@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
 import { diff } from '../../../src/plan/diff.js';
-import { configFrom, leasesAt, observedAt } from '../helpers.js';
+import { APPLIED_2_RULES, configFrom, leasesAt, observedAt } from '../helpers.js';
 import type { Route } from '../../../src/kernel/types.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
@@ -29,11 +29,7 @@ describe('plan on kernel states captured on the rig', () => {
       'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
       'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
-      'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
-      'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
-      'rule add priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule add priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      ...APPLIED_2_RULES.map((r) => `rule add ${r}`),
       'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
     ]);
   });
@@ -147,11 +143,7 @@ describe('plan on kernel states captured on the rig', () => {
   it('has no default route when no uplink is up, and deletes its own', () => {
     expect(commands('applied-2', 'IFACE_DEVICE=( eth9 )\n')).toEqual([
       'route del default table 254 metric 10',
-      'rule del priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
-      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
-      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      ...APPLIED_2_RULES.map((r) => `rule del ${r}`),
       ...TABLE_ROUTES_DELETED,
     ]);
   });
@@ -201,11 +193,7 @@ describe('a changed key leaves nothing of uplink-lb behind (applied-2, weights 2
 
   it('IFACE_TABLES_PRIO: the rules at the former priorities go', () => {
     expect(deletes(`${TWO}IFACE_TABLES_PRIO=( 1101 1102 )\n`)).toEqual([
-      'rule del priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule del priority 1000 fwmark 0x97 lookup 201 protocol 73',
-      'rule del priority 1000 fwmark 0x98 lookup 202 protocol 73',
-      'rule del priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule del priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      ...APPLIED_2_RULES.map((r) => `rule del ${r}`),
     ]);
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../../src/plan/diff.js';
 import { ownedSnapshot } from '../../../src/plan/snapshot.js';
-import { observedAt } from '../helpers.js';
+import { APPLIED_2_RULES, observedAt } from '../helpers.js';
 
 const OWNER = { ownedTables: [201, 202], metric: 10 };
 const STATES = ['applied-2', 'bound-fresh', 'foreign-applied', 'eth1-down'];
@@ -38,11 +38,7 @@ describe('ownedSnapshot', () => {
       'route replace default table 202 metric 0 proto 73 via 198.18.102.1 dev eth2',
       'route replace prohibit default table 202 metric 4000000000 proto 73',
       'route replace 198.18.102.0/24 table 202 metric 0 proto 73 scope 253 dev eth2 src 198.18.102.162',
-      'rule add priority 999 lookup 254 suppress_prefixlength 0 protocol 73',
-      'rule add priority 1000 fwmark 0x97 lookup 201 protocol 73',
-      'rule add priority 1000 fwmark 0x98 lookup 202 protocol 73',
-      'rule add priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
-      'rule add priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
+      ...APPLIED_2_RULES.map((r) => `rule add ${r}`),
       'route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 2 nexthop via 198.18.102.1 dev eth2 weight 1',
     ]);
   });
