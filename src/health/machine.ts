@@ -1,5 +1,6 @@
 // The per-uplink health state machine, driven by what the probes heard over sliding windows
 // of time. Pure.
+import { epochIso } from '../util/clock.js';
 import type { Threshold } from '../config/types.js';
 
 /** up: in the default route. degraded: answering, but its loss or round trip is past the
@@ -138,9 +139,8 @@ const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 /** A moment of the record's clock as text for people (the check passes the monotonic clock's
  *  moments as today's wall time; tests' moments are wall times already). */
 export type Label = (ms: number) => string;
-const isoLabel: Label = (ms) => new Date(ms).toISOString();
 
-export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[], limits: Limits, now: number, label: Label = isoLabel): Step {
+export function step(prev: UplinkHealth, outcome: Outcome, probes: TargetResult[], limits: Limits, now: number, label: Label = epochIso): Step {
   if (outcome.kind === 'unavailable') return { next: { ...prev, probes: [] } };
   const base: UplinkHealth = { ...prev, probes };
   if (outcome.kind === 'pending') return { next: base };

@@ -1,5 +1,6 @@
 // `uplink-lb status`: each uplink as configured and as found, then whether the kernel holds
 // what the configuration asks for, naming every difference (like `ifquery --check`). Pure.
+import { epochIso } from '../util/clock.js';
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
@@ -133,7 +134,6 @@ export interface PinningFacts {
 
 type Iso = (ms: number | undefined) => string | null;
 const isoOf = (label: (ms: number) => string): Iso => (ms) => (ms === undefined ? null : label(ms));
-const wallTime = (ms: number): string => new Date(ms).toISOString();
 
 /** Why an uplink drained for maintenance is out of the route, in words. */
 function maintenanceReason(m: NonNullable<UplinkState['maintenance']>, iso: Iso): string {
@@ -177,7 +177,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
   const current = mainDefaults.find((r) => r.metric === config.metric);
   const verdict = verdictOf(want, observed, { lastCheck: health.updated, now: facts.now, staleAfterMs: STALE_HEALTH_MS });
   const matches = plan.changes.length === 0;
-  const iso = isoOf(facts.label ?? wallTime);
+  const iso = isoOf(facts.label ?? epochIso);
   return {
     schema: STATUS_SCHEMA,
     verdict,

@@ -17,9 +17,14 @@ export function wallOf(mono: number): number {
   return Date.now() - (monotonicMs() - mono);
 }
 
+/** A wall time (ms since the epoch) as ISO text. */
+export function epochIso(wall: number): string {
+  return new Date(wall).toISOString();
+}
+
 /** A monotonic instant as ISO text by today's wall clock. */
 export function wallIso(mono: number): string {
-  return new Date(Math.round(wallOf(mono))).toISOString();
+  return epochIso(Math.round(wallOf(mono)));
 }
 
 let boot: string | undefined;

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bin, inRoute, PROBED_CONFIG, rig, rigResult, runFile, sleep, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { bin, inRoute, RIG, PROBED_CONFIG, rig, rigResult, runFile, sleep, stopCheck, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
-const RIG = resolve('scripts/rig/rig.sh');
 const DIR = resolve(`test/.state/clock-${process.env.RIG_NAME ?? 'uplink-lb'}`);
 const SPEC = `${DIR}/faketime`;
 const LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';

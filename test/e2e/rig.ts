@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const RIG = resolve('scripts/rig/rig.sh');
+export const RIG = resolve('scripts/rig/rig.sh');
 // One rig per vitest worker, so that end-to-end files run side by side: every rig.sh started
 // from this process (and its children) uses this worker's namespaces.
 process.env.RIG_NAME ??= `uplink-lb-w${process.env.VITEST_POOL_ID ?? '1'}`;
