@@ -767,8 +767,7 @@ def table():
         for kind in KINDS:
             for variant in variants:
                 u = f[kind][variant]
-                none = {"median": None}
-                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u.get('route out', none), ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22} | {fmt(u.get('route back', none), ' s'):22}")
+                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u['route out'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22} | {fmt(u['route back'], ' s'):22}")
             k = f[kind]["kernel alone"]
             if k["loss"]["n"]:
                 kf = f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
