@@ -1,4 +1,5 @@
-// Prints vitest's JSON report as the slowest files, then one plain closing line:
+// Prints vitest's JSON report as the slowest files, then each failed test with the first
+// lines of its error (CI keeps only the end of the output), then one plain closing line:
 // "vitest: N passed, N failed[, N skipped]".
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -13,6 +14,23 @@ if (files.length > 0) {
   const end = Math.max(...(report.testResults ?? []).map((f) => f.endTime ?? 0));
   console.log(`slowest test files (of ${files.length}; the run took ${((end - report.startTime) / 1000).toFixed(0)} s, two files at a time):`);
   for (const f of files.slice(0, 10)) console.log(`  ${f.seconds.toFixed(0).padStart(5)} s  ${f.name}`);
+}
+const failed = (report.testResults ?? []).flatMap((f) =>
+  (f.assertionResults ?? [])
+    .filter((t) => t.status === 'failed')
+    .map((t) => ({ file: relative(process.cwd(), f.name), title: t.fullName ?? t.title, messages: t.failureMessages ?? [] })),
+);
+const brokenFiles = (report.testResults ?? []).filter(
+  (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed'),
+);
+for (const t of failed) {
+  console.log(`FAILED ${t.file} > ${t.title}`);
+  const lines = t.messages.join('\n').split('\n').filter((l) => l.trim() !== '' && !/^\s*at (.*node_modules|new Promise)/.test(l));
+  for (const line of lines.slice(0, 12)) console.log(`    ${line.slice(0, 300)}`);
+}
+for (const f of brokenFiles) {
+  console.log(`FAILED ${relative(process.cwd(), f.name)} (the file itself)`);
+  for (const line of String(f.message ?? '').split('\n').filter((l) => l.trim() !== '').slice(0, 12)) console.log(`    ${line.slice(0, 300)}`);
 }
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
