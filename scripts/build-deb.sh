@@ -31,7 +31,7 @@ find "$stage" -path "$stage/DEBIAN" -prune -o -type d -print0 | xargs -0 chmod 7
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed "s/@VERSION@/$version/; s/@ARCH@/$arch/; s/@SIZE@/$size/" "$root/packaging/deb/control.in" > "$stage/DEBIAN/control"
-install -m 755 "$root/packaging/deb/postinst" "$root/packaging/deb/postrm" "$stage/DEBIAN/"
+install -m 755 "$root/packaging/deb/postinst" "$root/packaging/deb/prerm" "$root/packaging/deb/postrm" "$stage/DEBIAN/"
 chmod 644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
 deb=$out/uplink-lb_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Zgzip --build "$stage" "$deb" >/dev/null

@@ -4,7 +4,9 @@
 # /run/uplink-lb, as built), DHCPCD_HOOKDIR (default /usr/lib/dhcpcd/dhcpcd-hooks) and PPP_HOOKDIR
 # (default SYSCONFDIR/ppp: pppd's ip-up.d and ip-down.d are under it).
 # Installing twice changes nothing; uninstall removes exactly what install adds and keeps the
-# configuration. Install refuses an executable that
+# configuration. On a machine where systemd is PID 1 (and DESTDIR is empty, SYSCONFDIR /etc),
+# install enables and starts uplink-lb.timer, which keeps the health check running, and
+# uninstall stops and disables it first. Install refuses an executable that
 # cannot start here, naming what is missing (scripts/runtime-check.sh).
 set -euo pipefail
 
@@ -38,8 +40,15 @@ man5=$DESTDIR$PREFIX/share/man/man5/uplink-lb.conf.5.gz
 completion=$DESTDIR$PREFIX/share/bash-completion/completions/uplink-lb
 examples=$DESTDIR$PREFIX/share/doc/uplink-lb/examples/events.d
 events_dir=$etc/uplink-lb/events.d
+unitdir=$DESTDIR$PREFIX/lib/systemd/system
+service=$unitdir/uplink-lb.service
+timer=$unitdir/uplink-lb.timer
 
 say() { echo "install: $*"; }
+
+# systemd is PID 1 here and this install is the machine's own (not into DESTDIR or a test's
+# SYSCONFDIR): only then does install or uninstall start or stop anything
+systemd_here() { [ -z "$DESTDIR" ] && [ "$SYSCONFDIR" = /etc ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; }
 
 manpage() {  # gzip -9n a manual page next to the build (reproducible: no name, no time)
     local out
@@ -93,6 +102,8 @@ install)
     put_link "$bin" "$cron_check"
     put_file "$(snippet "$root/hooks/cron-start.sh")" "$cron_start" 755
     put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
+    put_file "$(snippet "$root/hooks/uplink-lb.service")" "$service" 644
+    put_file "$root/hooks/uplink-lb.timer" "$timer" 644
     put_file "$root/hooks/rt_tables.conf" "$tables" 644
     put_file "$root/hooks/rt_protos.conf" "$protos" 644
     put_file "$(manpage "$root/man/uplink-lb.8")" "$man8" 644
@@ -106,12 +117,23 @@ install)
         put_file "$root/hooks/uplink-lb.default" "$config" 600
         say "edit $config, then: uplink-lb validate"
     fi
+    if systemd_here; then
+        systemctl daemon-reload
+        systemctl enable --now uplink-lb.timer 2>&1 | sed 's/^/install: /'
+        say "systemd runs the health check (uplink-lb.timer, uplink-lb.service); cron's entry steps aside"
+    fi
     ;;
 uninstall)
-    for f in "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
+    if systemd_here && [ -e "$timer" ]; then
+        systemctl disable --now uplink-lb.timer 2>&1 | sed 's/^/install: /'
+        systemctl stop uplink-lb.service
+    fi
+    for f in "$timer" "$service" "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true
+    rmdir "$unitdir" "$(dirname "$unitdir")" 2>/dev/null || true
+    if systemd_here; then systemctl daemon-reload; fi
     # pppd's hook directories, when install made them (ppp not installed) and nothing else is there
     rmdir "$(dirname "$ppp_up")" "$(dirname "$ppp_down")" "$ppp_dir" 2>/dev/null || true
     # the event hooks directory goes only when empty: the hooks in it are yours

@@ -247,7 +247,11 @@ killpid() {  # PIDFILE COMM: stop a process the rig started, by its recorded pid
     pid=$(cat "$f")
     if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 20); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+        # gone, or a zombie: its parent (a rig.sh long ended) left it to PID 1, which may reap late
+        for _ in $(seq 40); do
+            case "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" in ''|Z) break ;; esac
+            sleep 0.05
+        done
         kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$f"
@@ -258,21 +262,17 @@ own_namespaces() {  # exactly this rig's: another rig's names only share the pre
 }
 
 cmd_down() {
-    local f n ino p
+    local f n p
     killpid "$ST/inet/server.pid" python3
     killpid "$ST/lan/server.pid" python3
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     killpid "$ST/router/run/crond.pid" cron
     for f in "$ST"/router/run/udhcpc.*.pid; do [ -e "$f" ] && killpid "$f" udhcpc; done
-    # whatever still lives in one of our namespaces was started by the rig or a test
+    # whatever still lives in one of our namespaces was started by the rig or a test (`ip netns
+    # pids`: the processes whose network namespace is that one, found by iproute2 in one pass)
     for n in $(own_namespaces); do
-        ino=$(stat -L -c %i "/run/netns/$n" 2>/dev/null) || continue
-        for p in /proc/[0-9]*; do
-            [ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$ino" ] || continue
-            [ "$(stat -L -c %d "$p/ns/net" 2>/dev/null)" = "$(stat -L -c %d "/run/netns/$n")" ] || continue
-            kill "${p#/proc/}" 2>/dev/null || true
-        done
+        for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     done
     sleep 0.2
     for n in $(own_namespaces); do ip netns del "$n"; done

@@ -5,7 +5,7 @@
 // picks (the first installed of dhclient, udhcpc, dhcpcd).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaults, dist, ifdown, ifup, rig, rigResult, routes, sleep, startCheck, stopCheck, ulb, up, waitFor } from './rig.js';
 import { buildDeb } from './deb.js';
@@ -27,6 +27,15 @@ async function monitorRoutes(action: () => Promise<void>): Promise<string[]> {
   // ip -ts prints "[2026-11-27T08:30:01.123456] route line" and continuation lines for nexthops
   return out.split(/\n(?=\[)/);
 }
+/** Where a symbolic link in the root points (its target is the root's path, not the host's), or
+ *  undefined when there is none. */
+const linkAt = (path: string): string | undefined => {
+  try {
+    return readlinkSync(`${root()}${path}`);
+  } catch {
+    return undefined;
+  }
+};
 const eventTime = (event: string): number => Date.parse(`${/^\[([^\]]+)\]/.exec(event)?.[1] ?? ''}Z`);
 
 describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
@@ -86,6 +95,23 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(ifdown('eth1').status).toBe(0);
   });
 
+  it('where systemd is the init, apt install ./uplink-lb.deb pulls neither cron nor a mail server; without it, cron', () => {
+    // apt's own resolver, asked to install the package with systemd-sysv (what a Debian 13 with
+    // systemd as PID 1 has) and without it (this root has no init); -s changes nothing
+    const installs = (...pkgs: string[]): string[] => {
+      const r = inRoot('apt-get', 'install', '-s', '-y', '-q', ...pkgs);
+      expect(r.status, r.output).toBe(0);
+      return [...r.stdout.matchAll(/^Inst (\S+)/gm)].map((m) => m[1] ?? '');
+    };
+    const withSystemd = installs('systemd-sysv', '/tmp/uplink-lb.deb');
+    const without = installs('/tmp/uplink-lb.deb');
+    console.log(`apt install of the .deb on Debian 13 with systemd-sysv: ${withSystemd.length} packages (${withSystemd.join(' ')}); without an init: ${without.length} (${without.join(' ')})`);
+    expect(withSystemd).toContain('systemd-sysv');
+    expect(withSystemd).toContain('uplink-lb');
+    expect(withSystemd.filter((p) => /^(cron|cron-daemon-common|exim4.*|postfix|.*-mta|bsd-mailx)$/.test(p))).toEqual([]);
+    expect(without).toContain('cron');
+  });
+
   it('apt install ./uplink-lb.deb pulls every run-time dependency', () => {
     const started = Date.now();
     const r = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
@@ -96,6 +122,9 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
       expect(inRoot('dpkg-query', '-W', '-f', '${Status}', pkg).stdout).toBe('install ok installed');
     }
     expect(ulb(['--version']).stdout).toMatch(/^uplink-lb \d/);
+    // the timer is enabled (deb-systemd-helper, no systemd running here): a switch to systemd
+    // finds it; cron's start steps aside only where systemd runs
+    expect(linkAt('/etc/systemd/system/timers.target.wants/uplink-lb.timer')).toMatch(/^(\/usr)?\/lib\/systemd\/system\/uplink-lb\.timer$/);
     // the configuration written before is kept: a conffile the user changed
     expect(readFileSync(`${root()}/etc/default/uplink-lb`, 'utf8')).toBe(CONFIG);
   });
@@ -232,6 +261,10 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     // directories shared with other packages stay; no file of the package does
     expect(filesLeft(files)).toEqual([]);
     expect(existsSync(`${root()}/etc/default/uplink-lb`)).toBe(false);
+    // and the timer's enable link, with deb-systemd-helper's record of it
+    expect(linkAt('/etc/systemd/system/timers.target.wants/uplink-lb.timer')).toBeUndefined();
+    expect(linkAt('/etc/systemd/system/uplink-lb.timer')).toBeUndefined();
+    expect(existsSync(`${root()}/var/lib/systemd/deb-systemd-helper-enabled/uplink-lb.timer.dsh-also`)).toBe(false);
     // the hooks went with the package: ifdown is plain ifdown
     expect(ifdown('eth1').status).toBe(0);
   });

@@ -1,7 +1,8 @@
 // A PPPoE uplink beside a DHCP uplink, with the real pppd and pppoe-server. This machine's kernel
 // has no PPP, so the router is a Debian 13 virtual machine under qemu's software emulation
-// (scripts/vm/): Debian's kernel, the uplink-lb package installed by dpkg, and
-// test/e2e/vm/pppoe-init.sh as its PID 1, which drives the scenario and prints what it measured.
+// (scripts/vm/): Debian's kernel, systemd as PID 1, the uplink-lb package installed by dpkg (so
+// systemd runs its health check, in the unit's sandbox), and test/e2e/vm/pppoe-scenario.sh as a
+// service, which drives the scenario and prints what it measured.
 // Emulation makes everything in the machine several times slower than on hardware: the bounds
 // here are loose, and the figures are printed for what they are.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,11 +45,11 @@ function syslog(): string {
   return section;
 }
 
-describe('PPPoE uplink beside a DHCP uplink (Debian 13 virtual machine)', () => {
+describe('PPPoE uplink beside a DHCP uplink, systemd running the check (Debian 13 virtual machine)', () => {
   beforeAll(async () => {
     const deb = buildDeb();
     mkdirSync(resolve('test/.state/vm'), { recursive: true });
-    const prepared = spawnSync('scripts/vm/vm-prepare.sh', [deb, 'test/e2e/vm/pppoe-init.sh', DEST], { encoding: 'utf8' });
+    const prepared = spawnSync('scripts/vm/vm-prepare.sh', [deb, 'test/e2e/vm/pppoe-scenario.sh', DEST], { encoding: 'utf8' });
     if (prepared.status !== 0) throw new Error(`vm-prepare.sh failed:\n${prepared.stderr}`);
     const vm = spawn('scripts/vm/vm-run.sh', [DEST, '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
     vm.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -114,5 +115,36 @@ describe('PPPoE uplink beside a DHCP uplink (Debian 13 virtual machine)', () => 
     expect(ifdown.rules_gone_ms).toBeGreaterThanOrEqual(0);
     expect(ifdown.spread).toEqual({ ispa: 0, ispb: 24, none: 0 });
     expect((result('ifup') as { route_ms: number }).route_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('systemd runs the check: the package enabled the timer, which started it at boot (the shipped file names no uplink: exit 2)', () => {
+    const start = result('systemd_start') as { boot_start_wait_ms: number; boot_exit: string; timer: string; start: number; active: string; pid: number };
+    expect(start.boot_start_wait_ms).toBeGreaterThanOrEqual(0);
+    expect(start.boot_exit).toBe('2');
+    expect(start.timer).toBe('enabled active');
+    expect(start).toMatchObject({ start: 0, active: 'active' });
+    expect(start.pid).toBeGreaterThan(1);
+    // every figure above (failover, reconnect, the drain of a dead network) came from this run
+    expect((result('systemd') as { killed: number }).killed).toBe(start.pid);
+  });
+
+  it('killed, the check is back within seconds and judges; cron steps aside; its sandbox holds; events and journal fields arrive', () => {
+    const s = result('systemd') as Record<string, number | string>;
+    expect(s.restarted).not.toBe(s.killed);
+    expect(s.restart_ms).toBeGreaterThanOrEqual(0);
+    expect(s.record_ms).toBeGreaterThanOrEqual(0);
+    expect(s.ppp0_in_route_ms).toBeGreaterThanOrEqual(0);
+    expect(s.status).toBe(0);
+    // cron's start ends at once while the timer is enabled: still one check process
+    expect(s.cron_start).toBe(0);
+    expect(s.checks).toBe(1);
+    // only CAP_NET_ADMIN (12) and CAP_NET_RAW (13), no new privileges
+    expect(s.capbnd).toBe('0000000000003000');
+    expect(s.no_new_privs).toBe('1');
+    console.log(`systemd-analyze security uplink-lb.service: ${String(s.exposure)}`);
+    // one journald entry per state change of ppp0, with its field; the hook ran in the sandbox
+    expect(s.journal_ppp0_entries).toBeGreaterThan(0);
+    expect(String(s.events)).toMatch(/draining ppp0,.*up ppp0,/);
+    expect(output).toMatch(/uplink-lb\.service - uplink-lb health check[^\n]*\n[\s\S]*Active: active \(running\)/);
   });
 });

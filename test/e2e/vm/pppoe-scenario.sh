@@ -1,6 +1,8 @@
 #!/bin/sh
-# PID 1 of the PPPoE test machine (test/e2e/pppoe.test.ts boots it with scripts/vm/vm-run.sh).
-# The machine is the router, with the uplink-lb package installed; two ISPs in namespaces:
+# The PPPoE test machine's scenario (test/e2e/pppoe.test.ts boots it with scripts/vm/vm-run.sh):
+# systemd is PID 1 and starts this as a service once the machine is up. The machine is the
+# router, with the uplink-lb package installed (systemd runs its health check); two ISPs in
+# namespaces:
 #   uplink-lb-ispa: a PPPoE server (pppoe-server, kernel mode) on eth1's other end; the router
 #                   dials it with pppd from ifupdown's `ppp` method (iface dsl-provider): ppp0.
 #   uplink-lb-ispb: dnsmasq's DHCP on eth2's other end (192.0.2.0/24); dhclient from ifup.
@@ -8,10 +10,8 @@
 # target of their own (198.51.100.1 behind A, 198.51.100.2 behind B). What it finds goes to the
 # serial console as lines `RESULT name {json}` and `FIXTURE dir/file json`; then it powers off.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp
 mkdir -p /run/netns /run/network /run/lock /var/lib/dhcp
 ip link set lo up
-busybox syslogd -O /run/syslog
 modprobe ppp_generic; modprobe pppoe
 
 result() { echo "RESULT $1 $2"; }
@@ -65,9 +65,9 @@ fixture() {  # the kernel state as the unit tests read it
 finish() {
     echo "== status at the end"; uplink-lb status 2>&1; ip -4 rule show; ip -4 route show table all | grep -v '^local\|^broadcast'
     echo "== tracked ICMP at the end"; conntrack -L -p icmp 2>/dev/null
-    [ -z "${check:-}" ] || kill "$check" 2>/dev/null
-    echo "== syslog"; cat /run/syslog
-    echo "== check"; cat /tmp/check.log 2>/dev/null
+    echo "== systemctl status"; SYSTEMD_COLORS=0 systemctl status --no-pager --lines=5 uplink-lb.timer uplink-lb.service 2>&1
+    echo "== syslog"; SYSTEMD_COLORS=0 journalctl -q -b --no-pager -o short-precise 2>&1
+    echo "== end"
     echo "VM-DONE"; sync
     echo o > /proc/sysrq-trigger; sleep 30
 }
@@ -137,7 +137,13 @@ own_routes=$(ip -N -4 route show table all | grep -c ' proto 73' || true)
 result bound "{\"ifup_eth2\":$rc_eth2,\"ifup_dsl\":$rc_dsl,\"ppp_ms\":$t,\"own_rules\":$own_rules,\"own_routes\":$own_routes}"
 fixture ppp-bound
 
-# 2. uplink-lb configured and applied (flap damping off: ppp0 fails twice within minutes here)
+# 2. uplink-lb configured and applied (flap damping off: ppp0 fails twice within minutes here),
+#    with an event hook that writes under /var/lib (it runs in the check's sandbox)
+cat > /etc/uplink-lb/events.d/50-record <<'END'
+#!/bin/sh
+echo "$UPLINK_LB_EVENT ${UPLINK_LB_DEVICE:-router}" >> /var/lib/vm-events.log
+END
+chmod 755 /etc/uplink-lb/events.d/50-record
 cat > /etc/default/uplink-lb <<'END'
 IFACE_DEVICE=( ppp0 eth2 )
 IFACE_WEI=( 1 1 )
@@ -152,10 +158,17 @@ result balanced "$(spread)"
 uplink-lb status > /tmp/status.txt 2>&1
 echo "== status"; cat /tmp/status.txt
 
-# 3. the health check running, as cron starts it
-uplink-lb check > /tmp/check.log 2>&1 &
-check=$!
+# 3. the health check, as systemd runs it. uplink-lb.timer (enabled by the package) started it at
+#    boot, when the shipped file named no uplink: invalid, so it ended (exit 2) and is tried
+#    again each minute; an administrator who has configured the uplinks starts it at once.
+main_pid() { systemctl show -p MainPID --value uplink-lb.service; }
+wait_until 60 sh -c '[ "$(systemctl show -p ExecMainExitTimestampMonotonic --value uplink-lb.service)" != 0 ]'; t_boot=$took
+boot_status=$(systemctl show -p ExecMainStatus --value uplink-lb.service)
+timer="$(systemctl is-enabled uplink-lb.timer) $(systemctl is-active uplink-lb.timer)"
+systemctl start uplink-lb.service; rc_start=$?
 sleep 8
+check=$(main_pid)
+result systemd_start "{\"boot_start_wait_ms\":$t_boot,\"boot_exit\":\"$boot_status\",\"timer\":\"$timer\",\"start\":$rc_start,\"active\":\"$(systemctl is-active uplink-lb.service)\",\"pid\":${check:-0}}"
 
 # 4. the PPPoE server's link cut: out of the route, new connections go to ISP B
 missing_since= missing_until=
@@ -198,6 +211,25 @@ result ifdown "{\"rc\":$rc_down,\"route_ms\":$t,\"rules_gone_ms\":$t_rules,\"rou
 ifup dsl-provider > /tmp/ifup-dsl2.log 2>&1; rc_up=$?
 wait_until 60 in_route ppp0; t=$took
 result ifup "{\"rc\":$rc_up,\"route_ms\":$t}"
+# 8. systemd keeps the check running: killed (-9), the next run is there a second later and
+#    judges; cron's every-minute start steps aside while the timer is enabled; its sandbox
+old=$(main_pid)
+kill -9 "$old"
+wait_until 30 sh -c 'p=$(systemctl show -p MainPID --value uplink-lb.service); [ "$p" != 0 ] && [ "$p" != "$1" ]' sh "$old"; t_restart=$took
+new=$(main_pid)
+before=$(stat -c %Y /run/uplink-lb/health.json)
+wait_until 30 sh -c '[ "$(stat -c %Y /run/uplink-lb/health.json)" != "$1" ]' sh "$before"; t_record=$took
+wait_until 30 in_route ppp0; t_ppp0=$took
+uplink-lb status > /dev/null 2>&1; rc_status=$?
+since=$(ms); /usr/lib/uplink-lb/cron-start; rc_cron=$?; cron_ms=$(( $(ms) - since ))
+checks=$(ps -eo args= | grep -c '^/usr/sbin/uplink-lb check$')
+capbnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$new/status")
+nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "/proc/$new/status")
+exposure=$(systemd-analyze security --no-pager uplink-lb.service 2>/dev/null | sed -n 's/.*Overall exposure level for uplink-lb.service: *\([0-9.]* [A-Z]*\).*/\1/p')
+fields=$(journalctl -q -b --no-pager -o cat UPLINK_LB_DEVICE=ppp0 | wc -l)
+events=$(tr '\n' ',' < /var/lib/vm-events.log 2>/dev/null)
+result systemd "{\"killed\":$old,\"restarted\":$new,\"restart_ms\":$t_restart,\"record_ms\":$t_record,\"ppp0_in_route_ms\":$t_ppp0,\"status\":$rc_status,\"cron_start\":$rc_cron,\"cron_start_ms\":$cron_ms,\"checks\":$checks,\"capbnd\":\"$capbnd\",\"no_new_privs\":\"$nnp\",\"exposure\":\"$exposure\",\"journal_ppp0_entries\":$fields,\"events\":\"$events\"}"
+
 for f in /tmp/ifup-eth2.log /tmp/ifup-dsl.log /tmp/validate.log /tmp/apply.log /tmp/ifdown-dsl.log /tmp/ifup-dsl2.log; do
     echo "== $f"; cat "$f"
 done
