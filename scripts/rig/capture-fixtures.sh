@@ -10,7 +10,9 @@ $RIG down >/dev/null 2>&1 || true
 $RIG up 3 >/dev/null
 $RIG install >/dev/null 2>&1
 BIN=$($RIG bin)
-printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n' > "$($RIG etc)/default/uplink-lb"
+# the routes that carry their nexthops (a kernel without nexthop objects: these fixtures have no
+# nexthops.json); the nexthop objects' fixtures come last
+printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nNEXTHOP_OBJECTS=no\n' > "$($RIG etc)/default/uplink-lb"
 
 . scripts/rig/capture-state.sh
 remove_own() {
@@ -36,3 +38,12 @@ $RIG rx "$BIN" apply 2>/dev/null
 capture foreign-applied
 $RIG ifdown eth1 >/dev/null 2>&1
 capture eth1-down
+# nexthop objects: both uplinks in the group, then isp1's carrier gone (the kernel deleted
+# eth1's nexthop, its table's default and its place in the group)
+$RIG ifup eth1 >/dev/null 2>&1
+printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n' > "$($RIG etc)/default/uplink-lb"
+$RIG rx "$BIN" apply 2>/dev/null
+capture applied-nexthops nexthops
+$RIG fail isp1 carrier
+sleep 0.5
+capture carrier-lost-nexthops nexthops

@@ -41,6 +41,7 @@ export const KEYS = {
   PIN: 'array',
   POLICY: 'array',
   HASH_POLICY: 'string',
+  NEXTHOP_OBJECTS: 'string',
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',
   EVENT_HOOKS_DIR: 'string',

@@ -133,6 +133,9 @@ export interface Config {
   policies: Policy[];
   /** net.ipv4.fib_multipath_hash_policy, set only when configured: l3 = 0, l4 = 1. */
   hashPolicy?: 'l3' | 'l4';
+  /** The balanced route and the uplink tables' defaults use the kernel's nexthop objects where
+   *  it has them (`auto`), or carry their nexthops themselves (`no`). */
+  nexthopObjects: 'auto' | 'no';
   /** Seconds an event hook may run before it is stopped. */
   eventTimeout: number;
   /** Where the event hooks are (default /etc/uplink-lb/events.d). */

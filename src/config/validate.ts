@@ -107,6 +107,13 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     else eventTimeout = Number(timeoutRaw);
   }
 
+  let nexthopObjects: 'auto' | 'no' = 'auto';
+  const nexthopRaw = raw.NEXTHOP_OBJECTS?.values[0];
+  if (nexthopRaw !== undefined) {
+    if (nexthopRaw === 'auto' || nexthopRaw === 'no') nexthopObjects = nexthopRaw;
+    else v.report('NEXTHOP_OBJECTS', `NEXTHOP_OBJECTS: ${printable(nexthopRaw)} is not auto (nexthop objects where the kernel has them) or no (routes that carry their nexthops)`);
+  }
+
   if (v.problems.length > 0) return { problems: v.problems };
 
   const uplinks: UplinkConfig[] = devices.map((device, i) => ({
@@ -126,7 +133,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

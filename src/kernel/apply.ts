@@ -5,7 +5,7 @@
 import { IP } from '../paths.js';
 import { run, CommandError } from '../util/run.js';
 import { applyNft } from './nft.js';
-import { parseReads, READS } from './observe.js';
+import { parseReads, reads } from './observe.js';
 import type { Observed } from './types.js';
 
 /** What a plan runs: `ip -batch` lines (without `ip`) and the whole `nft -f` input. */
@@ -19,16 +19,21 @@ export interface Commands {
  *  in the same run; returns what was read. ip stops at the first failing line and names it. */
 export function applyIpLines(lines: readonly string[]): Observed {
   const argv = [IP, '-j', '-N', '-batch', '-'];
-  const result = run(argv, `${[...lines, ...READS].join('\n')}\n`);
+  const readLines = reads();
+  const result = run(argv, `${[...lines, ...readLines].join('\n')}\n`);
   if (result.status !== 0) {
-    // "Command failed -:N"
-    const line = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
-    const failed = line === undefined ? undefined : lines[Number(line) - 1];
-    const where = failed === undefined ? '' : ` (at \`ip ${failed}\`, after ${Number(line) - 1} of ${lines.length} commands had been applied)`;
+    // "Command failed -:N"; a bad argument of `ip nexthop` ends ip at once without that line
+    // (`Error: argument "eth9" is wrong: Device does not exist`): ip runs the lines in order,
+    // so it stopped at the first line with that argument
+    const numbered = /Command failed -:(\d+)/.exec(result.stderr)?.[1];
+    const argument = /argument "([^"]+)" is wrong/.exec(result.stderr)?.[1];
+    const index = numbered !== undefined ? Number(numbered) - 1 : argument !== undefined ? lines.findIndex((l) => l.split(' ').includes(argument)) : -1;
+    const failed = index < 0 ? undefined : lines[index];
+    const where = failed === undefined ? '' : ` (at \`ip ${failed}\`, after ${index} of ${lines.length} commands had been applied)`;
     throw new CommandError(argv, result.status, `${result.stderr.trim()}${where}`);
   }
   // the changes print nothing; the reads one JSON document each, a line each
   const documents = result.stdout.split('\n').filter((l) => l !== '');
-  return parseReads(documents.slice(-READS.length));
+  return parseReads(documents.slice(-readLines.length));
 }
 

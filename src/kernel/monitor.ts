@@ -1,5 +1,5 @@
-// Link, address, route and rule events as they happen: one `ip -o monitor link address route
-// rule` for the life of a check run. A line that names an uplink (carrier lost or back, an
+// Link, address, route, rule and nexthop events as they happen: one `ip -o monitor link
+// address route rule [nexthop]` for the life of a check run. A line that names an uplink (carrier lost or back, an
 // address added or gone, a route through it changed) or an entry of uplink-lb's own protocol
 // has the run read the interfaces again and verify the kernel at once (an address merely
 // renewed: only when the interfaces read differently). One `nft monitor` does the same for a
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { IP, NFT, SETPRIV } from '../paths.js';
 import { NFT_FAMILY, NFT_TABLE } from './tables.js';
+import { haveNexthopObjects } from './observe.js';
 
 export interface Watch {
   stop(): void;
@@ -55,7 +56,10 @@ function monitor(command: readonly string[], about: (line: string) => string | u
 }
 
 export function watchLinks(devices: readonly string[], onEvent: (about: string, line: string) => void): Watch {
-  const watches = [monitor([IP, '-o', 'monitor', 'link', 'address', 'route', 'rule'], (line) => concerns(line, devices), onEvent)];
+  // nexthop objects too where the kernel has them (`id 7300001 via ... proto uplink-lb`): one
+  // deleted by someone takes its routes with it
+  const objects = haveNexthopObjects() ? ['nexthop'] : [];
+  const watches = [monitor([IP, '-o', 'monitor', 'link', 'address', 'route', 'rule', ...objects], (line) => concerns(line, devices), onEvent)];
   if (existsSync(NFT)) watches.push(monitor([NFT, 'monitor'], (line) => (concernsNft(line) ? 'uplink-lb' : undefined), onEvent));
   return { stop: () => watches.forEach((w) => w.stop()) };
 }

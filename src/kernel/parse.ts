@@ -1,6 +1,6 @@
 // Parses `ip -j -N` JSON into the kernel model. Entries that lack what the model needs are
 // skipped and reported, never guessed at.
-import type { Address, Link, Nexthop, Observed, Route, RouteType, Rule } from './types.js';
+import type { Address, Link, Nexthop, NexthopObject, Observed, Route, RouteType, Rule } from './types.js';
 import { MAIN_TABLE } from './tables.js';
 
 type Json = Record<string, unknown>;
@@ -158,6 +158,8 @@ export function parseRoutes(text: string, skipped: string[] = []): Route[] {
     if (prefsrc) route.prefsrc = prefsrc;
     const nexthops = parseNexthops(entry.nexthops, skipped);
     if (nexthops) route.nexthops = nexthops;
+    const nhid = num(entry.nhid);
+    if (nhid !== undefined) route.nhid = nhid;
     const metrics = Array.isArray(entry.metrics) ? (entry.metrics[0] as Json | undefined) : undefined;
     for (const [key, value] of Object.entries(metrics ?? {})) {
       if (typeof value === 'number' || typeof value === 'string' || value === null) route.metrics[key] = value;
@@ -167,11 +169,43 @@ export function parseRoutes(text: string, skipped: string[] = []): Route[] {
   return routes;
 }
 
+/** `ip -j -N nexthop show`: single nexthops and groups. */
+export function parseNexthopObjects(text: string, skipped: string[] = []): NexthopObject[] {
+  const objects: NexthopObject[] = [];
+  for (const entry of asArray(text, 'ip nexthop', skipped)) {
+    const id = num(entry.id);
+    if (id === undefined) {
+      skipped.push(`ip nexthop: an entry without id: ${brief(entry)}`);
+      continue;
+    }
+    const flags = strings(entry.flags);
+    const object: NexthopObject = { id, protocol: num(entry.protocol) ?? RTPROT_BOOT, onlink: flags.includes('onlink'), extra: [] };
+    const gateway = str(entry.gateway);
+    const dev = str(entry.dev);
+    if (gateway) object.gateway = gateway;
+    if (dev) object.dev = dev;
+    if (Array.isArray(entry.group)) {
+      object.group = [];
+      for (const member of entry.group as Json[]) {
+        const memberId = num(member?.id);
+        if (memberId === undefined) object.extra.push(`member ${brief(member)}`);
+        else object.group.push({ id: memberId, weight: num(member.weight) ?? 1 });
+      }
+    }
+    for (const key of ['blackhole', 'fdb', 'encap', 'type']) if (entry[key] !== undefined && entry[key] !== 'mpath') object.extra.push(`${key} ${brief(entry[key])}`);
+    object.extra.push(...flags.filter((f) => f !== 'onlink' && f !== 'linkdown' && f !== 'dead'));
+    objects.push(object);
+  }
+  return objects;
+}
+
 export interface RawObservation {
   links: string;
   addresses: string;
   rules: string;
   routes: string;
+  /** Absent: not read (no nexthop objects here). */
+  nexthops?: string;
 }
 
 export function parseObservation(raw: RawObservation): Observed {
@@ -182,6 +216,7 @@ export function parseObservation(raw: RawObservation): Observed {
     rules: parseRules(raw.rules, skipped),
     routes: parseRoutes(raw.routes, skipped),
   };
+  if (raw.nexthops !== undefined) observed.nexthops = parseNexthopObjects(raw.nexthops, skipped);
   if (skipped.length > 0) observed.skipped = [...new Set(skipped)];
   return observed;
 }

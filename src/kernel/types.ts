@@ -56,8 +56,25 @@ export interface Route {
   dev?: string;
   prefsrc?: string;
   onlink: boolean;
+  /** The nexthop object the route uses (`nhid`). ip also lists that object's gateway, device or
+   *  members on the route (kept for status), but the route is the id. */
+  nhid?: number;
   nexthops?: Nexthop[];
   metrics: Record<string, number | string | null>;
+}
+
+/** A nexthop object (`ip nexthop`, Linux 5.3+): one gateway or device, or a group of them. */
+export interface NexthopObject {
+  id: number;
+  protocol: number;
+  /** A single nexthop: its gateway (absent: by device) and device. */
+  gateway?: string;
+  dev?: string;
+  onlink: boolean;
+  /** A group: its members' ids and weights. */
+  group?: { id: number; weight: number }[];
+  /** What uplink-lb never sets (blackhole, fdb, a resilient group, encap): never "as desired". */
+  extra: string[];
 }
 
 export interface Observed {
@@ -65,6 +82,9 @@ export interface Observed {
   addresses: Address[];
   rules: Rule[];
   routes: Route[];
+  /** The kernel's nexthop objects; absent where the kernel or iproute2 has none (then routes
+   *  carry their nexthops themselves). */
+  nexthops?: NexthopObject[];
   /** Entries of ip's output that lacked what the model needs: skipped, never guessed at. */
   skipped?: string[];
 }

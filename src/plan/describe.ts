@@ -1,6 +1,6 @@
 // Canonical text of rules and routes: the same object always prints the same way, so text
 // equality is object equality, and the text doubles as the `ip` arguments that create it.
-import type { Nexthop, Route, Rule } from '../kernel/types.js';
+import type { Nexthop, NexthopObject, Route, Rule } from '../kernel/types.js';
 import { hex } from '../util/hex.js';
 
 export function ruleSelector(rule: Rule): string[] {
@@ -51,6 +51,9 @@ export function routeArgs(route: Route): string[] {
   args.push(...routeKey(route));
   args.push('proto', String(route.protocol));
   if (route.scope !== 0) args.push('scope', String(route.scope));
+  // through a nexthop object: the route is its id (ip also lists the object's gateway and
+  // device on it, which are the object's)
+  if (route.nhid !== undefined) return [...args, 'nhid', String(route.nhid), ...metricArgs(route.metrics)];
   if (route.nexthops) {
     args.push(...metricArgs(route.metrics));
     for (const hop of route.nexthops) args.push(...hopArgs(hop));
@@ -66,4 +69,23 @@ export function routeArgs(route: Route): string[] {
 
 export function routeText(route: Route): string {
   return routeArgs(route).join(' ');
+}
+
+/** The arguments of `ip nexthop replace` (and, whole, the object's canonical text): `id N`,
+ *  then a gateway and device or a group (every member with its weight), the protocol, and what
+ *  uplink-lb never sets appended so that such an object never equals a desired one. */
+export function nexthopArgs(object: NexthopObject): string[] {
+  const args = ['id', String(object.id)];
+  if (object.group) args.push('group', object.group.map((m) => `${m.id},${m.weight}`).join('/'));
+  else {
+    if (object.gateway) args.push('via', object.gateway);
+    if (object.dev) args.push('dev', object.dev);
+    if (object.onlink) args.push('onlink');
+  }
+  args.push('proto', String(object.protocol));
+  return args;
+}
+
+export function nexthopText(object: NexthopObject): string {
+  return [...nexthopArgs(object), ...object.extra].join(' ');
 }

@@ -3,7 +3,7 @@
 // takeover, nft-ruleset.
 import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
-import type { Observed, Route, Rule } from '../kernel/types.js';
+import type { NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
 import { scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
@@ -13,6 +13,7 @@ import { uplinkRules } from './rules.js';
 import { uplinkTableRoutes } from './table-routes.js';
 import { mainDefault, routeUplinks, routeWeights } from './main-route.js';
 import { takeovers } from './takeover.js';
+import { nexthopMode, withNexthopObjects, type NexthopMode } from './nexthop-objects.js';
 
 /** What the kernel should hold: what a diff plans towards, and what a read-back is compared
  *  with. */
@@ -22,6 +23,9 @@ export interface KernelTarget {
   tableRoutes: Route[];
   /** The main table's default route at the tool's metric; undefined when no uplink is up. */
   mainDefault?: Route;
+  /** uplink-lb's nexthop objects (protocol 73) that the routes use; empty where they are not
+   *  used (then every one of uplink-lb's goes). */
+  nexthops: NexthopObject[];
   /** Default routes a DHCP client installed on an uplink that would win over the balanced
    *  route (udhcpc's, at metric 0): uplink-lb takes them over (their gateway is in `learned`). */
   takeover: Route[];
@@ -43,6 +47,8 @@ export interface Desired {
   learned: Lease[];
   /** Which uplinks carry each traffic policy (PIN entries first); empty when pinning is off. */
   policies: PolicyChoice[];
+  /** Whether the routes use nexthop objects, and if not, why. */
+  nexthopMode: NexthopMode;
 }
 
 export interface DesiredInputs {
@@ -79,14 +85,17 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     s.routeWeight = weights[i] as number;
   });
   const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
-  const target: KernelTarget = { rules: uplinkRules(config, up), tableRoutes: up.flatMap((s) => uplinkTableRoutes(s, config)), takeover };
+  const mode = nexthopMode(config, observed);
+  const tableRoutes = up.flatMap((s) => uplinkTableRoutes(s, config));
   const route = mainDefault(members, config);
-  if (route) target.mainDefault = route;
+  const routes = mode.objects ? withNexthopObjects(config, up, members, tableRoutes, route) : { nexthops: [], tableRoutes, mainDefault: route };
+  const target: KernelTarget = { rules: uplinkRules(config, up), tableRoutes: routes.tableRoutes, takeover, nexthops: routes.nexthops };
+  if (routes.mainDefault) target.mainDefault = routes.mainDefault;
   // a policy's uplink carries it whenever it is usable, on standby or not
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
   if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses) : null;
-  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned, policies };
+  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned, policies, nexthopMode: mode };
 }

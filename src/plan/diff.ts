@@ -1,11 +1,11 @@
 // diff(target, scope, Observed) -> Plan: the changes that turn what is into what should be,
 // touching only what uplink-lb owns. Pure.
-import type { Observed, ObservedNft, Route, Rule } from '../kernel/types.js';
+import type { NexthopObject, Observed, ObservedNft, Route, Rule } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { KernelTarget } from './desired.js';
-import { routeArgs, routeKey, routeText, ruleSelector, ruleText } from './describe.js';
+import { nexthopArgs, nexthopText, routeArgs, routeKey, routeText, ruleSelector, ruleText } from './describe.js';
 import { diffNft } from './nft-diff.js';
-import { ownsRoute, ownsRule, type Scope } from './ownership.js';
+import { ownsNexthop, ownsRoute, ownsRule, type Scope } from './ownership.js';
 
 interface Described {
   action: 'add' | 'replace' | 'delete';
@@ -15,9 +15,9 @@ interface Described {
   was?: string;
 }
 
-/** A rule or route: one `ip -batch` line. */
+/** A rule, route or nexthop object: one `ip -batch` line. */
 export interface IpChange extends Described {
-  what: 'rule' | 'route';
+  what: 'rule' | 'route' | 'nexthop';
   command: string;
 }
 
@@ -93,6 +93,29 @@ function diffRoutes(want: readonly Route[], have: readonly Route[]): { put: IpCh
   return { put, remove };
 }
 
+/** uplink-lb's nexthop objects: singles to put before the routes that use them, then groups
+ *  (whose members must exist); after the routes have let go of them, groups to delete, then
+ *  singles (a single still in a group would leave it, a group first changes without it). */
+function diffNexthops(want: readonly NexthopObject[], have: readonly NexthopObject[]): { put: IpChange[]; remove: IpChange[] } {
+  const found = new Map(have.filter(ownsNexthop).map((n) => [n.id, n]));
+  const put = (objects: readonly NexthopObject[]): IpChange[] =>
+    objects.flatMap((object) => {
+      const was = found.get(object.id);
+      const text = nexthopText(object);
+      if (was && nexthopText(was) === text) return [];
+      const command = ['nexthop', 'replace', ...nexthopArgs(object)].join(' ');
+      return [was ? { action: 'replace', what: 'nexthop', text, was: nexthopText(was), command } : { action: 'add', what: 'nexthop', text, command }];
+    });
+  const wanted = new Set(want.map((n) => n.id));
+  const gone = [...found.values()].filter((n) => !wanted.has(n.id));
+  const remove = (objects: readonly NexthopObject[]): IpChange[] =>
+    objects.map((n) => ({ action: 'delete', what: 'nexthop', text: nexthopText(n), command: `nexthop del id ${n.id}` }));
+  return {
+    put: [...put(want.filter((n) => !n.group)), ...put(want.filter((n) => n.group))],
+    remove: [...remove(gone.filter((n) => n.group)), ...remove(gone.filter((n) => !n.group))],
+  };
+}
+
 function sameClientRoute(a: Route, b: Route): boolean {
   return a.table === b.table && a.dst === b.dst && a.metric === b.metric && a.dev === b.dev && a.gateway === b.gateway && a.protocol === b.protocol;
 }
@@ -110,12 +133,14 @@ export function diff({ target, scope }: Goal, observed: Observed): { changes: Ip
   const tableRoutes = diffRoutes(target.tableRoutes, owned.filter((r) => r.table !== MAIN_TABLE));
   const main = diffRoutes(target.mainDefault ? [target.mainDefault] : [], owned.filter((r) => r.table === MAIN_TABLE));
   const rules = diffRules(target.rules, observed.rules);
+  const nexthops = diffNexthops(target.nexthops, observed.nexthops ?? []);
   // Order: make tables ready, point rules at them, move the default route, then clean up.
   // The default route is replaced in one step, never deleted and re-added.
   // A client's route that would win goes once the balanced route is in place (if it is there:
   // the same desired state also verifies the result).
   const takeover = target.takeover.filter((r) => observed.routes.some((o) => sameClientRoute(o, r))).map(takeoverChange);
-  return { changes: [...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove] };
+  // Nexthop objects come before the routes that use them and go after.
+  return { changes: [...nexthops.put, ...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove, ...nexthops.remove] };
 }
 
 /** Rules and routes, then the nftables table when the target says what it should hold (and

@@ -3,7 +3,7 @@
 // table's default route. Everything else is someone else's and is never touched. Pure.
 import type { Config } from '../config/types.js';
 import { LOCAL_TABLE, MAIN_TABLE } from '../kernel/tables.js';
-import type { Observed, Route, Rule } from '../kernel/types.js';
+import type { NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
 
 /** Route and rule protocol that marks what uplink-lb created (named in rt_protos.d/uplink-lb.conf). */
 export const PROTOCOL = 73;
@@ -17,6 +17,11 @@ export interface Scope {
 
 export function ownsRule(rule: Rule): boolean {
   return rule.protocol === PROTOCOL;
+}
+
+/** Nexthop objects of uplink-lb's protocol; every other one is someone else's. */
+export function ownsNexthop(object: NexthopObject): boolean {
+  return object.protocol === PROTOCOL;
 }
 
 /** In the main table: the default route at the configured metric, and any default route of

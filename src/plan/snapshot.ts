@@ -3,7 +3,7 @@
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
 import type { Goal } from './diff.js';
-import { ownsRoute, ownsRule, type Scope } from './ownership.js';
+import { ownsNexthop, ownsRoute, ownsRule, type Scope } from './ownership.js';
 
 export function ownedSnapshot(observed: Observed, scope: Scope): Goal {
   const routes = observed.routes.filter((r) => ownsRoute(r, scope));
@@ -13,6 +13,7 @@ export function ownedSnapshot(observed: Observed, scope: Scope): Goal {
       tableRoutes: routes.filter((r) => r.table !== MAIN_TABLE),
       // a client's route that was taken over is not put back: its gateway is recorded
       takeover: [],
+      nexthops: (observed.nexthops ?? []).filter(ownsNexthop),
     },
     scope: { ownedTables: [...scope.ownedTables], metric: scope.metric },
   };

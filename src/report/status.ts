@@ -99,6 +99,8 @@ export interface StatusReport {
   pinning: boolean;
   /** net.ipv4.fib_multipath_hash_policy in force: 0 per host pair (l3), 1 per connection (l4). */
   hashPolicy: number | null;
+  /** Whether the routes use the kernel's nexthop objects, and if not, why. */
+  nexthopObjects: { used: boolean; why: string | null };
   /** When the last probe round ran (ISO 8601), null when never. */
   lastCheck: string | null;
   warnings: string[];
@@ -197,6 +199,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     failOpen: want.failOpen,
     pinning: facts.pinning,
     hashPolicy: facts.hashPolicy ?? null,
+    nexthopObjects: want.nexthopMode.objects ? { used: true, why: null } : { used: false, why: want.nexthopMode.why },
     lastCheck: health.updated > 0 ? iso(health.updated) : null,
     warnings: config.warnings,
     transitions: facts.transitions.map((t) => ({ at: new Date(t.at).toISOString(), device: t.device ?? null, event: t.event, cause: t.cause })),
@@ -229,9 +232,10 @@ export function formatStatus(report: StatusReport): string {
       lines.push(`  probe ${p.target}: ${loss}${p.rttMs !== null ? `, rtt ${p.rttMs} ms` : ''}${p.jitterMs !== null ? `, jitter ${p.jitterMs} ms` : ''}${p.error ? `, ${p.error}` : ''}`);
     }
   }
-  lines.push(`last check: ${report.lastCheck ?? 'never (is the cron entry installed?)'}`);
+  lines.push(`last check: ${report.lastCheck ?? 'never (is uplink-lb.timer, or without systemd the cron entry, running?)'}`);
   const policy = report.hashPolicy === 0 ? 'l3 (one uplink per client and server)' : report.hashPolicy === 1 ? 'l4 (per connection)' : String(report.hashPolicy);
-  lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}`);
+  const nexthops = report.nexthopObjects.used ? 'yes' : `no (${report.nexthopObjects.why ?? ''})`;
+  lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}; nexthop objects: ${nexthops}`);
   if (report.policies.length > 0) lines.push('policies (the first that matches a new connection decides):');
   for (const p of report.policies) lines.push(`  ${p.name} ${JSON.stringify(p.text)}: ${policyWhere(p)}`);
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');

@@ -78,6 +78,8 @@ describe('PPPoE uplink beside a DHCP uplink, systemd running the check (Debian 1
     const applied = result('applied');
     expect(applied).toMatchObject({ validate: 0, apply: 0 });
     expect(applied.route).toMatch(/nexthop dev ppp0 weight 1 .*nexthop via 192\.0\.2\.1 dev eth2 weight 1/);
+    // through the kernel's nexthop objects: ppp0's by device, eth2's by gateway
+    expect(applied.route).toMatch(/^default nhid 7300000 /);
     const spread = result('balanced') as { ispa: number; ispb: number; none: number };
     expect(spread.none).toBe(0);
     expect(spread.ispa).toBeGreaterThan(0);
@@ -109,8 +111,12 @@ describe('PPPoE uplink beside a DHCP uplink, systemd running the check (Debian 1
   });
 
   it('ifdown ends pppd: ppp0 and its rules go, new connections all go through the other ISP; ifup brings it back', () => {
-    const ifdown = result('ifdown') as { rc: number; route_ms: number; rules_gone_ms: number; spread: Result };
+    const ifdown = result('ifdown') as { rc: number; route_ms: number; rules_gone_ms: number; route_missing_ms: number; spread: Result };
     expect(ifdown.rc).toBe(0);
+    // ppp0 went away with pppd: the kernel took its nexthop out of the group, and the balanced
+    // route never went missing (without nexthop objects it did, until the check put it back)
+    expect(ifdown.route_missing_ms).toBe(0);
+    expect((result('failover') as { route_missing_ms: number }).route_missing_ms).toBe(0);
     expect(ifdown.route_ms).toBeGreaterThanOrEqual(0);
     expect(ifdown.rules_gone_ms).toBeGreaterThanOrEqual(0);
     expect(ifdown.spread).toEqual({ ispa: 0, ispb: 24, none: 0 });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { parseTableNames } from '../../src/config/rt-tables.js';
@@ -29,10 +29,12 @@ export function problemsOf(text: string, env: Record<string, string> = {}): stri
   return parseConfigText('test.conf', text, env, LOOKUPS).problems.map((p) => `${p.where}: ${p.message}`);
 }
 
-/** A kernel state captured on the rig with `ip -j -N` (see test/fixtures/README.md). */
+/** A kernel state captured on the rig with `ip -j -N` (see test/fixtures/README.md); one with a
+ *  nexthops.json is a kernel with nexthop objects, one without a kernel that has none. */
 export function observedAt(name: string): Observed {
   const read = (file: string): string => readFileSync(join(FIXTURES, name, file), 'utf8');
-  return parseObservation({ links: read('links.json'), addresses: read('addresses.json'), rules: read('rules.json'), routes: read('routes.json') });
+  const raw = { links: read('links.json'), addresses: read('addresses.json'), rules: read('rules.json'), routes: read('routes.json') };
+  return parseObservation(existsSync(join(FIXTURES, name, 'nexthops.json')) ? { ...raw, nexthops: read('nexthops.json') } : raw);
 }
 
 export function leasesAt(name: string): Map<string, Lease> {
