@@ -96,6 +96,33 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     expect(ownRules()).toHaveLength(5);
   });
 
+  it('nexthop objects by default; NEXTHOP_OBJECTS=no gives routes that carry their nexthops; either switch is one apply, and traffic flows', () => {
+    const nexthops = (): string => rig('rx', 'ip', 'nexthop', 'show');
+    const mainRoute = (): string => rig('rx', 'ip', 'route', 'show', 'default', 'metric', '10');
+    // this kernel has them: a group of the uplinks' objects, and each table's default through one
+    expect(nexthops()).toMatch(/^id 7300000 group 7300001,2\/7300002 proto uplink-lb/m);
+    expect(mainRoute()).toMatch(/^default nhid 7300000 proto uplink-lb \n\tnexthop via 198\.18\.101\.1 dev eth1 weight 2 \n\tnexthop via 198\.18\.102\.1 dev eth2 weight 1/);
+    expect(rig('rx', 'ip', 'route', 'show', 'table', '201')).toMatch(/^default nhid 7300001 via /m);
+    expect(ulb(['status']).stdout).toMatch(/nexthop objects: yes\n[\s\S]*kernel: \[pass\]/);
+    writeConfig(`${TWO}NEXTHOP_OBJECTS=no\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(nexthops()).not.toMatch(/id 73000/);
+    expect(mainRoute()).toMatch(/^default proto uplink-lb \n\tnexthop via 198\.18\.101\.1 dev eth1 weight 2 \n\tnexthop via 198\.18\.102\.1 dev eth2 weight 1/);
+    expect(rig('rx', 'ip', 'route', 'show', 'table', '201')).toMatch(/^default via 198\.18\.101\.1 dev eth1 /m);
+    expect(ulb(['status']).stdout).toMatch(/nexthop objects: no \(NEXTHOP_OBJECTS=no\)\n[\s\S]*kernel: \[pass\]/);
+    // an ifdown and ifup in that mode
+    expect(ifdown('eth1').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth2']);
+    expect(ifup('eth1').status).toBe(0);
+    expect(gatewaysOfDefault()).toEqual(['eth1:2', 'eth2:1']);
+    expect(dist(60)).toMatchObject({ fail: 0 });
+    writeConfig(TWO);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(mainRoute()).toMatch(/^default nhid 7300000 /);
+    expect(ulb(['apply']).stderr).toContain('nothing to change');
+    expect(dist(60)).toMatchObject({ fail: 0 });
+  });
+
   it('repeated and reordered events end in the same state', () => {
     const reference = kernel();
     for (const [iface, mode] of [['eth1', 'start'], ['eth1', 'start'], ['eth2', 'start'], ['eth1', 'start']] as const) {

@@ -110,4 +110,21 @@ describe('nexthop objects', () => {
       'route replace default table 201 metric 0 proto 73 nhid 7300001',
     ]);
   });
+
+  it('ROUTE_OPTIONS onlink goes to the gateways\' objects; a PPP link\'s object is by device, never onlink', () => {
+    expect(plan(observedAt('applied-nexthops'), `${TWO}ROUTE_OPTIONS="onlink"\n`)).toEqual([
+      'nexthop replace id 7300001 via 198.18.101.1 dev eth1 onlink proto 73',
+      'nexthop replace id 7300002 via 198.18.102.1 dev eth2 onlink proto 73',
+    ]);
+    // the PPPoE machine's applied state (pppd's ppp0 by device, eth2 by gateway) on a kernel
+    // with nexthop objects and none made yet
+    const ppp = { ...observedAt('ppp-applied'), nexthops: [] };
+    const commands = diff(desired(configFrom('IFACE_DEVICE=( ppp0 eth2 )\nROUTE_OPTIONS="onlink"\n'), ppp, { leases: leasesAt('ppp-applied') }), ppp).changes.map((c) => c.command);
+    expect(commands.slice(0, 3)).toEqual([
+      'nexthop replace id 7300001 dev ppp0 proto 73',
+      'nexthop replace id 7300002 via 192.0.2.1 dev eth2 onlink proto 73',
+      'nexthop replace id 7300000 group 7300001,1/7300002,1 proto 73',
+    ]);
+    expect(commands).toContain('route replace default table 201 metric 0 proto 73 nhid 7300001');
+  });
 });
