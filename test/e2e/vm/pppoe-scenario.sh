@@ -165,10 +165,19 @@ main_pid() { systemctl show -p MainPID --value uplink-lb.service; }
 wait_until 60 sh -c '[ "$(systemctl show -p ExecMainExitTimestampMonotonic --value uplink-lb.service)" != 0 ]'; t_boot=$took
 boot_status=$(systemctl show -p ExecMainStatus --value uplink-lb.service)
 timer="$(systemctl is-enabled uplink-lb.timer) $(systemctl is-active uplink-lb.timer)"
-systemctl start uplink-lb.service; rc_start=$?
-sleep 8
+# a run that cron started before (an upgrade from a version without the unit) still holds the
+# check's lock: the service waits for it (not a restart a second, each ending at once)
+uplink-lb check > /dev/null 2>&1 &
+cron_run=$!
+sleep 3
+systemctl start --no-block uplink-lb.service; rc_start=$?
+sleep 4
+waiting="$(systemctl is-active uplink-lb.service) $(systemctl show -p NRestarts --value uplink-lb.service)"
+kill "$cron_run"; wait "$cron_run"
+wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = active ] && [ "$(systemctl show -p MainPID --value uplink-lb.service)" != 0 ]'; t_took_over=$took
+sleep 4
 check=$(main_pid)
-result systemd_start "{\"boot_start_wait_ms\":$t_boot,\"boot_exit\":\"$boot_status\",\"timer\":\"$timer\",\"start\":$rc_start,\"active\":\"$(systemctl is-active uplink-lb.service)\",\"pid\":${check:-0}}"
+result systemd_start "{\"boot_start_wait_ms\":$t_boot,\"boot_exit\":\"$boot_status\",\"timer\":\"$timer\",\"start\":$rc_start,\"while_held\":\"$waiting\",\"took_over_ms\":$t_took_over,\"active\":\"$(systemctl is-active uplink-lb.service)\",\"pid\":${check:-0}}"
 
 # 4. the PPPoE server's link cut: out of the route, new connections go to ISP B
 missing_since= missing_until=
