@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { RootsLater } from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -7,6 +8,7 @@ export default defineConfig({
     // failed timing-bound tests: a loaded machine is not a fair test of sub-second failover).
     fileParallelism: true,
     maxWorkers: 2,
+    sequence: { sequencer: RootsLater },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
