@@ -1,9 +1,10 @@
 // Link, address, route, rule and nexthop events as they happen: one `ip -o monitor link
-// address route rule [nexthop]` for the life of a check run. A line that names an uplink (carrier lost or back, an
-// address added or gone, a route through it changed) or an entry of uplink-lb's own protocol
-// has the run read the interfaces again and verify the kernel at once (an address merely
-// renewed: only when the interfaces read differently). One `nft monitor` does the same for a
-// change of uplink-lb's own nftables table (a firewall's `nft flush ruleset`).
+// address route rule [nexthop]` for the life of a check run. A line that names an uplink
+// (carrier lost or back, an address added or gone, a route through it changed) or an entry of
+// uplink-lb's own protocol has the run read the interfaces again and verify the kernel at once
+// (an address merely renewed: only when the interfaces read differently). One `nft monitor`
+// does the same for a change of uplink-lb's own nftables table (a firewall's `nft flush
+// ruleset`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
