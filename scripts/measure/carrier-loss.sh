@@ -13,8 +13,7 @@ trials=${TRIALS:-4}
 for trial in $(seq "$trials"); do
     (
         . scripts/measure/rig-setup.sh
-        setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 & check=$!
-        sleep 6
+        start_check
         P=${RIG_NAME:-uplink-lb} python3 - <<'PY'
 import os, subprocess, time
 p = os.environ['P']
@@ -30,6 +29,6 @@ while 'eth1' in route() and time.monotonic() - down < 5:
 took = time.monotonic() - down
 print(f"eth1 out of the balanced route {took * 1000:.0f} ms after its carrier went ({reads} reads with it still there)")
 PY
-        kill "$check"; wait "$check" 2>/dev/null || true
+        kill "$CHECK"; wait "$CHECK" 2>/dev/null || true
     ) | sed "s/^/trial $trial: /"
 done

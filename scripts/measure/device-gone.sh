@@ -14,8 +14,7 @@ trials=${TRIALS:-4}
 for trial in $(seq "$trials"); do
     (
         . scripts/measure/rig-setup.sh
-        setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 & check=$!
-        sleep 6
+        start_check
         "$RIG" rx python3 - <<'PY'
 import subprocess, time
 def present():
@@ -38,6 +37,6 @@ step = (samples[-1][0] - samples[0][0]) / len(samples) * 1000
 worst = max(gaps) if gaps else 0
 print(f"no balanced route for {'ever after' if worst == float('inf') else f'{worst * 1000:.0f} ms'} after eth1 went ({len(samples)} reads, one every {step:.1f} ms)")
 PY
-        kill "$check"; wait "$check" 2>/dev/null || true
+        kill "$CHECK"; wait "$CHECK" 2>/dev/null || true
     ) | sed "s/^/trial $trial: /"
 done

@@ -14,3 +14,10 @@ BIN=$($RIG bin)
 # flap damping off: the measurements fail isp1 again and again on purpose
 printf 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( %s )\nCHECK_FLAP_HOLD=0\n%b' "$TARGETS" "$EXTRA" > "$($RIG etc)/default/uplink-lb"
 $RIG ifup eth1 >/dev/null 2>&1; $RIG ifup eth2 >/dev/null 2>&1
+# start_check [SECONDS]: a health check running in the router (CHECK is its pid), given SECONDS
+# (default 6) to judge every uplink up before the measurement
+start_check() {
+    setsid "$RIG" rx "$BIN" check </dev/null >/dev/null 2>&1 &
+    CHECK=$!
+    sleep "${1:-6}"
+}
