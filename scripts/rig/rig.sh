@@ -29,7 +29,14 @@
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
+#        rig.sh dist6 N [lan|router] [TIMEOUT]  the same over IPv6 (RIG_IPV6 rigs)
 #        rig.sh status
+#
+# RIG_IPV6=1 at `up` makes the rig dual-stack: each ISP i sends router advertisements (radvd)
+# for its WAN network 2001:db8:i::/64, delegates 2001:db8:i:100::/56 to the router with a real
+# DHCPv6 server (kea-dhcp6, prefix delegation) and routes it there, and drops foreign IPv6
+# sources too; the server listens on 2001:db8:ff::10 as well; the router's uplinks get
+# `inet6 auto` with `request_prefix 1` (dhclient -6 -P).
 #
 # RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
 # names run side by side (the end-to-end tests run one per vitest worker).
@@ -53,6 +60,7 @@ BUILD=$ROOT/test/.state/build$SUFFIX
 R=$P-router NET=$P-inet LAN=$P-lan
 ETCNS=/etc/netns/$R
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=${RIG_PORTS:-400}
+SRV6=2001:db8:ff::10
 LEASE=${RIG_LEASE:-10m}
 PREFIX_DIR=$ST/prefix
 BIN=$PREFIX_DIR/sbin/uplink-lb
@@ -74,6 +82,13 @@ seen_as() {  # how the server sees a connection through ISP i: a source address 
     if [ -n "$SAME_NET" ]; then echo "198.18.$1.1"; else echo "$(subnet "$1")."; fi
 }
 uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 inet
+IPV6=${RIG_IPV6:-}
+[ -e "$ST/ipv6" ] && IPV6=1   # a rig brought up dual-stack stays so
+# ISP i's IPv6: its WAN network (the router's uplink), the prefix it delegates, and the router's
+# link-local address on eth i (EUI-64 of its fixed MAC 02:00:00:00:0i:02)
+wan6() { echo "2001:db8:$1::"; }
+pd6() { echo "2001:db8:$1:100::/56"; }
+router_ll6() { printf 'fe80::ff:fe00:%x02' "$1"; }
 x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
 # The router's shell: the host's userland with a private /run and /var/lib/dhcp, or (RIG_ROOT)
 # the Debian root entered with chroot, its /proc, /sys (the namespace's), /dev and the private
@@ -133,6 +148,9 @@ router_interfaces() {
             else
                 printf '\niface eth%d inet dhcp\n' "$i"
             fi
+            if [ -n "$IPV6" ]; then
+                printf 'iface eth%d inet6 auto\n    dhcp 1\n    request_prefix 1\n' "$i"
+            fi
         done
     }
 }
@@ -164,6 +182,35 @@ start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as th
         --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
 }
 
+isp_ipv6() {  # ISP I's IPv6: addresses and routes, router advertisements, DHCPv6 with prefix delegation
+    local i=$1 ns=$P-isp$1 dir=$ST/isp$1
+    ip -n "$ns" addr add "$(wan6 "$i")1/64" dev down0 nodad
+    ip -n "$ns" addr add "2001:db8:ff:$i::1/64" dev up0 nodad
+    ip -n "$NET" addr add "2001:db8:ff:$i::2/64" dev "isp$i" nodad
+    ip -n "$ns" -6 route add default via "2001:db8:ff:$i::2"
+    ip -n "$NET" -6 route add "2001:db8:$i::/48" via "2001:db8:ff:$i::1"
+    # the delegated prefix is routed to the router (the DHCPv6 server does not do it)
+    ip -n "$ns" -6 route add "$(pd6 "$i")" via "$(router_ll6 "$i")" dev down0
+    x "isp$i" sysctl -qw net.ipv6.conf.all.forwarding=1
+    x "isp$i" nft add rule inet rig_bcp38 fwdchk iifname "down0" ip6 saddr != "2001:db8:$i::/48" counter drop
+    # an advertisement every 3-10 s (router lifetime 30 s), the WAN network for SLAAC
+    printf 'interface down0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvOtherConfigFlag on;\n  prefix %s/64 { AdvOnLink on; AdvAutonomous on; };\n};\n' "$(wan6 "$i")" > "$dir/radvd.conf"
+    x "isp$i" radvd -C "$dir/radvd.conf" -p "$dir/radvd.pid" -m logfile -l "$dir/radvd.log" || die "radvd did not start: $(cat "$dir/radvd.log")"
+    cat > "$dir/kea-dhcp6.json" <<JSON
+{ "Dhcp6": {
+  "interfaces-config": { "interfaces": [ "down0" ], "service-sockets-max-retries": 100000, "service-sockets-retry-wait-time": 500 },
+  "server-id": { "type": "LL", "persist": false },
+  "lease-database": { "type": "memfile", "persist": false },
+  "renew-timer": ${RIG_PD_RENEW:-600}, "rebind-timer": $(( ${RIG_PD_RENEW:-600} * 3 / 2 )),
+  "preferred-lifetime": $(( ${RIG_PD_RENEW:-600} * 2 )), "valid-lifetime": $(( ${RIG_PD_RENEW:-600} * 3 )),
+  "subnet6": [ { "subnet": "$(wan6 "$i")/64", "interface": "down0",
+    "pd-pools": [ { "prefix": "$(pd6 "$i" | cut -d/ -f1)", "prefix-len": 56, "delegated-len": 56 } ] } ],
+  "loggers": [ { "name": "kea-dhcp6", "output_options": [ { "output": "$dir/kea-dhcp6.log" } ], "severity": "INFO" } ]
+} }
+JSON
+    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir setsid ip netns exec "$ns" kea-dhcp6 -c "$dir/kea-dhcp6.json" </dev/null >"$dir/kea-dhcp6.out" 2>&1 &
+}
+
 cmd_dhcp_router() {  # ispN GATEWAY: the ISP moves its gateway; renewals hand out the new one
     local i=${1#isp} gw=$2
     ip -n "$P-isp$i" addr add "$gw/24" dev down0 2>/dev/null || true
@@ -179,6 +226,7 @@ cmd_up() {
     local n=${1:-2} i ns s u
     [ -e "/run/netns/$R" ] && die "$R exists; run '$0 down' first"
     command -v ifup >/dev/null && command -v dhclient >/dev/null && command -v dnsmasq >/dev/null || die "missing packages: run scripts/debian-deps.sh"
+    if [ -n "$IPV6" ]; then command -v radvd >/dev/null && command -v kea-dhcp6 >/dev/null || die "missing radvd or kea-dhcp6: run scripts/debian-deps.sh"; fi
     unmount_run
     rm -rf "$ST"; mkdir -p "$ST"/{router/run,router/varlibdhcp,inet}
     # the router's /run is a tmpfs, as on Debian: what the check writes there (every probe's
@@ -224,10 +272,18 @@ NFT
             ip -n "$NET" route add "$s.0/24" via "$u.1"
         fi
         start_dnsmasq "$i" "$s.1"
+        if [ -n "$IPV6" ]; then isp_ipv6 "$i"; fi
     done
     ip -n "$NET" addr add "$SRV/32" dev lo
     setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
         </dev/null >"$ST/inet/server.out" 2>&1 &
+    if [ -n "$IPV6" ]; then
+        touch "$ST/ipv6"
+        ip -n "$NET" addr add "$SRV6/128" dev lo
+        setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
+            </dev/null >"$ST/inet/server6.out" 2>&1 &
+        x router sysctl -qw net.ipv6.conf.all.forwarding=1
+    fi
     ip -n "$LAN" addr add 198.19.10.2/24 dev eth0; ip -n "$LAN" link set eth0 up
     ip -n "$LAN" route add default via 198.19.10.1
     x router sysctl -qw net.ipv4.ip_forward=1
@@ -265,7 +321,11 @@ cmd_down() {
     local f n p
     killpid "$ST/inet/server.pid" python3
     killpid "$ST/lan/server.pid" python3
+    killpid "$ST/inet/server6.pid" python3
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
+    for f in "$ST"/isp*/radvd.pid; do [ -e "$f" ] && killpid "$f" radvd; done
+    for f in "$ST"/isp*/kea-dhcp6.kea-dhcp6.pid; do [ -e "$f" ] && killpid "$f" kea-dhcp6; done
+    for f in "$ST"/router/run/dhclient6*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     for f in "$ST"/router/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done
     killpid "$ST/router/run/crond.pid" cron
     for f in "$ST"/router/run/udhcpc.*.pid; do [ -e "$f" ] && killpid "$f" udhcpc; done
@@ -305,6 +365,14 @@ cmd_dist() {
     for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
     if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
     else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
+}
+
+cmd_dist6() {
+    local n=${1:-100} where=${2:-lan} timeout=${3:-2} args=() i
+    [ -n "$IPV6" ] || die "dist6: the rig is not dual-stack (RIG_IPV6=1 at up)"
+    for i in $(seq "$(count)"); do args+=("isp$i=2001:db8:$i:"); done
+    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
+    else rx python3 "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
 cmd_hold() {  # N SECONDS: N long-lived connections from the LAN, a line every 0.5 s
@@ -379,6 +447,7 @@ rx) rx_exec "$@" ;;
 x) ns=$1; shift; x "$ns" "$@" ;;
 ifup|ifdown) rx "$sub" "$@" ;;
 dist) cmd_dist "$@" ;;
+dist6) cmd_dist6 "$@" ;;
 hold) cmd_hold "$@" ;;
 stream) cmd_stream "$@" ;;
 nat) cmd_nat ;;
@@ -395,5 +464,5 @@ apt) root_run apt-get "$@" ;;
 chroot) root_run "$@" ;;
 syslog) cmd_syslog "$@" ;;
 status) rx "$BIN" status || true ;;
-*) sed -n '2,24p' "$0"; exit 2 ;;
+*) sed -n '2,/^set -euo pipefail/{/^set -euo/!p}' "$0"; exit 2 ;;
 esac

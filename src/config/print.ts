@@ -30,6 +30,7 @@ export function printConfig(config: Config): string {
     array('IFACE_TIER', u.map((x) => String(x.tier))),
     array('IFACE_FAILBACK_RELEASE', u.map((x) => String(x.failbackRelease))),
     array('IFACE_MARK', u.map((x) => hex(x.mark))),
+    array('IFACE_GW6S', u.map((x) => x.router6)),
     array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length === 0 ? 'gateway' : x.targets.join(',')))),
     array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),
     `ROUTE_OPTIONS=${quoteWord(config.routeOptions.args.join(' '))}`,
@@ -54,7 +55,7 @@ export function printConfig(config: Config): string {
     array('POLICY', config.policies.map((p) => p.text)),
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
-  lines.push(`NEXTHOP_OBJECTS=${config.nexthopObjects}`);
+  lines.push(`NEXTHOP_OBJECTS=${config.nexthopObjects}`, `IPV6_MODE=${config.ipv6}`);
   lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);
   if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);
   return `${lines.join('\n')}\n`;

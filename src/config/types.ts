@@ -1,4 +1,5 @@
 import type { RouteOptions } from './route-options.js';
+import type { Ipv6Mode, Router6 } from './validate-ipv6.js';
 
 /** A value the configuration leaves to the interface or the DHCP lease. */
 export type Auto = 'auto';
@@ -60,6 +61,9 @@ export interface UplinkConfig {
    *  pinned to it are released; 0 keeps them until they end. */
   failbackRelease: number;
   mark: number;
+  /** The IPv6 router: `auto` (from its router advertisements), an address, or `none` (no IPv6
+   *  through this uplink). */
+  router6: Router6;
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];
   method: ProbeMethod;
@@ -136,6 +140,8 @@ export interface Config {
   /** The balanced route and the uplink tables' defaults use the kernel's nexthop objects where
    *  it has them (`auto`), or carry their nexthops themselves (`no`). */
   nexthopObjects: 'auto' | 'no';
+  /** IPv6: native (each uplink's prefix routed by source) or off (left alone). */
+  ipv6: Ipv6Mode;
   /** Seconds an event hook may run before it is stopped. */
   eventTimeout: number;
   /** Where the event hooks are (default /etc/uplink-lb/events.d). */

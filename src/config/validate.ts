@@ -13,6 +13,7 @@ import { inSubnet } from './ipv4.js';
 import { parseRouteOptions } from './route-options.js';
 import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
+import { validateIpv6 } from './validate-ipv6.js';
 import { validatePinning } from './validate-pinning.js';
 import { validatePolicies } from './validate-policy.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
@@ -114,6 +115,8 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     else v.report('NEXTHOP_OBJECTS', `NEXTHOP_OBJECTS: ${printable(nexthopRaw)} is not auto (nexthop objects where the kernel has them) or no (routes that carry their nexthops)`);
   }
 
+  const ipv6 = validateIpv6(v, raw, count);
+
   if (v.problems.length > 0) return { problems: v.problems };
 
   const uplinks: UplinkConfig[] = devices.map((device, i) => ({
@@ -129,11 +132,12 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     tier: tiers[i] as number,
     failbackRelease: releases[i] as number,
     mark: marks[i] as number,
+    router6: ipv6.routers[i] ?? 'auto',
     targets: health.targets[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

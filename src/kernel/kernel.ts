@@ -1,7 +1,7 @@
 // The kernel as a reconcile sees it: one object that reads and changes it. The system's is
 // below; the reconcile's decisions (apply failed, read back different, roll back) take any,
 // so they are unit-tested on captured states.
-import { applyIpLines } from './apply.js';
+import { applyIpSegments, type IpSegment } from './apply.js';
 import { conntrackAvailable, releaseMark } from './conntrack.js';
 import { applyNft, listNftTable, nftAvailable, observeNft } from './nft.js';
 import { observe } from './observe.js';
@@ -15,8 +15,9 @@ export interface Kernel {
   observeNft(): ObservedNft | undefined;
   /** The table as `nft list table` prints it (input `nft -f` takes back), '' when absent. */
   listNft(): string;
-  /** Runs `ip -batch` lines and returns the kernel read back after them. Throws CommandError. */
-  applyIp(lines: readonly string[]): Observed;
+  /** Runs `ip -batch` segments in order and returns the kernel read back after them. Throws
+   *  CommandError. */
+  applyIp(segments: readonly IpSegment[]): Observed;
   /** Runs one `nft -f` transaction. Throws CommandError. */
   applyNft(input: string): void;
   /** net.ipv4.fib_multipath_hash_policy; undefined when unreadable. */
@@ -29,7 +30,7 @@ export const systemKernel: Kernel = {
   observe,
   observeNft: () => (nftAvailable() ? observeNft() : undefined),
   listNft: listNftTable,
-  applyIp: applyIpLines,
+  applyIp: applyIpSegments,
   applyNft,
   hashPolicy: readHashPolicy,
   releaseMark: (mark) => (conntrackAvailable() ? releaseMark(mark) : undefined),

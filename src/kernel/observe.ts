@@ -1,20 +1,32 @@
-// Reads the kernel state uplink-lb reasons about: links and IPv4 addresses, rules, routes of
-// every table, and nexthop objects where the kernel and iproute2 have them.
+// Reads the kernel state uplink-lb reasons about: links and addresses, rules, routes of every
+// table, and nexthop objects where the kernel and iproute2 have them; for IPv4, and for IPv6
+// where the kernel has it (a second `ip -6` run: in a batch no line can name its family, and
+// `rule show` lists IPv4 rules only).
+import { existsSync } from 'node:fs';
 import { IP } from '../paths.js';
 import { run, runChecked } from '../util/run.js';
 import { parseObservation } from './parse.js';
-import type { Observed } from './types.js';
+import { splitNexthops } from './nexthop-family.js';
+import type { Family, Observed } from './types.js';
+
+/** The `ip` options of a family's batch: IPv6's names its family once, for every line. */
+export const familyOptions = (family: Family): string[] => (family === 'inet6' ? ['-6'] : []);
 
 /** One `ip -batch` run for several reads: ip prints one JSON document per command, a line each. */
-const ipBatch = (commands: readonly string[]): string[] => runChecked([IP, '-j', '-N', '-batch', '-'], `${commands.join('\n')}\n`).split('\n');
+const ipBatch = (commands: readonly string[], family: Family = 'inet'): string[] =>
+  runChecked([IP, ...familyOptions(family), '-j', '-N', '-batch', '-'], `${commands.join('\n')}\n`).split('\n');
 
-// In a batch no global -4 can be given: `rule show` lists IPv4 rules by default, and `root
-// 0.0.0.0/0` keeps the route listing to IPv4 (it is every IPv4 prefix).
+// In the IPv4 batch no global -4 is given (nexthop objects of both families and their groups
+// are listed, and changed, only without one): `rule show` lists IPv4 rules by default, and
+// `root 0.0.0.0/0` keeps the route listing to IPv4 (it is every IPv4 prefix).
 const ADDRESSES = 'addr show';
 const RULES = 'rule show';
 const ROUTES = 'route show table all root 0.0.0.0/0';
 const MAIN_DEFAULTS = 'route show table main exact 0.0.0.0/0';
+const MAIN_DEFAULTS6 = 'route show table main exact ::/0';
 const NEXTHOPS = 'nexthop show';
+/** The IPv6 batch's reads (`ip -6`): its rules and the routes of every table. */
+const READS6 = ['rule show', 'route show table all'] as const;
 
 let nexthopObjects: boolean | undefined;
 /** Whether this kernel and iproute2 have nexthop objects (Linux 5.3+): asked once per process,
@@ -24,27 +36,47 @@ export function haveNexthopObjects(): boolean {
   return nexthopObjects;
 }
 
-/** Links and addresses (one `ip addr` lists every link with its flags), rules, routes of every
- *  table, and nexthop objects: what a reconcile reads, alone or after its changes in the same
- *  `ip -batch`. */
+/** Whether this kernel has IPv6 (not booted with ipv6.disable=1). */
+export function haveIpv6(): boolean {
+  return existsSync('/proc/sys/net/ipv6');
+}
+
+/** Links and addresses (one `ip addr` lists every link with its flags and both families'
+ *  addresses), IPv4 rules and routes of every table, and nexthop objects: what a reconcile
+ *  reads in the `ip` run of its IPv4 changes. */
 export function reads(): readonly string[] {
   return haveNexthopObjects() ? [ADDRESSES, RULES, ROUTES, NEXTHOPS] : [ADDRESSES, RULES, ROUTES];
 }
 
-/** The documents reads() printed, parsed. */
-export function parseReads([links = '', rules = '', routes = '', nexthops]: readonly string[]): Observed {
-  return parseObservation(nexthops === undefined ? { links, addresses: links, rules, routes } : { links, addresses: links, rules, routes, nexthops });
+/** The documents reads() printed, parsed; `six` the IPv6 batch's (absent: no IPv6 here). */
+export function parseReads([links = '', rules = '', routes = '', nexthops]: readonly string[], six?: readonly string[]): Observed {
+  const observed = parseObservation(nexthops === undefined ? { links, addresses: links, rules, routes } : { links, addresses: links, rules, routes, nexthops });
+  if (six === undefined) return observed;
+  const [rules6 = '', routes6 = ''] = six;
+  const inet6 = parseObservation({ links, addresses: links, rules: rules6, routes: routes6 }, 'inet6');
+  return splitNexthops({ ...observed, inet6 });
 }
 
-/** One `ip` process. */
+/** The IPv6 rules and routes: one `ip -6` process (undefined without IPv6). */
+export function readIpv6(): string[] | undefined {
+  return haveIpv6() ? ipBatch(READS6, 'inet6') : undefined;
+}
+
+/** Two `ip` processes (one without IPv6). */
 export function observe(): Observed {
-  return parseReads(ipBatch(reads()));
+  return parseReads(ipBatch(reads()), readIpv6());
 }
 
-/** Links, addresses and the main table's default routes (a DHCP client's own, which may tell
- *  an uplink's gateway or need taking over): all that the desired state depends on, for a probe
- *  round, from one `ip` process. */
+/** Links, addresses and both families' main-table default routes (a DHCP client's own, which
+ *  may tell an uplink's gateway or need taking over; a router advertisement's, which tells an
+ *  uplink's IPv6 router): all that the desired state depends on, for a probe round, from one
+ *  `ip` process. */
 export function observeInterfaces(): Observed {
-  const [links = '', routes = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS]);
-  return parseObservation({ links, addresses: links, rules: '', routes });
+  if (!haveIpv6()) {
+    const [links = '', routes = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS]);
+    return parseObservation({ links, addresses: links, rules: '', routes });
+  }
+  const [links = '', routes = '', routes6 = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS, MAIN_DEFAULTS6]);
+  const observed = parseObservation({ links, addresses: links, rules: '', routes });
+  return { ...observed, inet6: parseObservation({ links, addresses: links, rules: '', routes: routes6 }, 'inet6') };
 }

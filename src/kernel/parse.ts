@@ -1,6 +1,6 @@
 // Parses `ip -j -N` JSON into the kernel model. Entries that lack what the model needs are
 // skipped and reported, never guessed at.
-import type { Address, Link, Nexthop, NexthopObject, Observed, Route, RouteType, Rule } from './types.js';
+import type { Address, Family, Link, Nexthop, NexthopObject, Observed, Route, RouteType, Rule } from './types.js';
 import { MAIN_TABLE } from './tables.js';
 
 type Json = Record<string, unknown>;
@@ -52,21 +52,43 @@ export function parseLinks(text: string, skipped: string[] = []): Link[] {
   return links;
 }
 
-export function parseAddresses(text: string, skipped: string[] = []): Address[] {
+/** ip's lifetime for "forever". */
+const FOREVER = 4294967295;
+
+/** An IPv6 address's state and lifetimes, as far as they are not the defaults. */
+function ipv6Details(info: Json): Partial<Address> {
+  const details: Partial<Address> = {};
+  if (info.deprecated === true) details.deprecated = true;
+  if (info.tentative === true || info.dadfailed === true) details.tentative = true;
+  if (info.temporary === true) details.temporary = true;
+  const preferred = num(info.preferred_life_time);
+  const valid = num(info.valid_life_time);
+  if (preferred !== undefined && preferred !== FOREVER) details.preferredLifetime = preferred;
+  if (valid !== undefined && valid !== FOREVER) details.validLifetime = valid;
+  return details;
+}
+
+/** The global addresses of one family (link-local and host addresses are not an uplink's). */
+export function parseAddresses(text: string, skipped: string[] = [], family: Family = 'inet'): Address[] {
   const out: Address[] = [];
+  const name = family === 'inet' ? 'IPv4' : 'IPv6';
   for (const entry of asArray(text, 'ip addr', skipped)) {
     const device = str(entry.ifname);
     if (!device || !Array.isArray(entry.addr_info)) continue;
     for (const info of entry.addr_info as Json[]) {
       const address = str(info?.local);
       const prefix = num(info?.prefixlen);
-      if (info?.family !== 'inet') continue;
+      if (info?.family !== family) continue;
       if (!address || prefix === undefined) {
-        skipped.push(`ip addr: an IPv4 address of ${device} without local or prefixlen: ${brief(info)}`);
+        skipped.push(`ip addr: an ${name} address of ${device} without local or prefixlen: ${brief(info)}`);
         continue;
       }
       // -N prints the scope as a number: 0 is global (universe)
       if (info.scope !== undefined && info.scope !== 'global' && info.scope !== '0' && info.scope !== 0) continue;
+      if (family === 'inet6') {
+        out.push({ device, address, prefix, ...ipv6Details(info) });
+        continue;
+      }
       // a point-to-point address names its other end as `address` (ip addr's `peer`)
       const peer = str(info.address);
       out.push(peer && peer !== address ? { device, address, prefix, peer } : { device, address, prefix });
@@ -77,7 +99,8 @@ export function parseAddresses(text: string, skipped: string[] = []): Address[] 
 
 const RULE_KNOWN = new Set(['priority', 'src', 'srclen', 'table', 'protocol', 'fwmark', 'fwmask', 'suppress_prefixlen']);
 
-export function parseRules(text: string, skipped: string[] = []): Rule[] {
+export function parseRules(text: string, skipped: string[] = [], family: Family = 'inet'): Rule[] {
+  const host = family === 'inet' ? 32 : 128;
   const rules: Rule[] = [];
   for (const entry of asArray(text, 'ip rule', skipped)) {
     const priority = num(entry.priority);
@@ -93,7 +116,7 @@ export function parseRules(text: string, skipped: string[] = []): Rule[] {
       table,
       protocol: num(entry.protocol) ?? 0,
       src,
-      srclen: num(entry.srclen) ?? (src === 'all' ? 0 : 32),
+      srclen: num(entry.srclen) ?? (src === 'all' ? 0 : host),
       extra: Object.keys(entry)
         .filter((k) => !RULE_KNOWN.has(k))
         .map((k) => `${k}=${JSON.stringify(entry[k])}`),
@@ -154,7 +177,8 @@ export function parseRoutes(text: string, skipped: string[] = []): Route[] {
     const dev = str(entry.dev);
     const prefsrc = str(entry.prefsrc);
     if (gateway) route.gateway = gateway;
-    if (dev) route.dev = dev;
+    // IPv6 lists an unreachable, prohibit or blackhole route on `lo`, which it was never given
+    if (dev && !(dev === 'lo' && route.type !== 'unicast' && route.type !== 'other')) route.dev = dev;
     if (prefsrc) route.prefsrc = prefsrc;
     const nexthops = parseNexthops(entry.nexthops, skipped);
     if (nexthops) route.nexthops = nexthops;
@@ -208,12 +232,12 @@ export interface RawObservation {
   nexthops?: string;
 }
 
-export function parseObservation(raw: RawObservation): Observed {
+export function parseObservation(raw: RawObservation, family: Family = 'inet'): Observed {
   const skipped: string[] = [];
   const observed: Observed = {
     links: parseLinks(raw.links, skipped),
-    addresses: parseAddresses(raw.addresses, skipped),
-    rules: parseRules(raw.rules, skipped),
+    addresses: parseAddresses(raw.addresses, skipped, family),
+    rules: parseRules(raw.rules, skipped, family),
     routes: parseRoutes(raw.routes, skipped),
   };
   if (raw.nexthops !== undefined) observed.nexthops = parseNexthopObjects(raw.nexthops, skipped);

@@ -1,5 +1,10 @@
 // What uplink-lb sees of the kernel, normalised from `ip -j -N` output.
 
+/** An address family: IPv4 (`inet`) or IPv6 (`inet6`). The kernel keeps rules, routes and
+ *  nexthop objects per family; uplink-lb reads and changes each family with an `ip` run of its
+ *  own (`ip -6 -batch` for IPv6: a batch line cannot name its family). */
+export type Family = 'inet' | 'inet6';
+
 export interface Link {
   name: string;
   /** Administratively up (IFF_UP). */
@@ -16,6 +21,15 @@ export interface Address {
   prefix: number;
   /** The other end of a point-to-point link (`peer`), when it is not the address itself. */
   peer?: string;
+  /** IPv6: preferred lifetime 0 (hosts start no new connection from it). */
+  deprecated?: boolean;
+  /** IPv6: still in duplicate address detection (not usable yet). */
+  tentative?: boolean;
+  /** IPv6: a privacy address (RFC 8981), which changes. */
+  temporary?: boolean;
+  /** IPv6: lifetimes in seconds (absent: forever). */
+  preferredLifetime?: number;
+  validLifetime?: number;
 }
 
 export interface Rule {
@@ -77,6 +91,7 @@ export interface NexthopObject {
   extra: string[];
 }
 
+/** One family's view of the kernel (the top level is IPv4's). */
 export interface Observed {
   links: Link[];
   addresses: Address[];
@@ -87,6 +102,9 @@ export interface Observed {
   nexthops?: NexthopObject[];
   /** Entries of ip's output that lacked what the model needs: skipped, never guessed at. */
   skipped?: string[];
+  /** The IPv6 side: its global addresses, rules, routes and nexthop objects (the same links);
+   *  absent where the kernel has no IPv6. */
+  inet6?: Observed;
 }
 
 /** uplink-lb's nftables table as `nft -j list table` shows it. */

@@ -43,7 +43,7 @@ export function applyVerified(before: Assessment, kernel: Kernel, log: Log): voi
   let cause: string | undefined;
   let readBack: Observed | undefined;
   try {
-    if (commands.ipLines.length > 0) readBack = kernel.applyIp(commands.ipLines);
+    if (commands.ip.length > 0) readBack = kernel.applyIp(commands.ip);
     if (commands.nftInput !== undefined) kernel.applyNft(commands.nftInput);
   } catch (err) {
     if (!(err instanceof CommandError)) throw err;
@@ -51,7 +51,7 @@ export function applyVerified(before: Assessment, kernel: Kernel, log: Log): voi
   }
   let remaining: Plan | undefined;
   try {
-    const observed = readBack ?? (commands.ipLines.length > 0 ? kernel.observe() : before.observed);
+    const observed = readBack ?? (commands.ip.length > 0 ? kernel.observe() : before.observed);
     for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
     const nft = commands.nftInput !== undefined ? kernel.observeNft() : before.nft;
     remaining = planTowards(before.desired, observed, nft);

@@ -21,8 +21,8 @@ export function rollBack(snapshot: Goal, nftText: string | undefined, kernel: Ke
   try {
     const plan = diff(snapshot, kernel.observe());
     result.undone = plan.changes.length;
-    const { ipLines } = renderPlan(plan);
-    if (ipLines.length > 0) readBack = kernel.applyIp(ipLines);
+    const { ip } = renderPlan(plan);
+    if (ip.length > 0) readBack = kernel.applyIp(ip);
     if (nftText !== undefined) {
       result.undone++;
       kernel.applyNft(nftReplacement(nftText === '' ? undefined : nftText));

@@ -3,12 +3,13 @@
 // takeover, nft-ruleset.
 import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
-import type { NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
+import type { Family, NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
 import { scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
+import { resolveUplink6 } from './uplink-state6.js';
 import { uplinkRules } from './rules.js';
 import { uplinkTableRoutes } from './table-routes.js';
 import { mainDefault, routeUplinks, routeWeights } from './main-route.js';
@@ -32,6 +33,9 @@ export interface KernelTarget {
   /** uplink-lb's nftables table: the ruleset it should hold, null for no table (pinning off);
    *  absent when nft is not installed (then it is not compared). */
   nft?: Ruleset | null;
+  /** The IPv6 side's rules, routes and nexthop objects (never a takeover or an nft table of its
+   *  own: the nftables table is of family inet, both at once); absent: none. */
+  inet6?: KernelTarget;
 }
 
 /** A run's decision: the kernel target and the diff's scope, and each uplink as resolved (for
@@ -65,17 +69,16 @@ export interface DesiredInputs {
   /** The kernel's net.ipv4.fib_multipath_hash_policy (HASH_POLICY, when set, wins): how a
    *  policy's draw among its uplinks goes, like the default route's. */
   multipathHash?: number;
+  /** IPv6: the prefixes each uplink's DHCPv6 client recorded as delegated ("PREFIX/LEN"). */
+  delegated?: ReadonlyMap<string, readonly string[]>;
 }
 
-export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
-  const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
+/** The uplinks of one family's default route: the healthy ones of the best tier among those
+ *  up and not drained for maintenance (unless none other is up), with their weights; or fail
+ *  open. Marks each member `inRoute` with its weight, and the healthy others `standby`. */
+function chooseMembers(uplinks: readonly UplinkState[], inputs: DesiredInputs): { up: UplinkState[]; members: UplinkState[]; healthy: UplinkState[]; failOpen: boolean } {
   const up = uplinks.filter((s) => s.status === 'up');
   // an uplink drained for maintenance is left out, unless no other uplink is up at all
-  const maintenance = inputs.maintenance ?? new Map<string, Maintenance>();
-  for (const s of uplinks) {
-    const m = maintenance.get(s.uplink.device);
-    if (m) s.maintenance = m;
-  }
   const available = up.filter((s) => !s.maintenance);
   const { members, healthy, failOpen } = routeUplinks(available.length > 0 ? available : up, inputs.drained ?? new Set());
   for (const s of healthy) if (!members.includes(s)) s.standby = true;
@@ -84,13 +87,54 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     s.inRoute = true;
     s.routeWeight = weights[i] as number;
   });
-  const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
-  const mode = nexthopMode(config, observed);
+  return { up, members, healthy, failOpen };
+}
+
+/** One family's rules, table routes, balanced route and nexthop objects. */
+function familyRouting(config: Config, up: readonly UplinkState[], members: UplinkState[], mode: NexthopMode, family: Family): Omit<KernelTarget, 'takeover'> {
   const tableRoutes = up.flatMap((s) => uplinkTableRoutes(s, config));
   const route = mainDefault(members, config);
-  const routes = mode.objects ? withNexthopObjects(config, up, members, tableRoutes, route) : { nexthops: [], tableRoutes, mainDefault: route };
-  const target: KernelTarget = { rules: uplinkRules(config, up), tableRoutes: routes.tableRoutes, takeover, nexthops: routes.nexthops };
+  const routes = mode.objects ? withNexthopObjects(config, up, members, tableRoutes, route, family) : { nexthops: [], tableRoutes, mainDefault: route };
+  const target: Omit<KernelTarget, 'takeover'> = { rules: uplinkRules(config, up), tableRoutes: routes.tableRoutes, nexthops: routes.nexthops };
   if (routes.mainDefault) target.mainDefault = routes.mainDefault;
+  return target;
+}
+
+/** IPv6 routes carry their nexthops: with an IPv6 nexthop group as the balanced route, the
+ *  kernel (6.18, measured on the rig) gives the router's new connections the source address of
+ *  the group's first member whichever member it picks, so those sent through another uplink
+ *  leave with a foreign source, which that ISP drops (26 of 90 failed; 0 of 90 without). */
+const IPV6_NEXTHOPS: NexthopMode = { objects: false, why: 'IPv6 routes carry their nexthops (the kernel picks the source address of a nexthop group\'s first member)' };
+
+/** Each uplink's IPv6 side (native mode): resolved, on its IPv4 state as `inet6`, and the
+ *  family's target; undefined where the kernel has no IPv6 (nothing to read or change). An
+ *  uplink the health check or the administrator drained is drained for both families. */
+function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: Observed | undefined, inputs: DesiredInputs): KernelTarget | undefined {
+  if (!observed6) return undefined;
+  for (const s of uplinks) {
+    const six = resolveUplink6(s, config, observed6, inputs.delegated?.get(s.uplink.device) ?? []);
+    if (!six) continue;
+    if (s.maintenance) six.maintenance = s.maintenance;
+    s.inet6 = six;
+  }
+  const sides = uplinks.flatMap((s) => (s.inet6 ? [s.inet6] : []));
+  const { up, members } = chooseMembers(sides, inputs);
+  return { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [] };
+}
+
+export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
+  const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
+  const maintenance = inputs.maintenance ?? new Map<string, Maintenance>();
+  for (const s of uplinks) {
+    const m = maintenance.get(s.uplink.device);
+    if (m) s.maintenance = m;
+  }
+  const { up, members, healthy, failOpen } = chooseMembers(uplinks, inputs);
+  const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
+  const mode = nexthopMode(config, observed);
+  const target: KernelTarget = { ...familyRouting(config, up, members, mode, 'inet'), takeover };
+  const inet6 = ipv6Target(config, uplinks, observed.inet6, inputs);
+  if (inet6) target.inet6 = inet6;
   // a policy's uplink carries it whenever it is usable, on standby or not
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too

@@ -22,7 +22,8 @@ export function mainDefault(active: UplinkState[], config: Config): Route | unde
   const route: Route = { table: MAIN_TABLE, type: 'unicast', dst: 'default', metric: config.metric, protocol: PROTOCOL, scope: 0, onlink: false, metrics: { ...options.metrics } };
   const hops: Nexthop[] = active.map((s) => {
     const weight = s.routeWeight ?? s.uplink.weight;
-    return s.gateway ? { gateway: s.gateway, dev: s.uplink.device, weight, onlink: options.onlink } : { dev: s.uplink.device, weight, onlink: false };
+    // onlink is for an IPv4 gateway outside the uplink's network; an IPv6 router is on the link
+    return s.gateway ? { gateway: s.gateway, dev: s.uplink.device, weight, onlink: s.family !== 'inet6' && options.onlink } : { dev: s.uplink.device, weight, onlink: false };
   });
   const [only] = hops;
   if (hops.length === 1 && only) {

@@ -5,25 +5,31 @@
 // member's object), and the route stays; a group's members and weights change with one
 // `ip nexthop replace`, without touching the route. Pure.
 import type { Config } from '../config/types.js';
-import type { NexthopObject, Observed, Route } from '../kernel/types.js';
+import type { Family, NexthopObject, Observed, Route } from '../kernel/types.js';
+import { GROUP_ID6, MAX_UPLINKS_IDS } from '../kernel/nexthop-family.js';
 import { PROTOCOL } from './ownership.js';
 import type { UplinkState } from './uplink-state.js';
 
 /** The balanced route's group; uplink i's nexthop is GROUP_ID + 1 + i (ids are the kernel's
  *  u32; these are uplink-lb's by this range and by protocol 73). */
 export const GROUP_ID = 7_300_000;
-export const MAX_UPLINKS_IDS = 64;
-export const uplinkNexthopId = (index: number): number => GROUP_ID + 1 + index;
-const ourId = (id: number): boolean => id >= GROUP_ID && id <= GROUP_ID + MAX_UPLINKS_IDS;
+export { GROUP_ID6, MAX_UPLINKS_IDS };
+/** The group id of a family: IPv4's, or IPv6's (its own range: a group's members are of one
+ *  family). */
+export const groupId = (family: Family = 'inet'): number => (family === 'inet6' ? GROUP_ID6 : GROUP_ID);
+export const uplinkNexthopId = (index: number, family: Family = 'inet'): number => groupId(family) + 1 + index;
+const ourId = (id: number, family: Family): boolean => id >= groupId(family) && id <= groupId(family) + MAX_UPLINKS_IDS;
 
 /** Whether the balanced route and the table defaults use nexthop objects, and if not, why. */
 export type NexthopMode = { objects: true } | { objects: false; why: string };
 
-export function nexthopMode(config: Config, observed: Observed): NexthopMode {
+/** `observed`: the family's view (its nexthop objects are its own: kernel/nexthop-family.ts). */
+export function nexthopMode(config: Config, observed: Observed, family: Family = 'inet'): NexthopMode {
   if (config.nexthopObjects === 'no') return { objects: false, why: 'NEXTHOP_OBJECTS=no' };
   if (observed.nexthops === undefined) return { objects: false, why: 'this kernel or iproute2 has no nexthop objects' };
-  const taken = observed.nexthops.find((n) => ourId(n.id) && n.protocol !== PROTOCOL);
-  if (taken) return { objects: false, why: `nexthop id ${taken.id} belongs to another program, protocol ${taken.protocol}; uplink-lb's ids are ${GROUP_ID}-${GROUP_ID + MAX_UPLINKS_IDS}` };
+  const first = groupId(family);
+  const taken = observed.nexthops.find((n) => ourId(n.id, family) && n.protocol !== PROTOCOL);
+  if (taken) return { objects: false, why: `nexthop id ${taken.id} belongs to another program, protocol ${taken.protocol}; uplink-lb's ids are ${first}-${first + MAX_UPLINKS_IDS}` };
   return { objects: true };
 }
 
@@ -35,14 +41,14 @@ export const canHoldNexthop = (s: UplinkState): boolean => s.carrier !== false;
  *  uplink's object, and the main default through the group of the route's members (carrier-less
  *  ones left out: the kernel would refuse them). `tableRoutes` and `main` are what
  *  table-routes.ts and main-route.ts made for the same uplinks. */
-export function withNexthopObjects(config: Config, up: readonly UplinkState[], members: readonly UplinkState[], tableRoutes: readonly Route[], main: Route | undefined): { nexthops: NexthopObject[]; tableRoutes: Route[]; mainDefault?: Route } {
+export function withNexthopObjects(config: Config, up: readonly UplinkState[], members: readonly UplinkState[], tableRoutes: readonly Route[], main: Route | undefined, family: Family = 'inet'): { nexthops: NexthopObject[]; tableRoutes: Route[]; mainDefault?: Route } {
   const nexthops: NexthopObject[] = [];
   const ids = new Map<string, number>();
   for (const s of up) {
     if (!canHoldNexthop(s)) continue;
-    const id = uplinkNexthopId(s.uplink.index);
+    const id = uplinkNexthopId(s.uplink.index, family);
     ids.set(s.uplink.device, id);
-    const object: NexthopObject = { id, protocol: PROTOCOL, dev: s.uplink.device, onlink: s.gateway ? config.routeOptions.onlink : false, extra: [] };
+    const object: NexthopObject = { id, protocol: PROTOCOL, dev: s.uplink.device, onlink: s.gateway && family === 'inet' ? config.routeOptions.onlink : false, extra: [] };
     if (s.gateway) object.gateway = s.gateway;
     nexthops.push(object);
   }
@@ -62,8 +68,8 @@ export function withNexthopObjects(config: Config, up: readonly UplinkState[], m
   const inGroup = members.filter((s) => ids.has(s.uplink.device));
   if (!main || inGroup.length === 0) return { nexthops, tableRoutes: routes };
   const weights = new Map(members.map((s) => [s.uplink.device, s.routeWeight ?? s.uplink.weight]));
-  nexthops.push({ id: GROUP_ID, protocol: PROTOCOL, onlink: false, group: inGroup.map((s) => ({ id: ids.get(s.uplink.device) as number, weight: weights.get(s.uplink.device) ?? 1 })), extra: [] });
-  return { nexthops, tableRoutes: routes, mainDefault: throughObject(main, GROUP_ID) };
+  nexthops.push({ id: groupId(family), protocol: PROTOCOL, onlink: false, group: inGroup.map((s) => ({ id: ids.get(s.uplink.device) as number, weight: weights.get(s.uplink.device) ?? 1 })), extra: [] });
+  return { nexthops, tableRoutes: routes, mainDefault: throughObject(main, groupId(family)) };
 }
 
 /** The route with its gateway, device and nexthops replaced by the object's id. */

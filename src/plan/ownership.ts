@@ -37,11 +37,12 @@ export function isForeignMainDefault(route: Route): boolean {
   return route.table === MAIN_TABLE && route.dst === 'default' && route.protocol !== PROTOCOL;
 }
 
-/** The configured tables, and any other table holding a route of uplink-lb's protocol: one the
+/** The configured tables, and any other table holding a route of uplink-lb's protocol (of
+ *  either family): one the
  *  configuration used before (IFACE_TABLES changed, an uplink removed), to be emptied. */
 export function scopeOf(config: Config, observed: Observed): Scope {
   const configured = config.uplinks.map((u) => u.table);
-  const former = observed.routes
+  const former = [...observed.routes, ...(observed.inet6?.routes ?? [])]
     .filter((r) => r.protocol === PROTOCOL && r.table !== MAIN_TABLE && r.table !== LOCAL_TABLE && !configured.includes(r.table))
     .map((r) => r.table);
   return { ownedTables: [...configured, ...new Set(former)], metric: config.metric };

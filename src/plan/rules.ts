@@ -11,7 +11,17 @@ import type { UplinkState } from './uplink-state.js';
  *  the uplink's priority. */
 function sourceRule(s: UplinkState): Rule {
   const { uplink } = s;
-  return { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: 32, extra: [] };
+  return { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src: s.address ?? 'all', srclen: s.family === 'inet6' ? 128 : 32, extra: [] };
+}
+
+/** IPv6: the prefixes the ISP delegated, at the uplink's priority: a LAN host's connection from
+ *  an address of this ISP's prefix leaves through this ISP, the only one that takes it. */
+function delegatedRules(s: UplinkState): Rule[] {
+  const { uplink } = s;
+  return (s.delegated ?? []).map((prefix) => {
+    const [src = '', len = ''] = prefix.split('/');
+    return { priority: uplink.priority, table: uplink.table, protocol: PROTOCOL, src, srclen: Number(len), extra: [] };
+  });
 }
 
 /** The uplink's mark, ahead of every source rule (`markPriority`): a connection that a policy
@@ -36,9 +46,11 @@ function connectedFirstRule(priority: number): Rule {
   return { priority, table: MAIN_TABLE, protocol: PROTOCOL, src: 'all', srclen: 0, suppressPrefixlength: 0, extra: [] };
 }
 
-/** Every rule for the uplinks that are up: connected networks, the marks, the addresses. */
+/** Every rule for the uplinks that are up (of one family): connected networks, the marks, the
+ *  addresses, and IPv6's delegated prefixes. */
 export function uplinkRules(config: Config, up: readonly UplinkState[]): Rule[] {
   if (up.length === 0) return [];
   const priorities = rulePriorities(config);
-  return [connectedFirstRule(priorities.connected), ...up.map((s) => markRule(s, priorities.mark)), ...up.map(sourceRule)];
+  const sources = up.flatMap((s) => (s.address ? [sourceRule(s)] : []));
+  return [connectedFirstRule(priorities.connected), ...up.map((s) => markRule(s, priorities.mark)), ...sources, ...up.flatMap(delegatedRules)];
 }

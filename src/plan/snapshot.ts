@@ -3,21 +3,26 @@
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
 import type { Goal } from './diff.js';
+import type { KernelTarget } from './desired.js';
 import { ownsNexthop, ownsRoute, ownsRule, type Scope } from './ownership.js';
 
-export function ownedSnapshot(observed: Observed, scope: Scope): Goal {
+/** One family's owned objects as a target. */
+function ownedTarget(observed: Observed, scope: Scope): KernelTarget {
   const routes = observed.routes.filter((r) => ownsRoute(r, scope));
-  const goal: Goal = {
-    target: {
-      rules: observed.rules.filter(ownsRule),
-      tableRoutes: routes.filter((r) => r.table !== MAIN_TABLE),
-      // a client's route that was taken over is not put back: its gateway is recorded
-      takeover: [],
-      nexthops: (observed.nexthops ?? []).filter(ownsNexthop),
-    },
-    scope: { ownedTables: [...scope.ownedTables], metric: scope.metric },
+  const target: KernelTarget = {
+    rules: observed.rules.filter(ownsRule),
+    tableRoutes: routes.filter((r) => r.table !== MAIN_TABLE),
+    // a client's route that was taken over is not put back: its gateway is recorded
+    takeover: [],
+    nexthops: (observed.nexthops ?? []).filter(ownsNexthop),
   };
   const main = routes.find((r) => r.table === MAIN_TABLE);
-  if (main) goal.target.mainDefault = main;
-  return goal;
+  if (main) target.mainDefault = main;
+  return target;
+}
+
+export function ownedSnapshot(observed: Observed, scope: Scope): Goal {
+  const target = ownedTarget(observed, scope);
+  if (observed.inet6) target.inet6 = ownedTarget(observed.inet6, scope);
+  return { target, scope: { ownedTables: [...scope.ownedTables], metric: scope.metric } };
 }

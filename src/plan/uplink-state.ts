@@ -3,7 +3,7 @@
 import type { UplinkConfig } from '../config/types.js';
 import { inSubnet } from '../config/ipv4.js';
 import type { Lease } from './lease.js';
-import type { Observed, Route } from '../kernel/types.js';
+import type { Family, Observed, Route } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import { PROTOCOL } from './ownership.js';
 import type { Maintenance } from './maintenance.js';
@@ -18,6 +18,8 @@ export type UplinkStatus = 'up' | 'down' | 'unconfigured';
 
 export interface UplinkState {
   uplink: UplinkConfig;
+  /** Which side of the uplink this is: its IPv4 side (absent) or its IPv6 side. */
+  family?: Family;
   status: UplinkStatus;
   /** In the main table's default route. */
   inRoute: boolean;
@@ -41,6 +43,10 @@ export interface UplinkState {
   /** Its nexthop's weight in the default route, when it is in it (the configured weight,
    *  scaled while an uplink is degraded). */
   routeWeight?: number;
+  /** IPv6: the prefixes the ISP delegated through this uplink ("PREFIX/LEN"). */
+  delegated?: string[];
+  /** The uplink's IPv6 side (on its IPv4 state); absent where IPv6 is left alone. */
+  inet6?: UplinkState;
 }
 
 /** The default route a DHCP client (or anyone but uplink-lb) installed in the main table

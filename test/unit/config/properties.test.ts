@@ -8,7 +8,7 @@ import { KEYS } from '../../../src/config/keys.js';
 import type { Config } from '../../../src/config/types.js';
 import { LOOKUPS } from '../helpers.js';
 
-const WHERE = /^(test\.conf(:\d+)?|environment [A-Z_]+|\(default [A-Z_]+\))$/;
+const WHERE = /^(test\.conf(:\d+)?|environment [A-Z][A-Z0-9_]*|\(default [A-Z][A-Z0-9_]*\))$/;
 const RUNS = 2000;
 /** Thousands of runs share the machine with the end-to-end files in `make test`. */
 const TIMEOUT = 120_000;

@@ -53,7 +53,7 @@ describe('README and docs', () => {
   it('docs/configuration.md names every key the code declares, and no other', () => {
     const named = new Set<string>();
     // a row may name several keys: `CHECK_COUNT`, `CHECK_DOWN`, `CHECK_UP`
-    for (const m of text('docs/configuration.md').matchAll(/^\| ((?:`[A-Z_]+`(?:, | \/ )?)+) \|/gm)) for (const k of (m[1] ?? '').matchAll(/`([A-Z_]+)`/g)) named.add(k[1] ?? '');
+    for (const m of text('docs/configuration.md').matchAll(/^\| ((?:`[A-Z][A-Z0-9_]*`(?:, | \/ )?)+) \|/gm)) for (const k of (m[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]*)`/g)) named.add(k[1] ?? '');
     expect([...named].sort()).toEqual(Object.keys(KEYS).sort());
   });
 

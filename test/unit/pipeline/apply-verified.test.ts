@@ -40,8 +40,8 @@ function replay(script: Script): Kernel & { ran: string[][]; nftRan: string[] } 
     hashPolicy: () => undefined,
     observeNft: () => (script.nft ? take(script.nft, 'nft state') : undefined),
     listNft: () => script.listing ?? '',
-    applyIp: (lines) => {
-      ran.push([...lines]);
+    applyIp: (segments) => {
+      ran.push(segments.flatMap((s) => s.lines));
       const next = take(script.applied, 'applied state');
       if (next instanceof Error) throw next;
       return next;

@@ -5,6 +5,7 @@ import type { Change } from '../../../src/plan/diff.js';
 const change = (action: Change['action'], was?: string): Change => ({
   action,
   what: 'route',
+  family: 'inet',
   text: 'default table 201 via 198.51.100.1 dev eth1',
   command: 'route replace default table 201 via 198.51.100.1 dev eth1',
   ...(was ? { was } : {}),

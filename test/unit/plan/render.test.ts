@@ -14,18 +14,18 @@ describe('rendering a plan', () => {
   const plan = planTowards(want, observedAt('applied-2'), { present: false, chains: 0, rules: 0 });
 
   it('gives ip -batch one line per rule or route change, in plan order', () => {
-    expect(renderPlan(plan).ipLines).toEqual(['route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 1 nexthop via 198.18.102.1 dev eth2 weight 3']);
+    expect(renderPlan(plan).ip).toEqual([{ family: 'inet', lines: ['route replace default table 254 metric 10 proto 73 nexthop via 198.18.101.1 dev eth1 weight 1 nexthop via 198.18.102.1 dev eth2 weight 3'] }]);
   });
 
   it('gives nft one transaction that replaces the table, and one that removes it', () => {
     const input = renderPlan(plan).nftInput ?? '';
     expect(input.startsWith('table inet uplink_lb\ndelete table inet uplink_lb\ntable inet uplink_lb {')).toBe(true);
-    expect(renderPlan({ changes: [{ action: 'delete', what: 'nft table', text: 'inet uplink_lb' }] })).toEqual({ ipLines: [], nftInput: 'table inet uplink_lb\ndelete table inet uplink_lb\n' });
+    expect(renderPlan({ changes: [{ action: 'delete', what: 'nft table', text: 'inet uplink_lb' }] })).toEqual({ ip: [], nftInput: 'table inet uplink_lb\ndelete table inet uplink_lb\n' });
   });
 
   it('renders nothing for an empty plan, and a script of here-documents otherwise', () => {
-    expect(renderPlan({ changes: [] })).toEqual({ ipLines: [] });
-    expect(renderScript({ ipLines: [] }, '/usr/sbin/ip', '/usr/sbin/nft')).toBe('');
+    expect(renderPlan({ changes: [] })).toEqual({ ip: [] });
+    expect(renderScript({ ip: [] }, '/usr/sbin/ip', '/usr/sbin/nft')).toBe('');
     const script = renderScript(renderPlan(plan), '/usr/sbin/ip', '/usr/sbin/nft');
     expect(script.startsWith("/usr/sbin/ip -batch - <<'EOF'\nroute replace default table 254")).toBe(true);
     expect(script).toContain("EOF\n/usr/sbin/nft -f - <<'EOF'\ntable inet uplink_lb\ndelete table inet uplink_lb\n");

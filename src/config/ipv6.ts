@@ -1,0 +1,39 @@
+// IPv6 addresses and prefixes through ipaddr.js, as strict as the IPv4 side: canonical text
+// out (what `ip -6` prints), host bits refused in a prefix.
+import ipaddr from 'ipaddr.js';
+import { bad, ok, type Result } from '../util/result.js';
+
+const parse6 = (text: string): ipaddr.IPv6 | undefined => (ipaddr.IPv6.isValid(text) && !text.includes('%') ? ipaddr.IPv6.parse(text) : undefined);
+
+/** Ranges that are never an uplink's router. */
+const NOT_A_ROUTER = new Set(['unspecified', 'loopback', 'multicast', 'ipv4Mapped']);
+
+/** An IPv6 router address (link-local ones included: routers advertise from those), in the
+ *  canonical form ip prints. */
+export function routerAddress6(text: string): Result<string> {
+  const address = parse6(text);
+  if (!address) return bad('is not an IPv6 address');
+  const range = address.range();
+  if (NOT_A_ROUTER.has(range)) return bad(`is ${range === 'ipv4Mapped' ? 'an IPv4-mapped' : `the ${range}`} address, not a router's`);
+  return ok(address.toString());
+}
+
+export const isIpv6 = (text: string): boolean => parse6(text) !== undefined;
+
+/** "2001:db8:1:100::/56" as canonical PREFIX/LEN, refusing host bits. */
+export function prefix6(text: string): Result<{ network: string; length: number }> {
+  const [address = '', len = '', ...rest] = text.split('/');
+  const value = parse6(address);
+  if (!value || rest.length > 0 || !/^(12[0-8]|1[01]\d|[1-9]?\d)$/.test(len)) return bad('is not an IPv6 prefix (address/len)');
+  const length = Number(len);
+  const network = ipaddr.IPv6.networkAddressFromCIDR(`${value.toString()}/${length}`).toString();
+  if (network !== value.toString()) return bad(`has host bits set (did you mean ${network}/${length}?)`);
+  return ok({ network, length });
+}
+
+/** Whether ADDRESS lies in NETWORK/LENGTH. */
+export function inPrefix6(address: string, network: string, length: number): boolean {
+  const a = parse6(address);
+  const n = parse6(network);
+  return a !== undefined && n !== undefined && a.match(n, length);
+}
