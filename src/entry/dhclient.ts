@@ -2,16 +2,22 @@
 // variables in the environment.
 //   enter: exit 0 means "this is an uplink: suppress dhclient's default route"; the lease's
 //          address and gateway are recorded for the exit hook and every later run.
-//   exit:  reconciles, so a renewal that changed the address or gateway takes effect.
+//   exit:  reconciles, so a renewal that changed the address or gateway takes effect; for
+//          dhclient -6 (BOUND6, RENEW6, ...), records the delegated prefix first (-P).
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
 import { recordLeaseFromEnv } from './lease-from-env.js';
+import { recordDelegationFromEnv } from './delegation-from-env.js';
+import { removeDelegation } from '../state/prefix6.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
 const GONE = new Set(['EXPIRE', 'FAIL', 'RELEASE', 'STOP']);
+/** dhclient -6: a lease (with -P, its delegated prefix) bound or renewed, or gone. */
+const BOUND6 = new Set(['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']);
+const GONE6 = new Set(['EXPIRE6', 'RELEASE6', 'STOP6']);
 const NOT_MANAGED = 3;
 
 export function runDhclientEnter(env: Env): number {
@@ -37,7 +43,9 @@ export function runDhclientExit(env: Env): number {
     if (!managed) return 0;
     const reason = env.reason ?? '';
     if (GONE.has(reason)) removeLease(managed.device);
-    if (!BOUND.has(reason) && !GONE.has(reason)) return 0;
+    if (BOUND6.has(reason)) recordDelegationFromEnv(managed.device, env, 'dhclient', log);
+    if (GONE6.has(reason)) removeDelegation(managed.device);
+    if (!BOUND.has(reason) && !GONE.has(reason) && !BOUND6.has(reason) && !GONE6.has(reason)) return 0;
     reconcile(managed.config, log);
     return 0;
   } catch (err) {

@@ -2,13 +2,16 @@
 // variables in the environment. dhcpcd installs its own routes (a default at metric
 // 1000 + ifindex, which never wins over the balanced route): the hook only records the lease's
 // address and gateway and reconciles, so a renewal that moved either is followed at once, and
-// a lease that ended takes the uplink out.
+// a lease that ended takes the uplink out. IPv6: a DHCPv6 lease's delegated prefixes are
+// recorded (BOUND6, ...) or dropped (EXPIRE6, ...), and a router advertisement reconciles.
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
 import { recordLeaseFromEnv } from './lease-from-env.js';
+import { recordDelegationFromEnv } from './delegation-from-env.js';
+import { removeDelegation } from '../state/prefix6.js';
 
 /** An IPv4 lease is in force (STATIC: an address from dhcpcd.conf, with its `routers`). */
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
@@ -16,17 +19,26 @@ const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
 const GONE = new Set(['EXPIRE', 'NAK', 'STOP', 'STOPPED', 'NOCARRIER', 'NOCARRIER_ROAMING', 'RELEASE', 'DEPARTED', 'FAIL']);
 /** The link is back: reconcile (the lease, if any, is told by the BOUND/REBOOT that follows). */
 const CARRIER = 'CARRIER';
+/** DHCPv6: a lease (with its delegated prefixes, if any) in force, or gone. */
+const BOUND6 = new Set(['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']);
+const GONE6 = new Set(['EXPIRE6', 'RELEASE6', 'STOP6']);
+/** A router advertisement: the uplink's IPv6 router may be new. */
+const ROUTERADVERT = 'ROUTERADVERT';
 
 export function runDhcpcdHook(env: Env): number {
   const log = new Log(false);
   const reason = env.reason ?? '';
   try {
-    // IPv6 reasons end in 6 (BOUND6, ROUTERADVERT, ...): not uplink-lb's business yet
-    if (!BOUND.has(reason) && !GONE.has(reason) && reason !== CARRIER) return 0;
+    const ipv6 = BOUND6.has(reason) || GONE6.has(reason) || reason === ROUTERADVERT;
+    if (!BOUND.has(reason) && !GONE.has(reason) && reason !== CARRIER && !ipv6) return 0;
     const managed = managedDevice(env.interface, env, log, 'dhcpcd');
     if (!managed) return 0;
     const { device } = managed;
-    if (BOUND.has(reason)) {
+    if (ipv6) {
+      if (BOUND6.has(reason)) recordDelegationFromEnv(device, env, 'dhcpcd', log);
+      if (GONE6.has(reason)) removeDelegation(device);
+      reconcile(managed.config, log);
+    } else if (BOUND.has(reason)) {
       recordLeaseFromEnv(device, env, 'dhcpcd', log);
       reconcile(managed.config, log);
     } else if (GONE.has(reason)) {

@@ -10,6 +10,7 @@ import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readDelegations } from '../state/prefix6.js';
 import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { sayOnce } from '../state/said-once.js';
@@ -19,6 +20,8 @@ import type { Log } from '../util/log.js';
 /** What the run directory says: the DHCP clients' leases and the health check's verdicts. */
 export interface Records {
   leases: ReadonlyMap<string, Lease>;
+  /** Each uplink's delegated IPv6 prefixes, as its DHCPv6 client recorded them. */
+  delegated: ReadonlyMap<string, readonly string[]>;
   health: HealthRecord;
   /** Uplinks the health check drained, unless its record is too old to trust. */
   drained: ReadonlySet<string>;
@@ -41,11 +44,12 @@ export interface Assessment {
 
 function readRecords(config: Config, log: Log): Records {
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
+  const delegated = readDelegations(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
   const { drained, factors, stale } = trustedDrained(health, monotonicMs());
   if (stale) log.warn(stale);
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
-  return { leases, health, drained, factors, maintenance };
+  return { leases, delegated, health, drained, factors, maintenance };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -53,7 +57,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

@@ -12,6 +12,7 @@ import { desired, type Desired } from '../plan/desired.js';
 import type { UplinkState } from '../plan/uplink-state.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readDelegations } from '../state/prefix6.js';
 import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
@@ -52,7 +53,7 @@ export interface Memo {
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
   /** Links, addresses, leases and maintenance drains as last read, and when. */
-  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; hash: number | undefined; at: number };
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; delegated: ReadonlyMap<string, readonly string[]>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; hash: number | undefined; at: number };
   writtenAt: number;
   /** An event came that has not been verified yet (it came too soon after the last verify). */
   owed?: boolean;
@@ -87,15 +88,16 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
       : {
           observed: observeInterfaces(),
           leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
+          delegated: readDelegations(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           maintenance: new Map(Object.entries(readMaintenance((text) => log.warn(text)))),
           nft: nftAvailable(),
           hash: readHashPolicy(),
           at: now,
         };
-  const { observed, leases, maintenance } = seen;
+  const { observed, leases, delegated, maintenance } = seen;
   releaseAtDeadlines(config, maintenance, now, log);
   const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
-  const states = cached?.states ?? desired(config, observed, { leases }).uplinks;
+  const states = cached?.states ?? desired(config, observed, { leases, delegated }).uplinks;
   if (!cached) probers.sync(probePlans(states), config.check);
   const logs = probers.logs();
   const { uplinks, changes } = evaluate(config, states, logs, previous, now, wallIso);
@@ -104,7 +106,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
-  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, drained, factors, maintenance, nft: seen.nft, multipathHash: seen.hash });
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, delegated, drained, factors, maintenance, nft: seen.nft, multipathHash: seen.hash });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: wall, event: 'fail-open', cause: 'every uplink fails its probes' });

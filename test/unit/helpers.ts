@@ -5,6 +5,8 @@ import { parseTableNames } from '../../src/config/rt-tables.js';
 import type { Lookups } from '../../src/config/validate.js';
 import type { Config } from '../../src/config/types.js';
 import { parseObservation } from '../../src/kernel/parse.js';
+import { parseReads } from '../../src/kernel/observe.js';
+import { parseDelegation } from '../../src/state/prefix6.js';
 import type { Observed } from '../../src/kernel/types.js';
 import { parseLease } from '../../src/state/lease.js';
 import type { Lease } from '../../src/plan/lease.js';
@@ -33,8 +35,25 @@ export function problemsOf(text: string, env: Record<string, string> = {}): stri
  *  nexthops.json is a kernel with nexthop objects, one without a kernel that has none. */
 export function observedAt(name: string): Observed {
   const read = (file: string): string => readFileSync(join(FIXTURES, name, file), 'utf8');
+  const has = (file: string): boolean => existsSync(join(FIXTURES, name, file));
+  // the documents a reconcile's reads print, in their order (kernel/observe.ts)
+  const four = [read('links.json'), read('rules.json'), read('routes.json'), ...(has('nexthops.json') ? [read('nexthops.json')] : [])];
+  if (has('rules6.json')) return parseReads(four, [read('rules6.json'), read('routes6.json')]);
   const raw = { links: read('links.json'), addresses: read('addresses.json'), rules: read('rules.json'), routes: read('routes.json') };
-  return parseObservation(existsSync(join(FIXTURES, name, 'nexthops.json')) ? { ...raw, nexthops: read('nexthops.json') } : raw);
+  return parseObservation(has('nexthops.json') ? { ...raw, nexthops: read('nexthops.json') } : raw);
+}
+
+/** The delegated-prefix records captured with a state (prefix6.DEVICE). */
+export function delegationsAt(name: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of readdirSync(join(FIXTURES, name))) {
+    if (!file.startsWith('prefix6.')) continue;
+    const device = file.slice('prefix6.'.length);
+    const record = parseDelegation(device, readFileSync(join(FIXTURES, name, file), 'utf8'));
+    if ('problem' in record) throw new Error(`${name}/${file}: ${record.problem}`);
+    found.set(device, record.value.prefixes);
+  }
+  return found;
 }
 
 export function leasesAt(name: string): Map<string, Lease> {

@@ -1,0 +1,71 @@
+// prefix6.DEVICE: the IPv6 prefixes an uplink's ISP delegated (DHCPv6 prefix delegation), as
+// its DHCPv6 client told them, recorded under the run directory. A renewal that brings another
+// prefix replaces the record; an expiry, release or stop removes it.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { prefix6 } from '../config/ipv6.js';
+import { RUNDIR } from '../paths.js';
+import { bad, type Result } from '../util/result.js';
+import { parseRecord } from './json-record.js';
+import { ensureRunDir, readStateFile, removeStateFile, writeAtomic } from './rundir.js';
+
+export interface Delegation {
+  device: string;
+  /** "PREFIX/LEN", canonical. */
+  prefixes: string[];
+  /** The client's reason (BOUND6, RENEW6, DELEGATED6, ...). */
+  reason: string;
+  source: 'dhclient' | 'dhcpcd';
+}
+
+const canonical = v.pipe(v.string(), v.check((text) => 'value' in prefix6(text)));
+
+const DELEGATION: v.GenericSchema<unknown, Delegation> = v.object({
+  device: v.string(),
+  prefixes: v.array(canonical),
+  reason: v.optional(v.string(), ''),
+  source: v.picklist(['dhclient', 'dhcpcd']),
+});
+
+const PREFIX = 'prefix6.';
+const pathOf = (device: string, dir: string): string => join(dir, `${PREFIX}${device}`);
+
+/** Validates a record's text: the delegation, or why it is not trusted. */
+export function parseDelegation(device: string, text: string): Result<Delegation> {
+  const record = parseRecord(text, DELEGATION);
+  if ('value' in record && record.value.device !== device) return bad(`names device ${JSON.stringify(record.value.device)}, not ${device}`);
+  return record;
+}
+
+export function writeDelegation(delegation: Delegation, dir = RUNDIR): void {
+  ensureRunDir(dir);
+  writeAtomic(pathOf(delegation.device, dir), `${JSON.stringify(delegation)}\n`);
+}
+
+export function removeDelegation(device: string, dir = RUNDIR): void {
+  removeStateFile(pathOf(device, dir));
+}
+
+/** Every uplink's delegated prefixes; untrusted records are reported through `warn` and
+ *  skipped. */
+export function readDelegations(devices: readonly string[], warn: (text: string) => void, dir = RUNDIR): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return found;
+  }
+  for (const device of devices) {
+    if (!names.includes(`${PREFIX}${device}`)) continue;
+    const path = pathOf(device, dir);
+    const text = readStateFile(path);
+    if ('problem' in text) warn(`${path}: ${text.problem}; ignored`);
+    if (!('value' in text) || text.value === undefined) continue;
+    const record = parseDelegation(device, text.value);
+    if ('problem' in record) warn(`${path}: ${record.problem}; ignored`);
+    else found.set(device, record.value.prefixes);
+  }
+  return found;
+}
