@@ -52,19 +52,14 @@ export function parseLinks(text: string, skipped: string[] = []): Link[] {
   return links;
 }
 
-/** ip's lifetime for "forever". */
-const FOREVER = 4294967295;
-
-/** An IPv6 address's state and lifetimes, as far as they are not the defaults. */
+/** An IPv6 address's state, as far as it is not the default. Not its lifetimes: they count
+ *  down each second and are renewed by every router advertisement, and an observation is
+ *  compared with the last one to see whether anything moved. */
 function ipv6Details(info: Json): Partial<Address> {
   const details: Partial<Address> = {};
   if (info.deprecated === true) details.deprecated = true;
   if (info.tentative === true || info.dadfailed === true) details.tentative = true;
   if (info.temporary === true) details.temporary = true;
-  const preferred = num(info.preferred_life_time);
-  const valid = num(info.valid_life_time);
-  if (preferred !== undefined && preferred !== FOREVER) details.preferredLifetime = preferred;
-  if (valid !== undefined && valid !== FOREVER) details.validLifetime = valid;
   return details;
 }
 

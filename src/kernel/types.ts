@@ -27,9 +27,6 @@ export interface Address {
   tentative?: boolean;
   /** IPv6: a privacy address (RFC 8981), which changes. */
   temporary?: boolean;
-  /** IPv6: lifetimes in seconds (absent: forever). */
-  preferredLifetime?: number;
-  validLifetime?: number;
 }
 
 export interface Rule {

@@ -77,6 +77,8 @@ export interface StatusReport {
     tableLabel: string;
     priority: number;
     mark: string;
+    /** Its IPv6 side (native mode); null where IPv6 is left alone. */
+    ipv6: { status: string; reason: string; inRoute: boolean; address: string | null; router: string | null; delegated: string[] } | null;
   }[];
   /** The traffic policies (PIN entries first), in the order they are tried, and which uplinks
    *  carry each now. */
@@ -92,6 +94,8 @@ export interface StatusReport {
     to: 'uplinks' | 'default route' | 'refused';
   }[];
   defaultRoute: string | null;
+  /** IPv6: the mode, and the main table's IPv6 default route that uplink-lb owns. */
+  ipv6: { mode: string; defaultRoute: string | null };
   /** Default routes in the main table that uplink-lb does not own, with a lower metric that shadows its own. */
   shadowingRoutes: string[];
   failOpen: boolean;
@@ -171,7 +175,21 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     tableLabel: s.uplink.tableLabel,
     priority: s.uplink.priority,
     mark: hex(s.uplink.mark),
+    ipv6: s.inet6 ? { status: s.inet6.status, reason: s.inet6.reason, inRoute: s.inet6.inRoute, address: s.inet6.address ?? null, router: s.inet6.gateway ?? null, delegated: s.inet6.delegated ?? [] } : null,
   };
+}
+
+/** An uplink's IPv6 side in one line. */
+function ipv6Line(v6: NonNullable<StatusReport['uplinks'][number]['ipv6']>): string {
+  if (v6.status !== 'up') return `  ipv6: ${v6.status} - ${v6.reason}`;
+  const parts = [`address ${v6.address ?? 'none'}`, `router ${v6.router ?? 'none'}`, `delegated ${v6.delegated.length > 0 ? v6.delegated.join(', ') : 'none'}`];
+  return `  ipv6: up, ${v6.inRoute ? 'in the IPv6 default route' : 'not in the IPv6 default route'} - ${parts.join(', ')}`;
+}
+
+/** uplink-lb's IPv6 default route in the main table, as text. */
+function ipv6Default(config: Config, observed: Observed): string | null {
+  const route = observed.inet6?.routes.find((r) => r.table === MAIN_TABLE && r.dst === 'default' && r.metric === config.metric);
+  return route ? routeText(route) : null;
 }
 
 export function buildStatus(config: Config, observed: Observed, want: Desired, plan: Plan, health: HealthRecord, facts: PinningFacts): StatusReport {
@@ -194,6 +212,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
       to: c.members.length > 0 ? 'uplinks' : c.policy.strict ? 'refused' : 'default route',
     })),
     defaultRoute: current ? routeText(current) : null,
+    ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed) },
     // uplink-lb's own stale routes are among the differences, not here
     shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && isForeignMainDefault(r)).map(routeText),
     failOpen: want.failOpen,
@@ -226,6 +245,7 @@ export function formatStatus(report: StatusReport): string {
     const tier = u.tier === 1 ? '' : `, tier ${u.tier}`;
     const next = u.pointToPoint ? `point-to-point${u.pointToPoint.peer ? ` (peer ${u.pointToPoint.peer})` : ''}` : `gateway ${u.gateway ?? 'none'}`;
     lines.push(`  address ${where}, ${next}, weight ${u.weight}${scaled}${tier}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
+    if (u.ipv6) lines.push(ipv6Line(u.ipv6));
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'no probe judged yet' : `loss ${p.lossPercent}% of ${p.sent}`;
@@ -245,6 +265,10 @@ export function formatStatus(report: StatusReport): string {
     for (const t of report.transitions.slice(-SHOWN_TRANSITIONS)) lines.push(`  ${t.at} ${t.device ? `${t.device} ` : ''}${t.event}: ${t.cause}`);
   }
   lines.push(`default route: ${report.defaultRoute ?? 'none'}`);
+  if (report.ipv6.mode !== 'off') {
+    // the LAN's hosts pick their source prefix, and with it their ISP: weights are the router's
+    lines.push(`ipv6 default route: ${report.ipv6.defaultRoute ?? 'none'} (native: LAN hosts choose their ISP by source prefix; weights apply to the router's own connections)`);
+  }
   for (const route of report.shadowingRoutes) lines.push(`warning: a default route not managed by uplink-lb has a lower metric and takes precedence: ${route}`);
   if (report.matches) lines.push('kernel: [pass] rules and routes match the configuration');
   else {
