@@ -22,7 +22,7 @@
 #        rig.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
 #        rig.sh nat                 (re)create the router's masquerade table
 #        rig.sh lan-server PORT N   echo server on the LAN client, ports PORT..PORT+N-1
-#        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts
+#        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts (ADDR IPv4 or IPv6)
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|dhcp|carrier (icmp: forwards all but ICMP)
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
@@ -390,7 +390,9 @@ cmd_lan_server() {  # PORT COUNT: the echo server on the LAN client (for port fo
 
 cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:PORT.. -> JSON counts per ISP
     local ns=$1 addr=$2 port=$3 n=$4 timeout=${5:-2} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
+    for i in $(seq "$(count)"); do
+        if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
+    done
     x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
 }
 

@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import { systemKernel, type Kernel } from '../kernel/kernel.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
-import { setHashPolicy, ignoreLinkdownRoutes } from '../kernel/sysctl.js';
+import { acceptRaWhileForwarding, haveIpv6Sysctls, ignoreLinkdownRoutes, setHashPolicy } from '../kernel/sysctl.js';
+import type { Family } from '../kernel/types.js';
 import type { Desired } from '../plan/desired.js';
 import type { HookEvent, UplinkState } from '../plan/uplink-state.js';
 import type { Change } from '../plan/diff.js';
@@ -81,11 +82,16 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
   ensureRunDir();
   const lock = acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS);
   try {
-    for (const device of ignoreLinkdownRoutes(config.uplinks.map((u) => u.device))) {
-      log.info(`set net.ipv4.conf.${device}.ignore_routes_with_linkdown=1`);
-    }
-    if (config.hashPolicy && setHashPolicy(config.hashPolicy === 'l4' ? 1 : 0)) {
-      log.info(`set net.ipv4.fib_multipath_hash_policy=${config.hashPolicy === 'l4' ? 1 : 0} (HASH_POLICY=${config.hashPolicy})`);
+    const devices = config.uplinks.map((u) => u.device);
+    const families: Family[] = config.ipv6 !== 'off' && haveIpv6Sysctls() ? ['inet', 'inet6'] : ['inet'];
+    const sixes = config.uplinks.filter((u) => u.router6 !== 'none').map((u) => u.device);
+    const set = [...ignoreLinkdownRoutes(devices, ['inet']), ...(families.includes('inet6') ? [...ignoreLinkdownRoutes(sixes, ['inet6']), ...acceptRaWhileForwarding(sixes)] : [])];
+    for (const sysctl of set) log.info(`set ${sysctl}`);
+    if (config.hashPolicy) {
+      const value = config.hashPolicy === 'l4' ? 1 : 0;
+      for (const family of families) {
+        if (setHashPolicy(value, family)) log.info(`set net.${family === 'inet6' ? 'ipv6' : 'ipv4'}.fib_multipath_hash_policy=${value} (HASH_POLICY=${config.hashPolicy})`);
+      }
     }
     const before = assessNow(config, log, event);
     recordLearned(before.desired, log);

@@ -1,0 +1,130 @@
+// IPv6 in native mode on a dual-stack rig (RIG_IPV6): each ISP advertises its WAN network
+// (radvd), delegates a /56 with a real DHCPv6 server (kea-dhcp6) to the router's dhclient -6 -P
+// (ifupdown's `inet6 auto` with `request_prefix 1`), and drops foreign sources. The router's own
+// connections are balanced by weight and each leaves with its ISP's source; a delegated prefix
+// leaves only through its ISP; a failed uplink leaves the IPv6 route with the IPv4 one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { connect, ifdown, ifup, inRoute, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+
+process.env.RIG_IPV6 = '1';
+
+const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\n';
+const SERVER6 = '2001:db8:ff::10';
+
+interface Route6 {
+  type?: string;
+  dst: string;
+  metric?: number;
+  protocol?: string;
+  table?: string;
+  dev?: string;
+  gateway?: string;
+  nexthops?: { dev: string; weight: number }[];
+}
+
+const routes6 = (table = 'all'): Route6[] => JSON.parse(rig('rx', 'ip', '-6', '-j', '-N', 'route', 'show', 'table', table)) as Route6[];
+const rules6 = (): { priority: number; src?: string; srclen?: number; table: string; protocol?: string }[] => JSON.parse(rig('rx', 'ip', '-6', '-j', '-N', 'rule', 'show')) as ReturnType<typeof rules6>;
+
+/** The devices of uplink-lb's IPv6 default route (main, metric 10). */
+function inRoute6(): string[] {
+  const route = routes6('main').find((r) => r.dst === 'default' && r.metric === 10);
+  return route?.nexthops ? route.nexthops.map((h) => h.dev) : route?.dev ? [route.dev] : [];
+}
+
+/** N new connections from the router itself over IPv6 (optionally from a source address). */
+const dist6 = (n: number, from?: string): Record<string, number> => connect('router', SERVER6, 20000, n, 1, from ? { from } : {});
+
+/** Both uplinks' IPv6 sides up: advertised, addressed, delegated, and uplink-lb's state matches. */
+function bothUp(): boolean {
+  const status = ulb(['status']).stdout;
+  return (status.match(/ipv6: up, in the IPv6 default route/g) ?? []).length === 2 && status.includes('delegated 2001:db8:2:100::/56') && status.includes('kernel: [pass]');
+}
+
+describe('IPv6, native mode', () => {
+  let check: ChildProcess | undefined;
+  beforeAll(async () => {
+    up(2);
+    rig('install');
+    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    writeConfig(CONFIG);
+    // a DHCPv6 server that does not answer would hold ifup (dhclient -6 has no timeout of its own)
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    // the check reconciles as the router advertisements and the SLAAC addresses come
+    check = startCheck();
+    expect(await waitFor(bothUp, 30)).toBe(true);
+  }, 120_000);
+  afterAll(async () => {
+    if (check) await stopCheck(check);
+    rigResult('down');
+  });
+
+  it("balances the router's own connections by weight, each with its ISP's source address, and sets what IPv6 needs", () => {
+    expect(inRoute6()).toEqual(['eth1', 'eth2']);
+    const counts = dist6(150);
+    // every connection got through: one sent through isp2 with isp1's address would be dropped
+    expect(counts.fail).toBe(0);
+    // 2:1: 70 or fewer of 150 on isp1 happens in 4e-7 of runs, 20 or fewer on isp2 in 2e-8
+    expect(counts.isp1).toBeGreaterThan(70);
+    expect(counts.isp2).toBeGreaterThan(20);
+    expect(rig('rx', 'sysctl', '-n', 'net.ipv6.fib_multipath_hash_policy', 'net.ipv6.conf.eth1.accept_ra', 'net.ipv6.conf.eth1.ignore_routes_with_linkdown').split('\n').slice(0, 3)).toEqual(['1', '2', '1']);
+    // the kernel's own defaults from the advertisements stay (uplink-lb never takes them over)
+    expect(routes6('main').filter((r) => r.dst === 'default' && r.protocol === '9').map((r) => r.dev).sort()).toEqual(['eth1', 'eth2']);
+  });
+
+  it('routes each delegated prefix and address by source: a connection from it leaves through its ISP', () => {
+    const own = rules6().filter((r) => r.protocol === '73');
+    expect(own.filter((r) => r.srclen === 56).map((r) => `${r.src}/${r.srclen} ${r.table}`).sort()).toEqual(['2001:db8:1:100::/56 201', '2001:db8:2:100::/56 202']);
+    // an address of each delegated prefix on the router (as a LAN host would have one)
+    rig('rx', 'ip', 'addr', 'add', '2001:db8:1:100::1/128', 'dev', 'lo');
+    rig('rx', 'ip', 'addr', 'add', '2001:db8:2:100::1/128', 'dev', 'lo');
+    expect(dist6(30, '2001:db8:1:100::1')).toMatchObject({ isp1: 30, isp2: 0, fail: 0 });
+    expect(dist6(30, '2001:db8:2:100::1')).toMatchObject({ isp1: 0, isp2: 30, fail: 0 });
+    // each table ends in an unreachable default: nothing from an uplink leaks to the other
+    // (ip -N prints the route type as a number: 7 is unreachable)
+    expect(routes6('201').map((r) => `${r.type ?? 'unicast'} ${r.dst} ${r.gateway ?? ''} ${r.metric ?? ''}`)).toEqual(['unicast default fe80::ff:fe00:101 1024', '7 default  4000000000']);
+  });
+
+  it('carrier loss on isp1: the IPv6 route leaves eth1, every new connection goes through isp2, and one from isp1\'s prefix is refused at once instead of leaking', async () => {
+    rig('fail', 'isp1', 'carrier');
+    try {
+      expect(await waitFor(() => inRoute6().join() === 'eth2', 10)).toBe(true);
+      expect(dist6(60)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+      const started = Date.now();
+      // no route through eth1: the table's unreachable default answers (no wait for a timeout)
+      expect(dist6(10, '2001:db8:1:100::1')).toMatchObject({ isp1: 0, isp2: 0, fail: 10 });
+      expect(Date.now() - started).toBeLessThan(900);
+    } finally {
+      rig('fail', 'isp1', 'none');
+    }
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 30)).toBe(true);
+  });
+
+  it("isp1's upstream dead: drained from the IPv6 route with the IPv4 one, back when it answers", async () => {
+    rig('fail', 'isp1', 'upstream');
+    try {
+      expect(await waitFor(() => inRoute().join() === 'eth2' && inRoute6().join() === 'eth2', 15)).toBe(true);
+      expect(dist6(60)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+      expect(ulb(['status']).stdout).toMatch(/eth1: draining[^\n]*\n[^\n]*\n {2}ipv6: up, not in the IPv6 default route/);
+    } finally {
+      rig('fail', 'isp1', 'none');
+    }
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
+  });
+
+  it('IPV6_MODE=off takes every IPv6 rule and route of its own away and leaves IPv4 alone; ifdown does the same for an uplink', async () => {
+    const owned = (): number => rules6().filter((r) => r.protocol === '73').length + routes6().filter((r) => r.protocol === '73').length;
+    expect(owned()).toBeGreaterThan(0);
+    writeConfig(`${CONFIG}IPV6_MODE=off\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(owned()).toBe(0);
+    expect(inRoute()).toEqual(['eth1', 'eth2']);
+    writeConfig(CONFIG);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(inRoute6()).toEqual(['eth1', 'eth2']);
+    expect(ifdown('eth1').status).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(owned()).toBe(0);
+  });
+});
