@@ -36,7 +36,8 @@
 # for its WAN network 2001:db8:i::/64, delegates 2001:db8:i:100::/56 to the router with a real
 # DHCPv6 server (kea-dhcp6, prefix delegation) and routes it there, and drops foreign IPv6
 # sources too; the server listens on 2001:db8:ff::10 as well; the router's uplinks get
-# `inet6 auto` with `request_prefix 1` (dhclient -6 -P).
+# `inet6 auto` with `request_prefix 1` (dhclient -6 -P); dnsmasq on the router announces the
+# LAN's prefixes (every global /64 on lan0) to the LAN client, which takes addresses by SLAAC.
 #
 # RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
 # names run side by side (the end-to-end tests run one per vitest worker).
@@ -283,6 +284,11 @@ NFT
         setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
             </dev/null >"$ST/inet/server6.out" 2>&1 &
         x router sysctl -qw net.ipv6.conf.all.forwarding=1
+        # the LAN's router advertisements: dnsmasq announces every global /64 on lan0 (uplink-lb
+        # puts one of each delegated prefix there), with the lifetimes the addresses have
+        x router dnsmasq --conf-file=/dev/null --port=0 --interface=lan0 --bind-dynamic --enable-ra \
+            --dhcp-range=::,constructor:lan0,ra-only --ra-param=lan0,10 \
+            --pid-file="$ST/router/dnsmasq-ra.pid" --log-facility="$ST/router/dnsmasq-ra.log"
     fi
     ip -n "$LAN" addr add 198.19.10.2/24 dev eth0; ip -n "$LAN" link set eth0 up
     ip -n "$LAN" route add default via 198.19.10.1
@@ -322,6 +328,7 @@ cmd_down() {
     killpid "$ST/inet/server.pid" python3
     killpid "$ST/lan/server.pid" python3
     killpid "$ST/inet/server6.pid" python3
+    killpid "$ST/router/dnsmasq-ra.pid" dnsmasq
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/isp*/radvd.pid; do [ -e "$f" ] && killpid "$f" radvd; done
     for f in "$ST"/isp*/kea-dhcp6.kea-dhcp6.pid; do [ -e "$f" ] && killpid "$f" kea-dhcp6; done

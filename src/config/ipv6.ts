@@ -37,3 +37,23 @@ export function inPrefix6(address: string, network: string, length: number): boo
   const n = parse6(network);
   return a !== undefined && n !== undefined && a.match(n, length);
 }
+
+/** The `index`-th /64 of PREFIX/LENGTH (its subnet id: the bits between LENGTH and 64), as the
+ *  router's address in it ("...::1") and the /64 itself; undefined when the prefix is longer
+ *  than /64 or has fewer /64s than that. */
+export function subnet64(network: string, length: number, index: number): { network: string; router: string } | undefined {
+  const base = parse6(network);
+  if (!base || length > 64 || index < 0 || BigInt(index) >= 1n << BigInt(64 - length)) return undefined;
+  const bytes = base.toByteArray();
+  let upper = bytes.slice(0, 8).reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+  upper |= BigInt(index);
+  const out = [...bytes];
+  for (let i = 7; i >= 0; i--) {
+    out[i] = Number(upper & 0xffn);
+    upper >>= 8n;
+  }
+  for (let i = 8; i < 16; i++) out[i] = 0;
+  const net = ipaddr.fromByteArray(out).toString();
+  out[15] = 1;
+  return { network: net, router: ipaddr.fromByteArray(out).toString() };
+}

@@ -44,6 +44,7 @@ export const KEYS = {
   HASH_POLICY: 'string',
   NEXTHOP_OBJECTS: 'string',
   IPV6_MODE: 'string',
+  IPV6_LAN: 'array',
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',
   EVENT_HOOKS_DIR: 'string',

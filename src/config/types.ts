@@ -142,6 +142,9 @@ export interface Config {
   nexthopObjects: 'auto' | 'no';
   /** IPv6: native (each uplink's prefix routed by source) or off (left alone). */
   ipv6: Ipv6Mode;
+  /** LAN interfaces that get a /64 of each uplink's delegated prefix (the n-th its n-th /64),
+   *  preferred while the uplink carries traffic, deprecated while it does not. */
+  lans6: string[];
   /** Seconds an event hook may run before it is stopped. */
   eventTimeout: number;
   /** Where the event hooks are (default /etc/uplink-lb/events.d). */

@@ -115,7 +115,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     else v.report('NEXTHOP_OBJECTS', `NEXTHOP_OBJECTS: ${printable(nexthopRaw)} is not auto (nexthop objects where the kernel has them) or no (routes that carry their nexthops)`);
   }
 
-  const ipv6 = validateIpv6(v, raw, count);
+  const ipv6 = validateIpv6(v, raw, devices);
 
   if (v.problems.length > 0) return { problems: v.problems };
 
@@ -137,7 +137,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

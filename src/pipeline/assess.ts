@@ -11,6 +11,7 @@ import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/he
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { readDelegations } from '../state/prefix6.js';
+import { readOwnedLan } from '../state/lan6.js';
 import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { sayOnce } from '../state/said-once.js';
@@ -22,6 +23,8 @@ export interface Records {
   leases: ReadonlyMap<string, Lease>;
   /** Each uplink's delegated IPv6 prefixes, as its DHCPv6 client recorded them. */
   delegated: ReadonlyMap<string, readonly string[]>;
+  /** The IPv6 LAN addresses uplink-lb added. */
+  ownedLan: readonly string[];
   health: HealthRecord;
   /** Uplinks the health check drained, unless its record is too old to trust. */
   drained: ReadonlySet<string>;
@@ -45,11 +48,12 @@ export interface Assessment {
 function readRecords(config: Config, log: Log): Records {
   const leases = readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const delegated = readDelegations(config.uplinks.map((u) => u.device), (text) => log.warn(text));
+  const ownedLan = readOwnedLan((text) => log.warn(text));
   const health = readHealthRecord((text) => log.warn(text));
   const { drained, factors, stale } = trustedDrained(health, monotonicMs());
   if (stale) log.warn(stale);
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
-  return { leases, delegated, health, drained, factors, maintenance };
+  return { leases, delegated, ownedLan, health, drained, factors, maintenance };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -57,7 +61,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

@@ -6,6 +6,8 @@ import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
 import { acceptRaWhileForwarding, haveIpv6Sysctls, ignoreLinkdownRoutes, setHashPolicy } from '../kernel/sysctl.js';
 import type { Family } from '../kernel/types.js';
+import { writeOwnedLan } from '../state/lan6.js';
+import { lanKey } from '../plan/lan-prefixes.js';
 import type { Desired } from '../plan/desired.js';
 import type { HookEvent, UplinkState } from '../plan/uplink-state.js';
 import type { Change } from '../plan/diff.js';
@@ -76,6 +78,14 @@ export interface Reconciled extends Assessment {
   applied: Change[];
 }
 
+/** After a run that holds: the IPv6 LAN addresses uplink-lb owns are those it owned or added
+ *  that are still wanted (the others it has just removed). */
+function recordOwnedLan(want: Desired): void {
+  const wanted = new Set((want.target.inet6?.addresses ?? []).map(lanKey));
+  const owned = (want.scope.ownedAddresses ?? []).filter((key) => wanted.has(key));
+  writeOwnedLan(owned);
+}
+
 /** Reconciles under the lock. When `ip` or `nft` fails half-way, or the kernel does not read
  *  back as planned, puts back what uplink-lb owned before and throws ApplyError. */
 export function reconcile(config: Config, log: Log, event?: HookEvent): Reconciled {
@@ -107,6 +117,7 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
     }
     recordApplied(config.text);
+    recordOwnedLan(before.desired);
     return { ...before, plan: { changes: [] }, applied: before.plan.changes };
   } finally {
     lock.release();

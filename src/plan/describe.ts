@@ -89,3 +89,14 @@ export function nexthopArgs(object: NexthopObject): string[] {
 export function nexthopText(object: NexthopObject): string {
   return [...nexthopArgs(object), ...object.extra].join(' ');
 }
+
+/** An IPv6 LAN address as `ip -6 address replace` takes it: preferred (lifetimes forever) or
+ *  deprecated (preferred lifetime 0: hosts keep the prefix's addresses for the connections they
+ *  have, and start none from it). */
+export function addressArgs(a: { address: string; device: string; preferred: boolean }): string[] {
+  return [`${a.address}/64`, 'dev', a.device, 'preferred_lft', a.preferred ? 'forever' : '0', 'valid_lft', 'forever'];
+}
+
+export function addressText(a: { address: string; device: string; preferred: boolean }): string {
+  return `${a.address}/64 dev ${a.device} ${a.preferred ? 'preferred' : 'deprecated'}`;
+}

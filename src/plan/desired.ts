@@ -10,6 +10,7 @@ import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
 import { resolveUplink6 } from './uplink-state6.js';
+import { lanAddresses, lanKey, type LanAddress } from './lan-prefixes.js';
 import { uplinkRules } from './rules.js';
 import { uplinkTableRoutes } from './table-routes.js';
 import { mainDefault, routeUplinks, routeWeights } from './main-route.js';
@@ -36,6 +37,8 @@ export interface KernelTarget {
   /** The IPv6 side's rules, routes and nexthop objects (never a takeover or an nft table of its
    *  own: the nftables table is of family inet, both at once); absent: none. */
   inet6?: KernelTarget;
+  /** IPv6: the LAN addresses from the uplinks' delegated prefixes (plan/lan-prefixes.ts). */
+  addresses?: LanAddress[];
 }
 
 /** A run's decision: the kernel target and the diff's scope, and each uplink as resolved (for
@@ -53,6 +56,8 @@ export interface Desired {
   policies: PolicyChoice[];
   /** Whether the routes use nexthop objects, and if not, why. */
   nexthopMode: NexthopMode;
+  /** IPv6 LAN prefixes that could not be given (a delegated prefix too small, ...). */
+  lanProblems: string[];
 }
 
 export interface DesiredInputs {
@@ -71,6 +76,8 @@ export interface DesiredInputs {
   multipathHash?: number;
   /** IPv6: the prefixes each uplink's DHCPv6 client recorded as delegated ("PREFIX/LEN"). */
   delegated?: ReadonlyMap<string, readonly string[]>;
+  /** IPv6: the LAN addresses uplink-lb added and has not removed (its record, lanKey form). */
+  ownedLan?: readonly string[];
 }
 
 /** The uplinks of one family's default route: the healthy ones of the best tier among those
@@ -119,7 +126,7 @@ function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: 
   }
   const sides = uplinks.flatMap((s) => (s.inet6 ? [s.inet6] : []));
   const { up, members } = chooseMembers(sides, inputs);
-  return { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [] };
+  return { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [], addresses: lanAddresses(config, uplinks).addresses };
 }
 
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
@@ -141,5 +148,11 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
   if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses) : null;
-  return { target, scope: scopeOf(config, observed), uplinks, failOpen, learned, policies, nexthopMode: mode };
+  const lanProblems = inet6 ? lanAddresses(config, uplinks).problems : [];
+  // the LAN addresses uplink-lb owns: those it recorded, and those it is about to add (not those
+  // that are there already: someone else's)
+  const present = new Set((observed.inet6?.addresses ?? []).filter((a) => a.prefix === 64).map(lanKey));
+  const adding = (inet6?.addresses ?? []).map(lanKey).filter((key) => !present.has(key));
+  const scope = scopeOf(config, observed, [...new Set([...(inputs.ownedLan ?? []), ...adding])]);
+  return { target, scope, uplinks, failOpen, learned, policies, nexthopMode: mode, lanProblems };
 }

@@ -3,7 +3,8 @@
 import type { Family, NexthopObject, Observed, ObservedNft, Route, Rule } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { KernelTarget } from './desired.js';
-import { nexthopArgs, nexthopText, routeArgs, routeKey, routeText, ruleSelector, ruleText } from './describe.js';
+import { addressArgs, addressText, nexthopArgs, nexthopText, routeArgs, routeKey, routeText, ruleSelector, ruleText } from './describe.js';
+import { lanKey, type LanAddress } from './lan-prefixes.js';
 import { diffNft } from './nft-diff.js';
 import { ownsNexthop, ownsRoute, ownsRule, type Scope } from './ownership.js';
 
@@ -17,7 +18,7 @@ interface Described {
 
 /** A rule, route or nexthop object: one `ip -batch` line. */
 export interface IpChange extends Described {
-  what: 'rule' | 'route' | 'nexthop';
+  what: 'rule' | 'route' | 'nexthop' | 'address';
   /** The object's family: an IPv6 rule or route runs under `ip -6` (a nexthop object of
    *  either family runs without a family: see render.ts). */
   family: Family;
@@ -119,6 +120,30 @@ function diffNexthops(want: readonly NexthopObject[], have: readonly NexthopObje
   };
 }
 
+/** IPv6 LAN addresses: each wanted one put (added, or its lifetimes replaced when preferred or
+ *  deprecated differs); each one uplink-lb added that is no longer wanted deleted. */
+function diffAddresses(want: readonly LanAddress[], observed: Observed, owned: readonly string[]): { put: IpChange[]; remove: IpChange[] } {
+  const found = new Map(observed.addresses.filter((a) => a.prefix === 64).map((a) => [lanKey(a), a]));
+  const put: IpChange[] = [];
+  for (const a of want) {
+    const was = found.get(lanKey(a));
+    const text = addressText(a);
+    const command = ['address', 'replace', ...addressArgs(a)].join(' ');
+    if (!was) put.push({ action: 'add', what: 'address', family: 'inet6', text, command });
+    else if ((was.deprecated === true) === a.preferred) {
+      put.push({ action: 'replace', what: 'address', family: 'inet6', text, was: addressText({ ...a, preferred: was.deprecated !== true }), command });
+    }
+  }
+  const wanted = new Set(want.map(lanKey));
+  const remove: IpChange[] = owned
+    .filter((key) => found.has(key) && !wanted.has(key))
+    .map((key) => {
+      const a = found.get(key) as NonNullable<ReturnType<typeof found.get>>;
+      return { action: 'delete', what: 'address', family: 'inet6', text: addressText({ address: a.address, device: a.device, preferred: a.deprecated !== true }), command: `address del ${key}` };
+    });
+  return { put, remove };
+}
+
 function sameClientRoute(a: Route, b: Route): boolean {
   return a.table === b.table && a.dst === b.dst && a.metric === b.metric && a.dev === b.dev && a.gateway === b.gateway && a.protocol === b.protocol;
 }
@@ -146,7 +171,10 @@ function diffFamily(target: KernelTarget, scope: Scope, observed: Observed, fami
   // A client's route that would win goes once the balanced route is in place (if it is there:
   // the same desired state also verifies the result).
   const takeover = target.takeover.filter((r) => observed.routes.some((o) => sameClientRoute(o, r))).map(takeoverChange);
-  return { put: nexthops.put, changes: [...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove], remove: nexthops.remove };
+  // IPv6 LAN addresses (their /64 routes) before the rules that send their prefixes out, and
+  // gone after
+  const addresses = diffAddresses(target.addresses ?? [], observed, family === 'inet6' ? (scope.ownedAddresses ?? []) : []);
+  return { put: nexthops.put, changes: [...addresses.put, ...tableRoutes.put, ...rules.add, ...main.put, ...takeover, ...main.remove, ...rules.remove, ...tableRoutes.remove, ...addresses.remove], remove: nexthops.remove };
 }
 
 /** The rules, routes and nexthop objects to change, in the order they can be applied: nexthop

@@ -13,6 +13,8 @@ export const PROTOCOL = 73;
 export interface Scope {
   ownedTables: number[];
   metric: number;
+  /** IPv6 LAN addresses uplink-lb added (lanKey form): the only addresses it ever removes. */
+  ownedAddresses?: string[];
 }
 
 export function ownsRule(rule: Rule): boolean {
@@ -40,10 +42,12 @@ export function isForeignMainDefault(route: Route): boolean {
 /** The configured tables, and any other table holding a route of uplink-lb's protocol (of
  *  either family): one the
  *  configuration used before (IFACE_TABLES changed, an uplink removed), to be emptied. */
-export function scopeOf(config: Config, observed: Observed): Scope {
+export function scopeOf(config: Config, observed: Observed, ownedLan: readonly string[] = []): Scope {
   const configured = config.uplinks.map((u) => u.table);
   const former = [...observed.routes, ...(observed.inet6?.routes ?? [])]
     .filter((r) => r.protocol === PROTOCOL && r.table !== MAIN_TABLE && r.table !== LOCAL_TABLE && !configured.includes(r.table))
     .map((r) => r.table);
-  return { ownedTables: [...configured, ...new Set(former)], metric: config.metric };
+  const scope: Scope = { ownedTables: [...configured, ...new Set(former)], metric: config.metric };
+  if (ownedLan.length > 0) scope.ownedAddresses = [...ownedLan];
+  return scope;
 }

@@ -4,6 +4,7 @@ import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
 import type { Goal } from './diff.js';
 import type { KernelTarget } from './desired.js';
+import { lanKey } from './lan-prefixes.js';
 import { ownsNexthop, ownsRoute, ownsRule, type Scope } from './ownership.js';
 
 /** One family's owned objects as a target. */
@@ -23,6 +24,12 @@ function ownedTarget(observed: Observed, scope: Scope): KernelTarget {
 
 export function ownedSnapshot(observed: Observed, scope: Scope): Goal {
   const target = ownedTarget(observed, scope);
-  if (observed.inet6) target.inet6 = ownedTarget(observed.inet6, scope);
-  return { target, scope: { ownedTables: [...scope.ownedTables], metric: scope.metric } };
+  if (observed.inet6) {
+    const owned = new Set(scope.ownedAddresses ?? []);
+    const addresses = observed.inet6.addresses.filter((a) => a.prefix === 64 && owned.has(lanKey(a)));
+    target.inet6 = { ...ownedTarget(observed.inet6, scope), addresses: addresses.map((a) => ({ device: a.device, address: a.address, uplink: '', preferred: a.deprecated !== true })) };
+  }
+  const goal: Goal = { target, scope: { ownedTables: [...scope.ownedTables], metric: scope.metric } };
+  if (scope.ownedAddresses) goal.scope.ownedAddresses = [...scope.ownedAddresses];
+  return goal;
 }

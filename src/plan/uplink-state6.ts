@@ -27,7 +27,9 @@ function wanAddress(observed6: Observed, device: string): Address | undefined {
 export function resolveUplink6(s: UplinkState, config: Config, observed6: Observed | undefined, delegated: readonly string[]): UplinkState | undefined {
   const { uplink } = s;
   if (config.ipv6 === 'off' || uplink.router6 === 'none' || !observed6) return undefined;
-  const base: UplinkState = { uplink, family: 'inet6', status: 'down', reason: s.reason, inRoute: false, ...(s.carrier !== undefined ? { carrier: s.carrier } : {}) };
+  // the delegation is kept whatever the side's state: its LAN prefixes stay (deprecated) until
+  // it ends
+  const base: UplinkState = { uplink, family: 'inet6', status: 'down', reason: s.reason, inRoute: false, ...(s.carrier !== undefined ? { carrier: s.carrier } : {}), ...(delegated.length > 0 ? { delegated: [...delegated] } : {}) };
   // the link's own state (missing, down, being taken down) is the same for both families
   if (s.status === 'down') return base;
   const address = wanAddress(observed6, uplink.device);

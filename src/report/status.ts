@@ -6,6 +6,7 @@ import type { Observed } from '../kernel/types.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import { isForeignMainDefault } from '../plan/ownership.js';
 import type { Desired } from '../plan/desired.js';
+import type { LanAddress } from '../plan/lan-prefixes.js';
 import type { UplinkState } from '../plan/uplink-state.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
@@ -78,7 +79,7 @@ export interface StatusReport {
     priority: number;
     mark: string;
     /** Its IPv6 side (native mode); null where IPv6 is left alone. */
-    ipv6: { status: string; reason: string; inRoute: boolean; address: string | null; router: string | null; delegated: string[] } | null;
+    ipv6: { status: string; reason: string; inRoute: boolean; address: string | null; router: string | null; delegated: string[]; lan: { device: string; address: string; preferred: boolean }[] } | null;
   }[];
   /** The traffic policies (PIN entries first), in the order they are tried, and which uplinks
    *  carry each now. */
@@ -147,7 +148,7 @@ function maintenanceReason(m: NonNullable<UplinkState['maintenance']>, iso: Iso)
   return `drained by the administrator at ${iso(m.since)} (uplink-lb undrain ends it); ${kept}`;
 }
 
-function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null, iso: Iso): UplinkReport {
+function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null, iso: Iso, lan: readonly LanAddress[]): UplinkReport {
   const probed = s.status === 'up';
   const m = s.maintenance;
   return {
@@ -175,15 +176,26 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
     tableLabel: s.uplink.tableLabel,
     priority: s.uplink.priority,
     mark: hex(s.uplink.mark),
-    ipv6: s.inet6 ? { status: s.inet6.status, reason: s.inet6.reason, inRoute: s.inet6.inRoute, address: s.inet6.address ?? null, router: s.inet6.gateway ?? null, delegated: s.inet6.delegated ?? [] } : null,
+    ipv6: s.inet6
+      ? {
+          status: s.inet6.status,
+          reason: s.inet6.reason,
+          inRoute: s.inet6.inRoute,
+          address: s.inet6.address ?? null,
+          router: s.inet6.gateway ?? null,
+          delegated: s.inet6.delegated ?? [],
+          lan: lan.filter((a) => a.uplink === s.uplink.device).map((a) => ({ device: a.device, address: `${a.address}/64`, preferred: a.preferred })),
+        }
+      : null,
   };
 }
 
 /** An uplink's IPv6 side in one line. */
-function ipv6Line(v6: NonNullable<StatusReport['uplinks'][number]['ipv6']>): string {
-  if (v6.status !== 'up') return `  ipv6: ${v6.status} - ${v6.reason}`;
+function ipv6Lines(v6: NonNullable<StatusReport['uplinks'][number]['ipv6']>): string[] {
+  const lan = v6.lan.map((a) => `  ipv6 LAN ${a.device}: ${a.address} ${a.preferred ? 'preferred' : 'deprecated (hosts start no new connection from it)'}`);
+  if (v6.status !== 'up') return [`  ipv6: ${v6.status} - ${v6.reason}`, ...lan];
   const parts = [`address ${v6.address ?? 'none'}`, `router ${v6.router ?? 'none'}`, `delegated ${v6.delegated.length > 0 ? v6.delegated.join(', ') : 'none'}`];
-  return `  ipv6: up, ${v6.inRoute ? 'in the IPv6 default route' : 'not in the IPv6 default route'} - ${parts.join(', ')}`;
+  return [`  ipv6: up, ${v6.inRoute ? 'in the IPv6 default route' : 'not in the IPv6 default route'} - ${parts.join(', ')}`, ...lan];
 }
 
 /** uplink-lb's IPv6 default route in the main table, as text. */
@@ -202,7 +214,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     schema: STATUS_SCHEMA,
     verdict,
     exitCode: !verdict.balancing ? STATUS_EXIT.notBalancing : matches ? STATUS_EXIT.ok : STATUS_EXIT.differs,
-    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null, iso)),
+    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null, iso, want.target.inet6?.addresses ?? [])),
     policies: want.policies.map((c) => ({
       name: c.policy.name,
       text: c.policy.text,
@@ -220,7 +232,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     hashPolicy: facts.hashPolicy ?? null,
     nexthopObjects: want.nexthopMode.objects ? { used: true, why: null } : { used: false, why: want.nexthopMode.why },
     lastCheck: health.updated > 0 ? iso(health.updated) : null,
-    warnings: config.warnings,
+    warnings: [...config.warnings, ...want.lanProblems],
     transitions: facts.transitions.map((t) => ({ at: new Date(t.at).toISOString(), device: t.device ?? null, event: t.event, cause: t.cause })),
     matches,
     differences: plan.changes.map((c) => `[fail] ${describeDifference(c, 'configured')}`),
@@ -245,7 +257,7 @@ export function formatStatus(report: StatusReport): string {
     const tier = u.tier === 1 ? '' : `, tier ${u.tier}`;
     const next = u.pointToPoint ? `point-to-point${u.pointToPoint.peer ? ` (peer ${u.pointToPoint.peer})` : ''}` : `gateway ${u.gateway ?? 'none'}`;
     lines.push(`  address ${where}, ${next}, weight ${u.weight}${scaled}${tier}, table ${u.tableLabel} (${u.table}), priority ${u.priority}, mark ${u.mark}`);
-    if (u.ipv6) lines.push(ipv6Line(u.ipv6));
+    if (u.ipv6) lines.push(...ipv6Lines(u.ipv6));
     if (u.pinned !== null) lines.push(`  pinned connections: ${u.pinned}`);
     for (const p of u.probes) {
       const loss = p.lossPercent === null ? 'no probe judged yet' : `loss ${p.lossPercent}% of ${p.sent}`;
