@@ -193,6 +193,8 @@ isp_ipv6() {  # ISP I's IPv6: addresses and routes, router advertisements, DHCPv
     # the delegated prefix is routed to the router (the DHCPv6 server does not do it)
     ip -n "$ns" -6 route add "$(pd6 "$i")" via "$(router_ll6 "$i")" dev down0
     x "isp$i" sysctl -qw net.ipv6.conf.all.forwarding=1
+    # a carrier failure (down0 down) keeps the ISP's addresses, as a real ISP's router does
+    x "isp$i" sysctl -qw net.ipv6.conf.down0.keep_addr_on_down=1
     x "isp$i" nft add rule inet rig_bcp38 fwdchk iifname "down0" ip6 saddr != "2001:db8:$i::/48" counter drop
     # an advertisement every 3-10 s (router lifetime 30 s), the WAN network for SLAAC
     printf 'interface down0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvOtherConfigFlag on;\n  prefix %s/64 { AdvOnLink on; AdvAutonomous on; };\n};\n' "$(wan6 "$i")" > "$dir/radvd.conf"
@@ -355,6 +357,8 @@ cmd_fail() {
     ip netns exec "$ns" nft delete table inet rig_fail 2>/dev/null || true
     ip netns exec "$ns" nft delete table netdev rig_fail 2>/dev/null || true
     ip -n "$ns" link set down0 up
+    # the delegated prefix's route, which the kernel dropped if down0 was down
+    if [ -n "$IPV6" ]; then ip -n "$ns" -6 route replace "$(pd6 "${isp#isp}")" via "$(router_ll6 "${isp#isp}")" dev down0; fi
     case "$mode" in
     none) ;;
     upstream) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10; policy drop;\n }\n}' ;;

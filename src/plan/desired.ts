@@ -129,6 +129,18 @@ function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: 
   return { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [], addresses: lanAddresses(config, uplinks).addresses };
 }
 
+/** IPv6: the delegated prefixes of the uplinks out of service (drained by the health check, or
+ *  their IPv6 side not up), unless the route keeps them anyway (fail open): new connections from
+ *  them are refused at once. Not an uplink on standby or drained by the administrator: it works,
+ *  and a host that still uses its prefix gets through. */
+function outOfService6(uplinks: readonly UplinkState[], drained: ReadonlySet<string>): string[] {
+  return uplinks.flatMap((s) => {
+    const six = s.inet6;
+    if (!six?.delegated || six.inRoute) return [];
+    return drained.has(s.uplink.device) || six.status !== 'up' ? six.delegated : [];
+  });
+}
+
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const maintenance = inputs.maintenance ?? new Map<string, Maintenance>();
@@ -147,7 +159,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
-  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses) : null;
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses, outOfService6(uplinks, inputs.drained ?? new Set())) : null;
   const lanProblems = inet6 ? lanAddresses(config, uplinks).problems : [];
   // the LAN addresses uplink-lb owns: those it recorded, and those it is about to add (not those
   // that are there already: someone else's)

@@ -1,5 +1,6 @@
-// The nftables table uplink-lb owns (inet uplink_lb): connection pinning, and the traffic
-// policies (PIN and POLICY entries).
+// The nftables table uplink-lb owns (inet uplink_lb): connection pinning, the traffic policies
+// (PIN and POLICY entries), and IPv6's refusal of new connections from an out-of-service
+// uplink's delegated prefix.
 // Pure: the same configuration and state always give the same text, and its fingerprint
 // (a comment on the first rule) tells a reconcile whether the kernel's table is current.
 import { createHash } from 'node:crypto';
@@ -102,7 +103,18 @@ function ownMovedNat(config: Config, addresses: ReadonlyMap<string, string>): st
 /** The table for `config`, with the policies' uplinks as chosen. The policies are chains of
  *  their own, entered only by the first packet of a new connection: every later packet passes
  *  one test however many policies there are. */
-export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean, addresses: ReadonlyMap<string, string>): Ruleset {
+/** IPv6 native mode: new connections forwarded from the delegated prefix of an uplink that is
+ *  out of service (its health check drained it, or its IPv6 side is down) are refused at once,
+ *  not sent to an ISP that cannot take them: a TCP reset for TCP (not rate-limited), ICMPv6
+ *  "source address failed ingress/egress policy" (type 1 code 5) for the rest. A host that
+ *  still starts connections from the prefix before its address is deprecated fails over at once. */
+function refusedPrefixRules(prefixes: readonly string[]): string[] {
+  if (prefixes.length === 0) return [];
+  const from = `ip6 saddr { ${prefixes.join(', ')} } ct state new`;
+  return [`${from} meta l4proto tcp reject with tcp reset`, `${from} reject with icmpv6 type policy-fail`];
+}
+
+export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean, addresses: ReadonlyMap<string, string>, refused6: readonly string[] = []): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
   const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
@@ -129,6 +141,7 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`),
   ];
   const ownNat = policiesOut ? ownMovedNat(config, addresses) : [];
+  const refusals = refusedPrefixRules(refused6);
   const chain = (name: string, rules: string[], type?: string, hook?: string, priority = 'mangle'): string =>
     [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority ${priority}; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');
   const chains = [
@@ -138,6 +151,7 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     ...(policiesIn ? [chain('policies_in', policiesIn)] : []),
     ...(policiesOut ? [chain('policies_out', policiesOut)] : []),
     ...(ownNat.length > 0 ? [chain('own_moved_nat', ownNat, 'nat', 'postrouting', 'srcnat + 1')] : []),
+    ...(refusals.length > 0 ? [chain('refuse_prefixes', refusals, 'filter', 'forward', 'filter - 1')] : []),
   ];
   const body = chains.join('\n');
   const fingerprint = createHash('sha256').update(body).digest('hex').slice(0, 16);
@@ -147,6 +161,6 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     text: `table ${NFT_FAMILY} ${NFT_TABLE} {\n${stamped}\n}\n`,
     fingerprint,
     chains: chains.length,
-    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length,
+    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length + refusals.length,
   };
 }

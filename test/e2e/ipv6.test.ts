@@ -1,15 +1,17 @@
 // IPv6 in native mode on a dual-stack rig (RIG_IPV6): each ISP advertises its WAN network
 // (radvd), delegates a /56 with a real DHCPv6 server (kea-dhcp6) to the router's dhclient -6 -P
-// (ifupdown's `inet6 auto` with `request_prefix 1`), and drops foreign sources. The router's own
-// connections are balanced by weight and each leaves with its ISP's source; a delegated prefix
-// leaves only through its ISP; a failed uplink leaves the IPv6 route with the IPv4 one.
+// (ifupdown's `inet6 auto` with `request_prefix 1`), and drops foreign sources; the router's
+// dnsmasq announces the LAN's prefixes, and the LAN client takes an address of each by SLAAC.
+// The router's own connections are balanced by weight and each leaves with its ISP's source; a
+// delegated prefix leaves only through its ISP; a failed uplink leaves the IPv6 route with the
+// IPv4 one, and its LAN prefix is deprecated, so the LAN's new connections take the other ISP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { connect, ifdown, ifup, inRoute, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_IPV6 = '1';
 
-const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\n';
+const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\nIPV6_LAN=( lan0 )\n';
 const SERVER6 = '2001:db8:ff::10';
 
 interface Route6 {
@@ -34,6 +36,13 @@ function inRoute6(): string[] {
 
 /** N new connections from the router itself over IPv6 (optionally from a source address). */
 const dist6 = (n: number, from?: string): Record<string, number> => connect('router', SERVER6, 20000, n, 1, from ? { from } : {});
+
+/** The LAN client's SLAAC address in ISP i's LAN prefix, and whether it is deprecated. */
+function lanAddress(i: number): { address: string; deprecated: boolean } | undefined {
+  const links = JSON.parse(rig('x', 'lan', 'ip', '-6', '-j', 'addr', 'show', 'dev', 'eth0', 'scope', 'global')) as { addr_info: { local?: string; deprecated?: boolean }[] }[];
+  const info = links.flatMap((l) => l.addr_info).find((a) => a.local?.startsWith(`2001:db8:${i}:100:`));
+  return info?.local ? { address: info.local, deprecated: info.deprecated === true } : undefined;
+}
 
 /** Both uplinks' IPv6 sides up: advertised, addressed, delegated, and uplink-lb's state matches. */
 function bothUp(): boolean {
@@ -113,18 +122,56 @@ describe('IPv6, native mode', () => {
     expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
   });
 
-  it('IPV6_MODE=off takes every IPv6 rule and route of its own away and leaves IPv4 alone; ifdown does the same for an uplink', async () => {
-    const owned = (): number => rules6().filter((r) => r.protocol === '73').length + routes6().filter((r) => r.protocol === '73').length;
+  it("gives the LAN an address of each ISP's prefix; each leaves through its ISP, and the host's choice of source is its ISP", async () => {
+    expect(await waitFor(() => lanAddress(1) !== undefined && lanAddress(2) !== undefined, 15)).toBe(true);
+    for (const i of [1, 2]) {
+      const counts = connect('lan', SERVER6, 20000, 20, 1, { from: lanAddress(i)?.address ?? '' });
+      expect(counts, `from isp${i}'s prefix`).toMatchObject({ [`isp${i}`]: 20, fail: 0 });
+    }
+    // without a source of its own, the host picks one address for all (RFC 6724): no weights here
+    const counts = connect('lan', SERVER6, 20000, 40, 1);
+    expect(counts.fail).toBe(0);
+    expect([counts.isp1, counts.isp2].sort()).toEqual([0, 40]);
+  });
+
+  it("the LAN's ISP dead: its prefix deprecated at the host, new connections through the other with none failed after, one from the dead prefix refused at once; preferred again when it is back", async () => {
+    const used = connect('lan', SERVER6, 20000, 10, 1).isp1 === 10 ? 1 : 2;
+    const other = 3 - used;
+    rig('fail', `isp${used}`, 'upstream');
+    try {
+      expect(await waitFor(() => lanAddress(used)?.deprecated === true, 15)).toBe(true);
+      expect(lanAddress(other)?.deprecated).toBe(false);
+      expect(connect('lan', SERVER6, 20000, 60, 1)).toMatchObject({ [`isp${other}`]: 60, fail: 0 });
+      // a host that keeps using the dead prefix is refused with a reset, not left to time out
+      const started = Date.now();
+      expect(connect('lan', SERVER6, 20000, 20, 2, { from: lanAddress(used)?.address ?? '' })).toMatchObject({ refused: 20 });
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(ulb(['status']).stdout).toContain(`ipv6 LAN lan0: 2001:db8:${used}:100::1/64 deprecated`);
+    } finally {
+      rig('fail', `isp${used}`, 'none');
+    }
+    expect(await waitFor(() => lanAddress(used)?.deprecated === false, 20)).toBe(true);
+    expect(connect('lan', SERVER6, 20000, 20, 1, { from: lanAddress(used)?.address ?? '' })).toMatchObject({ [`isp${used}`]: 20, fail: 0 });
+  });
+
+  it('IPV6_MODE=off takes every IPv6 rule, route and LAN address of its own away and leaves IPv4 alone; ifdown takes the rules and routes and deprecates the LAN prefixes', async () => {
+    const lanAddresses = (): string[] => rig('rx', 'ip', '-6', 'addr', 'show', 'dev', 'lan0', 'scope', 'global').split('\n').filter((l) => l.includes('inet6 '));
+    const routing = (): number => rules6().filter((r) => r.protocol === '73').length + routes6().filter((r) => r.protocol === '73').length;
+    const owned = (): number => routing() + lanAddresses().length;
     expect(owned()).toBeGreaterThan(0);
-    writeConfig(`${CONFIG}IPV6_MODE=off\n`);
+    writeConfig(`${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=off\n`);
     expect(ulb(['apply']).status).toBe(0);
     expect(owned()).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2']);
     writeConfig(CONFIG);
     expect(ulb(['apply']).status).toBe(0);
     expect(inRoute6()).toEqual(['eth1', 'eth2']);
+    expect(lanAddresses()).toHaveLength(2);
     expect(ifdown('eth1').status).toBe(0);
     expect(ifdown('eth2').status).toBe(0);
-    expect(owned()).toBe(0);
+    expect(routing()).toBe(0);
+    // the delegations still hold (ifupdown's `inet6 auto` does not release them): their LAN
+    // prefixes stay, deprecated, until they end
+    expect(lanAddresses().map((l) => l.includes(' deprecated'))).toEqual([true, true]);
   });
 });
