@@ -19,14 +19,22 @@ function named(env: Env, source: Delegation['source']): string[] {
   return out;
 }
 
-export function recordDelegationFromEnv(device: string, env: Env, source: Delegation['source'], log: Log): void {
-  const reason = env.reason ?? '';
+/** The delegated prefixes in a hook's environment, canonical, and what was left out and why. */
+export function delegationFromEnv(env: Env, source: Delegation['source']): { prefixes: string[]; problems: string[] } {
   const prefixes: string[] = [];
+  const problems: string[] = [];
   for (const text of named(env, source)) {
     const checked = prefix6(text);
     if ('value' in checked) prefixes.push(`${checked.value.network}/${checked.value.length}`);
-    else log.warn(`${source} ${device} ${reason}: delegated prefix ${JSON.stringify(text)} ${checked.problem}; left out`);
+    else problems.push(`delegated prefix ${JSON.stringify(text)} ${checked.problem}; left out`);
   }
+  return { prefixes, problems };
+}
+
+export function recordDelegationFromEnv(device: string, env: Env, source: Delegation['source'], log: Log): void {
+  const reason = env.reason ?? '';
+  const { prefixes, problems } = delegationFromEnv(env, source);
+  for (const problem of problems) log.warn(`${source} ${device} ${reason}: ${problem}`);
   if (prefixes.length === 0) removeDelegation(device);
   else writeDelegation({ device, prefixes, reason, source });
 }

@@ -1,5 +1,5 @@
 // The Prometheus text exposition format for node_exporter's textfile collector: per uplink its
-// state, whether it is in the route, weight (configured and in the route), probe loss and round-trip time, transitions and
+// state, whether it is in the route (and its IPv6 side up and in the IPv6 route), weight (configured and in the route), probe loss and round-trip time, transitions and
 // pinned connections; each traffic policy's tier; the last apply's result and time; fail open;
 // probe rounds. Pure.
 // node_exporter reads and checks the file itself (test/e2e/health.test.ts scrapes it).
@@ -38,6 +38,8 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
   const lines = [
     ...family('uplink_lb_uplink_state', 'gauge', 'The uplink\'s state: 1 for the one it is in.', uplinks.flatMap(({ device, state }) => STATES.map((st): [Labels, number] => [{ device, state: st }, st === state ? 1 : 0]))),
     ...family('uplink_lb_uplink_in_route', 'gauge', 'Whether the uplink is in the balanced default route.', uplinks.map(({ device, s }) => [{ device }, s.inRoute ? 1 : 0])),
+    ...family('uplink_lb_uplink_ipv6_up', 'gauge', 'IPv6 native mode: whether the uplink\'s IPv6 side is up (an address or delegated prefix, and a router).', uplinks.filter(({ s }) => s.inet6).map(({ device, s }) => [{ device }, s.inet6?.status === 'up' ? 1 : 0])),
+    ...family('uplink_lb_uplink_ipv6_in_route', 'gauge', 'IPv6 native mode: whether the uplink is in the balanced IPv6 default route (its LAN prefixes preferred).', uplinks.filter(({ s }) => s.inet6).map(({ device, s }) => [{ device }, s.inet6?.inRoute ? 1 : 0])),
     ...family('uplink_lb_uplink_weight', 'gauge', 'The uplink\'s configured weight.', uplinks.map(({ device, s }) => [{ device }, s.uplink.weight])),
     ...family('uplink_lb_uplink_route_weight', 'gauge', 'The uplink\'s weight in the default route now (scaled while an uplink is degraded).', uplinks.filter(({ s }) => s.routeWeight !== undefined).map(({ device, s }) => [{ device }, s.routeWeight ?? 0])),
     ...family('uplink_lb_probe_loss_ratio', 'gauge', 'Share of the probes to the target over the quality window that got no answer in time.', probes.filter(({ p }) => p.sent > 0).map(({ device, p }) => [{ device, target: p.target }, (p.sent - p.received) / p.sent])),

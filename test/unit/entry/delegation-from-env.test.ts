@@ -1,0 +1,49 @@
+// The delegated prefixes a DHCPv6 client's hook passes: dhclient -6 -P's environment as it ran
+// the hook on the dual-stack rig (kea-dhcp6 delegating a /56), and dhcpcd's variables as its
+// dhcpcd-definitions.conf names them (ia_pd N, prefix M, its length).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { delegationFromEnv } from '../../../src/entry/delegation-from-env.js';
+import { parseDelegation } from '../../../src/state/prefix6.js';
+
+const captured = Object.fromEntries(
+  readFileSync('test/fixtures/dhclient6-env/BOUND6.env', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('='))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+);
+
+describe('delegated prefixes from a hook', () => {
+  it("reads dhclient -6 -P's new_ip6_prefix", () => {
+    expect(captured.reason).toBe('BOUND6');
+    expect(delegationFromEnv(captured, 'dhclient')).toEqual({ prefixes: ['2001:db8:1:100::/56'], problems: [] });
+  });
+
+  it("reads every prefix of every IA_PD of dhcpcd's, each with its length", () => {
+    const env = {
+      reason: 'BOUND6',
+      new_dhcp6_ia_pd1_iaid: '1',
+      new_dhcp6_ia_pd1_prefix1: '2001:db8:1:100::',
+      new_dhcp6_ia_pd1_prefix1_length: '56',
+      new_dhcp6_ia_pd1_prefix2: '2001:db8:1:f00::',
+      new_dhcp6_ia_pd1_prefix2_length: '60',
+      new_dhcp6_ia_pd2_iaid: '2',
+      new_dhcp6_ia_pd2_prefix1: '2001:db8:7::',
+      new_dhcp6_ia_pd2_prefix1_length: '48',
+    };
+    expect(delegationFromEnv(env, 'dhcpcd').prefixes).toEqual(['2001:db8:1:100::/56', '2001:db8:1:f00::/60', '2001:db8:7::/48']);
+  });
+
+  it('leaves out what is not a prefix, and says why', () => {
+    expect(delegationFromEnv({ new_ip6_prefix: '2001:db8:1:101::/56' }, 'dhclient')).toEqual({ prefixes: [], problems: ['delegated prefix "2001:db8:1:101::/56" has host bits set (did you mean 2001:db8:1:100::/56?); left out'] });
+    expect(delegationFromEnv({ new_ip6_prefix: '198.18.0.0/16' }, 'dhclient').problems).toEqual(['delegated prefix "198.18.0.0/16" is not an IPv6 prefix (address/len); left out']);
+    expect(delegationFromEnv({}, 'dhclient')).toEqual({ prefixes: [], problems: [] });
+  });
+
+  it('trusts a record only for its device and with canonical prefixes', () => {
+    const record = { device: 'eth1', prefixes: ['2001:db8:1:100::/56'], reason: 'BOUND6', source: 'dhclient' };
+    expect(parseDelegation('eth1', JSON.stringify(record))).toEqual({ value: record });
+    expect(parseDelegation('eth2', JSON.stringify(record))).toEqual({ problem: 'names device "eth1", not eth2' });
+    expect('problem' in parseDelegation('eth1', JSON.stringify({ ...record, prefixes: ['2001:db8:1:101::/56'] }))).toBe(true);
+  });
+});
