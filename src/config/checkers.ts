@@ -2,6 +2,7 @@
 // starts with the offending text.
 import { MAIN_RULE_PRIORITY, MIN_UPLINK_PRIORITY } from './keys.js';
 import { hostAddress, parsePrefix } from './ipv4.js';
+import { isIpv6 } from './ipv6.js';
 import { bad, ok, type Result } from '../util/result.js';
 import { RESERVED_TABLES } from '../kernel/tables.js';
 
@@ -56,6 +57,7 @@ export const checkPriority: Check<number> = (text) => {
 
 export const checkAddress: Check<string> = (text) => {
   if (text === 'auto') return ok(text);
+  if (isIpv6(text)) return bad(`${printable(text)} is an IPv6 address, and this key takes IPv4 (an uplink's IPv6 router goes in IFACE_GW6S; its IPv6 address and prefixes come from the interface and its DHCPv6 client)`);
   const address = hostAddress(text);
   return 'problem' in address ? bad(`${printable(text)} ${address.problem}`) : address;
 };

@@ -5,6 +5,7 @@
 import type { RawValues } from './collect.js';
 import { checkDevice, printable } from './checkers.js';
 import { routerAddress6 } from './ipv6.js';
+import { hostAddress } from './ipv4.js';
 import { bad, ok } from '../util/result.js';
 import type { Validator } from './validator.js';
 
@@ -25,7 +26,9 @@ export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (st
     check: (text) => {
       if (text === 'auto' || text === 'none') return ok(text);
       const address = routerAddress6(text);
-      return 'problem' in address ? bad(`${printable(text)} ${address.problem} (auto, none, or the IPv6 router's address)`) : address;
+      if (!('problem' in address)) return address;
+      if ('value' in hostAddress(text)) return bad(`${printable(text)} is an IPv4 address, and IFACE_GW6S takes the uplink's IPv6 router (auto, none, or its address; the IPv4 gateway goes in IFACE_GWS)`);
+      return bad(`${printable(text)} ${address.problem} (auto, none, or the IPv6 router's address)`);
     },
     fallback: () => 'auto',
   });
