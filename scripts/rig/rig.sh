@@ -23,7 +23,8 @@
 #        rig.sh nat                 (re)create the router's masquerade table
 #        rig.sh lan-server PORT N   echo server on the LAN client, ports PORT..PORT+N-1
 #        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts (ADDR IPv4 or IPv6)
-#        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|dhcp|carrier (icmp: forwards all but ICMP)
+#        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|ipv6|dhcp|carrier (icmp: forwards all but ICMP;
+#                                   ipv6: forwards IPv4 only)
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
@@ -366,6 +367,7 @@ cmd_fail() {
     gw-all) ip netns exec "$ns" nft -f - <<< $'table netdev rig_fail {\n chain ingchk {\n  type filter hook ingress device "down0" priority -500; policy drop;\n }\n}' ;;
     icmp) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10;\n  meta l4proto icmp drop\n }\n}' ;;
     dhcp) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain inchk {\n  type filter hook input priority -10;\n  udp dport 67 drop\n }\n}' ;;
+    ipv6) ip netns exec "$ns" nft -f - <<< $'table inet rig_fail {\n chain fwdchk {\n  type filter hook forward priority -10;\n  meta nfproto ipv6 drop\n }\n}' ;;
     carrier) ip -n "$ns" link set down0 down ;;
     *) die "unknown failure mode $mode" ;;
     esac

@@ -57,3 +57,16 @@ export function subnet64(network: string, length: number, index: number): { netw
   out[15] = 1;
   return { network: net, router: ipaddr.fromByteArray(out).toString() };
 }
+
+/** Ranges that are never a probe target: a link-local target would need an interface, and the
+ *  rest are not a host beyond an ISP. */
+const NOT_A_TARGET = new Set(['unspecified', 'loopback', 'multicast', 'linkLocal', 'ipv4Mapped']);
+
+/** An IPv6 probe target, canonical. */
+export function targetAddress6(text: string): Result<string> {
+  const address = parse6(text);
+  if (!address) return bad('is not an IPv6 address');
+  const range = address.range();
+  if (NOT_A_TARGET.has(range)) return bad(`is ${range === 'linkLocal' ? 'a link-local' : range === 'ipv4Mapped' ? 'an IPv4-mapped' : `the ${range}`} address, not a host beyond an ISP`);
+  return ok(address.toString());
+}

@@ -31,7 +31,7 @@ export function printConfig(config: Config): string {
     array('IFACE_FAILBACK_RELEASE', u.map((x) => String(x.failbackRelease))),
     array('IFACE_MARK', u.map((x) => hex(x.mark))),
     array('IFACE_GW6S', u.map((x) => x.router6)),
-    array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length === 0 ? 'gateway' : x.targets.join(',')))),
+    array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length + x.targets6.length === 0 ? 'gateway' : [...x.targets, ...x.targets6].join(',')))),
     array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),
     `ROUTE_OPTIONS=${quoteWord(config.routeOptions.args.join(' '))}`,
     `DEFAULT_ROUTE_METRIC=${config.metric}`,

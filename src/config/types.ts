@@ -66,9 +66,14 @@ export interface UplinkConfig {
   router6: Router6;
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];
+  /** IPv6 probe targets (from the same keys): the uplink's IPv6 side is judged on its own when
+   *  it has any, and follows the IPv4 side's verdict when it has none. */
+  targets6: string[];
   method: ProbeMethod;
   /** Seconds without answers that fail this uplink (CHECK_FAIL_WINDOW, or from its targets). */
   failWindow: number;
+  /** The same for its IPv6 side (from its IPv6 targets). */
+  failWindow6: number;
 }
 
 /** Sends matching new connections through one uplink. */

@@ -8,6 +8,7 @@ import { bad, ok, type Result } from '../util/result.js';
 import type { Validator } from './validator.js';
 import type { CheckConfig, ProbeMethod, Threshold } from './types.js';
 import { defaultFailWindow } from './fail-window.js';
+import { targetAddress6 } from './ipv6.js';
 
 /** Defaults: a probe to every target every 0.25 s; an uplink fails after 8 of its probes in a
  *  row went unanswered (2 s with one target, 1 s with two: see fail-window.ts), is back
@@ -35,14 +36,23 @@ const checkMethod: Check<ProbeMethod> = (text) => {
   return bad(`${printable(text)} is not a probe method (icmp, or tcp:PORT)`);
 };
 
+/** A probe target of either family: an IPv4 one probes the uplinks' IPv4 side, an IPv6 one
+ *  their IPv6 side. */
+function checkTarget(text: string): Result<string> {
+  if (!text.includes(':')) return hostAddress(text);
+  return targetAddress6(text);
+}
+
 function checkTargetList(text: string): Result<string[]> {
   const targets = text.split(',').filter((t) => t !== '');
   if (targets.length === 0) return bad('is empty');
+  const out: string[] = [];
   for (const target of targets) {
-    const address = hostAddress(target);
+    const address = checkTarget(target);
     if ('problem' in address) return bad(`target ${printable(target)} ${address.problem}`);
+    out.push(address.value);
   }
-  return ok(targets);
+  return ok(out);
 }
 
 interface Range {
@@ -108,9 +118,13 @@ function legacyWindows(v: Validator, raw: RawValues, warnings: string[]): { fail
 export interface CheckSettings {
   check: CheckConfig;
   targets: string[][];
+  /** Each uplink's IPv6 targets. */
+  targets6: string[][];
   methods: ProbeMethod[];
   /** Each uplink's failure window in seconds. */
   failWindows: number[];
+  /** Each uplink's IPv6 side's failure window. */
+  failWindows6: number[];
   warnings: string[];
 }
 
@@ -158,9 +172,9 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
 
   let globalTargets: string[] = [];
   for (const [i, text] of (raw.CHECK_TARGETS?.values ?? []).entries()) {
-    const address = hostAddress(text);
+    const address = checkTarget(text);
     if ('problem' in address) v.report('CHECK_TARGETS', `CHECK_TARGETS[${i}]: ${printable(text)} ${address.problem}`);
-    else globalTargets.push(text);
+    else globalTargets.push(address.value);
   }
   globalTargets = [...new Set(globalTargets)];
 
@@ -186,6 +200,16 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
       fallback: () => 'default',
     })
     .map((t) => (t === undefined || t === 'default' ? globalTargets : t));
+  // each family's targets probe that family's side of the uplink
+  const targets6 = targets.map((list) => list.filter((t) => t.includes(':')));
+  targets.forEach((list, i) => {
+    targets[i] = list.filter((t) => !t.includes(':'));
+  });
+  targets6.forEach((list, i) => {
+    if (list.length > 0 && check.reliability > list.length) {
+      v.report('CHECK_RELIABILITY', `CHECK_RELIABILITY: ${check.reliability} targets must answer, but uplink ${i} (${devices[i] ?? '?'}) has ${list.length} IPv6 target${list.length === 1 ? '' : 's'}`);
+    }
+  });
 
   targets.forEach((list, i) => {
     const targetCount = Math.max(list.length, 1);
@@ -200,9 +224,10 @@ export function validateCheck(v: Validator, raw: RawValues, devices: readonly (s
     }
   });
   const failWindows = targets.map((list) => check.failWindow ?? defaultFailWindow(list.length, check.reliability, check.interval));
+  const failWindows6 = targets6.map((list) => check.failWindow ?? defaultFailWindow(list.length, check.reliability, check.interval));
   failWindows.forEach((window, i) => {
     if (window < 2 * check.interval) warnings.push(`${devices[i] ?? `uplink ${i}`}: a failure window of ${window} s holds fewer than 2 probes (CHECK_INTERVAL ${check.interval} s): one lost probe fails the uplink`);
   });
   if (check.qualityWindow < 5 * check.interval) warnings.push(`CHECK_QUALITY_WINDOW (${check.qualityWindow} s) holds fewer than 5 probes per target (CHECK_INTERVAL ${check.interval} s): quality cannot be judged`);
-  return { check, targets, methods, failWindows, warnings };
+  return { check, targets, targets6, methods, failWindows, failWindows6, warnings };
 }

@@ -134,8 +134,10 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     mark: marks[i] as number,
     router6: ipv6.routers[i] ?? 'auto',
     targets: health.targets[i] ?? [],
+    targets6: health.targets6[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
+    failWindow6: health.failWindows6[i] as number,
   }));
   const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;

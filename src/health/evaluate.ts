@@ -4,17 +4,18 @@ import type { UplinkState } from '../plan/uplink-state.js';
 import { initialHealth, step, type HealthState, type Label, type Limits, type Outcome, type Quality, type TargetResult, type UplinkHealth } from './machine.js';
 import { heard, lossPercent, windowStats, type TargetLog } from './window.js';
 import type { ProbePlan } from './probers.js';
+import { failWindowOf, healthKey, targetsOf } from '../plan/health-key.js';
 
 /** Which uplinks to probe and how: those that are up with an address, and have carrier, and
  *  something to probe (targets, or the gateway or a point-to-point link's peer). */
 export function probePlans(uplinks: readonly UplinkState[]): ProbePlan[] {
   return uplinks
-    .filter((s) => s.status === 'up' && s.carrier !== false && s.address && (s.uplink.targets.length > 0 || s.gateway || s.peer))
+    .filter((s) => s.status === 'up' && s.carrier !== false && s.address && (targetsOf(s).length > 0 || s.gateway || s.peer))
     .map((s) => ({
-      device: s.uplink.device,
+      device: healthKey(s),
       source: s.address as string,
       // a point-to-point link's other end stands in for the gateway
-      targets: s.uplink.targets.length > 0 ? s.uplink.targets : [(s.gateway ?? s.peer) as string],
+      targets: targetsOf(s).length > 0 ? targetsOf(s) : [(s.gateway ?? s.peer) as string],
       method: s.uplink.method,
       mark: s.uplink.mark,
     }));
@@ -79,7 +80,7 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
   const c = config.check;
   const limits: Limits = { recoverWindow: c.recoverWindow, loss: c.loss, latency: c.latency, degraded: c.degraded, flapHold: c.flapHold, flapHoldMax: c.flapHoldMax };
   for (const s of states) {
-    const device = s.uplink.device;
+    const device = healthKey(s);
     const prev = previous.uplinks[device] ?? initialHealth(now);
     const targetLogs = logs.get(device);
     // quality is measured over the quality window, but not from before the uplink last came back
@@ -88,7 +89,7 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
     let outcome: Outcome = { kind: 'unavailable' };
     if (s.status === 'up' && s.carrier === false) outcome = { kind: 'no-carrier' };
     else if (targetLogs) {
-      outcome = judgeTargets(targetLogs, c.reliability, s.uplink.failWindow * 1000, now);
+      outcome = judgeTargets(targetLogs, c.reliability, failWindowOf(s) * 1000, now);
       if (outcome.kind === 'answering') {
         const quality = uplinkQuality(probes, c.reliability, now - from, minSamples(c.qualityWindow, c.interval));
         if (quality) outcome.quality = quality;
@@ -104,7 +105,7 @@ export function evaluate(config: Config, states: readonly UplinkState[], logs: R
 /** Whether some probed uplink has a target still in its first failure window (probed for less
  *  than the window and never answered): it cannot be judged yet. */
 export function undecided(states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, now: number): boolean {
-  return states.some((s) => (logs.get(s.uplink.device) ?? []).some((log) => heard(log, s.uplink.failWindow * 1000, now) === 'pending'));
+  return states.some((s) => (logs.get(healthKey(s)) ?? []).some((log) => heard(log, failWindowOf(s) * 1000, now) === 'pending'));
 }
 
 /** When the judgement could next change without a link event: when an uplink in the route
@@ -114,14 +115,14 @@ export function undecided(states: readonly UplinkState[], logs: ReadonlyMap<stri
 export function nextJudgement(config: Config, states: readonly UplinkState[], logs: ReadonlyMap<string, readonly TargetLog[]>, record: { uplinks: Readonly<Record<string, UplinkHealth>> }, now: number, idleMs: number): number {
   let due = now + idleMs;
   for (const s of states) {
-    const targetLogs = logs.get(s.uplink.device);
+    const targetLogs = logs.get(healthKey(s));
     if (!targetLogs || targetLogs.length === 0) continue;
-    const state = record.uplinks[s.uplink.device]?.state ?? 'up';
+    const state = record.uplinks[healthKey(s)]?.state ?? 'up';
     if (state === 'draining' || state === 'recovering') {
       due = Math.min(due, now + config.check.interval * 1000);
       continue;
     }
-    const windowMs = s.uplink.failWindow * 1000;
+    const windowMs = failWindowOf(s) * 1000;
     // each target counts until its last answer (or, before any, its first window) is a window old
     const until = targetLogs.map((log) => (log.lastAnswerAt ?? log.startedAt) + windowMs).sort((a, b) => b - a);
     const failsAt = until[Math.min(config.check.reliability, until.length) - 1];

@@ -13,6 +13,7 @@ import type { UplinkState } from '../plan/uplink-state.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { readDelegations } from '../state/prefix6.js';
+import { judgedSides } from '../plan/health-key.js';
 import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
@@ -97,7 +98,8 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const { observed, leases, delegated, maintenance } = seen;
   releaseAtDeadlines(config, maintenance, now, log);
   const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
-  const states = cached?.states ?? desired(config, observed, { leases, delegated }).uplinks;
+  // every uplink's IPv4 side, and the IPv6 sides with IPv6 targets of their own
+  const states = cached?.states ?? judgedSides(desired(config, observed, { leases, delegated }).uplinks);
   if (!cached) probers.sync(probePlans(states), config.check);
   const logs = probers.logs();
   const { uplinks, changes } = evaluate(config, states, logs, previous, now, wallIso);

@@ -11,6 +11,7 @@ import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
 import { resolveUplink6 } from './uplink-state6.js';
 import { lanAddresses, lanKey, type LanAddress } from './lan-prefixes.js';
+import { healthKey } from './health-key.js';
 import { uplinkRules } from './rules.js';
 import { uplinkTableRoutes } from './table-routes.js';
 import { mainDefault, routeUplinks, routeWeights } from './main-route.js';
@@ -137,7 +138,7 @@ function outOfService6(uplinks: readonly UplinkState[], drained: ReadonlySet<str
   return uplinks.flatMap((s) => {
     const six = s.inet6;
     if (!six?.delegated || six.inRoute) return [];
-    return drained.has(s.uplink.device) || six.status !== 'up' ? six.delegated : [];
+    return drained.has(healthKey(six)) || six.status !== 'up' ? six.delegated : [];
   });
 }
 

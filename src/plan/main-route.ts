@@ -7,11 +7,12 @@ import { PROTOCOL } from './ownership.js';
 import { byDevice } from './table-routes.js';
 import type { UplinkState } from './uplink-state.js';
 import { scaledWeights } from './weights.js';
+import { healthKey } from './health-key.js';
 
 /** Nexthop weights: the configured ones, scaled while an uplink is degraded (the kernel takes
  *  up to 256). */
 export function routeWeights(active: readonly UplinkState[], factors: ReadonlyMap<string, number>): number[] {
-  return scaledWeights(active.map((s) => s.uplink.weight), active.map((s) => factors.get(s.uplink.device) ?? 1), 256);
+  return scaledWeights(active.map((s) => s.uplink.weight), active.map((s) => factors.get(healthKey(s)) ?? 1), 256);
 }
 
 export function mainDefault(active: UplinkState[], config: Config): Route | undefined {
@@ -44,7 +45,7 @@ function bestTier(uplinks: UplinkState[]): UplinkState[] {
 /** The uplinks for the default route: the healthy ones of the lowest tier that has any (the
  *  healthy ones of higher tiers wait on standby), or fail open when none is healthy. */
 export function routeUplinks(up: UplinkState[], drained: ReadonlySet<string>): { members: UplinkState[]; healthy: UplinkState[]; failOpen: boolean } {
-  const healthy = up.filter((s) => !drained.has(s.uplink.device));
+  const healthy = up.filter((s) => !drained.has(healthKey(s)));
   if (healthy.length > 0 || up.length === 0) return { members: healthy.length > 0 ? bestTier(healthy) : [], healthy, failOpen: false };
   // Every uplink fails its probes: the probe targets are the likelier culprits. Keep the
   // uplinks that have carrier (all of them if none has), of the lowest tier among them,

@@ -7,6 +7,7 @@ import { MAIN_TABLE } from '../kernel/tables.js';
 import { isForeignMainDefault } from '../plan/ownership.js';
 import type { Desired } from '../plan/desired.js';
 import type { LanAddress } from '../plan/lan-prefixes.js';
+import { IPV6_SIDE } from '../plan/health-key.js';
 import type { UplinkState } from '../plan/uplink-state.js';
 import type { Plan } from '../plan/diff.js';
 import { routeText } from '../plan/describe.js';
@@ -79,7 +80,18 @@ export interface StatusReport {
     priority: number;
     mark: string;
     /** Its IPv6 side (native mode); null where IPv6 is left alone. */
-    ipv6: { status: string; reason: string; inRoute: boolean; address: string | null; router: string | null; delegated: string[]; lan: { device: string; address: string; preferred: boolean }[] } | null;
+    ipv6: {
+      status: string;
+      reason: string;
+      /** Its health, when it is judged by IPv6 targets of its own (else it follows the uplink's). */
+      health: string | null;
+      healthReason: string | null;
+      inRoute: boolean;
+      address: string | null;
+      router: string | null;
+      delegated: string[];
+      lan: { device: string; address: string; preferred: boolean }[];
+    } | null;
   }[];
   /** The traffic policies (PIN entries first), in the order they are tried, and which uplinks
    *  carry each now. */
@@ -148,7 +160,7 @@ function maintenanceReason(m: NonNullable<UplinkState['maintenance']>, iso: Iso)
   return `drained by the administrator at ${iso(m.since)} (uplink-lb undrain ends it); ${kept}`;
 }
 
-function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null, iso: Iso, lan: readonly LanAddress[]): UplinkReport {
+function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: number | null, iso: Iso, lan: readonly LanAddress[], h6: UplinkHealth | undefined): UplinkReport {
   const probed = s.status === 'up';
   const m = s.maintenance;
   return {
@@ -180,6 +192,8 @@ function uplinkReport(s: UplinkState, h: UplinkHealth | undefined, pinned: numbe
       ? {
           status: s.inet6.status,
           reason: s.inet6.reason,
+          health: s.inet6.uplink.targets6.length > 0 && s.inet6.status === 'up' ? (h6?.state ?? 'up') : null,
+          healthReason: s.inet6.uplink.targets6.length > 0 && s.inet6.status === 'up' ? (h6?.reason ?? 'not checked yet') : null,
           inRoute: s.inet6.inRoute,
           address: s.inet6.address ?? null,
           router: s.inet6.gateway ?? null,
@@ -195,7 +209,8 @@ function ipv6Lines(v6: NonNullable<StatusReport['uplinks'][number]['ipv6']>): st
   const lan = v6.lan.map((a) => `  ipv6 LAN ${a.device}: ${a.address} ${a.preferred ? 'preferred' : 'deprecated (hosts start no new connection from it)'}`);
   if (v6.status !== 'up') return [`  ipv6: ${v6.status} - ${v6.reason}`, ...lan];
   const parts = [`address ${v6.address ?? 'none'}`, `router ${v6.router ?? 'none'}`, `delegated ${v6.delegated.length > 0 ? v6.delegated.join(', ') : 'none'}`];
-  return [`  ipv6: up, ${v6.inRoute ? 'in the IPv6 default route' : 'not in the IPv6 default route'} - ${parts.join(', ')}`, ...lan];
+  const health = v6.health ? `${v6.health} (${v6.healthReason ?? ''}), ` : '';
+  return [`  ipv6: ${health || 'up, '}${v6.inRoute ? 'in the IPv6 default route' : 'not in the IPv6 default route'} - ${parts.join(', ')}`, ...lan];
 }
 
 /** uplink-lb's IPv6 default route in the main table, as text. */
@@ -214,7 +229,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     schema: STATUS_SCHEMA,
     verdict,
     exitCode: !verdict.balancing ? STATUS_EXIT.notBalancing : matches ? STATUS_EXIT.ok : STATUS_EXIT.differs,
-    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null, iso, want.target.inet6?.addresses ?? [])),
+    uplinks: want.uplinks.map((s) => uplinkReport(s, health.uplinks[s.uplink.device], facts.pinned.get(s.uplink.device) ?? null, iso, want.target.inet6?.addresses ?? [], health.uplinks[`${s.uplink.device}${IPV6_SIDE}`])),
     policies: want.policies.map((c) => ({
       name: c.policy.name,
       text: c.policy.text,

@@ -11,7 +11,7 @@ import { connect, ifdown, ifup, inRoute, rig, rigResult, startCheck, stopCheck, 
 
 process.env.RIG_IPV6 = '1';
 
-const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\nIPV6_LAN=( lan0 )\n';
+const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\nIPV6_LAN=( lan0 )\n';
 const SERVER6 = '2001:db8:ff::10';
 
 interface Route6 {
@@ -47,7 +47,7 @@ function lanAddress(i: number): { address: string; deprecated: boolean } | undef
 /** Both uplinks' IPv6 sides up: advertised, addressed, delegated, and uplink-lb's state matches. */
 function bothUp(): boolean {
   const status = ulb(['status']).stdout;
-  return (status.match(/ipv6: up, in the IPv6 default route/g) ?? []).length === 2 && status.includes('delegated 2001:db8:2:100::/56') && status.includes('kernel: [pass]');
+  return (status.match(/ipv6: up[^\n]*, in the IPv6 default route/g) ?? []).length === 2 && status.includes('delegated 2001:db8:2:100::/56') && status.includes('kernel: [pass]');
 }
 
 describe('IPv6, native mode', () => {
@@ -56,6 +56,7 @@ describe('IPv6, native mode', () => {
     up(2);
     rig('install');
     rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    rig('x', 'inet', 'ip', 'addr', 'add', '2001:db8:ff::20/128', 'dev', 'lo');
     writeConfig(CONFIG);
     // a DHCPv6 server that does not answer would hold ifup (dhclient -6 has no timeout of its own)
     expect(ifup('eth1').status).toBe(0);
@@ -115,7 +116,24 @@ describe('IPv6, native mode', () => {
     try {
       expect(await waitFor(() => inRoute().join() === 'eth2' && inRoute6().join() === 'eth2', 15)).toBe(true);
       expect(dist6(60)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
-      expect(ulb(['status']).stdout).toMatch(/eth1: draining[^\n]*\n[^\n]*\n {2}ipv6: up, not in the IPv6 default route/);
+      // both sides fail their probes: the IPv4 targets and the IPv6 ones
+      expect(await waitFor(() => /eth1: draining[^\n]*\n[^\n]*\n {2}ipv6: draining \([^\n]*\), not in the IPv6 default route/.test(ulb(['status']).stdout), 5)).toBe(true);
+    } finally {
+      rig('fail', 'isp1', 'none');
+    }
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
+  });
+
+  it("isp1's IPv6 alone broken: only its IPv6 side is drained (IPv4 keeps it), its LAN prefix deprecated; back when it works", async () => {
+    rig('fail', 'isp1', 'ipv6');
+    try {
+      expect(await waitFor(() => inRoute6().join() === 'eth2', 15)).toBe(true);
+      expect(inRoute()).toEqual(['eth1', 'eth2']);
+      expect(dist6(60)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+      const status = ulb(['status']).stdout;
+      expect(status).toMatch(/eth1: up, in the default route/);
+      expect(status).toMatch(/ipv6: draining \(0 of 1 targets answered[^\n]*\), not in the IPv6 default route/);
+      expect(status).toContain('ipv6 LAN lan0: 2001:db8:1:100::1/64 deprecated');
     } finally {
       rig('fail', 'isp1', 'none');
     }

@@ -19,8 +19,8 @@ describe('configuration parser', () => {
   it('reads the classic script block as it is', () => {
     const config = configFrom(CLASSIC);
     expect(config.uplinks).toEqual([
-      { index: 0, device: 'eth1', table: 101, tableLabel: 'isp1', priority: 250, address: '23.206.132.14', prefix: 24, gateway: '23.206.132.1', weight: 2, tier: 1, failbackRelease: 0, mark: 0x97, router6: 'auto', targets: [], method: { kind: 'icmp' }, failWindow: 2 },
-      { index: 1, device: 'eth2', table: 102, tableLabel: 'isp2', priority: 251, address: 'auto', prefix: 'auto', gateway: 'auto', weight: 1, tier: 1, failbackRelease: 0, mark: 0x98, router6: 'auto', targets: [], method: { kind: 'icmp' }, failWindow: 2 },
+      { index: 0, device: 'eth1', table: 101, tableLabel: 'isp1', priority: 250, address: '23.206.132.14', prefix: 24, gateway: '23.206.132.1', weight: 2, tier: 1, failbackRelease: 0, mark: 0x97, router6: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2 },
+      { index: 1, device: 'eth2', table: 102, tableLabel: 'isp2', priority: 251, address: 'auto', prefix: 'auto', gateway: 'auto', weight: 1, tier: 1, failbackRelease: 0, mark: 0x98, router6: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2 },
     ]);
     expect(config.routeOptions).toEqual({ args: ['proto', '4', 'initcwnd', '70', 'initrwnd', '70', 'quickack', '1'], protocol: 4, onlink: false, metrics: { initcwnd: 70, initrwnd: 70, quickack: 1 } });
     expect(config.metric).toBe(10);

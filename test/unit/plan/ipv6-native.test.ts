@@ -5,6 +5,8 @@ import { desired, type DesiredInputs } from '../../../src/plan/desired.js';
 import { diff } from '../../../src/plan/diff.js';
 import { renderPlan } from '../../../src/plan/render.js';
 import type { Observed } from '../../../src/kernel/types.js';
+import { healthKey, judgedSides } from '../../../src/plan/health-key.js';
+import { probePlans } from '../../../src/health/evaluate.js';
 import { configFrom, delegationsAt, leasesAt, observedAt } from '../helpers.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
@@ -75,6 +77,24 @@ describe('IPv6 native mode', () => {
       ['inet', 'nexthop replace id 7300000 group 7300002,1 proto 73'],
       ['inet6', 'route replace default table 254 metric 10 proto 73 via fe80::ff:fe00:201 dev eth2'],
     ]);
+  });
+
+  it('with IPv6 targets of its own, the IPv6 side is judged apart: DEVICE/ipv6 drained leaves IPv4 as it is, and the IPv4 verdict no longer drains it', () => {
+    const six = `${TWO}CHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\n`;
+    const config = configFrom(six);
+    expect(config.uplinks[0]).toMatchObject({ targets: ['192.0.2.20'], targets6: ['2001:db8:ff::20'] });
+    expect(plan(six, observedAt('dual-applied'), { drained: new Set(['eth1/ipv6']) })).toEqual([['inet6', 'route replace default table 254 metric 10 proto 73 via fe80::ff:fe00:201 dev eth2']]);
+    expect(plan(six, observedAt('dual-applied'), { drained: new Set(['eth1']) })).toEqual([['inet', 'nexthop replace id 7300000 group 7300002,1 proto 73']]);
+    const want = desired(config, observedAt('dual-applied'), inputs('dual-applied'));
+    expect(judgedSides(want.uplinks).map(healthKey)).toEqual(['eth1', 'eth1/ipv6', 'eth2', 'eth2/ipv6']);
+    expect(probePlans(judgedSides(want.uplinks)).map((p) => `${p.device} ${p.source} ${p.targets.join(',')}`)).toEqual([
+      'eth1 198.18.101.163 192.0.2.20',
+      'eth1/ipv6 2001:db8:1::ff:fe00:102 2001:db8:ff::20',
+      'eth2 198.18.102.162 192.0.2.20',
+      'eth2/ipv6 2001:db8:2::ff:fe00:202 2001:db8:ff::20',
+    ]);
+    // without IPv6 targets the IPv6 side is not probed: it follows the uplink
+    expect(judgedSides(desired(configFrom(TWO), observedAt('dual-applied'), inputs('dual-applied')).uplinks).map(healthKey)).toEqual(['eth1', 'eth2']);
   });
 
   it('IFACE_GW6S none leaves an uplink out of IPv6; an address names the router without advertisements', () => {
