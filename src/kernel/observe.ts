@@ -23,7 +23,9 @@ const ADDRESSES = 'addr show';
 const RULES = 'rule show';
 const ROUTES = 'route show table all root 0.0.0.0/0';
 const MAIN_DEFAULTS = 'route show table main exact 0.0.0.0/0';
-const MAIN_DEFAULTS6 = 'route show table main exact ::/0';
+// without -6, an IPv6 listing of one table comes back empty (iproute2 6.1): every table's
+// default routes are listed, and parse keeps each one's table
+const DEFAULTS6 = 'route show table all exact ::/0';
 const NEXTHOPS = 'nexthop show';
 /** The IPv6 batch's reads (`ip -6`): its rules and the routes of every table. */
 const READS6 = ['rule show', 'route show table all'] as const;
@@ -76,7 +78,7 @@ export function observeInterfaces(): Observed {
     const [links = '', routes = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS]);
     return parseObservation({ links, addresses: links, rules: '', routes });
   }
-  const [links = '', routes = '', routes6 = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS, MAIN_DEFAULTS6]);
+  const [links = '', routes = '', routes6 = ''] = ipBatch([ADDRESSES, MAIN_DEFAULTS, DEFAULTS6]);
   const observed = parseObservation({ links, addresses: links, rules: '', routes });
   return { ...observed, inet6: parseObservation({ links, addresses: links, rules: '', routes: routes6 }, 'inet6') };
 }

@@ -7,7 +7,7 @@
 // IPv4 one, and its LAN prefix is deprecated, so the LAN's new connections take the other ISP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { connect, ifdown, ifup, inRoute, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { connect, ifdown, ifup, inRoute, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_IPV6 = '1';
 
@@ -179,10 +179,17 @@ describe('IPv6, native mode', () => {
     expect(owned()).toBeGreaterThan(0);
     writeConfig(`${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=off\n`);
     expect(ulb(['apply']).status).toBe(0);
+    // the running check reads the file again within 2 s: until then it may put back what the
+    // apply took away (the removals are events to it), then takes it away itself
+    expect(await waitFor(() => owned() === 0, 10)).toBe(true);
+    await sleep(2500);
     expect(owned()).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2']);
     writeConfig(CONFIG);
     expect(ulb(['apply']).status).toBe(0);
+    // (the check, still on the former file for up to 2 s, may take it away once more)
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 10)).toBe(true);
+    await sleep(2500);
     expect(inRoute6()).toEqual(['eth1', 'eth2']);
     expect(lanAddresses()).toHaveLength(2);
     expect(ifdown('eth1').status).toBe(0);
