@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs inside the rig's router (rig.sh rx): starts `BIN ARGS...` in a process group of its own
 # and kills the whole group with SIGKILL, either SECONDS after the start or SECONDS after the
-# run starts its second `ip ... -batch` child (the one that applies a plan and reads it back;
-# the first only reads the kernel). Prints what the kill hit:
+# run starts the `ip ... -batch` child that applies a plan and reads it back (the ones before it
+# only read the kernel: one `ip -batch`, and one `ip -6 -batch` where the kernel has IPv6).
+# Prints what the kill hit:
 # killed-ip-batch | killed-at SECONDS | finished (the run ended before the kill)
 # usage: kill-trial.sh after SECONDS BIN ARGS... | kill-trial.sh ip-batch SECONDS BIN ARGS...
 set -u
@@ -15,6 +16,8 @@ if [ "$mode" = after ]; then
     if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid"; echo "killed-at $delay"; else echo finished; fi
 else
     hit=finished
+    # the reads first: IPv4's, and IPv6's where the kernel has it; then the apply
+    if [ -d /proc/sys/net/ipv6 ]; then applying=3; else applying=2; fi
     declare -A batches=()
     for _ in $(seq 200000); do
         [ -e "/proc/$pid/task/$pid/children" ] || break   # the run has ended
@@ -25,7 +28,7 @@ else
             mapfile -d '' args 2>/dev/null < "/proc/$c/cmdline" || continue   # gone already
             [[ " ${args[*]} " == *" -batch "* && ${args[0]:-} == */ip ]] || continue
             batches[$c]=1
-            if [ "${#batches[@]}" -eq 2 ]; then
+            if [ "${#batches[@]}" -eq "$applying" ]; then
                 sleep "$delay"
                 kill -KILL -- "-$pid"; hit=killed-ip-batch; break 2
             fi

@@ -115,9 +115,11 @@ function familyRouting(config: Config, up: readonly UplinkState[], members: Upli
 const IPV6_NEXTHOPS: NexthopMode = { objects: false, why: 'IPv6 routes carry their nexthops (the kernel picks the source address of a nexthop group\'s first member)' };
 
 /** Each uplink's IPv6 side (native mode): resolved, on its IPv4 state as `inet6`, and the
- *  family's target; undefined where the kernel has no IPv6 (nothing to read or change). An
- *  uplink the health check or the administrator drained is drained for both families. */
-function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: Observed | undefined, inputs: DesiredInputs): KernelTarget | undefined {
+ *  family's target with the LAN prefixes, and the LAN prefixes that could not be given;
+ *  undefined where the kernel has no IPv6 (nothing to read or change). An uplink drained by the
+ *  administrator is drained for both families; the health check's verdict is the IPv6 side's
+ *  own where it has IPv6 targets, the uplink's otherwise (plan/health-key.ts). */
+function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: Observed | undefined, inputs: DesiredInputs): { target: KernelTarget; lanProblems: string[] } | undefined {
   if (!observed6) return undefined;
   for (const s of uplinks) {
     const six = resolveUplink6(s, config, observed6, inputs.delegated?.get(s.uplink.device) ?? []);
@@ -127,7 +129,8 @@ function ipv6Target(config: Config, uplinks: readonly UplinkState[], observed6: 
   }
   const sides = uplinks.flatMap((s) => (s.inet6 ? [s.inet6] : []));
   const { up, members } = chooseMembers(sides, inputs);
-  return { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [], addresses: lanAddresses(config, uplinks).addresses };
+  const lan = lanAddresses(config, uplinks);
+  return { target: { ...familyRouting(config, up, members, IPV6_NEXTHOPS, 'inet6'), takeover: [], addresses: lan.addresses }, lanProblems: lan.problems };
 }
 
 /** IPv6: the delegated prefixes of the uplinks out of service (drained by the health check, or
@@ -153,7 +156,8 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const { takeover, learned } = takeovers(uplinks, observed, inputs.leases, config.metric);
   const mode = nexthopMode(config, observed);
   const target: KernelTarget = { ...familyRouting(config, up, members, mode, 'inet'), takeover };
-  const inet6 = ipv6Target(config, uplinks, observed.inet6, inputs);
+  const six = ipv6Target(config, uplinks, observed.inet6, inputs);
+  const inet6 = six?.target;
   if (inet6) target.inet6 = inet6;
   // a policy's uplink carries it whenever it is usable, on standby or not
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
@@ -161,7 +165,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
   if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses, outOfService6(uplinks, inputs.drained ?? new Set())) : null;
-  const lanProblems = inet6 ? lanAddresses(config, uplinks).problems : [];
+  const lanProblems = six?.lanProblems ?? [];
   // the LAN addresses uplink-lb owns: those it recorded, and those it is about to add (not those
   // that are there already: someone else's)
   const present = new Set((observed.inet6?.addresses ?? []).filter((a) => a.prefix === 64).map(lanKey));

@@ -2,6 +2,7 @@
 // uplink-lb owned before, reports both sides of every difference, exits non-zero, and the
 // next run converges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bin, hook, ifup, kernel, rigResult, routes, rig, ulb, up, waitFor, writeConfig, type Result } from './rig.js';
 
@@ -93,14 +94,14 @@ describe('rollback of a failed apply, and apply --confirm', () => {
   it('another program changing a table between apply and read-back: exit 1 with both sides, then convergence', () => {
     // The read-back ends the apply's own `ip -batch`. To reach between a change and that read,
     // the plan ends with 20000 deletions (routes a former configuration left in table 299),
-    // about 300 ms of work; the run is frozen as it starts that ip (its second `-batch` child:
-    // the first reads the kernel), and 100 ms after it goes on, another program flushes eth1's
-    // table 202, which this plan does not touch.
+    // about 300 ms of work; the run is frozen as it starts that ip (its third `-batch` child:
+    // the first two read the kernel, IPv4 and IPv6; the second without IPv6), and 100 ms after
+    // it goes on, another program flushes eth1's table 202, which this plan does not touch.
     const stale = 'i=0; while [ $i -lt 20000 ]; do echo "route add 10.$((i / 250 / 250)).$((i / 250 % 250)).$((i % 250))/32 dev lo table 299 proto 73"; i=$((i + 1)); done | ip -batch -';
     let result: Result | undefined;
     for (let attempt = 1; attempt <= 5 && result === undefined; attempt++) {
       rig('rx', 'sh', '-c', stale);
-      const r = rigResult('rx', PAUSE_TRIAL, '-batch', '2', `(sleep 0.1; ${flushTable('202')}) >/dev/null 2>&1 &`, bin(), 'apply');
+      const r = rigResult('rx', PAUSE_TRIAL, '-batch', existsSync('/proc/sys/net/ipv6') ? '3' : '2', `(sleep 0.1; ${flushTable('202')}) >/dev/null 2>&1 &`, bin(), 'apply');
       if (r.stdout.trim() === 'paused') result = r;
       else expect(ulb(['apply']).status).toBe(0);
     }
