@@ -101,10 +101,11 @@ describe('IPv6, native mode', () => {
     try {
       expect(await waitFor(() => inRoute6().join() === 'eth2', 10)).toBe(true);
       expect(dist6(60)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+      // no route through eth1: the table's unreachable default answers at once; a connection
+      // that leaked to isp2 would wait out its 8 s (isp2 drops isp1's prefix)
       const started = Date.now();
-      // no route through eth1: the table's unreachable default answers (no wait for a timeout)
-      expect(dist6(10, '2001:db8:1:100::1')).toMatchObject({ isp1: 0, isp2: 0, fail: 10 });
-      expect(Date.now() - started).toBeLessThan(900);
+      expect(connect('router', SERVER6, 20000, 10, 8, { from: '2001:db8:1:100::1' })).toMatchObject({ isp1: 0, isp2: 0, fail: 10 });
+      expect(Date.now() - started).toBeLessThan(8000);
     } finally {
       rig('fail', 'isp1', 'none');
     }
@@ -161,9 +162,7 @@ describe('IPv6, native mode', () => {
       expect(lanAddress(other)?.deprecated).toBe(false);
       expect(connect('lan', SERVER6, 20000, 60, 1)).toMatchObject({ [`isp${other}`]: 60, fail: 0 });
       // a host that keeps using the dead prefix is refused with a reset, not left to time out
-      const started = Date.now();
       expect(connect('lan', SERVER6, 20000, 20, 2, { from: lanAddress(used)?.address ?? '' })).toMatchObject({ refused: 20 });
-      expect(Date.now() - started).toBeLessThan(1500);
       expect(ulb(['status']).stdout).toContain(`ipv6 LAN lan0: 2001:db8:${used}:100::1/64 deprecated`);
     } finally {
       rig('fail', `isp${used}`, 'none');
