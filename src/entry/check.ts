@@ -139,9 +139,11 @@ export async function runCheck(configPath: string, once: boolean, env: Env): Pro
           writeCheckState({ pid: process.pid, started: startedWall, deadline });
           log.info(`check: the wall clock was set ${moved > 0 ? 'forward' : 'back'} by ${(Math.abs(moved) / 1000).toFixed(1)} s; probing goes on, this run hands over at ${new Date(deadline).toISOString()}`);
         }
-        // an edited file takes effect within FILES_LOOKED_AT_EVERY_MS; an unchanged one is not
+        // an edited file takes effect within FILES_LOOKED_AT_EVERY_MS, or at once when an event
+        // woke the check (an `apply` with the edited file changes the kernel: verifying that
+        // against the former file would put back what it took away); an unchanged one is not
         // parsed again
-        const looking = monotonicMs() - filesLookedAt >= FILES_LOOKED_AT_EVERY_MS;
+        const looking = refresh !== undefined || monotonicMs() - filesLookedAt >= FILES_LOOKED_AT_EVERY_MS;
         if (looking) filesLookedAt = monotonicMs();
         const edited = looking ? fileStamp(configPath) : stamp;
         if (edited !== stamp) {

@@ -178,15 +178,16 @@ describe('IPv6, native mode', () => {
     expect(owned()).toBeGreaterThan(0);
     writeConfig(`${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=off\n`);
     expect(ulb(['apply']).status).toBe(0);
-    // the running check reads the file again within 2 s: until then it may put back what the
-    // apply took away (the removals are events to it), then takes it away itself
+    // the running check reads the file again at the events the apply's changes are to it (and
+    // every 2 s); should it verify before, it puts back what the apply took away, then takes it
+    // away itself
     expect(await waitFor(() => owned() === 0, 10)).toBe(true);
     await sleep(2500);
     expect(owned()).toBe(0);
     expect(inRoute()).toEqual(['eth1', 'eth2']);
     writeConfig(CONFIG);
     expect(ulb(['apply']).status).toBe(0);
-    // (the check, still on the former file for up to 2 s, may take it away once more)
+    // (the same: a verify against the former file may take it away once more)
     expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 10)).toBe(true);
     await sleep(2500);
     expect(inRoute6()).toEqual(['eth1', 'eth2']);
