@@ -1,14 +1,13 @@
 // lease.DEVICE: what a DHCP client told about an uplink (plan/lease.ts), recorded under the run
 // directory.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as v from 'valibot';
 import { hostAddress } from '../config/ipv4.js';
 import { RUNDIR } from '../paths.js';
 import { bad, type Result } from '../util/result.js';
 import { parseRecord } from './json-record.js';
 import type { Lease } from '../plan/lease.js';
-import { ensureRunDir, readStateFile, removeStateFile, writeAtomic } from './rundir.js';
+import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
+import { devicePath, readDeviceRecords } from './device-records.js';
 
 const host = v.pipe(v.string(), v.check((text) => 'value' in hostAddress(text)));
 
@@ -35,9 +34,7 @@ export function formatLease(lease: Lease): string {
 const LEASE_PREFIX = 'lease.';
 
 /** lease.DEVICE in the run directory. */
-function leasePath(device: string, dir = RUNDIR): string {
-  return join(dir, `${LEASE_PREFIX}${device}`);
-}
+const leasePath = (device: string, dir = RUNDIR): string => devicePath(LEASE_PREFIX, device, dir);
 
 export function writeLease(lease: Lease, dir = RUNDIR): void {
   ensureRunDir(dir);
@@ -50,22 +47,5 @@ export function removeLease(device: string, dir = RUNDIR): void {
 
 /** Reads every lease record; untrusted ones are reported through `warn` and skipped. */
 export function readLeases(devices: readonly string[], warn: (text: string) => void, dir = RUNDIR): Map<string, Lease> {
-  const leases = new Map<string, Lease>();
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return leases;
-  }
-  for (const device of devices) {
-    if (!names.includes(`${LEASE_PREFIX}${device}`)) continue;
-    const path = leasePath(device, dir);
-    const text = readStateFile(path);
-    if ('problem' in text) warn(`${path}: ${text.problem}; ignored`);
-    if (!('value' in text) || text.value === undefined) continue;
-    const lease = parseLease(device, text.value);
-    if ('problem' in lease) warn(`${path}: ${lease.problem}; ignored`);
-    else leases.set(device, lease.value);
-  }
-  return leases;
+  return readDeviceRecords(LEASE_PREFIX, devices, parseLease, warn, dir);
 }

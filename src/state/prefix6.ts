@@ -1,14 +1,13 @@
 // prefix6.DEVICE: the IPv6 prefixes an uplink's ISP delegated (DHCPv6 prefix delegation), as
 // its DHCPv6 client told them, recorded under the run directory. A renewal that brings another
 // prefix replaces the record; an expiry, release or stop removes it.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as v from 'valibot';
 import { prefix6 } from '../config/ipv6.js';
 import { RUNDIR } from '../paths.js';
 import { bad, type Result } from '../util/result.js';
 import { parseRecord } from './json-record.js';
-import { ensureRunDir, readStateFile, removeStateFile, writeAtomic } from './rundir.js';
+import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
+import { devicePath, readDeviceRecords } from './device-records.js';
 
 export interface Delegation {
   device: string;
@@ -29,7 +28,7 @@ const DELEGATION: v.GenericSchema<unknown, Delegation> = v.object({
 });
 
 const PREFIX = 'prefix6.';
-const pathOf = (device: string, dir: string): string => join(dir, `${PREFIX}${device}`);
+const pathOf = (device: string, dir: string): string => devicePath(PREFIX, device, dir);
 
 /** Validates a record's text: the delegation, or why it is not trusted. */
 export function parseDelegation(device: string, text: string): Result<Delegation> {
@@ -50,22 +49,5 @@ export function removeDelegation(device: string, dir = RUNDIR): void {
 /** Every uplink's delegated prefixes; untrusted records are reported through `warn` and
  *  skipped. */
 export function readDelegations(devices: readonly string[], warn: (text: string) => void, dir = RUNDIR): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return found;
-  }
-  for (const device of devices) {
-    if (!names.includes(`${PREFIX}${device}`)) continue;
-    const path = pathOf(device, dir);
-    const text = readStateFile(path);
-    if ('problem' in text) warn(`${path}: ${text.problem}; ignored`);
-    if (!('value' in text) || text.value === undefined) continue;
-    const record = parseDelegation(device, text.value);
-    if ('problem' in record) warn(`${path}: ${record.problem}; ignored`);
-    else found.set(device, record.value.prefixes);
-  }
-  return found;
+  return new Map([...readDeviceRecords(PREFIX, devices, parseDelegation, warn, dir)].map(([device, record]) => [device, record.prefixes]));
 }
