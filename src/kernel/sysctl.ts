@@ -4,7 +4,7 @@
 // the uplink forwards and accepts router advertisements (1 ignores them on a forwarding
 // interface, and the advertisements name the uplink's IPv6 router). Global, only when the
 // configuration asks: the multipath hash policy (HASH_POLICY).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Family } from './types.js';
 
 const proc = (family: Family, name: string): string => `/proc/sys/net/${family === 'inet6' ? 'ipv6' : 'ipv4'}/${name}`;
@@ -24,9 +24,6 @@ function ensure(path: string, value: string): boolean {
   writeFileSync(path, `${value}\n`);
   return true;
 }
-
-/** Whether this kernel has IPv6. */
-export const haveIpv6Sysctls = (): boolean => existsSync('/proc/sys/net/ipv6');
 
 /** Sets ignore_routes_with_linkdown=1 on each existing device of each family where it is not
  *  yet; returns the sysctls it changed, by name. */

@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import { systemKernel, type Kernel } from '../kernel/kernel.js';
 import { MAIN_TABLE } from '../kernel/tables.js';
 import type { Observed } from '../kernel/types.js';
-import { acceptRaWhileForwarding, haveIpv6Sysctls, ignoreLinkdownRoutes, setHashPolicy } from '../kernel/sysctl.js';
+import { acceptRaWhileForwarding, ignoreLinkdownRoutes, setHashPolicy } from '../kernel/sysctl.js';
+import { haveIpv6 } from '../kernel/observe.js';
 import type { Family } from '../kernel/types.js';
 import { writeOwnedLan } from '../state/lan6.js';
 import { lanKey } from '../plan/lan-prefixes.js';
@@ -93,7 +94,7 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
   const lock = acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS);
   try {
     const devices = config.uplinks.map((u) => u.device);
-    const families: Family[] = config.ipv6 !== 'off' && haveIpv6Sysctls() ? ['inet', 'inet6'] : ['inet'];
+    const families: Family[] = config.ipv6 !== 'off' && haveIpv6() ? ['inet', 'inet6'] : ['inet'];
     const sixes = config.uplinks.filter((u) => u.router6 !== 'none').map((u) => u.device);
     const set = [...ignoreLinkdownRoutes(devices, ['inet']), ...(families.includes('inet6') ? [...ignoreLinkdownRoutes(sixes, ['inet6']), ...acceptRaWhileForwarding(sixes)] : [])];
     for (const sysctl of set) log.info(`set ${sysctl}`);
