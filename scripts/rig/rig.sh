@@ -26,7 +26,8 @@
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|ipv6|dhcp|carrier (icmp: forwards all but ICMP;
 #                                   ipv6: forwards IPv4 only)
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
-#                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute)
+#                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute;
+#                                   RIG_RENEW=S sets the lease's renewal time T1 to S seconds, T2 later)
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
@@ -64,6 +65,8 @@ ETCNS=/etc/netns/$R
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=${RIG_PORTS:-400}
 SRV6=2001:db8:ff::10
 LEASE=${RIG_LEASE:-10m}
+RENEW=${RIG_RENEW:-}
+[ -z "$RENEW" ] || [[ $RENEW =~ ^[1-9][0-9]*$ ]] || { echo "rig: RIG_RENEW must be a number of seconds" >&2; exit 2; }
 PREFIX_DIR=$ST/prefix
 BIN=$PREFIX_DIR/sbin/uplink-lb
 SUITE=${RIG_ROOT:-}
@@ -180,6 +183,7 @@ start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as th
         --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
         ${SAME_NET:+--dhcp-host=02:00:00:00:$(printf %02x "$i"):02,$s.$((100 + i))} \
         --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$s.1" \
+        ${RENEW:+--dhcp-option=option:T1,$RENEW --dhcp-option=option:T2,$((RENEW * 3 / 2))} \
         --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
         --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
 }
