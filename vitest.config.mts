@@ -2,27 +2,43 @@ import { basename } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// The order the test files start in. vitest's own order (failed first, then longest first by
-// the last run's times, or by file size in a fresh clone) put debian13.test.ts first, which
-// then waited about 100 s for its Debian root, made from the first second in the background
-// (test/e2e/global-setup.ts), while holding one of the two workers. The files that need a
-// Debian root or the virtual machine start after the first few of the others instead, by
-// which time their roots are made. (Here, not in a file of its own: vitest loads a .ts file
-// that this config imports as CommonJS.)
-/** Files that wait for a root made in the background. */
-const NEEDS_A_ROOT = ['debian13.test.ts', 'debian12-package.test.ts', 'pppoe.test.ts'];
-/** How many other end-to-end files start before them (two workers: about two minutes' worth). */
-const AFTER = 4;
+// The order the end-to-end files start in, two at a time: longest first, so that the two
+// workers end together (vitest's own order, longest first by the last run's times, has no times
+// in a fresh clone and falls back to file size). The seconds are what each file took in full
+// runs on this 2-core machine (setup included); a file not listed starts after these. The
+// Debian-root files start once their roots, made from the first second in the background
+// (test/e2e/global-setup.ts, about 110 s), are there; pppoe.test.ts only reads what the virtual
+// machine that the global setup started printed, and comes last. (Here, not in a file of its
+// own: vitest loads a .ts file that this config imports as CommonJS.)
+const E2E_ORDER: [file: string, seconds: number][] = [
+  ['health.test.ts', 166],
+  ['operations.test.ts', 130],
+  ['debian13.test.ts', 140], // its root is ready by the time operations.test.ts ends
+  ['core.test.ts', 127],
+  ['pinning.test.ts', 97],
+  ['arm64.test.ts', 90],
+  ['ipv6.test.ts', 83],
+  ['robustness.test.ts', 83],
+  ['clock.test.ts', 78],
+  ['corpus.test.ts', 77],
+  ['tiers.test.ts', 72],
+  ['rollback.test.ts', 72],
+  ['debian12-package.test.ts', 70],
+  ['policies.test.ts', 39],
+  ['reconcile.test.ts', 31],
+  ['same-network.test.ts', 18],
+  ['pppoe.test.ts', 3],
+];
 
-class RootsLater extends BaseSequencer {
+class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const late = sorted.filter((f) => NEEDS_A_ROOT.includes(basename(f.moduleId)));
-    const rest = sorted.filter((f) => !late.includes(f));
-    // after the unit files and the first AFTER end-to-end files
-    let seen = 0;
-    const at = rest.findIndex((f) => f.moduleId.includes('/test/e2e/') && ++seen > AFTER);
-    const order = at < 0 ? [...rest, ...late] : [...rest.slice(0, at), ...late, ...rest.slice(at)];
+    const rank = (f: TestSpecification): number => {
+      const at = E2E_ORDER.findIndex(([name]) => name === basename(f.moduleId));
+      return f.moduleId.includes('/test/e2e/') ? (at < 0 ? E2E_ORDER.length : at) : -1;
+    };
+    // a stable sort: the unit files first, in vitest's order
+    const order = [...sorted].sort((a, b) => rank(a) - rank(b));
     if (process.env.SHOW_ORDER) console.error(order.map((f) => basename(f.moduleId)).join(' '));
     return order;
   }
@@ -35,7 +51,7 @@ export default defineConfig({
     // failed timing-bound tests: a loaded machine is not a fair test of sub-second failover).
     fileParallelism: true,
     maxWorkers: 2,
-    sequence: { sequencer: RootsLater },
+    sequence: { sequencer: LongestFirst },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
