@@ -169,8 +169,10 @@ timer="$(systemctl is-enabled uplink-lb.timer) $(systemctl is-active uplink-lb.t
 # check's lock: the service waits for it (not a restart a second, each ending at once)
 uplink-lb check > /dev/null 2>&1 &
 cron_run=$!
-sleep 3
+# it holds the lock once its run record names it (an emulated start takes seconds, more on a busy host)
+wait_until 60 grep -q "\"pid\":$cron_run[,}]" /run/uplink-lb/check.json
 systemctl start --no-block uplink-lb.service; rc_start=$?
+wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = activating ]'
 sleep 4
 waiting="$(systemctl is-active uplink-lb.service) $(systemctl show -p NRestarts --value uplink-lb.service)"
 kill "$cron_run"; wait "$cron_run"
