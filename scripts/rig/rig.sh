@@ -28,6 +28,9 @@
 #        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute;
 #                                   RIG_RENEW=S sets the lease's renewal time T1 to S seconds, T2 later)
+#        rig.sh pd-move ispN POOL   (RIG_IPV6) the ISP delegates POOL, a /56 of its /48, from now on:
+#                                   the router's next renewal moves its prefix (RIG_PD_RENEW=S at
+#                                   `up`: renewals every S seconds, default 600)
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
@@ -204,6 +207,11 @@ isp_ipv6() {  # ISP I's IPv6: addresses and routes, router advertisements, DHCPv
     # an advertisement every 3-10 s (router lifetime 30 s), the WAN network for SLAAC
     printf 'interface down0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvOtherConfigFlag on;\n  prefix %s/64 { AdvOnLink on; AdvAutonomous on; };\n};\n' "$(wan6 "$i")" > "$dir/radvd.conf"
     x "isp$i" radvd -C "$dir/radvd.conf" -p "$dir/radvd.pid" -m logfile -l "$dir/radvd.log" || die "radvd did not start: $(cat "$dir/radvd.log")"
+    start_kea "$i" "$(pd6 "$i")"
+}
+
+start_kea() {  # ISP POOL: ISP I's DHCPv6 server, delegating POOL (a /56) with no leases yet
+    local i=$1 pool=$2 dir=$ST/isp$1
     cat > "$dir/kea-dhcp6.json" <<JSON
 { "Dhcp6": {
   "interfaces-config": { "interfaces": [ "down0" ], "service-sockets-max-retries": 100000, "service-sockets-retry-wait-time": 500 },
@@ -212,11 +220,22 @@ isp_ipv6() {  # ISP I's IPv6: addresses and routes, router advertisements, DHCPv
   "renew-timer": ${RIG_PD_RENEW:-600}, "rebind-timer": $(( ${RIG_PD_RENEW:-600} * 3 / 2 )),
   "preferred-lifetime": $(( ${RIG_PD_RENEW:-600} * 2 )), "valid-lifetime": $(( ${RIG_PD_RENEW:-600} * 3 )),
   "subnet6": [ { "subnet": "$(wan6 "$i")/64", "interface": "down0",
-    "pd-pools": [ { "prefix": "$(pd6 "$i" | cut -d/ -f1)", "prefix-len": 56, "delegated-len": 56 } ] } ],
+    "pd-pools": [ { "prefix": "${pool%/*}", "prefix-len": 56, "delegated-len": 56 } ] } ],
   "loggers": [ { "name": "kea-dhcp6", "output_options": [ { "output": "$dir/kea-dhcp6.log" } ], "severity": "INFO" } ]
 } }
 JSON
-    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir setsid ip netns exec "$ns" kea-dhcp6 -c "$dir/kea-dhcp6.json" </dev/null >"$dir/kea-dhcp6.out" 2>&1 &
+    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir setsid ip netns exec "$P-isp$i" kea-dhcp6 -c "$dir/kea-dhcp6.json" </dev/null >"$dir/kea-dhcp6.out" 2>&1 &
+}
+
+cmd_pd_move() {  # ispN POOL: the ISP delegates POOL (a /56 of its /48) from now on, routed to the
+    # router; its DHCPv6 server restarts without its leases, so the router's next renewal gets
+    # the new prefix and the old one with lifetime 0 (the old one stays routed, as at an ISP
+    # whose old prefix is valid until its lifetime ends)
+    local i=${1#isp} pool=$2
+    [[ $pool == 2001:db8:$i:*::/56 ]] || die "pd-move: $pool is not a /56 of isp$i's 2001:db8:$i::/48"
+    ip -n "$P-isp$i" -6 route replace "$pool" via "$(router_ll6 "$i")" dev down0
+    killpid "$ST/isp$i/kea-dhcp6.kea-dhcp6.pid" kea-dhcp6
+    start_kea "$i" "$pool"
 }
 
 cmd_dhcp_router() {  # ispN GATEWAY: the ISP moves its gateway; renewals hand out the new one
@@ -474,6 +493,7 @@ lan-server) cmd_lan_server "$@" ;;
 connect) cmd_connect "$@" ;;
 fail) cmd_fail "$@" ;;
 dhcp-router) cmd_dhcp_router "$@" ;;
+pd-move) cmd_pd_move "$@" ;;
 cron) cmd_cron ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;

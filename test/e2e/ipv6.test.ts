@@ -10,6 +10,9 @@ import type { ChildProcess } from 'node:child_process';
 import { connect, ifdown, ifup, inRoute, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_IPV6 = '1';
+// the ISPs' DHCPv6 servers ask for a renewal every 15 s (valid for 45 s): a prefix the ISP moves
+// reaches the router within seconds
+process.env.RIG_PD_RENEW = '15';
 
 const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\nIPV6_LAN=( lan0 )\n';
 const SERVER6 = '2001:db8:ff::10';
@@ -37,11 +40,12 @@ function inRoute6(): string[] {
 /** N new connections from the router itself over IPv6 (optionally from a source address). */
 const dist6 = (n: number, from?: string): Record<string, number> => connect('router', SERVER6, 20000, n, 1, from ? { from } : {});
 
-/** The LAN client's SLAAC address in ISP i's LAN prefix, and whether it is deprecated. */
-function lanAddress(i: number): { address: string; deprecated: boolean } | undefined {
-  const links = JSON.parse(rig('x', 'lan', 'ip', '-6', '-j', 'addr', 'show', 'dev', 'eth0', 'scope', 'global')) as { addr_info: { local?: string; deprecated?: boolean }[] }[];
-  const info = links.flatMap((l) => l.addr_info).find((a) => a.local?.startsWith(`2001:db8:${i}:100:`));
-  return info?.local ? { address: info.local, deprecated: info.deprecated === true } : undefined;
+/** The LAN client's SLAAC address in ISP i's LAN prefix (or in the /64 that `within` begins,
+ *  e.g. "2001:db8:1:200:"), and whether it is deprecated. */
+function lanAddress(i: number, within = `2001:db8:${i}:100:`): { address: string; deprecated: boolean; tentative: boolean } | undefined {
+  const links = JSON.parse(rig('x', 'lan', 'ip', '-6', '-j', 'addr', 'show', 'dev', 'eth0', 'scope', 'global')) as { addr_info: { local?: string; deprecated?: boolean; tentative?: boolean }[] }[];
+  const info = links.flatMap((l) => l.addr_info).find((a) => a.local?.startsWith(within));
+  return info?.local ? { address: info.local, deprecated: info.deprecated === true, tentative: info.tentative === true } : undefined;
 }
 
 /** Both uplinks' IPv6 sides up: advertised, addressed, delegated, and uplink-lb's state matches. */
@@ -169,6 +173,32 @@ describe('IPv6, native mode', () => {
     }
     expect(await waitFor(() => lanAddress(used)?.deprecated === false, 20)).toBe(true);
     expect(connect('lan', SERVER6, 20000, 20, 1, { from: lanAddress(used)?.address ?? '' })).toMatchObject({ [`isp${used}`]: 20, fail: 0 });
+  });
+
+  it("a delegated prefix the ISP moves at a renewal is followed: its rules, the router's LAN address and the host's, whose former prefix is deprecated", async () => {
+    const fromPrefix = (prefix: string): boolean => rules6().some((r) => r.src === prefix && r.srclen === 56 && r.table === '201');
+    const routerLan = (): string[] => rig('rx', 'ip', '-6', '-o', 'addr', 'show', 'dev', 'lan0', 'scope', 'global').split('\n').map((l) => /inet6 (\S+)/.exec(l)?.[1] ?? '').filter((a) => a !== '');
+    expect(fromPrefix('2001:db8:1:100::')).toBe(true);
+    rig('pd-move', 'isp1', '2001:db8:1:200::/56');
+    // the next renewal (within 15 s) brings the new prefix, and the hook's reconcile follows it
+    expect(await waitFor(() => fromPrefix('2001:db8:1:200::'), 40)).toBe(true);
+    expect(fromPrefix('2001:db8:1:100::')).toBe(false);
+    expect(routerLan().sort()).toEqual(['2001:db8:1:200::1/64', '2001:db8:2:100::1/64']);
+    // the host: an address in the new prefix, preferred; the old one deprecated (the announcer
+    // sends the prefix that went away with a preferred lifetime of 0); usable once its
+    // duplicate address detection is over
+    const preferred = (): boolean => {
+      const address = lanAddress(1, '2001:db8:1:200:');
+      return address !== undefined && !address.deprecated && !address.tentative;
+    };
+    expect(await waitFor(preferred, 20)).toBe(true);
+    expect(lanAddress(1)?.deprecated).toBe(true);
+    const moved = lanAddress(1, '2001:db8:1:200:')?.address ?? '';
+    expect(connect('lan', SERVER6, 20000, 20, 1, { from: moved })).toMatchObject({ isp1: 20, fail: 0 });
+    const status = ulb(['status']).stdout;
+    expect(status).toContain('delegated 2001:db8:1:200::/56');
+    expect(status).not.toContain('2001:db8:1:100::');
+    expect(status).toContain('kernel: [pass]');
   });
 
   it('IPV6_MODE=off takes every IPv6 rule, route and LAN address of its own away and leaves IPv4 alone; ifdown takes the rules and routes and deprecates the LAN prefixes', async () => {
