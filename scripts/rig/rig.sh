@@ -31,11 +31,19 @@
 #        rig.sh pd-move ispN POOL   (RIG_IPV6) the ISP delegates POOL, a /56 of its /48, from now on:
 #                                   the router's next renewal moves its prefix (RIG_PD_RENEW=S at
 #                                   `up`: renewals every S seconds, default 600)
+#        rig.sh lan-dns             start the router's LAN resolver: dnsmasq on 198.19.10.1, upstreams
+#                                   from the router's /etc/resolv.conf
+#        rig.sh lookups RATE SECONDS [TIMEOUT]  the LAN client looks up new names under test.example
+#                                   at RATE/s through the router's resolver -> a JSON line a second
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
 #        rig.sh dist6 N [lan|router] [TIMEOUT]  the same over IPv6 (RIG_IPV6 rigs)
 #        rig.sh status
+#
+# RIG_DNS=1 at `up` gives each ISP i a resolver, 192.0.2.(50+i) in the internet's namespace (beyond the
+# ISP's gateway: its upstream failure takes it away), that answers every name under test.example
+# and only the ISP's own customers; the ISP's DHCP server hands it out.
 #
 # RIG_IPV6=1 at `up` makes the rig dual-stack: each ISP i sends router advertisements (radvd)
 # for its WAN network 2001:db8:i::/64, delegates 2001:db8:i:100::/56 to the router with a real
@@ -91,7 +99,10 @@ seen_as() {  # how the server sees a connection through ISP i: a source address 
 }
 uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 inet
 IPV6=${RIG_IPV6:-}
+DNS=${RIG_DNS:-}
+resolver() { echo "192.0.2.$((50 + $1))"; }   # ISP i's resolver, beyond its gateway (RIG_DNS)
 [ -e "$ST/ipv6" ] && IPV6=1   # a rig brought up dual-stack stays so
+[ -e "$ST/dns" ] && DNS=1
 # ISP i's IPv6: its WAN network (the router's uplink), the prefix it delegates, and the router's
 # link-local address on eth i (EUI-64 of its fixed MAC 02:00:00:00:0i:02)
 wan6() { echo "2001:db8:$1::"; }
@@ -185,7 +196,7 @@ start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as th
     x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
         --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
         ${SAME_NET:+--dhcp-host=02:00:00:00:$(printf %02x "$i"):02,$s.$((100 + i))} \
-        --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$s.1" \
+        --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$(if [ -n "$DNS" ]; then resolver "$i"; else echo "$s.1"; fi)" \
         ${RENEW:+--dhcp-option=option:T1,$RENEW --dhcp-option=option:T2,$((RENEW * 3 / 2))} \
         --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
         --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
@@ -236,6 +247,30 @@ cmd_pd_move() {  # ispN POOL: the ISP delegates POOL (a /56 of its /48) from now
     ip -n "$P-isp$i" -6 route replace "$pool" via "$(router_ll6 "$i")" dev down0
     killpid "$ST/isp$i/kea-dhcp6.kea-dhcp6.pid" kea-dhcp6
     start_kea "$i" "$pool"
+}
+
+isp_resolver() {  # ISP I's resolver (RIG_DNS): beyond the ISP's gateway, in the internet's namespace,
+    # so that the ISP's upstream failure takes it away too; it answers every name under
+    # test.example (192.0.2.10), and only the ISP's own customers: a query from another source is
+    # dropped, as an ISP's resolver that serves only its network does
+    local i=$1 r; r=$(resolver "$1")
+    ip -n "$NET" addr add "$r/32" dev lo
+    x inet nft -f - <<NFT
+table inet rig_resolver$i {
+  chain in { type filter hook input priority 0; policy accept;
+    ip daddr $r meta l4proto { udp, tcp } th dport 53 ip saddr != $(subnet "$i").0/24 counter drop
+  }
+}
+NFT
+    x inet dnsmasq --conf-file=/dev/null --listen-address="$r" --bind-interfaces --no-resolv --no-hosts \
+        --address=/test.example/192.0.2.10 --pid-file="$ST/inet/resolver$i.pid" --log-facility="$ST/inet/resolver$i.log"
+}
+
+cmd_lan_dns() {  # the router's LAN resolver: dnsmasq on lan0 (198.19.10.1) whose upstreams are
+    # the router's /etc/resolv.conf (its defaults), as many routers run it
+    killpid "$ST/router/dnsmasq-dns.pid" dnsmasq
+    rx dnsmasq --conf-file=/dev/null --listen-address=198.19.10.1 --bind-interfaces --no-hosts \
+        --pid-file="$ST/router/dnsmasq-dns.pid" --log-facility="$ST/router/dnsmasq-dns.log"
 }
 
 cmd_dhcp_router() {  # ispN GATEWAY: the ISP moves its gateway; renewals hand out the new one
@@ -300,7 +335,9 @@ NFT
         fi
         start_dnsmasq "$i" "$s.1"
         if [ -n "$IPV6" ]; then isp_ipv6 "$i"; fi
+        if [ -n "$DNS" ]; then isp_resolver "$i"; fi
     done
+    if [ -n "$DNS" ]; then touch "$ST/dns"; fi
     ip -n "$NET" addr add "$SRV/32" dev lo
     setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
         </dev/null >"$ST/inet/server.out" 2>&1 &
@@ -355,6 +392,8 @@ cmd_down() {
     killpid "$ST/lan/server.pid" python3
     killpid "$ST/inet/server6.pid" python3
     killpid "$ST/router/dnsmasq-ra.pid" dnsmasq
+    killpid "$ST/router/dnsmasq-dns.pid" dnsmasq
+    for f in "$ST"/inet/resolver*.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/isp*/radvd.pid; do [ -e "$f" ] && killpid "$f" radvd; done
     for f in "$ST"/isp*/kea-dhcp6.kea-dhcp6.pid; do [ -e "$f" ] && killpid "$f" kea-dhcp6; done
@@ -494,6 +533,8 @@ connect) cmd_connect "$@" ;;
 fail) cmd_fail "$@" ;;
 dhcp-router) cmd_dhcp_router "$@" ;;
 pd-move) cmd_pd_move "$@" ;;
+lan-dns) cmd_lan_dns ;;
+lookups) x lan python3 "$HERE/lookups.py" 198.19.10.1 "$@" ;;
 cron) cmd_cron ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;
