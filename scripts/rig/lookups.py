@@ -3,8 +3,8 @@
 n2..., so that no cache answers) at RATE a second for SECONDS through the resolver at SERVER (UDP,
 port 53), each given TIMEOUT seconds (default 2). Prints one JSON line per lookup when its answer
 comes or its time is up: {"at": seconds since the start (monotonic) it was sent, "ms": how long the
-answer took or null, "rcode": the answer's code (0 answered, 2 SERVFAIL, 5 REFUSED) or null}, and
-first a line {"start": the start on the monotonic clock} for aligning with other clocks."""
+answer took or null, "rcode": the answer's code (0 answered, 2 SERVFAIL, 5 REFUSED) or null, and
+"error" when the query could not be sent}, and first a line {"start": the start on the monotonic clock} for aligning with other clocks."""
 import json
 import select
 import socket
@@ -33,8 +33,11 @@ def main() -> None:
         now = time.monotonic()
         while sent < total and start + sent / rate <= now:
             ident = sent % 65536
-            sock.sendto(query(ident, f'n{sent}.test.example'), (server, 53))
-            pending[ident] = now
+            try:
+                sock.sendto(query(ident, f'n{sent}.test.example'), (server, 53))
+                pending[ident] = now
+            except OSError as err:  # refused on the way out (a firewall's reject: EPERM)
+                print(json.dumps({'at': round(now - start, 3), 'ms': None, 'rcode': None, 'error': err.strerror}))
             sent += 1
         for ident, at in list(pending.items()):
             if now - at >= timeout:

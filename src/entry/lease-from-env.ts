@@ -1,6 +1,7 @@
 // A DHCP client hook's lease, as dhclient and dhcpcd both pass it (new_ip_address,
-// new_routers), recorded under the run directory; one without a usable address or router is
-// not, and an older record for the device goes.
+// new_routers, and the resolvers in new_domain_name_servers), recorded under the run directory;
+// one without a usable address or router is not, and an older record for the device goes. A
+// resolver that is not an IPv4 host address is left out, and said.
 import { hostAddress } from '../config/ipv4.js';
 import { removeLease, writeLease } from '../state/lease.js';
 import type { LeaseSource } from '../plan/lease.js';
@@ -12,7 +13,14 @@ export function recordLeaseFromEnv(device: string, env: Env, source: Exclude<Lea
   const address = hostAddress(env.new_ip_address ?? '');
   const gateway = hostAddress((env.new_routers ?? '').trim().split(/\s+/)[0] ?? '');
   if ('value' in address && 'value' in gateway) {
-    writeLease({ device, address: address.value, gateway: gateway.value, reason, source });
+    const resolvers: string[] = [];
+    for (const text of (env.new_domain_name_servers ?? '').trim().split(/\s+/).filter((t) => t !== '')) {
+      const resolver = hostAddress(text);
+      if ('value' in resolver) {
+        if (!resolvers.includes(resolver.value)) resolvers.push(resolver.value);
+      } else log.warn(`${source} ${device} ${reason}: resolver ${JSON.stringify(text)} ${resolver.problem}; left out`);
+    }
+    writeLease({ device, address: address.value, gateway: gateway.value, reason, source, ...(resolvers.length > 0 ? { resolvers } : {}) });
     return;
   }
   log.warn(`${source} ${device} ${reason}: lease without a usable address or router (${JSON.stringify(env.new_ip_address ?? '')}, ${JSON.stringify(env.new_routers ?? '')}); not recorded`);

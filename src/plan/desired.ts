@@ -7,6 +7,7 @@ import type { Family, NexthopObject, Observed, Route, Rule } from '../kernel/typ
 import { scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
+import { resolverPins } from './resolver-pins.js';
 import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
 import { resolveUplink6 } from './uplink-state6.js';
@@ -160,7 +161,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const inet6 = six?.target;
   if (inet6) target.inet6 = inet6;
   // a policy's uplink carries it whenever it is usable, on standby or not
-  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map()) : [];
+  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, inputs.leases)) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));

@@ -12,4 +12,7 @@ export interface Lease {
   reason: string;
   /** Who told: a client's hook, or `route` when learned from a client's own default route. */
   source: LeaseSource;
+  /** The resolvers (IPv4) the client announced for this uplink (domain-name-servers), when it
+   *  announced any. */
+  resolvers?: string[];
 }

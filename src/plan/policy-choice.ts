@@ -1,5 +1,6 @@
 // Which uplinks carry each traffic policy now: the first of its tiers that has a usable uplink.
-// PIN entries are policies of one uplink, ahead of the POLICY entries. Pure.
+// PIN entries are policies of one uplink, ahead of the POLICY entries; the resolvers' pins come
+// first of all. Pure.
 import type { Config, Pin, Policy } from '../config/types.js';
 import { scaledWeights } from './weights.js';
 
@@ -26,15 +27,17 @@ function pinPolicy(pin: Pin, index: number): Policy {
   };
 }
 
-/** Every policy in the order nftables tries them: the pins, then POLICY. */
-function allPolicies(config: Config): Policy[] {
-  return [...config.pins.map(pinPolicy), ...config.policies];
+/** Every policy in the order nftables tries them: the resolvers' pins (plan/resolver-pins.ts),
+ *  the pins, then POLICY. */
+function allPolicies(config: Config, resolvers: readonly Policy[]): Policy[] {
+  return [...resolvers, ...config.pins.map(pinPolicy), ...config.policies];
 }
 
 /** `usable`: the uplinks that may carry new connections (healthy, or kept in the route by fail
- *  open; on standby or not). `shares`: the share of its weight a degraded uplink keeps. */
-export function choosePolicies(config: Config, usable: ReadonlySet<string>, shares: ReadonlyMap<string, number>): PolicyChoice[] {
-  return allPolicies(config).map((policy) => {
+ *  open; on standby or not). `shares`: the share of its weight a degraded uplink keeps.
+ *  `resolvers`: the pins of the resolvers the uplinks' DHCP clients announced. */
+export function choosePolicies(config: Config, usable: ReadonlySet<string>, shares: ReadonlyMap<string, number>, resolvers: readonly Policy[] = []): PolicyChoice[] {
+  return allPolicies(config, resolvers).map((policy) => {
     for (const [tier, members] of policy.tiers.entries()) {
       const live = members.flatMap((m) => {
         const uplink = config.uplinks[m.uplink];

@@ -18,6 +18,7 @@ const LEASE: v.GenericSchema<unknown, Lease> = v.object({
   reason: v.optional(v.string(), ''),
   // records written before `source` existed came from the dhclient hook
   source: v.optional(v.picklist(['dhclient', 'dhcpcd', 'route']), 'dhclient'),
+  resolvers: v.optional(v.array(host)),
 });
 
 /** Validates a lease record's text: the lease, or why it is not trusted. */

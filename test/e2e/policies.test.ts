@@ -3,7 +3,12 @@
 // router's own traffic following them to each uplink, whichever address its socket took; strict
 // ones refusing TCP with a reset; and the health probes never moved by them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { connect, Cron, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+
+// each ISP's DHCP server hands out a resolver of its own (192.0.2.5N), beyond its gateway, that
+// answers only the ISP's customers
+process.env.RIG_DNS = '1';
 
 const SERVER = '192.0.2.10';
 const POLICIES = `${PROBED_CONFIG}POLICY=(
@@ -22,6 +27,13 @@ const POLICIES = `${PROBED_CONFIG}POLICY=(
  *  from the router itself. */
 const lan = (port: number, from?: string, n = 40): Record<string, number> => connect('lan', SERVER, port, n, 1, { ports: 100, ...(from ? { from } : {}) });
 const router = (port: number, ports = 100): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports });
+/** 20 lookups of new names (one second's worth), from the router or the LAN client, through the
+ *  resolver at `resolver`: how many were answered. */
+function answered(where: 'router' | 'lan', resolver: string): number {
+  const command = ['python3', resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1'];
+  const out = where === 'router' ? rig('rx', ...command) : rig('x', 'lan', ...command);
+  return out.split('\n').filter((l) => l.startsWith('{"at"') && (JSON.parse(l) as { rcode: number | null }).rcode === 0).length;
+}
 
 describe('traffic policies', () => {
   const cron = new Cron();
@@ -71,9 +83,35 @@ describe('traffic policies', () => {
     // fewer one time in 200 (CI saw it); none of 80 does one time in 10^10
     for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(0);
     const status = ulb(['status']);
-    expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');
+    // the resolvers' pins come first
+    expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  RESOLVER[192.0.2.51] "resolver 192.0.2.51 announced by eth1\'s DHCP client": eth1\n');
+    expect(status.stdout).toContain('eth3\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');
     expect(status.stdout).toContain('  POLICY[3] "in lan0 tcp:20200-20299 use eth2 eth3": eth2 (weight 1), eth3 (weight 1)\n');
   });
+
+  it("send each ISP's resolver through its uplink, from the router and from the LAN; refuse it while that uplink is out, and none other", async () => {
+    // every lookup answered: through another uplink (the default route's draw: 2 of 4 for the
+    // router's eth1-sourced sockets alone) the resolver would never see it
+    for (const i of [1, 2, 3]) {
+      expect(answered('router', `192.0.2.5${i}`), `router to isp${i}'s resolver`).toBe(20);
+      expect(answered('lan', `192.0.2.5${i}`), `LAN to isp${i}'s resolver`).toBe(20);
+    }
+    cron.start();
+    rig('fail', 'isp2', 'upstream');
+    try {
+      expect(await waitFor(() => inRoute().join() === 'eth1,eth3', 15)).toBe(true);
+      expect(ulb(['status']).stdout).toContain('  RESOLVER[192.0.2.52] "resolver 192.0.2.52 announced by eth2\'s DHCP client": refused (strict): no uplink of it is usable\n');
+      expect(answered('router', '192.0.2.52')).toBe(0);
+      expect(answered('router', '192.0.2.51')).toBe(20);
+      expect(answered('lan', '192.0.2.53')).toBe(20);
+    } finally {
+      rig('fail', 'isp2', 'none');
+    }
+    // back: the queries of the drain, refused, left nothing pinned to another uplink
+    expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 20)).toBe(true);
+    expect(answered('router', '192.0.2.52')).toBe(20);
+    await cron.stop();
+  }, 120_000);
 
   it('fall back in order as their uplinks fail, refuse a strict one, and come back; the probes stay on their uplinks', async () => {
     // a policy sends everything to the probe target through eth1, yet the probes of eth2 (new
