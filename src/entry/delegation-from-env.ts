@@ -3,7 +3,7 @@
 // length in new_dhcp6_ia_pd1_prefix1_length (and prefix2, ... and ia_pd2, ...). A prefix that is
 // not one is reported and left out; none at all removes the record.
 import { prefix6 } from '../config/ipv6.js';
-import { removeDelegation, writeDelegation, type Delegation } from '../state/prefix6.js';
+import { readDelegations, removeDelegation, writeDelegation, type Delegation } from '../state/prefix6.js';
 import type { Log } from '../util/log.js';
 import type { Env } from './context.js';
 
@@ -37,4 +37,41 @@ export function recordDelegationFromEnv(device: string, env: Env, source: Delega
   for (const problem of problems) log.warn(`${source} ${device} ${reason}: ${problem}`);
   if (prefixes.length === 0) removeDelegation(device);
   else writeDelegation({ device, prefixes, reason, source });
+}
+
+/** dhclient -6's reasons: a lease (with -P, a prefix of it) bound or renewed, or gone. */
+export const BOUND6: ReadonlySet<string> = new Set(['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']);
+export const GONE6: ReadonlySet<string> = new Set(['EXPIRE6', 'RELEASE6', 'STOP6']);
+
+/** The delegated prefixes after one run of dhclient -6's script, from those recorded before:
+ *  a bound or renewed prefix is added (in place of old_ip6_prefix when that differs), one with
+ *  a valid lifetime of 0 removed; an expiry, release or stop removes the prefix it names, or
+ *  every one when it names none. An event that names no prefix (an address-only lease, DEPREF6)
+ *  changes nothing. Pure. */
+export function nextDhclientDelegation(current: readonly string[], env: Env): { prefixes: string[]; problems: string[] } {
+  const reason = env.reason ?? '';
+  const checked = (text: string | undefined): { prefix?: string; problems: string[] } => {
+    if (!text) return { problems: [] };
+    const found = delegationFromEnv({ new_ip6_prefix: text }, 'dhclient');
+    return { ...(found.prefixes[0] ? { prefix: found.prefixes[0] } : {}), problems: found.problems };
+  };
+  const fresh = checked(env.new_ip6_prefix);
+  const old = checked(env.old_ip6_prefix);
+  const problems = [...fresh.problems, ...old.problems];
+  if (BOUND6.has(reason) && fresh.prefix) {
+    const kept = current.filter((p) => p !== fresh.prefix && p !== old.prefix);
+    return { prefixes: env.new_max_life === '0' ? kept : [...kept, fresh.prefix], problems };
+  }
+  if (GONE6.has(reason)) return { prefixes: old.prefix ? current.filter((p) => p !== old.prefix) : [], problems };
+  return { prefixes: [...current], problems };
+}
+
+/** Records what one run of dhclient -6's script changed (nextDhclientDelegation). */
+export function recordDhclientDelegation(device: string, env: Env, log: Log): void {
+  const reason = env.reason ?? '';
+  const current = readDelegations([device], (text) => log.warn(text)).get(device) ?? [];
+  const { prefixes, problems } = nextDhclientDelegation(current, env);
+  for (const problem of problems) log.warn(`dhclient ${device} ${reason}: ${problem}`);
+  if (prefixes.length === 0) removeDelegation(device);
+  else if (prefixes.join() !== current.join() || BOUND6.has(reason)) writeDelegation({ device, prefixes, reason, source: 'dhclient' });
 }

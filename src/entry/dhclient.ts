@@ -10,14 +10,10 @@ import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
 import { recordLeaseFromEnv } from './lease-from-env.js';
-import { recordDelegationFromEnv } from './delegation-from-env.js';
-import { removeDelegation } from '../state/prefix6.js';
+import { BOUND6, GONE6, recordDhclientDelegation } from './delegation-from-env.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
 const GONE = new Set(['EXPIRE', 'FAIL', 'RELEASE', 'STOP']);
-/** dhclient -6: a lease (with -P, its delegated prefix) bound or renewed, or gone. */
-const BOUND6 = new Set(['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']);
-const GONE6 = new Set(['EXPIRE6', 'RELEASE6', 'STOP6']);
 const NOT_MANAGED = 3;
 
 export function runDhclientEnter(env: Env): number {
@@ -43,8 +39,7 @@ export function runDhclientExit(env: Env): number {
     if (!managed) return 0;
     const reason = env.reason ?? '';
     if (GONE.has(reason)) removeLease(managed.device);
-    if (BOUND6.has(reason)) recordDelegationFromEnv(managed.device, env, 'dhclient', log);
-    if (GONE6.has(reason)) removeDelegation(managed.device);
+    if (BOUND6.has(reason) || GONE6.has(reason)) recordDhclientDelegation(managed.device, env, log);
     if (!BOUND.has(reason) && !GONE.has(reason) && !BOUND6.has(reason) && !GONE6.has(reason)) return 0;
     reconcile(managed.config, log);
     return 0;

@@ -3,7 +3,7 @@
 // dhcpcd-definitions.conf names them (ia_pd N, prefix M, its length).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { delegationFromEnv } from '../../../src/entry/delegation-from-env.js';
+import { delegationFromEnv, nextDhclientDelegation } from '../../../src/entry/delegation-from-env.js';
 import { parseDelegation } from '../../../src/state/prefix6.js';
 
 const captured = Object.fromEntries(
@@ -47,3 +47,41 @@ describe('delegated prefixes from a hook', () => {
     expect('problem' in parseDelegation('eth1', JSON.stringify({ ...record, prefixes: ['2001:db8:1:101::/56'] }))).toBe(true);
   });
 });
+
+describe("dhclient -6's runs, one per prefix", () => {
+  // what its script was given on the rig when the ISP moved the delegation from 1:200 to 1:300
+  // (rig.sh pd-move; logged by a dhclient exit hook), in that order
+  const moved = [
+    { reason: 'RENEW6', new_ip6_prefix: '2001:db8:1:300::/56', new_max_life: '1800', new_preferred_life: '1200' },
+    { reason: 'RENEW6', new_ip6_prefix: '2001:db8:1:200::/56', old_ip6_prefix: '2001:db8:1:200::/56', new_max_life: '0', new_preferred_life: '0' },
+    { reason: 'DEPREF6', cur_ip6_prefix: '2001:db8:1:200::/56' },
+    { reason: 'EXPIRE6', old_ip6_prefix: '2001:db8:1:200::/56' },
+  ];
+
+  it('follow a prefix the ISP moved: the new one added, the old one gone when its lifetime is 0, and its expiry takes nothing else', () => {
+    let record = ['2001:db8:1:200::/56'];
+    const seen: string[][] = [];
+    for (const env of moved) {
+      record = nextDhclientDelegation(record, env).prefixes;
+      seen.push(record);
+    }
+    expect(seen).toEqual([['2001:db8:1:200::/56', '2001:db8:1:300::/56'], ['2001:db8:1:300::/56'], ['2001:db8:1:300::/56'], ['2001:db8:1:300::/56']]);
+  });
+
+  it('renew in place, replace the old_ip6_prefix that differs, and drop everything at a stop that names no prefix', () => {
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56'], { reason: 'RENEW6', new_ip6_prefix: '2001:db8:1:100::/56', old_ip6_prefix: '2001:db8:1:100::/56', new_max_life: '45' }).prefixes).toEqual(['2001:db8:1:100::/56']);
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56'], { reason: 'REBIND6', new_ip6_prefix: '2001:db8:1:200::/56', old_ip6_prefix: '2001:db8:1:100::/56', new_max_life: '45' }).prefixes).toEqual(['2001:db8:1:200::/56']);
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56', '2001:db8:1:300::/56'], { reason: 'STOP6' }).prefixes).toEqual([]);
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56', '2001:db8:1:300::/56'], { reason: 'RELEASE6', old_ip6_prefix: '2001:db8:1:100::/56' }).prefixes).toEqual(['2001:db8:1:300::/56']);
+  });
+
+  it('change nothing at an event that names no prefix, and say what is not one', () => {
+    // an address-only lease (-N) of the same client
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56'], { reason: 'BOUND6', new_ip6_address: '2001:db8:1::5' })).toEqual({ prefixes: ['2001:db8:1:100::/56'], problems: [] });
+    expect(nextDhclientDelegation(['2001:db8:1:100::/56'], { reason: 'RENEW6', new_ip6_prefix: '2001:db8:1:101::/56', new_max_life: '45' })).toEqual({
+      prefixes: ['2001:db8:1:100::/56'],
+      problems: ['delegated prefix "2001:db8:1:101::/56" has host bits set (did you mean 2001:db8:1:100::/56?); left out'],
+    });
+  });
+});
+
