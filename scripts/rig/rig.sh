@@ -34,7 +34,7 @@
 #        rig.sh lan-dns             start the router's LAN resolver: dnsmasq on 198.19.10.1, upstreams
 #                                   from the router's /etc/resolv.conf
 #        rig.sh lookups RATE SECONDS [TIMEOUT]  the LAN client looks up new names under test.example
-#                                   at RATE/s through the router's resolver -> a JSON line a second
+#                                   at RATE/s through the router's resolver -> a JSON line per lookup
 #        rig.sh cron                start Debian's cron in the router (runs the installed /etc/cron.d entry)
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
