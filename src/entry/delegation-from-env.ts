@@ -1,7 +1,11 @@
-// A DHCPv6 client hook's delegated prefixes, recorded under the run directory (state/prefix6.ts):
-// dhclient -6 -P passes one as new_ip6_prefix; dhcpcd as new_dhcp6_ia_pd1_prefix1 with its
-// length in new_dhcp6_ia_pd1_prefix1_length (and prefix2, ... and ia_pd2, ...). A prefix that is
-// not one is reported and left out; none at all removes the record.
+// A DHCPv6 client hook's delegated prefixes, recorded under the run directory (state/prefix6.ts).
+// dhcpcd names every prefix at each event, as new_dhcp6_ia_pd1_prefix1 with its length in
+// new_dhcp6_ia_pd1_prefix1_length (and prefix2, ... and ia_pd2, ...): the record is what it
+// names, and none at all removes it. dhclient -6 -P runs its script once per prefix
+// (new_ip6_prefix, old_ip6_prefix, new_max_life): seen on the rig when the ISP moved the prefix,
+// a renewal ran it for the new prefix, then for the old one with lifetime 0, then DEPREF6 and
+// EXPIRE6 for the old one; so each run changes only the prefix it names. A prefix that is not
+// one is reported and left out.
 import { prefix6 } from '../config/ipv6.js';
 import { readDelegations, removeDelegation, writeDelegation, type Delegation } from '../state/prefix6.js';
 import type { Log } from '../util/log.js';
@@ -19,16 +23,16 @@ function named(env: Env, source: Delegation['source']): string[] {
   return out;
 }
 
+/** One prefix a hook named, canonical ("PREFIX/LEN"), or why it is left out. */
+function delegatedPrefix(text: string): { prefix: string } | { problem: string } {
+  const checked = prefix6(text);
+  return 'value' in checked ? { prefix: `${checked.value.network}/${checked.value.length}` } : { problem: `delegated prefix ${JSON.stringify(text)} ${checked.problem}; left out` };
+}
+
 /** The delegated prefixes in a hook's environment, canonical, and what was left out and why. */
 export function delegationFromEnv(env: Env, source: Delegation['source']): { prefixes: string[]; problems: string[] } {
-  const prefixes: string[] = [];
-  const problems: string[] = [];
-  for (const text of named(env, source)) {
-    const checked = prefix6(text);
-    if ('value' in checked) prefixes.push(`${checked.value.network}/${checked.value.length}`);
-    else problems.push(`delegated prefix ${JSON.stringify(text)} ${checked.problem}; left out`);
-  }
-  return { prefixes, problems };
+  const checked = named(env, source).map(delegatedPrefix);
+  return { prefixes: checked.flatMap((c) => ('prefix' in c ? [c.prefix] : [])), problems: checked.flatMap((c) => ('problem' in c ? [c.problem] : [])) };
 }
 
 export function recordDelegationFromEnv(device: string, env: Env, source: Delegation['source'], log: Log): void {
@@ -50,19 +54,14 @@ export const GONE6: ReadonlySet<string> = new Set(['EXPIRE6', 'RELEASE6', 'STOP6
  *  changes nothing. Pure. */
 export function nextDhclientDelegation(current: readonly string[], env: Env): { prefixes: string[]; problems: string[] } {
   const reason = env.reason ?? '';
-  const checked = (text: string | undefined): { prefix?: string; problems: string[] } => {
-    if (!text) return { problems: [] };
-    const found = delegationFromEnv({ new_ip6_prefix: text }, 'dhclient');
-    return { ...(found.prefixes[0] ? { prefix: found.prefixes[0] } : {}), problems: found.problems };
-  };
-  const fresh = checked(env.new_ip6_prefix);
-  const old = checked(env.old_ip6_prefix);
-  const problems = [...fresh.problems, ...old.problems];
-  if (BOUND6.has(reason) && fresh.prefix) {
-    const kept = current.filter((p) => p !== fresh.prefix && p !== old.prefix);
-    return { prefixes: env.new_max_life === '0' ? kept : [...kept, fresh.prefix], problems };
+  const named6 = [env.new_ip6_prefix, env.old_ip6_prefix].map((text) => (text ? delegatedPrefix(text) : undefined));
+  const [fresh, old] = named6.map((c): string | undefined => (c && 'prefix' in c ? c.prefix : undefined));
+  const problems = named6.flatMap((c): string[] => (c && 'problem' in c ? [c.problem] : []));
+  if (BOUND6.has(reason) && fresh) {
+    const kept = current.filter((p) => p !== fresh && p !== old);
+    return { prefixes: env.new_max_life === '0' ? kept : [...kept, fresh], problems };
   }
-  if (GONE6.has(reason)) return { prefixes: old.prefix ? current.filter((p) => p !== old.prefix) : [], problems };
+  if (GONE6.has(reason)) return { prefixes: old ? current.filter((p) => p !== old) : [], problems };
   return { prefixes: [...current], problems };
 }
 
