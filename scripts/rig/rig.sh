@@ -512,7 +512,7 @@ cmd_cron() {  # Debian's cron inside the router, reading the router's /etc/cron.
 
 # pppd's hooks go beside the prefix: `ip netns exec` binds every entry of $ETCNS over /etc, and
 # fails loudly for one the host lacks (the host has no /etc/ppp, and the rig no PPP)
-install_args() { echo BUILDDIR="$BUILD" SYSCONFDIR="$ETCNS" PREFIX="$PREFIX_DIR" DHCPCD_HOOKDIR="$PREFIX_DIR/lib/dhcpcd/dhcpcd-hooks" PPP_HOOKDIR="$PREFIX_DIR/etc/ppp"; }
+install_args() { echo BUILDDIR="$BUILD" SYSCONFDIR="$ETCNS" STATEDIR="$ST/router/varlib" PREFIX="$PREFIX_DIR" DHCPCD_HOOKDIR="$PREFIX_DIR/lib/dhcpcd/dhcpcd-hooks" PPP_HOOKDIR="$PREFIX_DIR/etc/ppp"; }
 
 sub=${1:-}; shift || true
 case "$sub" in

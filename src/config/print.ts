@@ -31,6 +31,7 @@ export function printConfig(config: Config): string {
     array('IFACE_FAILBACK_RELEASE', u.map((x) => String(x.failbackRelease))),
     array('IFACE_MARK', u.map((x) => hex(x.mark))),
     array('IFACE_GW6S', u.map((x) => x.router6)),
+    array('IFACE_RESOLVERS', u.map((x) => (x.resolvers === 'auto' ? 'auto' : x.resolvers.length === 0 ? 'none' : x.resolvers.join(',')))),
     array('IFACE_CHECK_TARGETS', u.map((x) => (x.targets.length + x.targets6.length === 0 ? 'gateway' : [...x.targets, ...x.targets6].join(',')))),
     array('IFACE_CHECK_METHOD', u.map((x) => method(x.method))),
     `ROUTE_OPTIONS=${quoteWord(config.routeOptions.args.join(' '))}`,
@@ -56,6 +57,7 @@ export function printConfig(config: Config): string {
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
   lines.push(`NEXTHOP_OBJECTS=${config.nexthopObjects}`, `IPV6_MODE=${config.ipv6}`, array('IPV6_LAN', config.lans6));
+  lines.push(`RESOLV_CONF=${config.resolvConf.manage === 'no' ? 'no' : config.resolvConf.manage === 'auto' ? 'auto' : quoteWord(config.resolvConf.path)}`);
   lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);
   if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import type { RouteOptions } from './route-options.js';
 import type { Ipv6Mode, Router6 } from './validate-ipv6.js';
+import type { ResolvConf, UplinkResolvers } from './validate-resolvers.js';
 
 /** A value the configuration leaves to the interface or the DHCP lease. */
 export type Auto = 'auto';
@@ -64,6 +65,8 @@ export interface UplinkConfig {
   /** The IPv6 router: `auto` (from its router advertisements), an address, or `none` (no IPv6
    *  through this uplink). */
   router6: Router6;
+  /** Its resolvers: `auto` (what its DHCP client or PPP peer announces) or a fixed list. */
+  resolvers: UplinkResolvers;
   /** Probe targets; empty means the uplink's gateway. */
   targets: string[];
   /** IPv6 probe targets (from the same keys): the uplink's IPv6 side is judged on its own when
@@ -150,6 +153,8 @@ export interface Config {
   /** LAN interfaces that get a /64 of each uplink's delegated prefix (the n-th its n-th /64),
    *  preferred while the uplink carries traffic, deprecated while it does not. */
   lans6: string[];
+  /** The file that holds the router's resolvers, kept to those of the usable uplinks. */
+  resolvConf: ResolvConf;
   /** Seconds an event hook may run before it is stopped. */
   eventTimeout: number;
   /** Where the event hooks are (default /etc/uplink-lb/events.d). */

@@ -15,6 +15,7 @@ import { Validator } from './validator.js';
 import { validateCheck } from './validate-check.js';
 import { validateIpv6 } from './validate-ipv6.js';
 import { validatePinning } from './validate-pinning.js';
+import { validateResolvers } from './validate-resolvers.js';
 import { validatePolicies } from './validate-policy.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
@@ -116,6 +117,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }
 
   const ipv6 = validateIpv6(v, raw, devices);
+  const dns = validateResolvers(v, raw, count, `${SYSCONFDIR}/resolv.conf`);
 
   if (v.problems.length > 0) return { problems: v.problems };
 
@@ -133,13 +135,14 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     failbackRelease: releases[i] as number,
     mark: marks[i] as number,
     router6: ipv6.routers[i] ?? 'auto',
+    resolvers: dns.resolvers[i] ?? 'auto',
     targets: health.targets[i] ?? [],
     targets6: health.targets6[i] ?? [],
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
     failWindow6: health.failWindows6[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

@@ -23,6 +23,7 @@ import type { Config } from '../config/types.js';
 import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from './usage.js';
 import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
+import { describeResolvers, releaseResolversNow, resolvPlan } from '../pipeline/resolvers.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
@@ -85,10 +86,12 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const log = new Log(true);
       try {
         if (args['dry-run']) {
-          const { plan } = assessNow(config, log);
+          const { plan, desired } = assessNow(config, log);
           // exactly what `apply` would run, as a script
           process.stdout.write(renderScript(renderPlan(plan), IP, NFT));
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
+          const resolv = resolvPlan(config, desired);
+          if (resolv.action === 'write') process.stderr.write(`uplink-lb: would write ${resolv.path}: resolvers ${describeResolvers(resolv.list)}\n`);
           return 0;
         }
         if (args.confirm !== undefined) return applyWithConfirm(config, path, parseConfirmSeconds(String(args.confirm)), log);
@@ -111,7 +114,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();
-      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), resolv: resolvPlan(config, desired), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.exitCode;
     }
@@ -139,6 +142,16 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       return runHook(env);
     case 'ppp-hook':
       return runPppHook(rest[0], env);
+    case 'release-resolvers': {
+      const log = new Log(true);
+      try {
+        const count = releaseResolversNow(log);
+        process.stderr.write(`uplink-lb: ${count === 0 ? 'no resolver file to put back' : `${count} resolver file(s) put back`}\n`);
+        return 0;
+      } finally {
+        log.flush();
+      }
+    }
     case 'dispatch-events': {
       const log = new Log(false);
       const { config } = loadConfiguration(env, path);

@@ -39,6 +39,8 @@ Commands:
   ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
   ppp-hook up|down    used by pppd's ip-up.d/ip-down.d hook (reads PPP_IFACE)
   dispatch-events     started by uplink-lb to run the event hooks in /etc/uplink-lb/events.d
+  release-resolvers   put the resolver files uplink-lb manages (RESOLV_CONF) back as they were
+                      before it first wrote them (uninstall runs it)
 
 Options:
   --config PATH       configuration file (default ${DEFAULT_CONFIG}, or $UPLINK_LB_CONFIG)
@@ -50,7 +52,7 @@ script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb c
 Manual: uplink-lb(8), uplink-lb.conf(5).
 `;
 
-export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'ppp-hook', 'dispatch-events'] as const;
+export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'ppp-hook', 'dispatch-events', 'release-resolvers'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every command's options, declared once: the parser, the "does not apply" check and the

@@ -10,6 +10,7 @@ import { planTowards, type Plan } from '../plan/diff.js';
 import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/health.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readPeerDns } from '../state/peer-dns.js';
 import { readDelegations } from '../state/prefix6.js';
 import { readOwnedLan } from '../state/lan6.js';
 import { readMaintenance } from '../state/maintenance.js';
@@ -32,6 +33,8 @@ export interface Records {
   factors: ReadonlyMap<string, number>;
   /** Uplinks the administrator drained. */
   maintenance: ReadonlyMap<string, Maintenance>;
+  /** The resolvers each PPP uplink's peer announced. */
+  peerResolvers: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Assessment {
@@ -53,7 +56,8 @@ function readRecords(config: Config, log: Log): Records {
   const { drained, factors, stale } = trustedDrained(health, monotonicMs());
   if (stale) log.warn(stale);
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
-  return { leases, delegated, ownedLan, health, drained, factors, maintenance };
+  const peerResolvers = readPeerDns(config.uplinks.map((u) => u.device), (text) => log.warn(text));
+  return { leases, delegated, ownedLan, health, drained, factors, maintenance, peerResolvers };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -61,7 +65,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, peerResolvers: records.peerResolvers, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

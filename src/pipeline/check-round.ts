@@ -12,6 +12,7 @@ import { desired, type Desired } from '../plan/desired.js';
 import type { UplinkState } from '../plan/uplink-state.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
+import { readPeerDns } from '../state/peer-dns.js';
 import { readDelegations } from '../state/prefix6.js';
 import { judgedSides } from '../plan/health-key.js';
 import { readMaintenance } from '../state/maintenance.js';
@@ -54,7 +55,7 @@ export interface Memo {
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
   /** Links, addresses, leases and maintenance drains as last read, and when. */
-  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; delegated: ReadonlyMap<string, readonly string[]>; maintenance: ReadonlyMap<string, Maintenance>; nft: boolean; hash: number | undefined; at: number };
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; delegated: ReadonlyMap<string, readonly string[]>; maintenance: ReadonlyMap<string, Maintenance>; peerResolvers: ReadonlyMap<string, readonly string[]>; nft: boolean; hash: number | undefined; at: number };
   writtenAt: number;
   /** An event came that has not been verified yet (it came too soon after the last verify). */
   owed?: boolean;
@@ -91,11 +92,12 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
           leases: readLeases(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           delegated: readDelegations(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           maintenance: new Map(Object.entries(readMaintenance((text) => log.warn(text)))),
+          peerResolvers: readPeerDns(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           nft: nftAvailable(),
           hash: readHashPolicy(),
           at: now,
         };
-  const { observed, leases, delegated, maintenance } = seen;
+  const { observed, leases, delegated, maintenance, peerResolvers } = seen;
   releaseAtDeadlines(config, maintenance, now, log);
   const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
   // every uplink's IPv4 side, and the IPv6 sides with IPv6 targets of their own
@@ -108,7 +110,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
-  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, delegated, drained, factors, maintenance, nft: seen.nft, multipathHash: seen.hash });
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, delegated, drained, factors, maintenance, peerResolvers, nft: seen.nft, multipathHash: seen.hash });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: wall, event: 'fail-open', cause: 'every uplink fails its probes' });
@@ -122,7 +124,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const record: HealthRecord = { version: 2, boot: bootId(), updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
-  const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned]);
+  const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned, want.resolvers]);
   // a renewal's new lifetimes change nothing uplink-lb reads: nothing to verify then
   const moved = refresh === 'verify' || (refresh === 'observe' && JSON.stringify(seen.observed) !== JSON.stringify(memo.seen?.observed));
   const owed = moved || memo.owed === true;

@@ -27,6 +27,7 @@ import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { writeLastApply } from '../state/last-apply.js';
+import { syncResolvers } from './resolvers.js';
 
 /** A rolled-back apply goes into the transitions `status` shows (its first line: the cause)
  *  and into the last-apply record the metrics read. */
@@ -116,6 +117,13 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       }
       writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
       if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
+    }
+    try {
+      syncResolvers(config, before.desired, log);
+    } catch (err) {
+      // the routes are in place and verified: a resolver file that cannot be written is said,
+      // and tried again at the next run
+      log.error(`resolvers: ${(err as Error).message}`);
     }
     recordApplied(config.text);
     recordOwnedLan(before.desired);

@@ -8,6 +8,8 @@ import { scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import { resolverPins } from './resolver-pins.js';
+import { uplinkResolvers, type UplinkResolvers } from './uplink-resolvers.js';
+import { resolverList, type ResolverEntry } from './resolver-list.js';
 import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
 import { resolveUplink6 } from './uplink-state6.js';
@@ -60,6 +62,10 @@ export interface Desired {
   nexthopMode: NexthopMode;
   /** IPv6 LAN prefixes that could not be given (a delegated prefix too small, ...). */
   lanProblems: string[];
+  /** Each uplink's resolvers and who announced them. */
+  announced: Map<string, UplinkResolvers>;
+  /** The router's resolvers: the usable uplinks', best first (plan/resolver-list.ts). */
+  resolvers: ResolverEntry[];
 }
 
 export interface DesiredInputs {
@@ -80,6 +86,8 @@ export interface DesiredInputs {
   delegated?: ReadonlyMap<string, readonly string[]>;
   /** IPv6: the LAN addresses uplink-lb added and has not removed (its record, lanKey form). */
   ownedLan?: readonly string[];
+  /** The resolvers each PPP uplink's peer announced (pppd's usepeerdns). */
+  peerResolvers?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The uplinks of one family's default route: the healthy ones of the best tier among those
@@ -160,8 +168,9 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const six = ipv6Target(config, uplinks, observed.inet6, inputs);
   const inet6 = six?.target;
   if (inet6) target.inet6 = inet6;
+  const announced = uplinkResolvers(config, inputs.leases, inputs.peerResolvers ?? new Map());
   // a policy's uplink carries it whenever it is usable, on standby or not
-  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, inputs.leases)) : [];
+  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, announced)) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
@@ -172,5 +181,5 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const present = new Set((observed.inet6?.addresses ?? []).filter((a) => a.prefix === 64).map(lanKey));
   const adding = (inet6?.addresses ?? []).map(lanKey).filter((key) => !present.has(key));
   const scope = scopeOf(config, observed, [...new Set([...(inputs.ownedLan ?? []), ...adding])]);
-  return { target, scope, uplinks, failOpen, learned, policies, nexthopMode: mode, lanProblems };
+  return { target, scope, uplinks, failOpen, learned, policies, nexthopMode: mode, lanProblems, announced, resolvers: resolverList(uplinks, announced) };
 }

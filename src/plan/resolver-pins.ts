@@ -1,29 +1,29 @@
-// Each ISP's resolvers through that ISP's uplink: an ISP's resolver usually answers only its own
-// customers' addresses (and sits beyond its gateway), so a query that leaves through another
-// uplink is lost. A resolver the uplink's DHCP client announced (its lease record) becomes a
-// strict policy of one uplink, ahead of the user's pins and policies: while that uplink cannot
-// carry it, a query is refused at once (the resolver client tries its next server) instead of
-// timing out through an ISP that drops it. A resolver that several uplinks announce (a public
-// one) is left to the route, balanced like any destination. Pure.
+// Each ISP's resolvers through that ISP's uplink: an ISP's resolver usually answers only its
+// own customers' addresses (and sits beyond its gateway), so a query that leaves through another
+// uplink is lost. A resolver of one uplink (announced by its DHCP client or PPP peer, or
+// configured) becomes a strict policy of that uplink, ahead of the user's pins and policies:
+// while that uplink cannot carry it, a query is refused at once (the resolver client tries its
+// next server) instead of timing out through an ISP that drops it. A resolver that several
+// uplinks have (a public one) is left to the route, balanced like any destination. Pure.
 import type { Config, Policy } from '../config/types.js';
-import type { Lease } from './lease.js';
+import type { UplinkResolvers } from './uplink-resolvers.js';
 
-export function resolverPins(config: Config, leases: ReadonlyMap<string, Lease>): Policy[] {
+export function resolverPins(config: Config, announced: ReadonlyMap<string, UplinkResolvers>): Policy[] {
   const announcedBy = new Map<string, number[]>();
   for (const [index, uplink] of config.uplinks.entries()) {
-    for (const resolver of leases.get(uplink.device)?.resolvers ?? []) announcedBy.set(resolver, [...(announcedBy.get(resolver) ?? []), index]);
+    for (const resolver of announced.get(uplink.device)?.resolvers ?? []) announcedBy.set(resolver, [...(announcedBy.get(resolver) ?? []), index]);
   }
   return [...announcedBy].flatMap(([resolver, uplinks]) => {
     const [uplink] = uplinks;
     if (uplinks.length !== 1 || uplink === undefined) return [];
-    const device = config.uplinks[uplink]?.device ?? '';
+    const by = announced.get(config.uplinks[uplink]?.device ?? '')?.by ?? '';
     return [
       {
         match: { to: `${resolver}/32` },
         tiers: [[{ uplink, weight: 1 }]],
         strict: true,
         name: `RESOLVER[${resolver}]`,
-        text: `resolver ${resolver} announced by ${device}'s DHCP client`,
+        text: `resolver ${resolver} of ${by}`,
       },
     ];
   });

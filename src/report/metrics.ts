@@ -51,6 +51,9 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
     ...family('uplink_lb_fail_open', 'gauge', 'Whether every uplink fails its probes and all are kept in the route.', [[{}, want.failOpen ? 1 : 0]]),
     ...family('uplink_lb_check_rounds_total', 'counter', 'Health judgements since boot (the check judges when a failure window could end: a few times a second).', [[{}, health.rounds ?? 0]]),
   ];
+  if (want.resolvers.length > 0) {
+    lines.push(...family('uplink_lb_resolver_position', 'gauge', 'The router\'s resolvers from the usable uplinks, best first (1 first); the file holds them when uplink-lb manages it (RESOLV_CONF).', want.resolvers.map((e, i) => [{ resolver: e.address, device: e.devices[0] ?? '' }, i + 1])));
+  }
   if (facts.lastApply) {
     lines.push(...family('uplink_lb_last_apply_success', 'gauge', 'Whether the last run that changed the kernel succeeded (0: it failed and was rolled back).', [[{}, facts.lastApply.ok ? 1 : 0]]));
     lines.push(...family('uplink_lb_last_apply_timestamp_seconds', 'gauge', 'When the last run that changed the kernel ended.', [[{}, facts.lastApply.at / 1000]]));

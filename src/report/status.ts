@@ -1,5 +1,6 @@
 // `uplink-lb status`: each uplink as configured and as found, then whether the kernel holds
 // what the configuration asks for, naming every difference (like `ifquery --check`). Pure.
+import type { ResolvPlan } from '../plan/resolv-conf.js';
 import { epochIso } from '../util/clock.js';
 import type { Config } from '../config/types.js';
 import type { Observed } from '../kernel/types.js';
@@ -106,6 +107,9 @@ export interface StatusReport {
     /** Where its new connections go now. */
     to: 'uplinks' | 'default route' | 'refused';
   }[];
+  /** The router's resolver file: managed (its path, the resolvers it should hold, best first,
+   *  and whether it does) or not, and why. */
+  resolvers: { file: string; current: boolean; list: { address: string; uplinks: string[]; by: string }[] } | { file: null; why: string };
   defaultRoute: string | null;
   /** IPv6: the mode, and the main table's IPv6 default route that uplink-lb owns. */
   ipv6: { mode: string; defaultRoute: string | null };
@@ -149,6 +153,20 @@ export interface PinningFacts {
   /** A record's moment as wall time for people (default: the moment is a wall time already). */
   label?: (ms: number) => string;
   transitions: readonly Transition[];
+  /** What would be done with the resolver file (pipeline/resolvers.ts); absent: not known. */
+  resolv?: ResolvPlan;
+}
+
+function resolversReport(plan: ResolvPlan | undefined): StatusReport['resolvers'] {
+  if (!plan) return { file: null, why: 'not read' };
+  if (plan.action === 'leave') return { file: null, why: plan.why };
+  return { file: plan.path, current: plan.action === 'keep', list: plan.list.map((e) => ({ address: e.address, uplinks: e.devices, by: e.by })) };
+}
+
+function resolversLine(r: StatusReport['resolvers']): string {
+  if (r.file === null) return `resolvers: not managed: ${r.why}`;
+  const list = r.list.map((e) => `${e.address} (${e.uplinks.join(', ')})`).join(', ');
+  return `resolvers in ${r.file}, best first: ${list}${r.current ? '' : ' (the file differs: the next run writes it)'}`;
 }
 
 type Iso = (ms: number | undefined) => string | null;
@@ -238,6 +256,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
       uplinks: c.members.map((m) => ({ device: m.device, weight: m.weight })),
       to: c.members.length > 0 ? 'uplinks' : c.policy.strict ? 'refused' : 'default route',
     })),
+    resolvers: resolversReport(facts.resolv),
     defaultRoute: current ? routeText(current) : null,
     ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed) },
     // uplink-lb's own stale routes are among the differences, not here
@@ -285,6 +304,7 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`connection pinning: ${report.pinning ? 'on' : 'off'}; hash policy: ${policy}; nexthop objects: ${nexthops}`);
   if (report.policies.length > 0) lines.push('policies (the first that matches a new connection decides):');
   for (const p of report.policies) lines.push(`  ${p.name} ${JSON.stringify(p.text)}: ${policyWhere(p)}`);
+  lines.push(resolversLine(report.resolvers));
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   if (report.transitions.length > 0) {

@@ -59,7 +59,7 @@ describe('resolver pins', () => {
     const wanted = want(DEVICES, { eth1: ['192.0.2.51'], eth2: ['192.0.2.52', '192.0.2.62'] }, ['eth2']);
     const report = buildStatus(config, observed, wanted, planTowards(wanted, observed, undefined), EMPTY_RECORD, { pinning: true, pinned: new Map(), now: 0, transitions: [] });
     expect(formatStatus(report)).toContain(
-      '  RESOLVER[192.0.2.51] "resolver 192.0.2.51 announced by eth1\'s DHCP client": eth1\n  RESOLVER[192.0.2.52] "resolver 192.0.2.52 announced by eth2\'s DHCP client": refused (strict): no uplink of it is usable\n',
+      '  RESOLVER[192.0.2.51] "resolver 192.0.2.51 of eth1\'s DHCP client (dhclient)": eth1\n  RESOLVER[192.0.2.52] "resolver 192.0.2.52 of eth2\'s DHCP client (dhclient)": refused (strict): no uplink of it is usable\n',
     );
     const metrics = formatMetrics(wanted, { health: EMPTY_RECORD, lastApply: undefined, pinned: new Map() });
     expect(metrics).toContain('uplink_lb_policy_tier{policy="RESOLVER[192.0.2.51]"} 1\n');

@@ -1,0 +1,46 @@
+// The resolver keys: RESOLV_CONF (which file holds the router's resolvers: `auto`, the system's
+// resolv.conf when it is a plain file; `no`, left alone; or the path of a file of nameserver
+// lines, such as dnsmasq's resolv-file) and IFACE_RESOLVERS (each uplink's resolvers: `auto`,
+// those its DHCP client or PPP peer announces; `none`; or a comma-separated list of IPv4
+// addresses, for a static uplink).
+import type { RawValues } from './collect.js';
+import { printable } from './checkers.js';
+import { isIpv6 } from './ipv6.js';
+import { hostAddress } from './ipv4.js';
+import { bad, ok, type Result } from '../util/result.js';
+import type { Validator } from './validator.js';
+
+/** Where the router's resolvers are kept: `auto` manages `path` only when it is a plain file
+ *  (not resolvconf's or systemd-resolved's link); a configured path is managed as given. */
+export type ResolvConf = { manage: 'no' } | { manage: 'auto' | 'file'; path: string };
+
+/** An uplink's resolvers: those its client announces, or a fixed list (empty: none). */
+export type UplinkResolvers = 'auto' | string[];
+
+const FILE_PATH = /^\/[A-Za-z0-9_.\/+@%=-]*[^/]$/;
+
+function checkResolvers(text: string): Result<UplinkResolvers> {
+  if (text === 'auto') return ok('auto');
+  if (text === 'none') return ok([]);
+  const list: string[] = [];
+  for (const item of text.split(',').map((t) => t.trim())) {
+    if (isIpv6(item)) return bad(`${printable(item)} is an IPv6 address; IFACE_RESOLVERS takes IPv4 resolvers (auto, none, or addresses separated by commas)`);
+    const address = hostAddress(item);
+    if ('problem' in address) return bad(`${printable(item)} ${address.problem} (auto, none, or IPv4 addresses separated by commas)`);
+    if (list.includes(address.value)) return bad(`${address.value} is named twice`);
+    list.push(address.value);
+  }
+  return ok(list);
+}
+
+export function validateResolvers(v: Validator, raw: RawValues, count: number, systemFile: string): { resolvConf: ResolvConf; resolvers: (UplinkResolvers | undefined)[] } {
+  const resolvers = v.column<UplinkResolvers>(count, { key: 'IFACE_RESOLVERS', check: checkResolvers, fallback: () => 'auto' });
+  let resolvConf: ResolvConf = { manage: 'auto', path: systemFile };
+  const text = raw.RESOLV_CONF?.values[0];
+  if (text !== undefined && text !== 'auto') {
+    if (text === 'no') resolvConf = { manage: 'no' };
+    else if (FILE_PATH.test(text) && !text.split('/').includes('..')) resolvConf = { manage: 'file', path: text };
+    else v.report('RESOLV_CONF', `RESOLV_CONF: ${printable(text)} is not auto (${systemFile} when it is a plain file), no (left alone) or the absolute path of a file (letters, digits and _ . / + @ % = - only)`);
+  }
+  return { resolvConf, resolvers };
+}

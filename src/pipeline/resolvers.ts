@@ -1,0 +1,95 @@
+// The router's resolver file, kept to the usable uplinks' resolvers in the run that changes the
+// route (plan/resolv-conf.ts decides; state/resolv-conf.ts reads and writes). The file as it
+// was before uplink-lb first wrote it is kept, and put back when the file is no longer managed
+// (RESOLV_CONF=no or another path) and by `uplink-lb release-resolvers` (uninstall). A change of
+// the resolvers in force is an event (`resolvers`).
+import type { Config } from '../config/types.js';
+import { STATEDIR } from '../paths.js';
+import type { Desired } from '../plan/desired.js';
+import { isManaged, planResolvConf, type ResolvPlan } from '../plan/resolv-conf.js';
+import type { ResolverEntry } from '../plan/resolver-list.js';
+import { dropOriginal, keepOriginal, keptOriginals, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
+import { recordTransitions } from '../state/transitions.js';
+import { announce } from '../events/announce.js';
+import { ensureRunDir } from '../state/rundir.js';
+import { acquireLock } from '../util/lock.js';
+import { LOCK_FILE } from '../paths.js';
+import type { Log } from '../util/log.js';
+
+/** "192.0.2.51 (eth1), 192.0.2.52 (eth2)". */
+export function describeResolvers(list: readonly { address: string; devices: readonly string[] }[]): string {
+  return list.map((e) => `${e.address} (${e.devices.join(', ')})`).join(', ');
+}
+
+const backupOf = (path: string): string => `${STATEDIR}/orig${path}`;
+
+/** What would be done with the resolver file now (status, `apply --dry-run`). Reads only. */
+export function resolvPlan(config: Config, want: Pick<Desired, 'announced' | 'resolvers'>): ResolvPlan {
+  const path = config.resolvConf.manage === 'no' ? '' : config.resolvConf.path;
+  return planResolvConf(config, want.announced, want.resolvers, path === '' ? { kind: 'missing' } : readResolvFile(path), backupOf(path));
+}
+
+/** Puts `original` back at `path` when the file there is still uplink-lb's, and forgets it. */
+function putBack(path: string, original: string, log: Log): void {
+  const file = readResolvFile(path);
+  if (file.kind === 'file' && isManaged(file.text)) {
+    replaceResolvFile(path, original, file.mtimeSeconds);
+    log.info(`${path}: no longer managed; the file it was before uplink-lb is back`);
+  } else {
+    log.warn(`${path}: no longer managed, and not uplink-lb's any more (someone replaced it): left as it is; the file before uplink-lb was ${backupOf(path)}, now removed`);
+  }
+  dropOriginal(path);
+}
+
+/** Every file uplink-lb kept the original of, put back. */
+export function releaseResolvers(log: Log, except?: string): number {
+  let count = 0;
+  for (const [path, original] of keptOriginals()) {
+    if (path === except) continue;
+    putBack(path, original, log);
+    count++;
+  }
+  return count;
+}
+
+/** `uplink-lb release-resolvers`: every kept original put back, under the reconcile's lock. */
+export function releaseResolversNow(log: Log): number {
+  ensureRunDir();
+  const lock = acquireLock(LOCK_FILE, 30);
+  try {
+    const count = releaseResolvers(log);
+    removeResolversRecord();
+    return count;
+  } finally {
+    lock.release();
+  }
+}
+
+const same = (record: ResolversRecord | undefined, path: string, list: readonly ResolverEntry[]): boolean =>
+  record !== undefined && record.path === path && JSON.stringify(record.resolvers) === JSON.stringify(list.map((e) => ({ address: e.address, devices: e.devices })));
+
+/** Makes the resolver file what `want` says, after the kernel took the route. */
+export function syncResolvers(config: Config, want: Pick<Desired, 'announced' | 'resolvers'>, log: Log): void {
+  const managed = config.resolvConf.manage === 'no' ? undefined : config.resolvConf.path;
+  releaseResolvers(log, managed);
+  if (managed === undefined) return;
+  const file = readResolvFile(managed);
+  const plan = planResolvConf(config, want.announced, want.resolvers, file, backupOf(managed));
+  if (plan.action === 'leave') return;
+  const record = readResolversRecord((text) => log.warn(text));
+  let mtime = record?.path === managed ? record.mtime : 0;
+  if (plan.action === 'write') {
+    if (file.kind === 'file' && !isManaged(file.text)) keepOriginal(managed, file.text);
+    mtime = replaceResolvFile(managed, plan.text, Math.max(file.kind === 'file' ? file.mtimeSeconds : 0, mtime));
+  }
+  if (plan.action === 'write' || !same(record, managed, plan.list)) {
+    if (!same(record, managed, plan.list)) {
+      const cause = `${managed}: ${describeResolvers(plan.list)}`;
+      log.info(`resolvers now ${cause}`);
+      const event = { at: Date.now(), event: 'resolvers', cause };
+      recordTransitions([event]);
+      announce([event], config.eventHooksDir);
+    }
+    writeResolversRecord({ path: managed, resolvers: plan.list.map((e) => ({ address: e.address, devices: e.devices })), mtime });
+  }
+}

@@ -1,0 +1,68 @@
+// The text of a managed resolv.conf: the file's own lines kept (search, domain, options,
+// comments, IPv6 resolvers, which uplink-lb does not learn yet), its IPv4 nameserver lines
+// replaced by the usable uplinks' resolvers, each after a comment naming its uplink. Pure.
+import { isIpv6 } from '../config/ipv6.js';
+import type { ResolverEntry } from './resolver-list.js';
+import type { Config } from '../config/types.js';
+import type { UplinkResolvers } from './uplink-resolvers.js';
+
+/** Lines that start with it are uplink-lb's own comments. */
+export const MARK = '# uplink-lb:';
+
+/** A nameserver line's address, if it is one. */
+function nameserverOf(line: string): string | undefined {
+  const match = /^\s*nameserver\s+(\S+)/.exec(line);
+  return match?.[1];
+}
+
+/** The nameservers a resolv.conf lists, in order. */
+export function nameservers(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    const address = nameserverOf(line);
+    return address === undefined ? [] : [address];
+  });
+}
+
+/** Written by uplink-lb (its first line is uplink-lb's comment). */
+export function isManaged(text: string): boolean {
+  return text.startsWith(MARK);
+}
+
+/** `current` with its IPv4 nameservers replaced by `list`; `note` says where the file was
+ *  configured and kept from. */
+export function renderResolvConf(current: string, list: readonly ResolverEntry[], note: string): string {
+  const lines = current.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const kept: string[] = [];
+  const ipv6: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith(MARK)) continue;
+    const address = nameserverOf(line);
+    if (address === undefined) kept.push(line);
+    else if (isIpv6(address.split('%')[0] ?? '')) ipv6.push(line);
+  }
+  const servers = list.flatMap((e) => [`${MARK} ${e.address} of ${e.by}${e.devices.length > 1 ? ` (also ${e.devices.slice(1).join(', ')})` : ''}`, `nameserver ${e.address}`]);
+  return `${[`${MARK} the resolvers of the usable uplinks, best first; ${note}`, ...kept, ...servers, ...ipv6].join('\n')}\n`;
+}
+
+/** The managed file as read. */
+export type ResolvFile = { kind: 'file'; text: string; mtimeSeconds: number } | { kind: 'missing' } | { kind: 'link'; target: string } | { kind: 'other'; what: string };
+
+export type ResolvPlan =
+  /** Not managed, and why (status says it). */
+  | { action: 'leave'; why: string }
+  /** Managed: `text` is what the file should hold; `write` when it does not yet. */
+  | { action: 'write' | 'keep'; path: string; text: string; list: ResolverEntry[] };
+
+/** What to do with the resolver file: `backup` is where its original is kept (for its comment). */
+export function planResolvConf(config: Config, announced: ReadonlyMap<string, UplinkResolvers>, list: readonly ResolverEntry[], file: ResolvFile, backup: string): ResolvPlan {
+  const conf = config.resolvConf;
+  if (conf.manage === 'no') return { action: 'leave', why: 'RESOLV_CONF=no' };
+  if (announced.size === 0) return { action: 'leave', why: `no uplink announces a resolver (IFACE_RESOLVERS sets them for a static uplink): ${conf.path} is left as it is` };
+  if (list.length === 0) return { action: 'leave', why: `no usable uplink has a resolver: ${conf.path} is left as it is` };
+  if (file.kind === 'link') return { action: 'leave', why: `${conf.path} is a link to ${file.target} (resolvconf or systemd-resolved keeps it): left to them` };
+  if (file.kind === 'other') return { action: 'leave', why: `${conf.path} is ${file.what}: left as it is` };
+  const current = file.kind === 'file' ? file.text : '';
+  const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`);
+  return { action: file.kind === 'file' && file.text === text ? 'keep' : 'write', path: conf.path, text, list: [...list] };
+}

@@ -1,0 +1,134 @@
+// The managed resolver file (/etc/resolv.conf, or RESOLV_CONF's path) as it is on disk, its
+// replacement, and the copy of what was there before uplink-lb first wrote it, kept under
+// STATEDIR/orig/PATH until it is put back (uplink-lb release-resolvers, RESOLV_CONF=no).
+import { closeSync, constants, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as v from 'valibot';
+import { RUNDIR, STATEDIR } from '../paths.js';
+import { finite, readRecord } from './json-record.js';
+import type { ResolvFile } from '../plan/resolv-conf.js';
+import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
+
+
+export function readResolvFile(path: string): ResolvFile {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return { kind: 'missing' };
+  }
+  if (stat.isSymbolicLink()) {
+    let target = '?';
+    try {
+      target = readlinkSync(path);
+    } catch {
+      // the link's target is only for the message
+    }
+    return { kind: 'link', target };
+  }
+  if (!stat.isFile()) return { kind: 'other', what: 'not a regular file' };
+  try {
+    return { kind: 'file', text: readFileSync(path, 'utf8'), mtimeSeconds: Math.floor(stat.mtimeMs / 1000) };
+  } catch (err) {
+    return { kind: 'other', what: `unreadable (${(err as Error).message})` };
+  }
+}
+
+/** What uplink-lb last wrote: the file, its resolvers and the modification time it gave it. */
+export interface ResolversRecord {
+  path: string;
+  resolvers: { address: string; devices: string[] }[];
+  mtime: number;
+}
+
+const RECORD: v.GenericSchema<unknown, ResolversRecord> = v.object({
+  path: v.string(),
+  resolvers: v.array(v.object({ address: v.string(), devices: v.array(v.string()) })),
+  mtime: finite(),
+});
+const recordPath = (dir: string): string => join(dir, 'resolvers.json');
+
+export function readResolversRecord(warn: (text: string) => void, dir = RUNDIR): ResolversRecord | undefined {
+  const record = readRecord(recordPath(dir), RECORD);
+  if ('problem' in record) {
+    warn(`${recordPath(dir)}: ${record.problem}; ignored`);
+    return undefined;
+  }
+  return record.value;
+}
+
+export function writeResolversRecord(record: ResolversRecord, dir = RUNDIR): void {
+  ensureRunDir(dir);
+  writeAtomic(recordPath(dir), `${JSON.stringify(record)}\n`);
+}
+
+export function removeResolversRecord(dir = RUNDIR): void {
+  removeStateFile(recordPath(dir));
+}
+
+/** Replaces the file's text in place (created when missing): the new text written over the old
+ *  from its start, then cut to its length, so a reader never finds it empty. Not a new file
+ *  renamed over it: a resolv.conf bind-mounted into a container or a network namespace (`ip
+ *  netns exec`) keeps its inode there, and dhclient-script writes it in place too. Its
+ *  modification time is moved past `notBefore` (whole seconds): dnsmasq re-reads its resolv-file
+ *  only when the seconds of the modification time grow, and a DHCP client may have written it
+ *  earlier in the same second. Returns the modification time given. */
+export function replaceResolvFile(path: string, text: string, notBefore: number): number {
+  const bytes = Buffer.from(text, 'utf8');
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    ftruncateSync(fd, bytes.length);
+  } finally {
+    closeSync(fd);
+  }
+  const seconds = Math.max(Math.floor(Date.now() / 1000), notBefore + 1);
+  utimesSync(path, seconds, seconds);
+  return seconds;
+}
+
+const ORIG = 'orig';
+const backupPath = (path: string, dir: string): string => join(dir, ORIG, path);
+
+/** Keeps `text` as what `path` held before uplink-lb; a copy already kept is never replaced. */
+export function keepOriginal(path: string, text: string, dir = STATEDIR): void {
+  const backup = backupPath(path, dir);
+  try {
+    lstatSync(backup);
+    return;
+  } catch {
+    // none yet
+  }
+  mkdirSync(dirname(backup), { recursive: true, mode: 0o755 });
+  writeAtomic(backup, text, 0o644);
+}
+
+/** Every file whose original is kept: path -> the original's text. */
+export function keptOriginals(dir = STATEDIR): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (sub: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, ORIG, sub));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const rel = join(sub, name);
+      const full = join(dir, ORIG, rel);
+      const stat = lstatSync(full);
+      if (stat.isDirectory()) walk(rel);
+      else if (stat.isFile()) found.set(join('/', rel), readFileSync(full, 'utf8'));
+    }
+  };
+  walk('');
+  return found;
+}
+
+export function dropOriginal(path: string, dir = STATEDIR): void {
+  try {
+    unlinkSync(backupPath(path, dir));
+  } catch {
+    // already gone
+  }
+}

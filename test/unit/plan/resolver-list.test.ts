@@ -1,0 +1,98 @@
+// The router's resolver file follows the usable uplinks: their resolvers best tier and highest
+// weight first, the file's other lines kept, nothing touched where uplink-lb has nothing to say
+// or the file is someone else's (a link of resolvconf's). States and leases captured on the rig.
+import { describe, expect, it } from 'vitest';
+import { desired } from '../../../src/plan/desired.js';
+import { nameservers, planResolvConf, renderResolvConf, type ResolvFile } from '../../../src/plan/resolv-conf.js';
+import type { Lease } from '../../../src/plan/lease.js';
+import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
+
+const observed = observedAt('applied-2');
+
+function leasesWith(resolvers: Record<string, string[]>): Map<string, Lease> {
+  const leases = leasesAt('applied-2');
+  for (const [device, list] of Object.entries(resolvers)) {
+    const lease = leases.get(device);
+    if (lease) leases.set(device, { ...lease, resolvers: list });
+  }
+  return leases;
+}
+const want = (text: string, resolvers: Record<string, string[]>, drained: string[] = [], peers: Record<string, string[]> = {}) =>
+  desired(configFrom(text), observed, { leases: leasesWith(resolvers), nft: true, drained: new Set(drained), peerResolvers: new Map(Object.entries(peers)) });
+const addresses = (w: ReturnType<typeof want>): string[] => w.resolvers.map((e) => e.address);
+
+const DHCLIENT_FILE = 'domain isp2.example\nsearch isp2.example\nnameserver 192.0.2.52\n';
+const plain = (text: string): ResolvFile => ({ kind: 'file', text, mtimeSeconds: 0 });
+
+describe("the router's resolvers", () => {
+  it('are the usable uplinks\', highest weight first, a drained uplink\'s left out, and back with it', () => {
+    const two = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 3 )\n';
+    expect(addresses(want(two, { eth1: ['192.0.2.51'], eth2: ['192.0.2.52', '192.0.2.62'] }))).toEqual(['192.0.2.52', '192.0.2.62', '192.0.2.51']);
+    expect(addresses(want(two, { eth1: ['192.0.2.51'], eth2: ['192.0.2.52', '192.0.2.62'] }, ['eth2']))).toEqual(['192.0.2.51']);
+    // every uplink failing: fail open keeps them all in the route, and all their resolvers
+    expect(addresses(want(two, { eth1: ['192.0.2.51'], eth2: ['192.0.2.52'] }, ['eth1', 'eth2']))).toEqual(['192.0.2.52', '192.0.2.51']);
+  });
+
+  it('put a lower tier\'s after the tier in the route, list a shared one once, and take static and PPP peers\' lists', () => {
+    const tiered = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_TIER=( 2 1 )\n';
+    const w = want(tiered, { eth1: ['192.0.2.51', '198.51.100.53'], eth2: ['198.51.100.53'] });
+    expect(w.resolvers).toEqual([
+      { address: '198.51.100.53', devices: ['eth2', 'eth1'], by: "eth2's DHCP client (dhclient)" },
+      { address: '192.0.2.51', devices: ['eth1'], by: "eth1's DHCP client (dhclient)" },
+    ]);
+    const fixed = want('IFACE_DEVICE=( eth1 eth2 )\nIFACE_RESOLVERS=( "192.0.2.5, 192.0.2.6" none )\n', { eth1: ['192.0.2.51'], eth2: ['192.0.2.52'] });
+    expect(fixed.resolvers.map((e) => [e.address, e.by])).toEqual([
+      ['192.0.2.5', 'IFACE_RESOLVERS for eth1'],
+      ['192.0.2.6', 'IFACE_RESOLVERS for eth1'],
+    ]);
+    expect(want('IFACE_DEVICE=( eth1 eth2 )\n', {}, [], { eth2: ['192.0.2.72'] }).resolvers).toEqual([{ address: '192.0.2.72', devices: ['eth2'], by: "eth2's PPP peer" }]);
+  });
+
+  it('replace the file\'s IPv4 nameservers, keep its other lines, and read the same when written again', () => {
+    const w = want('IFACE_DEVICE=( eth1 eth2 )\n', { eth1: ['192.0.2.51'], eth2: ['192.0.2.52'] });
+    const current = `${DHCLIENT_FILE}options edns0\nnameserver 2001:db8::53\n`;
+    const text = renderResolvConf(current, w.resolvers, 'note');
+    expect(text).toBe(
+      [
+        '# uplink-lb: the resolvers of the usable uplinks, best first; note',
+        'domain isp2.example',
+        'search isp2.example',
+        'options edns0',
+        "# uplink-lb: 192.0.2.51 of eth1's DHCP client (dhclient)",
+        'nameserver 192.0.2.51',
+        "# uplink-lb: 192.0.2.52 of eth2's DHCP client (dhclient)",
+        'nameserver 192.0.2.52',
+        'nameserver 2001:db8::53',
+        '',
+      ].join('\n'),
+    );
+    expect(renderResolvConf(text, w.resolvers, 'note')).toBe(text);
+    expect(nameservers(text)).toEqual(['192.0.2.51', '192.0.2.52', '2001:db8::53']);
+  });
+
+  it('leave the file alone when told to, when no uplink has a resolver, and when it is a link', () => {
+    const config = (text: string) => configFrom(`IFACE_DEVICE=( eth1 eth2 )\n${text}`);
+    const w = want('IFACE_DEVICE=( eth1 eth2 )\n', { eth1: ['192.0.2.51'] });
+    expect(planResolvConf(config('RESOLV_CONF=no\n'), w.announced, w.resolvers, plain(DHCLIENT_FILE), 'B')).toEqual({ action: 'leave', why: 'RESOLV_CONF=no' });
+    const none = want('IFACE_DEVICE=( eth1 eth2 )\n', {});
+    expect(planResolvConf(config(''), none.announced, none.resolvers, plain(DHCLIENT_FILE), 'B')).toMatchObject({ action: 'leave', why: expect.stringContaining('no uplink announces a resolver') });
+    // only the drained uplink has one: the file keeps what it has
+    const drained = want('IFACE_DEVICE=( eth1 eth2 )\n', { eth1: ['192.0.2.51'] }, ['eth1']);
+    expect(planResolvConf(config(''), drained.announced, drained.resolvers, plain(DHCLIENT_FILE), 'B')).toMatchObject({ action: 'leave', why: expect.stringContaining('no usable uplink has a resolver') });
+    expect(planResolvConf(config(''), w.announced, w.resolvers, { kind: 'link', target: '../run/resolvconf/resolv.conf' }, 'B')).toMatchObject({ action: 'leave', why: expect.stringContaining('is a link to ../run/resolvconf/resolv.conf') });
+    const write = planResolvConf(config(''), w.announced, w.resolvers, plain(DHCLIENT_FILE), 'B');
+    expect(write).toMatchObject({ action: 'write', path: '/etc/resolv.conf' });
+    if (write.action === 'leave') throw new Error('unreachable');
+    expect(planResolvConf(config(''), w.announced, w.resolvers, plain(write.text), 'B').action).toBe('keep');
+    expect(planResolvConf(config('RESOLV_CONF=/etc/dnsmasq.resolv\n'), w.announced, w.resolvers, { kind: 'missing' }, 'B')).toMatchObject({ action: 'write', path: '/etc/dnsmasq.resolv' });
+  });
+
+  it('refuse a resolver that is not an IPv4 host, and a file that is not an absolute path', () => {
+    expect(problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_RESOLVERS=( 2001:db8::53 "192.0.2.5,192.0.2.5" )\nRESOLV_CONF=resolv.conf\n')).toEqual([
+      'test.conf:2: IFACE_RESOLVERS[0]: "2001:db8::53" is an IPv6 address; IFACE_RESOLVERS takes IPv4 resolvers (auto, none, or addresses separated by commas)',
+      'test.conf:2: IFACE_RESOLVERS[1]: 192.0.2.5 is named twice',
+      'test.conf:3: RESOLV_CONF: "resolv.conf" is not auto (/etc/resolv.conf when it is a plain file), no (left alone) or the absolute path of a file (letters, digits and _ . / + @ % = - only)',
+    ]);
+    expect(problemsOf('IFACE_DEVICE=( eth1 )\nIFACE_RESOLVERS=( "192.0.2.5 x" )\n')[0]).toContain('IFACE_RESOLVERS[0]: "192.0.2.5 x" is not an IPv4 address');
+  });
+});
