@@ -128,6 +128,8 @@ uninstall)
         systemctl disable --now uplink-lb.timer 2>&1 | sed 's/^/install: /'
         systemctl stop uplink-lb.service
     fi
+    # the resolver files it manages, as they were before it (RESOLV_CONF)
+    if [ -x "$bin" ] && [ -z "$DESTDIR" ]; then "$bin" release-resolvers 2>&1 | sed 's/^/install: /'; fi
     for f in "$timer" "$service" "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done

@@ -267,9 +267,12 @@ NFT
 }
 
 cmd_lan_dns() {  # the router's LAN resolver: dnsmasq on lan0 (198.19.10.1) whose upstreams are
-    # the router's /etc/resolv.conf (its defaults), as many routers run it
+    # the router's /etc/resolv.conf, as many routers run it. Named by its real path: dnsmasq
+    # learns of a change by inotify on the file's directory, and the kernel reports a write there,
+    # not under /etc where `ip netns exec` bind-mounts it (on a router the two are one)
     killpid "$ST/router/dnsmasq-dns.pid" dnsmasq
     rx dnsmasq --conf-file=/dev/null --listen-address=198.19.10.1 --bind-interfaces --no-hosts \
+        --resolv-file="$(if [ -n "$SUITE" ]; then echo /etc; else echo "$ETCNS"; fi)/resolv.conf" \
         --pid-file="$ST/router/dnsmasq-dns.pid" --log-facility="$ST/router/dnsmasq-dns.log"
 }
 

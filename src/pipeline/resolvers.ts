@@ -11,9 +11,9 @@ import type { ResolverEntry } from '../plan/resolver-list.js';
 import { dropOriginal, keepOriginal, keptOriginals, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
-import { ensureRunDir } from '../state/rundir.js';
+import { existsSync } from 'node:fs';
 import { acquireLock } from '../util/lock.js';
-import { LOCK_FILE } from '../paths.js';
+import { LOCK_FILE, RUNDIR } from '../paths.js';
 import type { Log } from '../util/log.js';
 
 /** "192.0.2.51 (eth1), 192.0.2.52 (eth2)". */
@@ -52,16 +52,16 @@ export function releaseResolvers(log: Log, except?: string): number {
   return count;
 }
 
-/** `uplink-lb release-resolvers`: every kept original put back, under the reconcile's lock. */
+/** `uplink-lb release-resolvers`: every kept original put back, under the reconcile's lock
+ *  (none without a run directory: then no run of uplink-lb is under way, and none is made). */
 export function releaseResolversNow(log: Log): number {
-  ensureRunDir();
-  const lock = acquireLock(LOCK_FILE, 30);
+  const lock = existsSync(RUNDIR) ? acquireLock(LOCK_FILE, 30) : undefined;
   try {
     const count = releaseResolvers(log);
     removeResolversRecord();
     return count;
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 

@@ -4,6 +4,8 @@
 // ones refusing TCP with a reset; and the health probes never moved by them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { nameservers } from '../../src/plan/resolv-conf.js';
 import { connect, Cron, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
 // each ISP's DHCP server hands out a resolver of its own (192.0.2.5N), beyond its gateway, that
@@ -84,7 +86,7 @@ describe('traffic policies', () => {
     for (const isp of ['isp1', 'isp2', 'isp3']) expect(rest[isp]).toBeGreaterThan(0);
     const status = ulb(['status']);
     // the resolvers' pins come first
-    expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  RESOLVER[192.0.2.51] "resolver 192.0.2.51 announced by eth1\'s DHCP client": eth1\n');
+    expect(status.stdout).toContain('policies (the first that matches a new connection decides):\n  RESOLVER[192.0.2.51] "resolver 192.0.2.51 of eth1\'s DHCP client (dhclient)": eth1\n');
     expect(status.stdout).toContain('eth3\n  POLICY[0] "from 198.19.10.3 use eth2 then eth3": eth2, tier 1 of 2\n');
     expect(status.stdout).toContain('  POLICY[3] "in lan0 tcp:20200-20299 use eth2 eth3": eth2 (weight 1), eth3 (weight 1)\n');
   });
@@ -100,7 +102,7 @@ describe('traffic policies', () => {
     rig('fail', 'isp2', 'upstream');
     try {
       expect(await waitFor(() => inRoute().join() === 'eth1,eth3', 15)).toBe(true);
-      expect(ulb(['status']).stdout).toContain('  RESOLVER[192.0.2.52] "resolver 192.0.2.52 announced by eth2\'s DHCP client": refused (strict): no uplink of it is usable\n');
+      expect(ulb(['status']).stdout).toContain('  RESOLVER[192.0.2.52] "resolver 192.0.2.52 of eth2\'s DHCP client (dhclient)": refused (strict): no uplink of it is usable\n');
       expect(answered('router', '192.0.2.52')).toBe(0);
       expect(answered('router', '192.0.2.51')).toBe(20);
       expect(answered('lan', '192.0.2.53')).toBe(20);
@@ -111,6 +113,42 @@ describe('traffic policies', () => {
     expect(await waitFor(() => inRoute().join() === 'eth1,eth2,eth3', 20)).toBe(true);
     expect(answered('router', '192.0.2.52')).toBe(20);
     await cron.stop();
+  }, 120_000);
+
+  it("keep the router's resolv.conf to the usable uplinks' resolvers: the LAN's lookups through the router's dnsmasq survive each ISP's death", async () => {
+    const file = `${rig('etc').trim()}/resolv.conf`;
+    // dhclient wrote the last lease's resolver alone; uplink-lb, the three, by weight (2:1:1)
+    expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.51', '192.0.2.52', '192.0.2.53']);
+    expect(ulb(['status']).stdout).toContain('resolvers in /etc/netns/');
+    rig('lan-dns');
+    const throughRouter = (): number => rig('lookups', '20', '1', '1').split('\n').filter((l) => l.startsWith('{"at"') && (JSON.parse(l) as { rcode: number | null }).rcode === 0).length;
+    expect(throughRouter()).toBe(20);
+    cron.start();
+    try {
+      // isp1's resolver, the first, dies with it: the file drops it in the run that drains eth1,
+      // and dnsmasq reads it again at once (inotify)
+      rig('fail', 'isp1', 'upstream');
+      try {
+        expect(await waitFor(() => nameservers(readFileSync(file, 'utf8')).join() === '192.0.2.52,192.0.2.53', 15), readFileSync(file, 'utf8')).toBe(true);
+        expect(throughRouter(), "isp1 dead: LAN lookups through the router's dnsmasq").toBe(20);
+      } finally {
+        rig('fail', 'isp1', 'none');
+      }
+      expect(await waitFor(() => nameservers(readFileSync(file, 'utf8')).length === 3, 20)).toBe(true);
+      expect(throughRouter()).toBe(20);
+    } finally {
+      await cron.stop();
+    }
+    expect(ulb(['status']).stdout).toMatch(/ resolvers: \/etc\/netns\/[^:]+\/resolv.conf: 192.0.2.52 \(eth2\), 192.0.2.53 \(eth3\)\n.* resolvers: \/etc\/netns\/[^:]+\/resolv.conf: 192.0.2.51 \(eth1\), 192.0.2.52 \(eth2\), 192.0.2.53 \(eth3\)\n/s);
+    // told to leave it alone: the file dhclient wrote before uplink-lb's first is back
+    writeConfig(`${POLICIES}RESOLV_CONF=no\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toContain('uplink-lb');
+    expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.51']);
+    expect(ulb(['status']).stdout).toContain('resolvers: not managed: RESOLV_CONF=no\n');
+    writeConfig(POLICIES);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.51', '192.0.2.52', '192.0.2.53']);
   }, 120_000);
 
   it('fall back in order as their uplinks fail, refuse a strict one, and come back; the probes stay on their uplinks', async () => {
