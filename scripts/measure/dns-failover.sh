@@ -2,7 +2,8 @@
 # Name resolution through a dead ISP, measured (issue 28): on a rig where each ISP's DHCP server
 # hands out a resolver of its own that sits beyond its gateway and answers only its customers
 # (RIG_DNS), the router runs dnsmasq as the LAN's resolver with its defaults (upstreams from the
-# router's /etc/resolv.conf, which the DHCP clients write), and the LAN client looks up a new
+# router's /etc/resolv.conf, which the DHCP clients write and uplink-lb keeps to the usable
+# uplinks' resolvers), and the LAN client looks up a new
 # name under test.example 50 times a second with a 2-s timeout. Phases: both ISPs healthy; isp2's
 # upstream dead (isp2 bound last, so its resolver is the one in resolv.conf), then repaired;
 # isp1's upstream dead, then repaired. Per phase: lookups, failed (no answer, or an error code)
