@@ -9,7 +9,8 @@ import { finite, readRecord } from './json-record.js';
 import type { ResolvFile } from '../plan/resolv-conf.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
 
-
+/** The file at `path` as it is: its text, or that it is missing, a link (resolvconf's,
+ *  systemd-resolved's) or something else. */
 export function readResolvFile(path: string): ResolvFile {
   let stat;
   try {
@@ -69,10 +70,11 @@ export function removeResolversRecord(dir = RUNDIR): void {
 /** Replaces the file's text in place (created when missing): the new text written over the old
  *  from its start, then cut to its length, so a reader never finds it empty. Not a new file
  *  renamed over it: a resolv.conf bind-mounted into a container or a network namespace (`ip
- *  netns exec`) keeps its inode there, and dhclient-script writes it in place too. Its
- *  modification time is moved past `notBefore` (whole seconds): dnsmasq re-reads its resolv-file
- *  only when the seconds of the modification time grow, and a DHCP client may have written it
- *  earlier in the same second. Returns the modification time given. */
+ *  netns exec`) keeps its inode there, and dhclient-script writes it in place too. dnsmasq
+ *  learns of the change from inotify (the write's close) where it has it; a dnsmasq built
+ *  without it polls the modification time and re-reads only when its whole seconds grow, so
+ *  that is moved past `notBefore` (a DHCP client may have written the file earlier in the same
+ *  second). Returns the modification time given. */
 export function replaceResolvFile(path: string, text: string, notBefore: number): number {
   const bytes = Buffer.from(text, 'utf8');
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
@@ -113,7 +115,8 @@ export function keptOriginals(dir = STATEDIR): Map<string, string> {
     } catch {
       return;
     }
-    for (const name of names) {
+    // a copy being written (writeAtomic's NAME.PID.tmp) is not one yet
+    for (const name of names.filter((n) => !n.endsWith('.tmp'))) {
       const rel = join(sub, name);
       const full = join(dir, ORIG, rel);
       const stat = lstatSync(full);

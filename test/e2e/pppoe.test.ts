@@ -94,12 +94,14 @@ describe('PPPoE uplink beside a DHCP uplink, systemd running the check (Debian 1
   });
 
   it('a reconnect with a new address: the rules follow it, ppp0 is back in the route', () => {
-    const reconnect = result('reconnect') as { address_ms: number; route_after_address_ms: number; new_rule: boolean; old_rule: boolean; spread: { ispa: number; none: number } };
+    const reconnect = result('reconnect') as { address_ms: number; route_after_address_ms: number; new_rule: boolean; old_rule: boolean; spread: { ispa: number; none: number }; resolvers: string };
     expect(reconnect.address_ms).toBeGreaterThanOrEqual(0);
     expect(reconnect.route_after_address_ms).toBeGreaterThanOrEqual(0);
     expect(reconnect).toMatchObject({ new_rule: true, old_rule: false });
     expect(reconnect.spread.ispa).toBeGreaterThan(0);
     expect(reconnect.spread.none).toBe(0);
+    // the resolver the peer announced (pppd's usepeerdns), first in /etc/resolv.conf
+    expect(reconnect.resolvers).toMatch(/^198\.51\.100\.53 /);
   });
 
   it('the network behind the PPP link dead (the link up): the health check drains ppp0, and puts it back', () => {

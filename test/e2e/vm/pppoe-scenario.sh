@@ -78,7 +78,8 @@ ip netns add uplink-lb-ispa
 ip link add eth1 type veth peer name isp0 netns uplink-lb-ispa
 A ip link set lo up; A ip link set isp0 up
 A ip addr add 198.51.100.1/32 dev lo
-printf 'noauth\nlcp-echo-interval 1\nlcp-echo-failure 3\n' > /etc/ppp/pppoe-server-options
+# the ISP announces a resolver (DNS1), which the router's pppd takes with usepeerdns
+printf 'noauth\nlcp-echo-interval 1\nlcp-echo-failure 3\nms-dns 198.51.100.53\n' > /etc/ppp/pppoe-server-options
 pppoe_server() {  # REMOTE: the first address handed out. The ISP's pppd shares the router's
                   # files: empty hook directories over /etc/ppp's keep the router's hooks off it
     A unshare --mount --propagation private /bin/sh -c '
@@ -125,6 +126,7 @@ holdoff 1
 lcp-echo-interval 1
 lcp-echo-failure 3
 noipdefault
+usepeerdns
 END
 
 # 1. both links up with the shipped configuration (no uplink named): what the clients do alone
@@ -209,7 +211,10 @@ wait_until 60 in_route ppp0; t_route=$took
 rules=$(ip -4 rule show | tr '\n' ';')
 case "$rules" in *"from 100.64.0.20 lookup"*) new=true ;; *) new=false ;; esac
 case "$rules" in *"from 100.64.0.10 "*) old=true ;; *) old=false ;; esac
-result reconnect "{\"address_ms\":$((t_addr)),\"route_after_address_ms\":$t_route,\"new_rule\":$new,\"old_rule\":$old,\"spread\":$(spread)}"
+# the peer's resolver (DNS1, usepeerdns), recorded by this ip-up, heads /etc/resolv.conf
+wait_until 30 grep -q '^nameserver 198.51.100.53' /etc/resolv.conf
+resolvers=$(sed -n 's/^nameserver //p' /etc/resolv.conf | tr '\n' ' ')
+result reconnect "{\"address_ms\":$((t_addr)),\"route_after_address_ms\":$t_route,\"new_rule\":$new,\"old_rule\":$old,\"spread\":$(spread),\"resolvers\":\"$resolvers\"}"
 
 # 6. the ISP's network behind the PPP link dead (the link itself stays up): the check drains it
 A ip addr del 198.51.100.1/32 dev lo
