@@ -23,4 +23,7 @@ export const PING = '/usr/bin/ping';
 export const SETPRIV = '/usr/bin/setpriv';
 export const NFT = '/usr/sbin/nft';
 export const CONNTRACK = '/usr/sbin/conntrack';
+/** Debian's resolvconf: the program, and where it keeps its records and builds its file. */
+export const RESOLVCONF = '/sbin/resolvconf';
+export const RESOLVCONF_RUN = '/run/resolvconf';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;

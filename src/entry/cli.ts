@@ -91,7 +91,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
           process.stdout.write(renderScript(renderPlan(plan), IP, NFT));
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
           const resolv = resolvPlan(config, desired);
-          if (resolv.action === 'write') process.stderr.write(`uplink-lb: would write ${resolv.path}: resolvers ${describeResolvers(resolv.list)}\n`);
+          if (resolv.action === 'write' || (resolv.action === 'resolvconf' && !resolv.current)) process.stderr.write(`uplink-lb: would write ${resolv.path}: resolvers ${describeResolvers(resolv.list)}\n`);
           return 0;
         }
         if (args.confirm !== undefined) return applyWithConfirm(config, path, parseConfirmSeconds(String(args.confirm)), log);

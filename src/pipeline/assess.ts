@@ -11,6 +11,8 @@ import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/he
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { readPeerDns } from '../state/peer-dns.js';
+import { recordedResolvers } from '../state/resolvconf.js';
+import type { RecordedResolvers } from '../plan/resolvconf-records.js';
 import { readDelegations } from '../state/prefix6.js';
 import { readOwnedLan } from '../state/lan6.js';
 import { readMaintenance } from '../state/maintenance.js';
@@ -35,6 +37,8 @@ export interface Records {
   maintenance: ReadonlyMap<string, Maintenance>;
   /** The resolvers each PPP uplink's peer announced. */
   peerResolvers: ReadonlyMap<string, readonly string[]>;
+  /** The resolvers each uplink's client gave resolvconf. */
+  recordedResolvers: ReadonlyMap<string, RecordedResolvers>;
 }
 
 export interface Assessment {
@@ -57,7 +61,8 @@ function readRecords(config: Config, log: Log): Records {
   if (stale) log.warn(stale);
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
   const peerResolvers = readPeerDns(config.uplinks.map((u) => u.device), (text) => log.warn(text));
-  return { leases, delegated, ownedLan, health, drained, factors, maintenance, peerResolvers };
+  const recorded = recordedResolvers(config.uplinks.map((u) => u.device));
+  return { leases, delegated, ownedLan, health, drained, factors, maintenance, peerResolvers, recordedResolvers: recorded };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -65,7 +70,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, peerResolvers: records.peerResolvers, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, peerResolvers: records.peerResolvers, recordedResolvers: records.recordedResolvers, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

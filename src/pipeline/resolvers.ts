@@ -1,8 +1,10 @@
 // The router's resolver file, kept to the usable uplinks' resolvers in the run that changes the
-// route (plan/resolv-conf.ts decides; state/resolv-conf.ts reads and writes). The file as it
-// was before uplink-lb first wrote it is kept, and put back when the file is no longer managed
-// (RESOLV_CONF=no or another path) and by `uplink-lb release-resolvers` (uninstall). A change of
-// the resolvers in force is an event (`resolvers`).
+// route (plan/resolv-conf.ts decides; state/resolv-conf.ts reads and writes), or, where Debian's
+// resolvconf keeps it, uplink-lb's record there (plan/resolvconf-records.ts). The file as it
+// was before uplink-lb first wrote it is kept, and the uplinks' records taken out of resolvconf
+// too; both are put back when the file is no longer managed (RESOLV_CONF=no or another path)
+// and by `uplink-lb release-resolvers` (uninstall). A change of the resolvers in force is an
+// event (`resolvers`).
 import type { Config } from '../config/types.js';
 import { STATEDIR } from '../paths.js';
 import type { Desired } from '../plan/desired.js';
@@ -12,6 +14,8 @@ import { dropOriginal, keepOriginal, keptOriginals, readResolvFile, readResolver
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { existsSync } from 'node:fs';
+import { addRecord, deleteRecord, dropAside, haveResolvconf, keepAside, liveRecords, recordsAside } from '../state/resolvconf.js';
+import { OUR_RECORD } from '../plan/resolvconf-records.js';
 import { acquireLock } from '../util/lock.js';
 import { LOCK_FILE, RUNDIR } from '../paths.js';
 import type { Log } from '../util/log.js';
@@ -41,6 +45,22 @@ function putBack(path: string, original: string, log: Log): void {
   dropOriginal(path);
 }
 
+/** The uplinks' records taken out of resolvconf put back (where resolvconf is still there and
+ *  has none of that name now), and uplink-lb's own record taken out. */
+function releaseResolvconf(log: Log): number {
+  const aside = recordsAside();
+  const there = haveResolvconf();
+  const live = there ? liveRecords() : new Map<string, string>();
+  if (aside.size === 0 && !live.has(OUR_RECORD)) return 0;
+  for (const [name, text] of aside) {
+    if (there && !live.has(name)) addRecord(name, text);
+    dropAside(name);
+  }
+  if (live.has(OUR_RECORD)) deleteRecord(OUR_RECORD);
+  log.info(`resolvconf: no longer managed; the uplinks' records are back${aside.size > 0 ? ` (${[...aside.keys()].join(', ')})` : ''}`);
+  return 1;
+}
+
 /** Every file uplink-lb kept the original of, put back. */
 export function releaseResolvers(log: Log, except?: string): number {
   let count = 0;
@@ -57,7 +77,7 @@ export function releaseResolvers(log: Log, except?: string): number {
 export function releaseResolversNow(log: Log): number {
   const lock = existsSync(RUNDIR) ? acquireLock(LOCK_FILE, 30) : undefined;
   try {
-    const count = releaseResolvers(log);
+    const count = releaseResolvers(log) + releaseResolvconf(log);
     removeResolversRecord();
     return count;
   } finally {
@@ -72,24 +92,34 @@ const same = (record: ResolversRecord | undefined, path: string, list: readonly 
 export function syncResolvers(config: Config, want: Pick<Desired, 'announced' | 'resolvers'>, log: Log): void {
   const managed = config.resolvConf.manage === 'no' ? undefined : config.resolvConf.path;
   releaseResolvers(log, managed);
-  if (managed === undefined) return;
-  const file = readResolvFile(managed);
+  const file = managed === undefined ? undefined : readResolvFile(managed);
+  if (file?.kind !== 'resolvconf') releaseResolvconf(log);
+  if (managed === undefined || file === undefined) return;
   const plan = planResolvConf(config, want.announced, want.resolvers, file, backupOf(managed));
   if (plan.action === 'leave') return;
   const record = readResolversRecord((text) => log.warn(text));
-  let mtime = record?.path === managed ? record.mtime : 0;
-  if (plan.action === 'write') {
+  let mtime = record?.path === plan.path ? record.mtime : 0;
+  if (plan.action === 'resolvconf' && file.kind === 'resolvconf') {
+    // uplink-lb's record first: resolvconf's file is never without the uplinks' resolvers
+    if (file.records.get(OUR_RECORD) !== plan.record) addRecord(OUR_RECORD, plan.record);
+    for (const name of plan.takeOut) {
+      keepAside(name, file.records.get(name) ?? '');
+      deleteRecord(name);
+    }
+    if (plan.takeOut.length > 0) log.info(`resolvconf: took the uplinks' own records out (${plan.takeOut.join(', ')}); uplink-lb's record ${OUR_RECORD} lists their resolvers`);
+  } else if (plan.action === 'write') {
     if (file.kind === 'file' && !isManaged(file.text)) keepOriginal(managed, file.text);
     mtime = replaceResolvFile(managed, plan.text, Math.max(file.kind === 'file' ? file.mtimeSeconds : 0, mtime));
   }
-  if (plan.action === 'write' || !same(record, managed, plan.list)) {
-    if (!same(record, managed, plan.list)) {
-      const cause = `${managed}: ${describeResolvers(plan.list)}`;
+  const changed = plan.action === 'write' || (plan.action === 'resolvconf' && !plan.current);
+  if (changed || !same(record, plan.path, plan.list)) {
+    if (!same(record, plan.path, plan.list)) {
+      const cause = `${plan.path}: ${describeResolvers(plan.list)}`;
       log.info(`resolvers now ${cause}`);
       const event = { at: Date.now(), event: 'resolvers', cause };
       recordTransitions([event]);
       announce([event], config.eventHooksDir);
     }
-    writeResolversRecord({ path: managed, resolvers: plan.list.map((e) => ({ address: e.address, devices: e.devices })), mtime });
+    writeResolversRecord({ path: plan.path, resolvers: plan.list.map((e) => ({ address: e.address, devices: e.devices })), mtime });
   }
 }

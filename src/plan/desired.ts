@@ -10,6 +10,7 @@ import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import { resolverPins } from './resolver-pins.js';
 import { uplinkResolvers, type UplinkResolvers } from './uplink-resolvers.js';
 import { resolverList, type ResolverEntry } from './resolver-list.js';
+import type { RecordedResolvers } from './resolvconf-records.js';
 import type { Maintenance } from './maintenance.js';
 import { resolveUplink, type HookEvent, type UplinkState } from './uplink-state.js';
 import { resolveUplink6 } from './uplink-state6.js';
@@ -88,6 +89,8 @@ export interface DesiredInputs {
   ownedLan?: readonly string[];
   /** The resolvers each PPP uplink's peer announced (pppd's usepeerdns). */
   peerResolvers?: ReadonlyMap<string, readonly string[]>;
+  /** The resolvers each uplink's client gave resolvconf (its records, live or kept aside). */
+  recordedResolvers?: ReadonlyMap<string, RecordedResolvers>;
 }
 
 /** The uplinks of one family's default route: the healthy ones of the best tier among those
@@ -168,7 +171,7 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const six = ipv6Target(config, uplinks, observed.inet6, inputs);
   const inet6 = six?.target;
   if (inet6) target.inet6 = inet6;
-  const announced = uplinkResolvers(config, inputs.leases, inputs.peerResolvers ?? new Map());
+  const announced = uplinkResolvers(config, inputs.leases, inputs.peerResolvers ?? new Map(), inputs.recordedResolvers);
   // a policy's uplink carries it whenever it is usable, on standby or not
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, announced)) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too

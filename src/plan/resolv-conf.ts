@@ -5,6 +5,7 @@ import { isIpv6 } from '../config/ipv6.js';
 import type { ResolverEntry } from './resolver-list.js';
 import type { Config } from '../config/types.js';
 import type { UplinkResolvers } from './uplink-resolvers.js';
+import { OUR_RECORD, renderRecord, uplinkOfRecord } from './resolvconf-records.js';
 
 /** Lines that start with it are uplink-lb's own comments. */
 export const MARK = '# uplink-lb:';
@@ -45,14 +46,23 @@ export function renderResolvConf(current: string, list: readonly ResolverEntry[]
   return `${[`${MARK} the resolvers of the usable uplinks, best first; ${note}`, ...kept, ...servers, ...ipv6].join('\n')}\n`;
 }
 
-/** The managed file as read. */
-export type ResolvFile = { kind: 'file'; text: string; mtimeSeconds: number } | { kind: 'missing' } | { kind: 'link'; target: string } | { kind: 'other'; what: string };
+/** The managed file as read; `resolvconf`: a link to Debian's resolvconf's file, with the
+ *  program and its records there (name -> text). */
+export type ResolvFile =
+  | { kind: 'file'; text: string; mtimeSeconds: number }
+  | { kind: 'missing' }
+  | { kind: 'link'; target: string }
+  | { kind: 'other'; what: string }
+  | { kind: 'resolvconf'; records: ReadonlyMap<string, string> };
 
 export type ResolvPlan =
   /** Not managed, and why (status says it). */
   | { action: 'leave'; why: string }
   /** Managed: `text` is what the file should hold; `write` when it does not yet. */
-  | { action: 'write' | 'keep'; path: string; text: string; list: ResolverEntry[] };
+  | { action: 'write' | 'keep'; path: string; text: string; list: ResolverEntry[] }
+  /** Kept by resolvconf: the uplinks' own records to take out, and uplink-lb's record; `current`
+   *  when nothing is to change. `path` names it for people. */
+  | { action: 'resolvconf'; path: string; record: string; takeOut: string[]; current: boolean; list: ResolverEntry[] };
 
 /** What to do with the resolver file: `backup` is where its original is kept (for its comment). */
 export function planResolvConf(config: Config, announced: ReadonlyMap<string, UplinkResolvers>, list: readonly ResolverEntry[], file: ResolvFile, backup: string): ResolvPlan {
@@ -60,8 +70,14 @@ export function planResolvConf(config: Config, announced: ReadonlyMap<string, Up
   if (conf.manage === 'no') return { action: 'leave', why: 'RESOLV_CONF=no' };
   if (announced.size === 0) return { action: 'leave', why: `no uplink announces a resolver (IFACE_RESOLVERS sets them for a static uplink): ${conf.path} is left as it is` };
   if (list.length === 0) return { action: 'leave', why: `no usable uplink has a resolver: ${conf.path} is left as it is` };
-  if (file.kind === 'link') return { action: 'leave', why: `${conf.path} is a link to ${file.target} (resolvconf or systemd-resolved keeps it): left to them` };
+  if (file.kind === 'link') return { action: 'leave', why: `${conf.path} is a link to ${file.target} (systemd-resolved, or a resolvconf that is not Debian's): left to it` };
   if (file.kind === 'other') return { action: 'leave', why: `${conf.path} is ${file.what}: left as it is` };
+  if (file.kind === 'resolvconf') {
+    const devices = config.uplinks.map((u) => u.device);
+    const takeOut = [...file.records.keys()].filter((name) => uplinkOfRecord(name, devices) !== undefined).sort();
+    const record = renderRecord(list);
+    return { action: 'resolvconf', path: `resolvconf (its record ${OUR_RECORD})`, record, takeOut, current: takeOut.length === 0 && file.records.get(OUR_RECORD) === record, list: [...list] };
+  }
   const current = file.kind === 'file' ? file.text : '';
   const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`);
   return { action: file.kind === 'file' && file.text === text ? 'keep' : 'write', path: conf.path, text, list: [...list] };

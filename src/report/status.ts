@@ -160,7 +160,7 @@ export interface PinningFacts {
 function resolversReport(plan: ResolvPlan | undefined): StatusReport['resolvers'] {
   if (!plan) return { file: null, why: 'not read' };
   if (plan.action === 'leave') return { file: null, why: plan.why };
-  return { file: plan.path, current: plan.action === 'keep', list: plan.list.map((e) => ({ address: e.address, uplinks: e.devices, by: e.by })) };
+  return { file: plan.path, current: plan.action === 'keep' || (plan.action === 'resolvconf' && plan.current), list: plan.list.map((e) => ({ address: e.address, uplinks: e.devices, by: e.by })) };
 }
 
 function resolversLine(r: StatusReport['resolvers']): string {

@@ -7,10 +7,12 @@ import * as v from 'valibot';
 import { RUNDIR, STATEDIR } from '../paths.js';
 import { finite, readRecord } from './json-record.js';
 import type { ResolvFile } from '../plan/resolv-conf.js';
+import { haveResolvconf, liveRecords } from './resolvconf.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
 
-/** The file at `path` as it is: its text, or that it is missing, a link (resolvconf's,
- *  systemd-resolved's) or something else. */
+/** The file at `path` as it is: its text, or that it is missing, Debian's resolvconf's (a link
+ *  into its run directory, with the program there), another link (systemd-resolved's) or
+ *  something else. */
 export function readResolvFile(path: string): ResolvFile {
   let stat;
   try {
@@ -25,6 +27,7 @@ export function readResolvFile(path: string): ResolvFile {
     } catch {
       // the link's target is only for the message
     }
+    if (target.includes('resolvconf/') && haveResolvconf()) return { kind: 'resolvconf', records: liveRecords() };
     return { kind: 'link', target };
   }
   if (!stat.isFile()) return { kind: 'other', what: 'not a regular file' };

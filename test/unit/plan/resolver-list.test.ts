@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
 import { nameservers, planResolvConf, renderResolvConf, type ResolvFile } from '../../../src/plan/resolv-conf.js';
 import type { Lease } from '../../../src/plan/lease.js';
+import { resolversByUplink } from '../../../src/plan/resolvconf-records.js';
 import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
 
 const observed = observedAt('applied-2');
@@ -82,9 +83,33 @@ describe("the router's resolvers", () => {
     expect(planResolvConf(config(''), w.announced, w.resolvers, { kind: 'link', target: '../run/resolvconf/resolv.conf' }, 'B')).toMatchObject({ action: 'leave', why: expect.stringContaining('is a link to ../run/resolvconf/resolv.conf') });
     const write = planResolvConf(config(''), w.announced, w.resolvers, plain(DHCLIENT_FILE), 'B');
     expect(write).toMatchObject({ action: 'write', path: '/etc/resolv.conf' });
-    if (write.action === 'leave') throw new Error('unreachable');
+    if (write.action !== 'write') throw new Error('unreachable');
     expect(planResolvConf(config(''), w.announced, w.resolvers, plain(write.text), 'B').action).toBe('keep');
     expect(planResolvConf(config('RESOLV_CONF=/etc/dnsmasq.resolv\n'), w.announced, w.resolvers, { kind: 'missing' }, 'B')).toMatchObject({ action: 'write', path: '/etc/dnsmasq.resolv' });
+  });
+
+  it("go into resolvconf's record of their own, the uplinks' records taken out and their resolvers learned (udhcpc's too)", () => {
+    const records = new Map([
+      ['eth1.udhcpc', 'domain isp1.example\nnameserver 192.0.2.51\n'],
+      ['eth2.dhclient', 'nameserver 192.0.2.52\nnameserver 2001:db8::53\n'],
+      ['eth10.dhclient', 'nameserver 192.0.2.99\n'],
+      ['lo.dnsmasq', 'nameserver 127.0.0.1\n'],
+    ]);
+    const devices = ['eth1', 'eth2'];
+    const recorded = resolversByUplink(records, devices);
+    expect(recorded).toEqual(new Map([['eth1', { names: ['eth1.udhcpc'], resolvers: ['192.0.2.51'] }], ['eth2', { names: ['eth2.dhclient'], resolvers: ['192.0.2.52'] }]]));
+    const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 2 )\n');
+    // eth2 has a lease with the same resolver: the lease says who announced it
+    const w = desired(config, observed, { leases: leasesWith({ eth2: ['192.0.2.52'] }), nft: true, recordedResolvers: recorded });
+    expect(w.resolvers.map((e) => [e.address, e.by])).toEqual([
+      ['192.0.2.52', "eth2's DHCP client (dhclient)"],
+      ['192.0.2.51', "eth1's resolvconf record eth1.udhcpc"],
+    ]);
+    const plan = planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', records }, 'B');
+    expect(plan).toEqual({ action: 'resolvconf', path: 'resolvconf (its record uplink-lb)', record: 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n', takeOut: ['eth1.udhcpc', 'eth2.dhclient'], current: false, list: w.resolvers });
+    // taken out, and uplink-lb's record there: nothing to do
+    const after = new Map([['eth10.dhclient', 'x'], ['lo.dnsmasq', 'nameserver 127.0.0.1\n'], ['uplink-lb', 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n']]);
+    expect(planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', records: after }, 'B')).toMatchObject({ takeOut: [], current: true });
   });
 
   it('refuse a resolver that is not an IPv4 host, and a file that is not an absolute path', () => {
