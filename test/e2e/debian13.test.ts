@@ -5,7 +5,8 @@
 // picks (the first installed of dhclient, udhcpc, dhcpcd).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { nameservers } from '../../src/plan/resolv-conf.js';
 import { resolve } from 'node:path';
 import { defaults, dist, ifdown, ifup, rig, rigResult, routes, sleep, startCheck, stopCheck, ulb, up, waitFor } from './rig.js';
 import { buildDeb } from './deb.js';
@@ -254,6 +255,45 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(dist(60).fail).toBe(0);
     expect(ifdown('eth2').status).toBe(0);
     expect(ifdown('eth1').status).toBe(0);
+  });
+
+  it("resolvconf installed: the uplinks' records make way for uplink-lb's, which follows the usable uplinks (dhclient's resolvers, best first); release puts them back", () => {
+    // the link its postinst makes, made by hand: the rig's apt binds the host's resolv.conf over
+    // the root's, which cannot be replaced while it runs
+    expect(inRoot('sh', '-c', 'echo "resolvconf resolvconf/linkify-resolvconf boolean false" | debconf-set-selections').status).toBe(0);
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'resolvconf');
+    expect(install.status, install.output).toBe(0);
+    const link = `${root()}/etc/resolv.conf`;
+    const before = readFileSync(link, 'utf8');
+    rmSync(link);
+    symlinkSync('../run/resolvconf/resolv.conf', link);
+    try {
+      // what resolvconf.service does at boot
+      expect(rig('rx', '/sbin/resolvconf', '--enable-updates')).toBe('');
+      const records = (): string[] => readdirSync(rootRun('resolvconf/interface')).sort();
+      const servers = (): string[] => nameservers(readFileSync(rootRun('resolvconf/resolv.conf'), 'utf8'));
+      expect(ifup('eth1').status).toBe(0);
+      expect(ifup('eth2').status).toBe(0);
+      // each ISP's DHCP server announces its first address as resolver; weights 2:1
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(records()).toEqual(['uplink-lb']);
+      expect(ulb(['status']).stdout).toContain('resolvers in resolvconf (its record uplink-lb), best first: 198.18.101.1 (eth1), 198.18.102.1 (eth2)\n');
+      // eth1 drained: its resolver leaves in the same run, and comes back with it
+      expect(ulb(['drain', 'eth1']).status).toBe(0);
+      expect(servers()).toEqual(['198.18.102.1']);
+      expect(ulb(['undrain', 'eth1']).status).toBe(0);
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      // the uninstall's step: dhclient's own records back, uplink-lb's gone
+      expect(ulb(['release-resolvers']).status).toBe(0);
+      expect(records()).toEqual(['eth1.dhclient', 'eth2.dhclient']);
+      expect(servers().sort()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(ifdown('eth2').status).toBe(0);
+      expect(ifdown('eth1').status).toBe(0);
+    } finally {
+      rmSync(link);
+      writeFileSync(link, before);
+      expect(inRoot('apt-get', 'purge', '-y', '-q', 'resolvconf').status).toBe(0);
+    }
   });
 
   it('apt purge removes every file it added and leaves the kernel as it was', () => {
