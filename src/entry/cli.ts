@@ -24,6 +24,8 @@ import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from '
 import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
 import { describeResolvers, releaseResolversNow, resolvPlan } from '../pipeline/resolvers.js';
+import { describeResolvTarget } from '../plan/resolv-conf.js';
+import { readResolvFile } from '../state/resolv-conf.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
@@ -78,6 +80,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
         return 0;
       }
       process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
+      process.stdout.write(`${describeResolvTarget(config, config.resolvConf.manage === 'no' ? { kind: 'missing' } : readResolvFile(config.resolvConf.path))}\n`);
       for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
       return 0;
     }

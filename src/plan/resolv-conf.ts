@@ -82,3 +82,21 @@ export function planResolvConf(config: Config, announced: ReadonlyMap<string, Up
   const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`);
   return { action: file.kind === 'file' && file.text === text ? 'keep' : 'write', path: conf.path, text, list: [...list] };
 }
+
+/** What `validate` says of the resolver file: what uplink-lb will do with it. */
+export function describeResolvTarget(config: Config, file: ResolvFile): string {
+  const conf = config.resolvConf;
+  if (conf.manage === 'no') return 'resolvers: left alone (RESOLV_CONF=no)';
+  const fixed = config.uplinks.filter((u) => u.resolvers !== 'auto').map((u) => `${u.device}: ${u.resolvers === 'auto' || u.resolvers.length === 0 ? 'none' : u.resolvers.join(', ')}`);
+  const sources = `the resolvers the uplinks' DHCP clients and PPP peers announce${fixed.length > 0 ? ` (IFACE_RESOLVERS: ${fixed.join('; ')})` : ''}`;
+  switch (file.kind) {
+    case 'resolvconf':
+      return `resolvers: through resolvconf: the uplinks' own records give way to uplink-lb's (${OUR_RECORD}), which lists ${sources} while their uplink is usable, best first`;
+    case 'link':
+      return `resolvers: ${conf.path} is a link to ${file.target}: left alone (not Debian's resolvconf)`;
+    case 'other':
+      return `resolvers: ${conf.path} is ${file.what}: left alone`;
+    default:
+      return `resolvers: ${conf.path}${file.kind === 'missing' ? ' (made when needed)' : ''} will list ${sources} while their uplink is usable, best first; its other lines are kept`;
+  }
+}

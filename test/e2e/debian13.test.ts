@@ -270,6 +270,7 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     try {
       // what resolvconf.service does at boot
       expect(rig('rx', '/sbin/resolvconf', '--enable-updates')).toBe('');
+      expect(ulb(['validate']).stdout).toContain("resolvers: through resolvconf: the uplinks' own records give way to uplink-lb's (uplink-lb)");
       const records = (): string[] => readdirSync(rootRun('resolvconf/interface')).sort();
       const servers = (): string[] => nameservers(readFileSync(rootRun('resolvconf/resolv.conf'), 'utf8'));
       expect(ifup('eth1').status).toBe(0);

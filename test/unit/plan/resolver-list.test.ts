@@ -3,7 +3,7 @@
 // or the file is someone else's (a link of resolvconf's). States and leases captured on the rig.
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
-import { nameservers, planResolvConf, renderResolvConf, type ResolvFile } from '../../../src/plan/resolv-conf.js';
+import { describeResolvTarget, nameservers, planResolvConf, renderResolvConf, type ResolvFile } from '../../../src/plan/resolv-conf.js';
 import type { Lease } from '../../../src/plan/lease.js';
 import { resolversByUplink } from '../../../src/plan/resolvconf-records.js';
 import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
@@ -110,6 +110,17 @@ describe("the router's resolvers", () => {
     // taken out, and uplink-lb's record there: nothing to do
     const after = new Map([['eth10.dhclient', 'x'], ['lo.dnsmasq', 'nameserver 127.0.0.1\n'], ['uplink-lb', 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n']]);
     expect(planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', records: after }, 'B')).toMatchObject({ takeOut: [], current: true });
+  });
+
+  it('are said by validate: what will be managed, and how', () => {
+    const config = (text: string) => configFrom(`IFACE_DEVICE=( eth1 eth2 )\n${text}`);
+    expect(describeResolvTarget(config(''), plain(''))).toBe("resolvers: /etc/resolv.conf will list the resolvers the uplinks' DHCP clients and PPP peers announce while their uplink is usable, best first; its other lines are kept");
+    expect(describeResolvTarget(config('IFACE_RESOLVERS=( auto "192.0.2.5,192.0.2.6" )\nRESOLV_CONF=/etc/dnsmasq.resolv\n'), { kind: 'missing' })).toBe(
+      "resolvers: /etc/dnsmasq.resolv (made when needed) will list the resolvers the uplinks' DHCP clients and PPP peers announce (IFACE_RESOLVERS: eth2: 192.0.2.5, 192.0.2.6) while their uplink is usable, best first; its other lines are kept",
+    );
+    expect(describeResolvTarget(config(''), { kind: 'resolvconf', records: new Map() })).toContain('resolvers: through resolvconf: ');
+    expect(describeResolvTarget(config(''), { kind: 'link', target: '../run/systemd/resolve/stub-resolv.conf' })).toBe('resolvers: /etc/resolv.conf is a link to ../run/systemd/resolve/stub-resolv.conf: left alone (not Debian\'s resolvconf)');
+    expect(describeResolvTarget(config('RESOLV_CONF=no\n'), plain(''))).toBe('resolvers: left alone (RESOLV_CONF=no)');
   });
 
   it('refuse a resolver that is not an IPv4 host, and a file that is not an absolute path', () => {
