@@ -25,7 +25,8 @@
 #        rig.sh connect NS ADDR PORT N [TIMEOUT]  N new connections from NS -> JSON counts (ADDR IPv4 or IPv6)
 #        rig.sh fail ispN MODE      none|upstream|gw-ip|gw-all|icmp|ipv6|dhcp|carrier (icmp: forwards all but ICMP;
 #                                   ipv6: forwards IPv4 only)
-#        rig.sh dhcp-router ispN GW the ISP's DHCP server hands out GW as the router from now on
+#        rig.sh dhcp-router ispN GW [DNS]  the ISP's DHCP server hands out GW as the router (and DNS
+#                                   as the resolver) from now on
 #                                   (RIG_LEASE=2m at `up` makes dhclient renew after about a minute;
 #                                   RIG_RENEW=S sets the lease's renewal time T1 to S seconds, T2 later)
 #        rig.sh pd-move ispN POOL   (RIG_IPV6) the ISP delegates POOL, a /56 of its /48, from now on:
@@ -191,12 +192,14 @@ write_router_etc() {
     echo "# uplink-lb rig resolv.conf (dhclient-script writes here)" > "$ETCNS/resolv.conf"
 }
 
-start_dnsmasq() {  # ISP ROUTER: the ISP's DHCP server, handing out ROUTER as the gateway
-    local i=$1 router=$2 s; s=$(subnet "$1")
+start_dnsmasq() {  # ISP ROUTER [DNS]: the ISP's DHCP server, handing out ROUTER as the gateway
+                   # and DNS as the resolver (default: the ISP's resolver with RIG_DNS, else .1)
+    local i=$1 router=$2 dns=${3:-} s; s=$(subnet "$1")
+    [ -n "$dns" ] || if [ -n "$DNS" ]; then dns=$(resolver "$i"); else dns=$s.1; fi
     x "isp$i" dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
         --dhcp-authoritative --dhcp-range="$s.100,$s.199,255.255.255.0,$LEASE" \
         ${SAME_NET:+--dhcp-host=02:00:00:00:$(printf %02x "$i"):02,$s.$((100 + i))} \
-        --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$(if [ -n "$DNS" ]; then resolver "$i"; else echo "$s.1"; fi)" \
+        --dhcp-option=option:router,"$router" --dhcp-option=option:dns-server,"$dns" \
         ${RENEW:+--dhcp-option=option:T1,$RENEW --dhcp-option=option:T2,$((RENEW * 3 / 2))} \
         --dhcp-leasefile="$ST/isp$i/dnsmasq.leases" --pid-file="$ST/isp$i/dnsmasq.pid" \
         --log-dhcp --log-facility="$ST/isp$i/dnsmasq.log" --no-ping
@@ -276,11 +279,12 @@ cmd_lan_dns() {  # the router's LAN resolver: dnsmasq on lan0 (198.19.10.1) whos
         --pid-file="$ST/router/dnsmasq-dns.pid" --log-facility="$ST/router/dnsmasq-dns.log"
 }
 
-cmd_dhcp_router() {  # ispN GATEWAY: the ISP moves its gateway; renewals hand out the new one
-    local i=${1#isp} gw=$2
+cmd_dhcp_router() {  # ispN GATEWAY [DNS]: the ISP moves its gateway (and its resolver);
+                     # renewals hand out the new ones
+    local i=${1#isp} gw=$2 dns=${3:-}
     ip -n "$P-isp$i" addr add "$gw/24" dev down0 2>/dev/null || true
     killpid "$ST/isp$i/dnsmasq.pid" dnsmasq
-    start_dnsmasq "$i" "$gw"
+    start_dnsmasq "$i" "$gw" "$dns"
 }
 
 unmount_run() {  # the router's /run tmpfs, mounted by cmd_up under the rig's state directory

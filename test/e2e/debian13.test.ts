@@ -153,6 +153,8 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(balanced()).toEqual(['eth1:198.18.101.1', 'eth2:198.18.102.1']);
     expect(defaults().map((d) => `${d.dev ?? 'multipath'} ${d.metric}`).sort()).toEqual(['eth1 1003', 'eth2 1004', 'multipath 10']);
     expect(readFileSync(rootRun('uplink-lb/lease.eth2'), 'utf8')).toContain('"source":"dhcpcd"');
+    // the resolvers dhcpcd learned (each ISP's first address), in /etc/resolv.conf by weight
+    expect(nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'))).toEqual(['198.18.101.1', '198.18.102.1']);
     const counts = dist(300);
     console.log(`Debian 13, dhcpcd: 300 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
     expect(counts.fail).toBe(0);
@@ -164,15 +166,18 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(status.stdout).toContain('kernel: [pass]');
   });
 
-  it('dhcpcd: a renewal that moves the gateway is followed', async () => {
-    rig('dhcp-router', 'isp2', '198.18.102.254');
+  it('dhcpcd: a renewal that moves the gateway and the resolver is followed', async () => {
+    rig('dhcp-router', 'isp2', '198.18.102.254', '198.18.102.53');
     const started = Date.now();
     rig('rx', 'dhcpcd', '-n', 'eth2');
     const moved = await waitFor(() => balanced().includes('eth2:198.18.102.254'), 20);
     console.log(`dhcpcd renewal with a new gateway followed in ${Date.now() - started} ms (from \`dhcpcd -n eth2\`)`);
     expect(moved).toBe(true);
     expect(routes('uplink2').find((r) => r.dst === 'default' && r.gateway)?.gateway).toBe('198.18.102.254');
-    expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+    expect(nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'))).toEqual(['198.18.101.1', '198.18.102.53']);
+    const status = ulb(['status']).stdout;
+    expect(status).toContain('kernel: [pass]');
+    expect(status).toContain('  RESOLVER[198.18.102.53] "resolver 198.18.102.53 of eth2\'s DHCP client (dhcpcd)": eth2\n');
   });
 
   it('dhcpcd: the health check drains a dead ISP, whose dhcpcd route then carries nothing, and restores it', async () => {
@@ -215,6 +220,8 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     // udhcpc installed `default via GW dev ethN` at metric 0; none is left to win
     expect(defaults().map((d) => d.metric)).toEqual([10]);
     expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"route"');
+    // udhcpc's script tells uplink-lb nothing of its resolvers: the file is left to udhcpc
+    expect(ulb(['status']).stdout).toContain('resolvers: not managed: no uplink announces a resolver (IFACE_RESOLVERS sets them for a static uplink)');
     const counts = dist(150);
     console.log(`Debian 13, udhcpc: 150 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
     expect(counts.fail).toBe(0);
@@ -275,19 +282,19 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
       const servers = (): string[] => nameservers(readFileSync(rootRun('resolvconf/resolv.conf'), 'utf8'));
       expect(ifup('eth1').status).toBe(0);
       expect(ifup('eth2').status).toBe(0);
-      // each ISP's DHCP server announces its first address as resolver; weights 2:1
-      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      // isp1's DHCP server announces its first address as resolver, isp2's the one it moved to; 2:1
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.53']);
       expect(records()).toEqual(['uplink-lb']);
-      expect(ulb(['status']).stdout).toContain('resolvers in resolvconf (its record uplink-lb), best first: 198.18.101.1 (eth1), 198.18.102.1 (eth2)\n');
+      expect(ulb(['status']).stdout).toContain('resolvers in resolvconf (its record uplink-lb), best first: 198.18.101.1 (eth1), 198.18.102.53 (eth2)\n');
       // eth1 drained: its resolver leaves in the same run, and comes back with it
       expect(ulb(['drain', 'eth1']).status).toBe(0);
-      expect(servers()).toEqual(['198.18.102.1']);
+      expect(servers()).toEqual(['198.18.102.53']);
       expect(ulb(['undrain', 'eth1']).status).toBe(0);
-      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.53']);
       // the uninstall's step: dhclient's own records back, uplink-lb's gone
       expect(ulb(['release-resolvers']).status).toBe(0);
       expect(records()).toEqual(['eth1.dhclient', 'eth2.dhclient']);
-      expect(servers().sort()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(servers().sort()).toEqual(['198.18.101.1', '198.18.102.53']);
       expect(ifdown('eth2').status).toBe(0);
       expect(ifdown('eth1').status).toBe(0);
     } finally {
