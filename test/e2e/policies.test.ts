@@ -146,6 +146,12 @@ describe('traffic policies', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('uplink-lb');
     expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.51']);
     expect(ulb(['status']).stdout).toContain('resolvers: not managed: RESOLV_CONF=no\n');
+    // resolvers set by hand (a static uplink's): eth3's alone, and only eth3 carries it
+    writeConfig(`${POLICIES}IFACE_RESOLVERS=( none none 192.0.2.53 )\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.53']);
+    expect(ulb(['status']).stdout).toContain('  RESOLVER[192.0.2.53] "resolver 192.0.2.53 of IFACE_RESOLVERS for eth3": eth3\n');
+    expect(answered('router', '192.0.2.53')).toBe(20);
     writeConfig(POLICIES);
     expect(ulb(['apply']).status).toBe(0);
     expect(nameservers(readFileSync(file, 'utf8'))).toEqual(['192.0.2.51', '192.0.2.52', '192.0.2.53']);
