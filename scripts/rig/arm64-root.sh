@@ -3,10 +3,10 @@
 # libatomic1) in a folder, for running the cross-built executable under qemu-user
 # (`qemu-aarch64 -L ROOT`): Debian 12's arm64 packages from the mirror this machine's apt
 # uses, unpacked with dpkg-deb (no maintainer script runs, nothing is configured). Made once
-# and cached as test/.state/roots/arm64 (remove it to make a new one); prints its path.
+# and cached as arm64 in root-cache.sh's directory (remove it to make a new one); prints its path.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cache=$ROOT/test/.state/roots
+cache=$("$ROOT/scripts/rig/root-cache.sh")
 dest=${1:-$cache/arm64}
 PACKAGES="libc6 libstdc++6 libgcc-s1 libatomic1"
 
@@ -30,7 +30,8 @@ make_root() {
     (cd "$work/apt/archives" && apt-get "${opts[@]}" -qq download $wanted)
     for deb in "$work"/apt/archives/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
     [ -e "$work/root/lib/ld-linux-aarch64.so.1" ] || { echo "arm64-root: no ld-linux-aarch64.so.1 in what was unpacked" >&2; exit 1; }
-    rm -rf "$dest"; mv "$work/root" "$dest"; rm -rf "$work"
+    # its time is when it was made (root-cache.sh --expire reads it), not the package's
+    rm -rf "$dest"; mv "$work/root" "$dest"; touch "$dest"; rm -rf "$work"
 }
 
 mkdir -p "$cache"

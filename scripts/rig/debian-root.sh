@@ -4,14 +4,14 @@
 # start that early, in the background). The root is what a new install has: debootstrap --variant=minbase with
 # ifupdown and dhcpcd-base (Debian 13 installs dhcpcd-base, not isc-dhcp-client), from the
 # Debian mirror this machine's apt uses, with apt's lists fetched. It is made once and cached as
-# test/.state/roots/SUITE.tar (remove it to make a new one). A policy-rc.d in the root keeps
+# SUITE.tar in root-cache.sh's directory (outside the clone; remove it to make a new one). A policy-rc.d in the root keeps
 # package scripts from starting any service: apt runs there in the host's network namespace.
 set -euo pipefail
 suite=${1:?usage: debian-root.sh SUITE DEST}
 dest=${2:-}
 [[ $suite =~ ^[a-z]+$ ]] || { echo "debian-root: bad suite $suite" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cache=$ROOT/test/.state/roots
+cache=$("$ROOT/scripts/rig/root-cache.sh")
 tar=$cache/$suite.tar
 
 mirror() { "$ROOT/scripts/rig/debian-mirror.sh"; }

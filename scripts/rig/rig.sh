@@ -57,7 +57,7 @@
 # names run side by side (the end-to-end tests run one per vitest worker).
 #
 # RIG_ROOT=SUITE (e.g. trixie) gives the router another Debian's userland: a copy of the root
-# that scripts/rig/debian-root.sh made (cached under test/.state/roots) is entered with chroot
+# that scripts/rig/debian-root.sh made (cached where scripts/rig/root-cache.sh says) is entered with chroot
 # inside the router's namespace, with the rig's private /run bound over its /run; its own
 # /etc/network/interfaces is written there. `rig.sh apt ARGS` runs apt-get in that root, and
 # `rig.sh chroot CMD` any command (in the host's network namespace, to reach the Debian mirror:

@@ -4,12 +4,12 @@
 # debian-root.sh (trixie) with Debian's kernel, its initramfs, pppd, pppoe-server, dnsmasq,
 # dhclient, nftables, busybox (a syslog daemon and a small web server) and what the uplink-lb
 # package depends on installed by apt.
-# Made once and cached as test/.state/roots/trixie-vm.tar (remove it to make a new one; about
+# Made once and cached as trixie-vm.tar in root-cache.sh's directory (remove it to make a new one; about
 # a minute and a half); with DEST, a fresh copy is unpacked there. Needs root and the mirror.
 set -euo pipefail
 dest=${1:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cache=$ROOT/test/.state/roots
+cache=$("$ROOT/scripts/rig/root-cache.sh")
 tar=$cache/trixie-vm.tar
 PACKAGES=(linux-image-amd64 initramfs-tools kmod iproute2 ppp pppoe iputils-ping busybox nftables isc-dhcp-client dnsmasq-base
           conntrack cron libatomic1)

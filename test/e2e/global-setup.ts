@@ -1,9 +1,10 @@
 // Before the end-to-end files run: start making the Debian roots the Debian-root tests need
-// (debootstrap, about a minute each, cached under test/.state/roots), and the PPPoE test's
+// (debootstrap, about a minute each, cached outside the clone: scripts/rig/root-cache.sh, whose
+// --expire first drops roots too old to trust), and the PPPoE test's
 // virtual machine root made from the Debian 13 one (apt, about a minute and a half), in the
 // background, so that it overlaps with the files on the host's own userland. The tests wait for
 // them on a lock.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 
 /** What to make: [script, its arguments] (vm-root.sh waits for the trixie root on its lock). */
@@ -17,6 +18,7 @@ let children: ChildProcess[] = [];
 export function setup(): void {
   if (process.getuid?.() !== 0) return;
   mkdirSync('test/.state/roots', { recursive: true });
+  execFileSync('scripts/rig/root-cache.sh', ['--expire'], { stdio: ['ignore', 'ignore', 'inherit'] });
   children = ROOTS.map(([name, script, args]) => {
     const log = openSync(`test/.state/roots/${name}.prepare.log`, 'w');
     // a process group of its own, so that teardown can stop debootstrap or apt with it
