@@ -1,6 +1,6 @@
 // The resolver keys: RESOLV_CONF (which file holds the router's resolvers: `auto`, the system's
-// resolv.conf when it is a plain file; `no`, left alone; or the path of a file of nameserver
-// lines, such as dnsmasq's resolv-file) and IFACE_RESOLVERS (each uplink's resolvers: `auto`,
+// resolv.conf, a plain file or Debian's resolvconf's link; `no`, left alone; or the path of a
+// file of nameserver lines, such as dnsmasq's resolv-file) and IFACE_RESOLVERS (each uplink's resolvers: `auto`,
 // those its DHCP client or PPP peer announces; `none`; or a comma-separated list of IPv4
 // addresses, for a static uplink).
 import type { RawValues } from './collect.js';
@@ -10,8 +10,9 @@ import { hostAddress } from './ipv4.js';
 import { bad, ok, type Result } from '../util/result.js';
 import type { Validator } from './validator.js';
 
-/** Where the router's resolvers are kept: `auto` manages `path` only when it is a plain file
- *  (not resolvconf's or systemd-resolved's link); a configured path is managed as given. */
+/** Where the router's resolvers are kept: `auto` is the system's resolv.conf, a configured path
+ *  another file; either is managed when it is a plain file or Debian's resolvconf's link (what
+ *  else it is, plan/resolv-conf.ts leaves alone). */
 export type ResolvConf = { manage: 'no' } | { manage: 'auto' | 'file'; path: string };
 
 /** An uplink's resolvers: those its client announces, or a fixed list (empty: none). */

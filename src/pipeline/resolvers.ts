@@ -10,7 +10,7 @@ import { STATEDIR } from '../paths.js';
 import type { Desired } from '../plan/desired.js';
 import { isManaged, planResolvConf, type ResolvPlan } from '../plan/resolv-conf.js';
 import type { ResolverEntry } from '../plan/resolver-list.js';
-import { dropOriginal, keepOriginal, keptOriginals, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
+import { dropOriginal, shelveOriginal, keepOriginal, keptOriginals, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { existsSync } from 'node:fs';
@@ -39,10 +39,11 @@ function putBack(path: string, original: string, log: Log): void {
   if (file.kind === 'file' && isManaged(file.text)) {
     replaceResolvFile(path, original, file.mtimeSeconds);
     log.info(`${path}: no longer managed; the file it was before uplink-lb is back`);
+    dropOriginal(path);
   } else {
-    log.warn(`${path}: no longer managed, and not uplink-lb's any more (someone replaced it): left as it is; the file before uplink-lb was ${backupOf(path)}, now removed`);
+    // someone replaced it since: theirs stays, and the original is kept where a person finds it
+    log.warn(`${path}: no longer managed, and not uplink-lb's any more (someone replaced it): left as it is; the file it was before uplink-lb is in ${shelveOriginal(path)}`);
   }
-  dropOriginal(path);
 }
 
 /** The uplinks' records taken out of resolvconf put back (where resolvconf is still there and

@@ -1,7 +1,7 @@
 // The managed resolver file (/etc/resolv.conf, or RESOLV_CONF's path) as it is on disk, its
 // replacement, and the copy of what was there before uplink-lb first wrote it, kept under
 // STATEDIR/orig/PATH until it is put back (uplink-lb release-resolvers, RESOLV_CONF=no).
-import { closeSync, constants, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { RUNDIR, STATEDIR } from '../paths.js';
@@ -129,6 +129,15 @@ export function keptOriginals(dir = STATEDIR): Map<string, string> {
   };
   walk('');
   return found;
+}
+
+/** Moves the kept original of `path` out of the way (to STATEDIR/left/PATH), where nothing puts
+ *  it back but a person; returns where it is now. */
+export function shelveOriginal(path: string, dir = STATEDIR): string {
+  const shelved = join(dir, 'left', path);
+  mkdirSync(dirname(shelved), { recursive: true, mode: 0o755 });
+  renameSync(backupPath(path, dir), shelved);
+  return shelved;
 }
 
 export function dropOriginal(path: string, dir = STATEDIR): void {
