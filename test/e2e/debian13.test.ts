@@ -250,21 +250,7 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(balanced()).toEqual([]);
   });
 
-  it('dhclient (an upgraded router keeps isc-dhcp-client, which ifupdown prefers): balanced, no default route of its own', () => {
-    const install = inRoot('apt-get', 'install', '-y', '-q', 'isc-dhcp-client');
-    expect(install.status, install.output).toBe(0);
-    expect(ifup('eth1').status).toBe(0);
-    expect(ifup('eth2').status).toBe(0);
-    expect(existsSync(rootRun('dhclient.eth1.pid'))).toBe(true);
-    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.254']);
-    expect(defaults().map((d) => d.metric)).toEqual([10]);
-    expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhclient"');
-    expect(dist(60).fail).toBe(0);
-    expect(ifdown('eth2').status).toBe(0);
-    expect(ifdown('eth1').status).toBe(0);
-  });
-
-  it("resolvconf installed: the uplinks' records make way for uplink-lb's, which follows the usable uplinks (dhclient's resolvers, best first); release puts them back", () => {
+  it("resolvconf installed: udhcpc's records make way for uplink-lb's, which lists their resolvers (learned from them) as the usable uplinks go, best first; release puts them back", () => {
     // the link its postinst makes, made by hand: the rig's apt binds the host's resolv.conf over
     // the root's, which cannot be replaced while it runs
     expect(inRoot('sh', '-c', 'echo "resolvconf resolvconf/linkify-resolvconf boolean false" | debconf-set-selections').status).toBe(0);
@@ -282,7 +268,8 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
       const servers = (): string[] => nameservers(readFileSync(rootRun('resolvconf/resolv.conf'), 'utf8'));
       expect(ifup('eth1').status).toBe(0);
       expect(ifup('eth2').status).toBe(0);
-      // isp1's DHCP server announces its first address as resolver, isp2's the one it moved to; 2:1
+      // udhcpc gave resolvconf its resolvers (isp1's first address, the one isp2 moved to): the
+      // only way they reach uplink-lb; 2:1
       expect(servers()).toEqual(['198.18.101.1', '198.18.102.53']);
       expect(records()).toEqual(['uplink-lb']);
       expect(ulb(['status']).stdout).toContain('resolvers in resolvconf (its record uplink-lb), best first: 198.18.101.1 (eth1), 198.18.102.53 (eth2)\n');
@@ -291,9 +278,10 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
       expect(servers()).toEqual(['198.18.102.53']);
       expect(ulb(['undrain', 'eth1']).status).toBe(0);
       expect(servers()).toEqual(['198.18.101.1', '198.18.102.53']);
-      // the uninstall's step: dhclient's own records back, uplink-lb's gone
+      expect(ulb(['status']).stdout).toContain('  RESOLVER[198.18.101.1] "resolver 198.18.101.1 of eth1\'s resolvconf record eth1.udhcpc": eth1\n');
+      // the uninstall's step: udhcpc's own records back, uplink-lb's gone
       expect(ulb(['release-resolvers']).status).toBe(0);
-      expect(records()).toEqual(['eth1.dhclient', 'eth2.dhclient']);
+      expect(records()).toEqual(['eth1.udhcpc', 'eth2.udhcpc']);
       expect(servers().sort()).toEqual(['198.18.101.1', '198.18.102.53']);
       expect(ifdown('eth2').status).toBe(0);
       expect(ifdown('eth1').status).toBe(0);
@@ -302,6 +290,20 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
       writeFileSync(link, before);
       expect(inRoot('apt-get', 'purge', '-y', '-q', 'resolvconf').status).toBe(0);
     }
+  });
+
+  it('dhclient (an upgraded router keeps isc-dhcp-client, which ifupdown prefers): balanced, no default route of its own', () => {
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'isc-dhcp-client');
+    expect(install.status, install.output).toBe(0);
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(existsSync(rootRun('dhclient.eth1.pid'))).toBe(true);
+    expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.254']);
+    expect(defaults().map((d) => d.metric)).toEqual([10]);
+    expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhclient"');
+    expect(dist(60).fail).toBe(0);
+    expect(ifdown('eth2').status).toBe(0);
+    expect(ifdown('eth1').status).toBe(0);
   });
 
   it('apt purge removes every file it added and leaves the kernel as it was', () => {
