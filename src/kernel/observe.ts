@@ -4,7 +4,7 @@
 // `rule show` lists IPv4 rules only).
 import { existsSync } from 'node:fs';
 import { IP } from '../paths.js';
-import { run, runChecked } from '../util/run.js';
+import { CommandError, run, runChecked } from '../util/run.js';
 import { parseObservation } from './parse.js';
 import { splitNexthops } from './nexthop-family.js';
 import type { Family, Observed } from './types.js';
@@ -31,11 +31,33 @@ const NEXTHOPS = 'nexthop show';
 const READS6 = ['rule show', 'route show table all'] as const;
 
 let nexthopObjects: boolean | undefined;
-/** Whether this kernel and iproute2 have nexthop objects (Linux 5.3+): asked once per process,
- *  with a read of its own (in a batch, an unknown object would fail the reads after it). */
+/** Whether this kernel and iproute2 have nexthop objects (Linux 5.3+): known once per process,
+ *  from the first observe() (its last read), or else from a read of its own. */
 export function haveNexthopObjects(): boolean {
   nexthopObjects ??= run([IP, '-j', 'nexthop', 'show']).status === 0;
   return nexthopObjects;
+}
+
+/** The IPv4 batch of reads, learning on the way whether nexthop objects are there: their read
+ *  comes last, so where they are not (a kernel before 5.3, an old iproute2) ip fails at that
+ *  line only, after printing the others, and no process of its own is needed to ask. */
+function readIpv4(): string[] {
+  if (nexthopObjects !== undefined) return ipBatch(reads());
+  const lines = [ADDRESSES, RULES, ROUTES, NEXTHOPS];
+  const argv = [IP, '-j', '-N', '-batch', '-'];
+  const result = run(argv, `${lines.join('\n')}\n`);
+  const documents = result.stdout.split('\n').filter((l) => l !== '');
+  if (result.status === 0) {
+    nexthopObjects = true;
+    return documents;
+  }
+  // every read before it printed: ip stopped at the nexthop read (how it says so depends on
+  // which of the two lacks them)
+  if (documents.length === lines.length - 1) {
+    nexthopObjects = false;
+    return documents;
+  }
+  throw new CommandError(argv, result.status, result.stderr);
 }
 
 /** Whether this kernel has IPv6 (not booted with ipv6.disable=1). */
@@ -66,7 +88,7 @@ export function readIpv6(): string[] | undefined {
 
 /** Two `ip` processes (one without IPv6). */
 export function observe(): Observed {
-  return parseReads(ipBatch(reads()), readIpv6());
+  return parseReads(readIpv4(), readIpv6());
 }
 
 /** Links, addresses and both families' main-table default routes (a DHCP client's own, which
