@@ -61,4 +61,4 @@ await sea(bundle, {
   // execArgvExtension none: NODE_OPTIONS and friends cannot inject code into a root tool.
   seaConfig: { disableExperimentalSEAWarning: true, useCodeCache: process.env.SEA_CODE_CACHE === '1', execArgvExtension: 'none' },
 });
-console.log(`build: ${output} (node ${process.version} ${arch}, sysconfdir ${sysconfdir}, rundir ${rundir})`);
+console.log(`build: ${output} (node ${process.version} ${arch}, sysconfdir ${sysconfdir}, rundir ${rundir}, statedir ${statedir})`);
