@@ -3,11 +3,10 @@
 import * as v from 'valibot';
 import { hostAddress } from '../config/ipv4.js';
 import { RUNDIR } from '../paths.js';
-import { bad, type Result } from '../util/result.js';
-import { parseRecord } from './json-record.js';
+import type { Result } from '../util/result.js';
 import type { Lease } from '../plan/lease.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
-import { devicePath, readDeviceRecords } from './device-records.js';
+import { devicePath, parseDeviceRecord, readDeviceRecords } from './device-records.js';
 
 const host = v.pipe(v.string(), v.check((text) => 'value' in hostAddress(text)));
 
@@ -23,9 +22,7 @@ const LEASE: v.GenericSchema<unknown, Lease> = v.object({
 
 /** Validates a lease record's text: the lease, or why it is not trusted. */
 export function parseLease(device: string, text: string): Result<Lease> {
-  const lease = parseRecord(text, LEASE);
-  if ('value' in lease && lease.value.device !== device) return bad(`names device ${JSON.stringify(lease.value.device)}, not ${device}`);
-  return lease;
+  return parseDeviceRecord(device, text, LEASE);
 }
 
 export function formatLease(lease: Lease): string {

@@ -3,10 +3,9 @@
 import * as v from 'valibot';
 import { hostAddress } from '../config/ipv4.js';
 import { RUNDIR } from '../paths.js';
-import { bad, type Result } from '../util/result.js';
-import { parseRecord } from './json-record.js';
+import type { Result } from '../util/result.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
-import { devicePath, readDeviceRecords } from './device-records.js';
+import { devicePath, parseDeviceRecord, readDeviceRecords } from './device-records.js';
 
 export interface PeerDns {
   device: string;
@@ -19,9 +18,7 @@ const PEER_DNS: v.GenericSchema<unknown, PeerDns> = v.object({ device: v.string(
 const PREFIX = 'peerdns.';
 
 export function parsePeerDns(device: string, text: string): Result<PeerDns> {
-  const record = parseRecord(text, PEER_DNS);
-  if ('value' in record && record.value.device !== device) return bad(`names device ${JSON.stringify(record.value.device)}, not ${device}`);
-  return record;
+  return parseDeviceRecord(device, text, PEER_DNS);
 }
 
 export function writePeerDns(record: PeerDns, dir = RUNDIR): void {

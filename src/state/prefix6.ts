@@ -4,10 +4,9 @@
 import * as v from 'valibot';
 import { prefix6 } from '../config/ipv6.js';
 import { RUNDIR } from '../paths.js';
-import { bad, type Result } from '../util/result.js';
-import { parseRecord } from './json-record.js';
+import type { Result } from '../util/result.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
-import { devicePath, readDeviceRecords } from './device-records.js';
+import { devicePath, parseDeviceRecord, readDeviceRecords } from './device-records.js';
 
 export interface Delegation {
   device: string;
@@ -32,9 +31,7 @@ const pathOf = (device: string, dir: string): string => devicePath(PREFIX, devic
 
 /** Validates a record's text: the delegation, or why it is not trusted. */
 export function parseDelegation(device: string, text: string): Result<Delegation> {
-  const record = parseRecord(text, DELEGATION);
-  if ('value' in record && record.value.device !== device) return bad(`names device ${JSON.stringify(record.value.device)}, not ${device}`);
-  return record;
+  return parseDeviceRecord(device, text, DELEGATION);
 }
 
 export function writeDelegation(delegation: Delegation, dir = RUNDIR): void {
