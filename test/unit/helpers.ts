@@ -77,3 +77,13 @@ export const APPLIED_2_RULES = [
   'priority 1001 from 198.18.101.163/32 lookup 201 protocol 73',
   'priority 1002 from 198.18.102.162/32 lookup 202 protocol 73',
 ];
+
+/** The applied-2 fixture's leases (captured on the rig), with the resolvers each client announced. */
+export function leasesWith(resolvers: Record<string, string[]>): Map<string, Lease> {
+  const leases = leasesAt('applied-2');
+  for (const [device, list] of Object.entries(resolvers)) {
+    const lease = leases.get(device);
+    if (lease) leases.set(device, { ...lease, resolvers: list });
+  }
+  return leases;
+}

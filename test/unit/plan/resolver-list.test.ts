@@ -4,20 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/plan/desired.js';
 import { describeResolvTarget, nameservers, planResolvConf, renderResolvConf, type ResolvFile } from '../../../src/plan/resolv-conf.js';
-import type { Lease } from '../../../src/plan/lease.js';
 import { resolversByUplink } from '../../../src/plan/resolvconf-records.js';
-import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
+import { configFrom, leasesWith, observedAt, problemsOf } from '../helpers.js';
 
 const observed = observedAt('applied-2');
 
-function leasesWith(resolvers: Record<string, string[]>): Map<string, Lease> {
-  const leases = leasesAt('applied-2');
-  for (const [device, list] of Object.entries(resolvers)) {
-    const lease = leases.get(device);
-    if (lease) leases.set(device, { ...lease, resolvers: list });
-  }
-  return leases;
-}
 const want = (text: string, resolvers: Record<string, string[]>, drained: string[] = [], peers: Record<string, string[]> = {}) =>
   desired(configFrom(text), observed, { leases: leasesWith(resolvers), nft: true, drained: new Set(drained), peerResolvers: new Map(Object.entries(peers)) });
 const addresses = (w: ReturnType<typeof want>): string[] => w.resolvers.map((e) => e.address);

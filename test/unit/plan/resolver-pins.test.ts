@@ -8,21 +8,11 @@ import { planTowards } from '../../../src/plan/diff.js';
 import { EMPTY_RECORD } from '../../../src/state/health.js';
 import { formatMetrics } from '../../../src/report/metrics.js';
 import { parseLease } from '../../../src/state/lease.js';
-import type { Lease } from '../../../src/plan/lease.js';
-import { configFrom, leasesAt, observedAt } from '../helpers.js';
+import { configFrom, leasesWith, observedAt } from '../helpers.js';
 
 const observed = observedAt('applied-2');
 const DEVICES = 'IFACE_DEVICE=( eth1 eth2 )\n';
 
-/** The fixture's leases (captured on the rig), with the resolvers each client announced. */
-function leasesWith(resolvers: Record<string, string[]>): Map<string, Lease> {
-  const leases = leasesAt('applied-2');
-  for (const [device, list] of Object.entries(resolvers)) {
-    const lease = leases.get(device);
-    if (lease) leases.set(device, { ...lease, resolvers: list });
-  }
-  return leases;
-}
 const chainOf = (text: string, name: string): string[] => (text.split(`  chain ${name} {\n`)[1]?.split('\n  }')[0] ?? '').split('\n').map((l) => l.trim());
 const want = (text: string, resolvers: Record<string, string[]>, drained: string[] = []) =>
   desired(configFrom(text), observed, { leases: leasesWith(resolvers), nft: true, drained: new Set(drained) });
