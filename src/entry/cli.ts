@@ -25,7 +25,7 @@ import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
 import { describeResolvers, releaseResolversNow, resolvPlan } from '../pipeline/resolvers.js';
 import { describeResolvTarget } from '../plan/resolv-conf.js';
-import { readResolvFile } from '../state/resolv-conf.js';
+import { readConfiguredFile } from '../state/resolv-conf.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
@@ -80,7 +80,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
         return 0;
       }
       process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
-      process.stdout.write(`${describeResolvTarget(config, config.resolvConf.manage === 'no' ? { kind: 'missing' } : readResolvFile(config.resolvConf.path))}\n`);
+      process.stdout.write(`${describeResolvTarget(config, readConfiguredFile(config.resolvConf))}\n`);
       for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
       return 0;
     }

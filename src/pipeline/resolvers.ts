@@ -6,11 +6,10 @@
 // and by `uplink-lb release-resolvers` (uninstall). A change of the resolvers in force is an
 // event (`resolvers`).
 import type { Config } from '../config/types.js';
-import { STATEDIR } from '../paths.js';
 import type { Desired } from '../plan/desired.js';
 import { isManaged, planResolvConf, type ResolvPlan } from '../plan/resolv-conf.js';
 import type { ResolverEntry } from '../plan/resolver-list.js';
-import { dropOriginal, shelveOriginal, keepOriginal, keptOriginals, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
+import { backupPath, dropOriginal, shelveOriginal, keepOriginal, keptOriginals, readConfiguredFile, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { existsSync } from 'node:fs';
@@ -25,12 +24,10 @@ export function describeResolvers(list: readonly { address: string; devices: rea
   return list.map((e) => `${e.address} (${e.devices.join(', ')})`).join(', ');
 }
 
-const backupOf = (path: string): string => `${STATEDIR}/orig${path}`;
-
 /** What would be done with the resolver file now (status, `apply --dry-run`). Reads only. */
 export function resolvPlan(config: Config, want: Pick<Desired, 'announced' | 'resolvers'>): ResolvPlan {
-  const path = config.resolvConf.manage === 'no' ? '' : config.resolvConf.path;
-  return planResolvConf(config, want.announced, want.resolvers, path === '' ? { kind: 'missing' } : readResolvFile(path), backupOf(path));
+  const conf = config.resolvConf;
+  return planResolvConf(config, want.announced, want.resolvers, readConfiguredFile(conf), conf.manage === 'no' ? '' : backupPath(conf.path));
 }
 
 /** Puts `original` back at `path` when the file there is still uplink-lb's, and forgets it. */
@@ -93,10 +90,10 @@ const same = (record: ResolversRecord | undefined, path: string, list: readonly 
 export function syncResolvers(config: Config, want: Pick<Desired, 'announced' | 'resolvers'>, log: Log): void {
   const managed = config.resolvConf.manage === 'no' ? undefined : config.resolvConf.path;
   releaseResolvers(log, managed);
-  const file = managed === undefined ? undefined : readResolvFile(managed);
-  if (file?.kind !== 'resolvconf') releaseResolvconf(log);
-  if (managed === undefined || file === undefined) return;
-  const plan = planResolvConf(config, want.announced, want.resolvers, file, backupOf(managed));
+  const file = readConfiguredFile(config.resolvConf);
+  if (file.kind !== 'resolvconf') releaseResolvconf(log);
+  if (managed === undefined) return;
+  const plan = planResolvConf(config, want.announced, want.resolvers, file, backupPath(managed));
   if (plan.action === 'leave') return;
   const record = readResolversRecord((text) => log.warn(text));
   let mtime = record?.path === plan.path ? record.mtime : 0;

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { RUNDIR, STATEDIR } from '../paths.js';
 import { finite, readRecord } from './json-record.js';
 import type { ResolvFile } from '../plan/resolv-conf.js';
+import type { ResolvConf } from '../config/validate-resolvers.js';
 import { haveResolvconf, liveRecords } from './resolvconf.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
 
@@ -93,7 +94,13 @@ export function replaceResolvFile(path: string, text: string, notBefore: number)
 }
 
 const ORIG = 'orig';
-const backupPath = (path: string, dir: string): string => join(dir, ORIG, path);
+/** Where the original of `path` is kept. */
+export const backupPath = (path: string, dir = STATEDIR): string => join(dir, ORIG, path);
+
+/** The file RESOLV_CONF names, as it is (`missing` when it names none: RESOLV_CONF=no). */
+export function readConfiguredFile(conf: ResolvConf): ResolvFile {
+  return conf.manage === 'no' ? { kind: 'missing' } : readResolvFile(conf.path);
+}
 
 /** Keeps `text` as what `path` held before uplink-lb; a copy already kept is never replaced. */
 export function keepOriginal(path: string, text: string, dir = STATEDIR): void {
