@@ -4,6 +4,7 @@
 // resolver that is not an IPv4 host address is left out, and said.
 import { hostAddress } from '../config/ipv4.js';
 import { removeLease, writeLease } from '../state/lease.js';
+import { resolversFromEnv } from './resolvers-from-env.js';
 import type { LeaseSource } from '../plan/lease.js';
 import type { Log } from '../util/log.js';
 import type { Env } from './context.js';
@@ -13,13 +14,7 @@ export function recordLeaseFromEnv(device: string, env: Env, source: Exclude<Lea
   const address = hostAddress(env.new_ip_address ?? '');
   const gateway = hostAddress((env.new_routers ?? '').trim().split(/\s+/)[0] ?? '');
   if ('value' in address && 'value' in gateway) {
-    const resolvers: string[] = [];
-    for (const text of (env.new_domain_name_servers ?? '').trim().split(/\s+/).filter((t) => t !== '')) {
-      const resolver = hostAddress(text);
-      if ('value' in resolver) {
-        if (!resolvers.includes(resolver.value)) resolvers.push(resolver.value);
-      } else log.warn(`${source} ${device} ${reason}: resolver ${JSON.stringify(text)} ${resolver.problem}; left out`);
-    }
+    const resolvers = resolversFromEnv((env.new_domain_name_servers ?? '').trim().split(/\s+/), `${source} ${device} ${reason}`, log);
     writeLease({ device, address: address.value, gateway: gateway.value, reason, source, ...(resolvers.length > 0 ? { resolvers } : {}) });
     return;
   }

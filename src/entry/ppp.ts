@@ -8,21 +8,13 @@ import { reconcile } from '../pipeline/reconcile.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
-import { hostAddress } from '../config/ipv4.js';
+import { resolversFromEnv } from './resolvers-from-env.js';
 import { removePeerDns, writePeerDns } from '../state/peer-dns.js';
 
 /** DNS1 and DNS2 as pppd exports them; one that is not an IPv4 host address is left out, and
  *  said. */
 function recordPeerDns(device: string, env: Env, log: Log): void {
-  const resolvers: string[] = [];
-  for (const name of ['DNS1', 'DNS2'] as const) {
-    const text = env[name];
-    if (text === undefined || text === '') continue;
-    const address = hostAddress(text);
-    if ('value' in address) {
-      if (!resolvers.includes(address.value)) resolvers.push(address.value);
-    } else log.warn(`pppd ${device} up: ${name} ${JSON.stringify(text)} ${address.problem}; left out`);
-  }
+  const resolvers = resolversFromEnv([env.DNS1, env.DNS2], `pppd ${device} up`, log);
   if (resolvers.length > 0) writePeerDns({ device, resolvers });
   else removePeerDns(device);
 }

@@ -35,7 +35,7 @@ function allPolicies(config: Config, resolvers: readonly Policy[]): Policy[] {
 
 /** `usable`: the uplinks that may carry new connections (healthy, or kept in the route by fail
  *  open; on standby or not). `shares`: the share of its weight a degraded uplink keeps.
- *  `resolvers`: the pins of the resolvers the uplinks' DHCP clients announced. */
+ *  `resolvers`: the pins of each uplink's own resolvers (plan/resolver-pins.ts). */
 export function choosePolicies(config: Config, usable: ReadonlySet<string>, shares: ReadonlyMap<string, number>, resolvers: readonly Policy[] = []): PolicyChoice[] {
   return allPolicies(config, resolvers).map((policy) => {
     for (const [tier, members] of policy.tiers.entries()) {
