@@ -70,3 +70,15 @@ export function targetAddress6(text: string): Result<string> {
   if (NOT_A_TARGET.has(range)) return bad(`is ${range === 'linkLocal' ? 'a link-local' : range === 'ipv4Mapped' ? 'an IPv4-mapped' : `the ${range}`} address, not a host beyond an ISP`);
   return ok(address.toString());
 }
+
+/** A resolver's IPv6 address, canonical: a unicast address reachable beyond the link (not
+ *  link-local: a resolver there would need its interface named, and it is reached through that
+ *  link whatever the routes say). */
+export function resolverAddress6(text: string): Result<string> {
+  const address = parse6(text);
+  if (!address) return bad('is not an IPv6 address');
+  const range = address.range();
+  if (range === 'linkLocal') return bad('is a link-local address: a resolver reached through a route is needed (one on the link is reached there anyway)');
+  if (NOT_A_ROUTER.has(range)) return bad(`is ${range === 'ipv4Mapped' ? 'an IPv4-mapped' : `the ${range}`} address, not a resolver's`);
+  return ok(address.toString());
+}

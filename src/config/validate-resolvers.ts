@@ -1,11 +1,11 @@
 // The resolver keys: RESOLV_CONF (which file holds the router's resolvers: `auto`, the system's
 // resolv.conf, a plain file or Debian's resolvconf's link; `no`, left alone; or the path of a
 // file of nameserver lines, such as dnsmasq's resolv-file) and IFACE_RESOLVERS (each uplink's resolvers: `auto`,
-// those its DHCP client or PPP peer announces; `none`; or a comma-separated list of IPv4
-// addresses, for a static uplink).
+// those its DHCP clients or PPP peer announce; `none`; or a comma-separated list of IPv4 and
+// IPv6 addresses, for a static uplink).
 import type { RawValues } from './collect.js';
 import { printable } from './checkers.js';
-import { isIpv6 } from './ipv6.js';
+import { resolverAddress6 } from './ipv6.js';
 import { hostAddress } from './ipv4.js';
 import { bad, ok, type Result } from '../util/result.js';
 import type { Validator } from './validator.js';
@@ -25,9 +25,8 @@ function checkResolvers(text: string): Result<UplinkResolvers> {
   if (text === 'none') return ok([]);
   const list: string[] = [];
   for (const item of text.split(',').map((t) => t.trim())) {
-    if (isIpv6(item)) return bad(`${printable(item)} is an IPv6 address; IFACE_RESOLVERS takes IPv4 resolvers (auto, none, or addresses separated by commas)`);
-    const address = hostAddress(item);
-    if ('problem' in address) return bad(`${printable(item)} ${address.problem} (auto, none, or IPv4 addresses separated by commas)`);
+    const address = item.includes(':') ? resolverAddress6(item) : hostAddress(item);
+    if ('problem' in address) return bad(`${printable(item)} ${address.problem} (auto, none, or IPv4 and IPv6 addresses separated by commas)`);
     if (list.includes(address.value)) return bad(`${address.value} is named twice`);
     list.push(address.value);
   }

@@ -3,7 +3,8 @@
 //   enter: exit 0 means "this is an uplink: suppress dhclient's default route"; the lease's
 //          address and gateway are recorded for the exit hook and every later run.
 //   exit:  reconciles, so a renewal that changed the address or gateway takes effect; for
-//          dhclient -6 (BOUND6, RENEW6, ...), records the delegated prefix first (-P).
+//          dhclient -6 (BOUND6, RENEW6, ...), records the delegated prefix (-P) and the
+//          IPv6 resolvers first.
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
@@ -11,6 +12,7 @@ import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
 import { recordLeaseFromEnv } from './lease-from-env.js';
 import { BOUND6, GONE6, recordDhclientDelegation } from './delegation-from-env.js';
+import { recordResolvers6FromEnv } from './resolvers6-from-env.js';
 
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'TIMEOUT']);
 const GONE = new Set(['EXPIRE', 'FAIL', 'RELEASE', 'STOP']);
@@ -39,7 +41,10 @@ export function runDhclientExit(env: Env): number {
     if (!managed) return 0;
     const reason = env.reason ?? '';
     if (GONE.has(reason)) removeLease(managed.device);
-    if (BOUND6.has(reason) || GONE6.has(reason)) recordDhclientDelegation(managed.device, env, log);
+    if (BOUND6.has(reason) || GONE6.has(reason)) {
+      recordDhclientDelegation(managed.device, env, log);
+      recordResolvers6FromEnv(managed.device, env, 'dhclient', log);
+    }
     if (!BOUND.has(reason) && !GONE.has(reason) && !BOUND6.has(reason) && !GONE6.has(reason)) return 0;
     reconcile(managed.config, log);
     return 0;

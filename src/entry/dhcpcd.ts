@@ -2,16 +2,19 @@
 // variables in the environment. dhcpcd installs its own routes (a default at metric
 // 1000 + ifindex, which never wins over the balanced route): the hook only records the lease's
 // address and gateway and reconciles, so a renewal that moved either is followed at once, and
-// a lease that ended takes the uplink out. IPv6: a DHCPv6 lease's delegated prefixes are
-// recorded (BOUND6, ...) or dropped (EXPIRE6, ...), and a router advertisement reconciles.
+// a lease that ended takes the uplink out. IPv6: a DHCPv6 lease's delegated prefixes and
+// resolvers are recorded (BOUND6, ...) or dropped (EXPIRE6, ...), and a router advertisement
+// reconciles.
 import { reconcile } from '../pipeline/reconcile.js';
 import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
 import { recordLeaseFromEnv } from './lease-from-env.js';
-import { recordDelegationFromEnv } from './delegation-from-env.js';
+// DHCPv6: a lease (with its delegated prefixes, if any) in force (BOUND6), or gone (GONE6)
+import { BOUND6, GONE6, recordDelegationFromEnv } from './delegation-from-env.js';
 import { removeDelegation } from '../state/prefix6.js';
+import { recordResolvers6FromEnv } from './resolvers6-from-env.js';
 
 /** An IPv4 lease is in force (STATIC: an address from dhcpcd.conf, with its `routers`). */
 const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
@@ -19,9 +22,6 @@ const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
 const GONE = new Set(['EXPIRE', 'NAK', 'STOP', 'STOPPED', 'NOCARRIER', 'NOCARRIER_ROAMING', 'RELEASE', 'DEPARTED', 'FAIL']);
 /** The link is back: reconcile (the lease, if any, is told by the BOUND/REBOOT that follows). */
 const CARRIER = 'CARRIER';
-/** DHCPv6: a lease (with its delegated prefixes, if any) in force, or gone. */
-const BOUND6 = new Set(['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']);
-const GONE6 = new Set(['EXPIRE6', 'RELEASE6', 'STOP6']);
 /** A router advertisement: the uplink's IPv6 router may be new. */
 const ROUTERADVERT = 'ROUTERADVERT';
 
@@ -37,6 +37,7 @@ export function runDhcpcdHook(env: Env): number {
     if (ipv6) {
       if (BOUND6.has(reason)) recordDelegationFromEnv(device, env, 'dhcpcd', log);
       if (GONE6.has(reason)) removeDelegation(device);
+      recordResolvers6FromEnv(device, env, 'dhcpcd', log);
       reconcile(managed.config, log);
     } else if (BOUND.has(reason)) {
       recordLeaseFromEnv(device, env, 'dhcpcd', log);

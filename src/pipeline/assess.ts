@@ -11,6 +11,8 @@ import { readHealthRecord, trustedDrained, type HealthRecord } from '../state/he
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { readPeerDns } from '../state/peer-dns.js';
+import { readResolvers6 } from '../state/resolvers6.js';
+import type { Dhcp6Resolvers } from '../plan/uplink-resolvers.js';
 import { recordedResolvers } from '../state/resolvconf.js';
 import type { RecordedResolvers } from '../plan/resolvconf-records.js';
 import { readDelegations } from '../state/prefix6.js';
@@ -39,6 +41,8 @@ export interface Records {
   peerResolvers: ReadonlyMap<string, readonly string[]>;
   /** The resolvers each uplink's client gave resolvconf. */
   recordedResolvers: ReadonlyMap<string, RecordedResolvers>;
+  /** The IPv6 resolvers each uplink's DHCPv6 client recorded. */
+  dhcp6Resolvers: Dhcp6Resolvers;
 }
 
 export interface Assessment {
@@ -62,7 +66,8 @@ function readRecords(config: Config, log: Log): Records {
   const maintenance = new Map(Object.entries(readMaintenance((text) => log.warn(text))));
   const peerResolvers = readPeerDns(config.uplinks.map((u) => u.device), (text) => log.warn(text));
   const recorded = recordedResolvers(config.uplinks.map((u) => u.device));
-  return { leases, delegated, ownedLan, health, drained, factors, maintenance, peerResolvers, recordedResolvers: recorded };
+  const dhcp6Resolvers = readResolvers6(config.uplinks.map((u) => u.device), (text) => log.warn(text));
+  return { leases, delegated, ownedLan, health, drained, factors, maintenance, peerResolvers, recordedResolvers: recorded, dhcp6Resolvers };
 }
 
 /** Plans from `records` and what `kernel` reads. Changes nothing. */
@@ -70,7 +75,7 @@ export function assess(config: Config, kernel: Kernel, records: Records, log: Lo
   const observed = kernel.observe();
   for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
   const nft = kernel.observeNft();
-  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, peerResolvers: records.peerResolvers, recordedResolvers: records.recordedResolvers, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
+  const want = desired(config, observed, { leases: records.leases, delegated: records.delegated, ownedLan: records.ownedLan, drained: records.drained, factors: records.factors, maintenance: records.maintenance, peerResolvers: records.peerResolvers, recordedResolvers: records.recordedResolvers, dhcp6Resolvers: records.dhcp6Resolvers, nft: nft !== undefined, multipathHash: kernel.hashPolicy(), ...(event ? { event } : {}) });
   return { observed, nft, health: records.health, desired: want, plan: planTowards(want, observed, nft), pinning: config.pinning && nft !== undefined };
 }
 

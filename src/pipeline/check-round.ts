@@ -13,6 +13,8 @@ import type { UplinkState } from '../plan/uplink-state.js';
 import type { Lease } from '../plan/lease.js';
 import { readLeases } from '../state/lease.js';
 import { readPeerDns } from '../state/peer-dns.js';
+import { readResolvers6 } from '../state/resolvers6.js';
+import type { Dhcp6Resolvers } from '../plan/uplink-resolvers.js';
 import { recordedResolvers } from '../state/resolvconf.js';
 import type { RecordedResolvers } from '../plan/resolvconf-records.js';
 import { readDelegations } from '../state/prefix6.js';
@@ -57,7 +59,7 @@ export interface Memo {
   /** Connections pinned to each uplink, counted at the last full reconcile (for the metrics). */
   pinned: ReadonlyMap<string, number>;
   /** Links, addresses, leases and maintenance drains as last read, and when. */
-  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; delegated: ReadonlyMap<string, readonly string[]>; maintenance: ReadonlyMap<string, Maintenance>; peerResolvers: ReadonlyMap<string, readonly string[]>; recordedResolvers: ReadonlyMap<string, RecordedResolvers>; nft: boolean; hash: number | undefined; at: number };
+  seen?: { observed: Observed; leases: ReadonlyMap<string, Lease>; delegated: ReadonlyMap<string, readonly string[]>; maintenance: ReadonlyMap<string, Maintenance>; peerResolvers: ReadonlyMap<string, readonly string[]>; recordedResolvers: ReadonlyMap<string, RecordedResolvers>; dhcp6Resolvers: Dhcp6Resolvers; nft: boolean; hash: number | undefined; at: number };
   writtenAt: number;
   /** An event came that has not been verified yet (it came too soon after the last verify). */
   owed?: boolean;
@@ -96,11 +98,12 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
           maintenance: new Map(Object.entries(readMaintenance((text) => log.warn(text)))),
           peerResolvers: readPeerDns(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           recordedResolvers: recordedResolvers(config.uplinks.map((u) => u.device)),
+          dhcp6Resolvers: readResolvers6(config.uplinks.map((u) => u.device), (text) => log.warn(text)),
           nft: nftAvailable(),
           hash: readHashPolicy(),
           at: now,
         };
-  const { observed, leases, delegated, maintenance, peerResolvers, recordedResolvers: recorded } = seen;
+  const { observed, leases, delegated, maintenance, peerResolvers, recordedResolvers: recorded, dhcp6Resolvers } = seen;
   releaseAtDeadlines(config, maintenance, now, log);
   const cached = memo.derived?.seen === seen && memo.derived.config === config ? memo.derived : undefined;
   // every uplink's IPv4 side, and the IPv6 sides with IPv6 targets of their own
@@ -113,7 +116,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const drained = drainedDevices(uplinks);
   const factors = weightFactors(uplinks);
   const routing = JSON.stringify([[...drained].sort(), [...factors].sort()]);
-  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, delegated, drained, factors, maintenance, peerResolvers, recordedResolvers: recorded, nft: seen.nft, multipathHash: seen.hash });
+  const want = cached?.routing === routing ? cached.want : desired(config, observed, { leases, delegated, drained, factors, maintenance, peerResolvers, recordedResolvers: recorded, dhcp6Resolvers, nft: seen.nft, multipathHash: seen.hash });
   if (want.failOpen && !previous.failOpen) {
     log.error('fail open: every uplink fails its probes; the probe targets are the likelier culprits, so all uplinks stay in the default route', { event: 'fail-open' });
     transitions.push({ at: wall, event: 'fail-open', cause: 'every uplink fails its probes' });

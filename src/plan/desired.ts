@@ -8,7 +8,8 @@ import { scopeOf, type Scope } from './ownership.js';
 import { buildRuleset, type Ruleset } from './nft-ruleset.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import { resolverPins } from './resolver-pins.js';
-import { uplinkResolvers, type UplinkResolvers } from './uplink-resolvers.js';
+import { uplinkResolvers, type Dhcp6Resolvers, type UplinkResolvers } from './uplink-resolvers.js';
+import { resolverRoutes6 } from './resolver-routes6.js';
 import { resolverList, type ResolverEntry } from './resolver-list.js';
 import type { RecordedResolvers } from './resolvconf-records.js';
 import type { Maintenance } from './maintenance.js';
@@ -30,6 +31,9 @@ export interface KernelTarget {
   tableRoutes: Route[];
   /** The main table's default route at the tool's metric; undefined when no uplink is up. */
   mainDefault?: Route;
+  /** uplink-lb's other routes in the main table: IPv6 resolvers' host routes
+   *  (plan/resolver-routes6.ts). */
+  mainRoutes?: Route[];
   /** uplink-lb's nexthop objects (protocol 73) that the routes use; empty where they are not
    *  used (then every one of uplink-lb's goes). */
   nexthops: NexthopObject[];
@@ -91,6 +95,8 @@ export interface DesiredInputs {
   peerResolvers?: ReadonlyMap<string, readonly string[]>;
   /** The resolvers each uplink's client gave resolvconf (its records, live or kept aside). */
   recordedResolvers?: ReadonlyMap<string, RecordedResolvers>;
+  /** The IPv6 resolvers each uplink's DHCPv6 client recorded. */
+  dhcp6Resolvers?: Dhcp6Resolvers;
 }
 
 /** The uplinks of one family's default route: the healthy ones of the best tier among those
@@ -171,7 +177,11 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   const six = ipv6Target(config, uplinks, observed.inet6, inputs);
   const inet6 = six?.target;
   if (inet6) target.inet6 = inet6;
-  const announced = uplinkResolvers(config, inputs.leases, inputs.peerResolvers ?? new Map(), inputs.recordedResolvers);
+  const announced = uplinkResolvers(config, inputs.leases, inputs.peerResolvers ?? new Map(), inputs.recordedResolvers, inputs.dhcp6Resolvers);
+  if (inet6 && config.pinning) {
+    const routes = resolverRoutes6(config, uplinks, announced);
+    if (routes.length > 0) inet6.mainRoutes = routes;
+  }
   // a policy's uplink carries it whenever it is usable, on standby or not
   const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, announced)) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too

@@ -163,7 +163,7 @@ const NOTHING: KernelTarget = { rules: [], tableRoutes: [], takeover: [], nextho
 function diffFamily(target: KernelTarget, scope: Scope, observed: Observed, family: Family): { put: IpChange[]; changes: IpChange[]; remove: IpChange[] } {
   const owned = observed.routes.filter((r) => ownsRoute(r, scope));
   const tableRoutes = diffRoutes(target.tableRoutes, owned.filter((r) => r.table !== MAIN_TABLE), family);
-  const main = diffRoutes(target.mainDefault ? [target.mainDefault] : [], owned.filter((r) => r.table === MAIN_TABLE), family);
+  const main = diffRoutes([...(target.mainDefault ? [target.mainDefault] : []), ...(target.mainRoutes ?? [])], owned.filter((r) => r.table === MAIN_TABLE), family);
   const rules = diffRules(target.rules, observed.rules, family);
   const nexthops = diffNexthops(target.nexthops, observed.nexthops ?? [], family);
   // Order: make tables ready, point rules at them, move the default route, then clean up.

@@ -1,6 +1,7 @@
 // What uplink-lb owns in the kernel, decided in one place: its protocol number on rules and
 // routes, the uplink tables (configured, or left by a former configuration), and the main
-// table's default route. Everything else is someone else's and is never touched. Pure.
+// table's default route (and its routes of that protocol). Everything else is someone else's and
+// is never touched. Pure.
 import type { Config } from '../config/types.js';
 import { LOCAL_TABLE, MAIN_TABLE } from '../kernel/tables.js';
 import type { NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
@@ -26,11 +27,11 @@ export function ownsNexthop(object: NexthopObject): boolean {
   return object.protocol === PROTOCOL;
 }
 
-/** In the main table: the default route at the configured metric, and any default route of
- *  uplink-lb's protocol whatever its metric (one left at a former DEFAULT_ROUTE_METRIC would
- *  otherwise stay, and could win). */
+/** In the main table: the default route at the configured metric, and any route of uplink-lb's
+ *  protocol whatever its metric (a default left at a former DEFAULT_ROUTE_METRIC would
+ *  otherwise stay, and could win; an IPv6 resolver's host route). */
 export function ownsRoute(route: Route, scope: Scope): boolean {
-  if (route.table === MAIN_TABLE) return route.dst === 'default' && (route.metric === scope.metric || route.protocol === PROTOCOL);
+  if (route.table === MAIN_TABLE) return route.protocol === PROTOCOL || (route.dst === 'default' && route.metric === scope.metric);
   return scope.ownedTables.includes(route.table);
 }
 

@@ -1,6 +1,7 @@
 // The text of a managed resolv.conf: the file's own lines kept (search, domain, options,
-// comments, IPv6 resolvers, which uplink-lb does not learn yet), its IPv4 nameserver lines
-// replaced by the usable uplinks' resolvers, each after a comment naming its uplink. Pure.
+// comments, and the nameservers of a family no uplink announces any of: IPv6 ones where only
+// IPv4 resolvers are known), its other nameserver lines replaced by the usable uplinks'
+// resolvers, each after a comment naming its uplink. Pure.
 import { isIpv6 } from '../config/ipv6.js';
 import type { ResolverEntry } from './resolver-list.js';
 import type { Config } from '../config/types.js';
@@ -29,21 +30,28 @@ export function isManaged(text: string): boolean {
   return text.startsWith(MARK);
 }
 
-/** `current` with its IPv4 nameservers replaced by `list`; `note` says where the file was
- *  configured and kept from. */
-export function renderResolvConf(current: string, list: readonly ResolverEntry[], note: string): string {
+/** The address families of the resolvers the uplinks announce: the nameserver lines uplink-lb
+ *  keeps (an IPv4 resolver is never an IPv6 one's stand-in). */
+export function announcedFamilies(announced: ReadonlyMap<string, UplinkResolvers>): { inet: boolean; inet6: boolean } {
+  const all = [...announced.values()].flatMap((a) => a.resolvers);
+  return { inet: all.some((r) => !isIpv6(r)), inet6: all.some(isIpv6) };
+}
+
+/** `current` with its nameservers of the `managed` families replaced by `list`; `note` says
+ *  where the file was configured and kept from. */
+export function renderResolvConf(current: string, list: readonly ResolverEntry[], note: string, managed: { inet: boolean; inet6: boolean } = { inet: true, inet6: false }): string {
   const lines = current.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const kept: string[] = [];
-  const ipv6: string[] = [];
+  const left: string[] = [];
   for (const line of lines) {
     if (line.startsWith(MARK)) continue;
     const address = nameserverOf(line);
     if (address === undefined) kept.push(line);
-    else if (isIpv6(address.split('%')[0] ?? '')) ipv6.push(line);
+    else if (!(isIpv6(address.split('%')[0] ?? '') ? managed.inet6 : managed.inet)) left.push(line);
   }
   const servers = list.flatMap((e) => [`${MARK} ${e.address} of ${e.by}${e.devices.length > 1 ? ` (also ${e.devices.slice(1).join(', ')})` : ''}`, `nameserver ${e.address}`]);
-  return `${[`${MARK} the resolvers of the usable uplinks, best first; ${note}`, ...kept, ...servers, ...ipv6].join('\n')}\n`;
+  return `${[`${MARK} the resolvers of the usable uplinks, best first; ${note}`, ...kept, ...servers, ...left].join('\n')}\n`;
 }
 
 /** The managed file as read; `resolvconf`: a link to Debian's resolvconf's file, with the
@@ -79,7 +87,7 @@ export function planResolvConf(config: Config, announced: ReadonlyMap<string, Up
     return { action: 'resolvconf', path: `resolvconf (its record ${OUR_RECORD})`, record, takeOut, current: takeOut.length === 0 && file.records.get(OUR_RECORD) === record, list: [...list] };
   }
   const current = file.kind === 'file' ? file.text : '';
-  const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`);
+  const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`, announcedFamilies(announced));
   return { action: file.kind === 'file' && file.text === text ? 'keep' : 'write', path: conf.path, text, list: [...list] };
 }
 

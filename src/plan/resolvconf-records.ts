@@ -4,7 +4,7 @@
 // out (keeping each, to learn its resolvers and to put it back) and adds one record of its own
 // with the usable uplinks' resolvers, best first; every other record (a VPN's, the LAN's own
 // resolver, dnsmasq's lo.dnsmasq) stays as it is. Pure.
-import { isIpv6 } from '../config/ipv6.js';
+import { resolverAddress6 } from '../config/ipv6.js';
 import { hostAddress } from '../config/ipv4.js';
 import type { ResolverEntry } from './resolver-list.js';
 
@@ -17,13 +17,14 @@ export function uplinkOfRecord(name: string, devices: readonly string[]): string
   return devices.find((d) => name === d || name.startsWith(`${d}.`));
 }
 
-/** The IPv4 resolvers a record names, in order. */
+/** The resolvers a record names, in order (IPv4 host addresses, and IPv6 ones reached through
+ *  a route: a link-local one, with its %interface, is passed over). */
 export function recordResolvers(text: string): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
     const address = /^\s*nameserver\s+(\S+)/.exec(line)?.[1];
-    if (address === undefined || isIpv6(address)) continue;
-    const host = hostAddress(address);
+    if (address === undefined) continue;
+    const host = address.includes(':') ? resolverAddress6(address) : hostAddress(address);
     if ('value' in host && !found.includes(host.value)) found.push(host.value);
   }
   return found;

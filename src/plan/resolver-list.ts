@@ -1,8 +1,11 @@
-// The router's resolvers: those of the usable uplinks (in the default route, or healthy on
-// standby for a lower tier), best tier and highest weight first, each address once (a resolver
-// that several uplinks have is listed where the best of them would put it). Pure.
+// The router's resolvers: those of the usable uplinks, best tier and highest weight first, each
+// address once (a resolver that several uplinks have is listed where the best of them would put
+// it). An IPv4 resolver is usable while its uplink's IPv4 side is (in the default route, or
+// healthy on standby for a lower tier), an IPv6 one while its IPv6 side is; of one uplink, its
+// IPv4 resolvers come before its IPv6 ones. Pure.
+import { isIpv6 } from '../config/ipv6.js';
 import type { UplinkState } from './uplink-state.js';
-import type { UplinkResolvers } from './uplink-resolvers.js';
+import { announcer, type UplinkResolvers } from './uplink-resolvers.js';
 
 export interface ResolverEntry {
   address: string;
@@ -21,14 +24,18 @@ function rank(a: UplinkState, b: UplinkState): number {
 }
 
 export function resolverList(uplinks: readonly UplinkState[], announced: ReadonlyMap<string, UplinkResolvers>): ResolverEntry[] {
-  const usable = uplinks.filter((s) => s.inRoute || s.standby === true).sort(rank);
+  // each family's side of every uplink, IPv4's first: a stable sort keeps an uplink's IPv4
+  // resolvers ahead of its IPv6 ones
+  const sides = [...uplinks, ...uplinks.flatMap((s) => (s.inet6 ? [s.inet6] : []))];
+  const usable = sides.filter((s) => s.inRoute || s.standby === true).sort(rank);
   const list: ResolverEntry[] = [];
   for (const s of usable) {
     const mine = announced.get(s.uplink.device);
-    for (const address of mine?.resolvers ?? []) {
+    if (!mine) continue;
+    for (const address of mine.resolvers.filter((r) => isIpv6(r) === (s.family === 'inet6'))) {
       const seen = list.find((e) => e.address === address);
       if (seen) seen.devices.push(s.uplink.device);
-      else list.push({ address, devices: [s.uplink.device], by: mine?.by ?? '' });
+      else list.push({ address, devices: [s.uplink.device], by: announcer(mine, address) });
     }
   }
   return list;

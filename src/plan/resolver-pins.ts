@@ -4,14 +4,16 @@
 // configured) becomes a strict policy of that uplink, ahead of the user's pins and policies:
 // while that uplink cannot carry it, a query is refused at once (the resolver client tries its
 // next server) instead of timing out through an ISP that drops it. A resolver that several
-// uplinks have (a public one) is left to the route, balanced like any destination. Pure.
+// uplinks have (a public one) is left to the route, balanced like any destination. IPv4's: an
+// IPv6 resolver's pin is a route (resolver-routes6.ts). Pure.
+import { isIpv6 } from '../config/ipv6.js';
 import type { Config, Policy } from '../config/types.js';
 import type { UplinkResolvers } from './uplink-resolvers.js';
 
 export function resolverPins(config: Config, announced: ReadonlyMap<string, UplinkResolvers>): Policy[] {
   const announcedBy = new Map<string, number[]>();
   for (const [index, uplink] of config.uplinks.entries()) {
-    for (const resolver of announced.get(uplink.device)?.resolvers ?? []) announcedBy.set(resolver, [...(announcedBy.get(resolver) ?? []), index]);
+    for (const resolver of (announced.get(uplink.device)?.resolvers ?? []).filter((r) => !isIpv6(r))) announcedBy.set(resolver, [...(announcedBy.get(resolver) ?? []), index]);
   }
   return [...announcedBy].flatMap(([resolver, uplinks]) => {
     const [uplink] = uplinks;

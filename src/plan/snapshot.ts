@@ -17,8 +17,12 @@ function ownedTarget(observed: Observed, scope: Scope): KernelTarget {
     takeover: [],
     nexthops: (observed.nexthops ?? []).filter(ownsNexthop),
   };
-  const main = routes.find((r) => r.table === MAIN_TABLE);
-  if (main) target.mainDefault = main;
+  const main = routes.filter((r) => r.table === MAIN_TABLE);
+  const mainDefault = main.find((r) => r.dst === 'default');
+  if (mainDefault) target.mainDefault = mainDefault;
+  // (a duplicate default, appended by someone at uplink-lb's key, is not put back)
+  const others = main.filter((r) => r.dst !== 'default');
+  if (others.length > 0) target.mainRoutes = others;
   return target;
 }
 

@@ -1,33 +1,62 @@
 // Each uplink's resolvers and who said so: the list IFACE_RESOLVERS gives it, or (auto) what its
 // DHCP client recorded with the lease, or what its PPP peer announced, or what its client gave
-// resolvconf (udhcpc tells uplink-lb nothing else). Pure.
+// resolvconf (udhcpc tells uplink-lb nothing else); and, in IPv6 native mode, its DHCPv6
+// client's IPv6 resolvers (or those of its resolvconf records). Pure.
+import { isIpv6 } from '../config/ipv6.js';
 import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
 import type { RecordedResolvers } from './resolvconf-records.js';
 
 export interface UplinkResolvers {
+  /** IPv4 and IPv6 addresses, IPv4 first. */
   resolvers: string[];
   /** Who announced them, for status and the log: "eth1's DHCP client (dhclient)". */
   by: string;
+  /** Who announced the IPv6 ones, where another than `by`. */
+  by6?: string;
 }
 
-/** Devices with at least one resolver. */
-export function uplinkResolvers(config: Config, leases: ReadonlyMap<string, Lease>, peers: ReadonlyMap<string, readonly string[]>, recorded: ReadonlyMap<string, RecordedResolvers> = new Map()): Map<string, UplinkResolvers> {
+/** The IPv6 resolvers each uplink's DHCPv6 client recorded, and which client. */
+export type Dhcp6Resolvers = ReadonlyMap<string, { resolvers: readonly string[]; source: string }>;
+
+/** Who announced `address` of `announced`. */
+export function announcer(announced: UplinkResolvers, address: string): string {
+  return isIpv6(address) ? (announced.by6 ?? announced.by) : announced.by;
+}
+
+/** The IPv4 resolvers an uplink's clients announced, and which. */
+function announced4(device: string, lease: Lease | undefined, peer: readonly string[] | undefined, record: RecordedResolvers | undefined): UplinkResolvers | undefined {
+  if (lease?.resolvers && lease.resolvers.length > 0) return { resolvers: [...lease.resolvers], by: `${device}'s DHCP client (${lease.source})` };
+  if (peer && peer.length > 0) return { resolvers: [...peer], by: `${device}'s PPP peer` };
+  const fromRecord = (record?.resolvers ?? []).filter((r) => !isIpv6(r));
+  if (record && fromRecord.length > 0) return { resolvers: fromRecord, by: `${device}'s resolvconf record ${record.names.join(', ')}` };
+  return undefined;
+}
+
+/** The IPv6 resolvers an uplink's clients announced, and which. */
+function announced6(device: string, dhcp6: { resolvers: readonly string[]; source: string } | undefined, record: RecordedResolvers | undefined): UplinkResolvers | undefined {
+  if (dhcp6 && dhcp6.resolvers.length > 0) return { resolvers: [...dhcp6.resolvers], by: `${device}'s DHCPv6 client (${dhcp6.source})` };
+  const fromRecord = (record?.resolvers ?? []).filter(isIpv6);
+  if (record && fromRecord.length > 0) return { resolvers: fromRecord, by: `${device}'s resolvconf record ${record.names.join(', ')}` };
+  return undefined;
+}
+
+/** Devices with at least one resolver. IPv6 resolvers count only in IPv6 native mode
+ *  (IPV6_MODE=off leaves IPv6 alone, its resolvers included). */
+export function uplinkResolvers(config: Config, leases: ReadonlyMap<string, Lease>, peers: ReadonlyMap<string, readonly string[]>, recorded: ReadonlyMap<string, RecordedResolvers> = new Map(), dhcp6: Dhcp6Resolvers = new Map()): Map<string, UplinkResolvers> {
   const found = new Map<string, UplinkResolvers>();
+  const ipv6 = config.ipv6 !== 'off';
   for (const uplink of config.uplinks) {
     const device = uplink.device;
-    const lease = leases.get(device);
-    const peer = peers.get(device);
-    const record = recorded.get(device);
     if (uplink.resolvers !== 'auto') {
-      if (uplink.resolvers.length > 0) found.set(device, { resolvers: [...uplink.resolvers], by: `IFACE_RESOLVERS for ${device}` });
-    } else if (lease?.resolvers && lease.resolvers.length > 0) {
-      found.set(device, { resolvers: [...lease.resolvers], by: `${device}'s DHCP client (${lease.source})` });
-    } else if (peer && peer.length > 0) {
-      found.set(device, { resolvers: [...peer], by: `${device}'s PPP peer` });
-    } else if (record && record.resolvers.length > 0) {
-      found.set(device, { resolvers: [...record.resolvers], by: `${device}'s resolvconf record ${record.names.join(', ')}` });
+      const list = uplink.resolvers.filter((r) => ipv6 || !isIpv6(r));
+      if (list.length > 0) found.set(device, { resolvers: [...list.filter((r) => !isIpv6(r)), ...list.filter(isIpv6)], by: `IFACE_RESOLVERS for ${device}` });
+      continue;
     }
+    const four = announced4(device, leases.get(device), peers.get(device), recorded.get(device));
+    const six = ipv6 ? announced6(device, dhcp6.get(device), recorded.get(device)) : undefined;
+    if (four && six) found.set(device, { resolvers: [...four.resolvers, ...six.resolvers], by: four.by, ...(six.by !== four.by ? { by6: six.by } : {}) });
+    else if (four ?? six) found.set(device, (four ?? six) as UplinkResolvers);
   }
   return found;
 }

@@ -2,9 +2,11 @@
 // the hook on the dual-stack rig (kea-dhcp6 delegating a /56), and dhcpcd's variables as its
 // dhcpcd-definitions.conf names them (ia_pd N, prefix M, its length).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { delegationFromEnv, nextDhclientDelegation } from '../../../src/entry/delegation-from-env.js';
 import { parseDelegation } from '../../../src/state/prefix6.js';
+import { resolvers6FromText } from '../../../src/entry/resolvers6-from-env.js';
+import { Log } from '../../../src/util/log.js';
 
 const captured = Object.fromEntries(
   readFileSync('test/fixtures/dhclient6-env/BOUND6.env', 'utf8')
@@ -17,6 +19,17 @@ describe('delegated prefixes from a hook', () => {
   it("reads dhclient -6 -P's new_ip6_prefix", () => {
     expect(captured.reason).toBe('BOUND6');
     expect(delegationFromEnv(captured, 'dhclient')).toEqual({ prefixes: ['2001:db8:1:100::/56'], problems: [] });
+  });
+
+  it("reads the IPv6 resolvers dhclient -6 was told (new_dhcp6_name_servers), and leaves out what cannot be one", () => {
+    const log = new Log(false);
+    const warn = vi.spyOn(log, 'warn');
+    expect(resolvers6FromText(captured.new_dhcp6_name_servers, 'dhclient eth1 BOUND6', log)).toEqual(['2001:db8:ff:53::1']);
+    expect(resolvers6FromText('2001:DB8:FF:53:0::2  fe80::1 2001:db8:ff:53::2 192.0.2.1', 'dhcpcd eth2 BOUND6', log)).toEqual(['2001:db8:ff:53::2']);
+    expect(warn.mock.calls.map(([text]) => text)).toEqual([
+      'dhcpcd eth2 BOUND6: IPv6 resolver "fe80::1" is a link-local address: a resolver reached through a route is needed (one on the link is reached there anyway); left out',
+      'dhcpcd eth2 BOUND6: IPv6 resolver "192.0.2.1" is not an IPv6 address; left out',
+    ]);
   });
 
   it("reads every prefix of every IA_PD of dhcpcd's, each with its length", () => {

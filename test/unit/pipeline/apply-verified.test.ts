@@ -53,7 +53,7 @@ function replay(script: Script): Kernel & { ran: string[][]; nftRan: string[] } 
   };
 }
 
-const records = (state: string): Records => ({ leases: leasesAt(state), delegated: new Map(), ownedLan: [], health: EMPTY_RECORD, drained: new Set(), factors: new Map(), maintenance: new Map(), peerResolvers: new Map(), recordedResolvers: new Map() });
+const records = (state: string): Records => ({ leases: leasesAt(state), delegated: new Map(), ownedLan: [], health: EMPTY_RECORD, drained: new Set(), factors: new Map(), maintenance: new Map(), peerResolvers: new Map(), recordedResolvers: new Map(), dhcp6Resolvers: new Map() });
 const failed = (): Error => new CommandError(['/usr/sbin/ip', '-batch', '-'], 1, 'RTNETLINK answers: File exists\nCommand failed -:3');
 
 function run(kernel: Kernel, text = TWO): void {

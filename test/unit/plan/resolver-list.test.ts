@@ -82,13 +82,14 @@ describe("the router's resolvers", () => {
   it("go into resolvconf's record of their own, the uplinks' records taken out and their resolvers learned (udhcpc's too)", () => {
     const records = new Map([
       ['eth1.udhcpc', 'domain isp1.example\nnameserver 192.0.2.51\n'],
-      ['eth2.dhclient', 'nameserver 192.0.2.52\nnameserver 2001:db8::53\n'],
+      ['eth2.dhclient', 'nameserver 192.0.2.52\nnameserver 2001:db8::53\nnameserver fe80::1%eth2\n'],
       ['eth10.dhclient', 'nameserver 192.0.2.99\n'],
       ['lo.dnsmasq', 'nameserver 127.0.0.1\n'],
     ]);
     const devices = ['eth1', 'eth2'];
     const recorded = resolversByUplink(records, devices);
-    expect(recorded).toEqual(new Map([['eth1', { names: ['eth1.udhcpc'], resolvers: ['192.0.2.51'] }], ['eth2', { names: ['eth2.dhclient'], resolvers: ['192.0.2.52'] }]]));
+    // (an IPv6 resolver learned too; a link-local one, reached on its link anyway, passed over)
+    expect(recorded).toEqual(new Map([['eth1', { names: ['eth1.udhcpc'], resolvers: ['192.0.2.51'] }], ['eth2', { names: ['eth2.dhclient'], resolvers: ['192.0.2.52', '2001:db8::53'] }]]));
     const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 2 )\n');
     // eth2 has a lease with the same resolver: the lease says who announced it
     const w = desired(config, observed, { leases: leasesWith({ eth2: ['192.0.2.52'] }), nft: true, recordedResolvers: recorded });
@@ -114,9 +115,10 @@ describe("the router's resolvers", () => {
     expect(describeResolvTarget(config('RESOLV_CONF=no\n'), plain(''))).toBe('resolvers: left alone (RESOLV_CONF=no)');
   });
 
-  it('refuse a resolver that is not an IPv4 host, and a file that is not an absolute path', () => {
-    expect(problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_RESOLVERS=( 2001:db8::53 "192.0.2.5,192.0.2.5" )\nRESOLV_CONF=resolv.conf\n')).toEqual([
-      'test.conf:2: IFACE_RESOLVERS[0]: "2001:db8::53" is an IPv6 address; IFACE_RESOLVERS takes IPv4 resolvers (auto, none, or addresses separated by commas)',
+  it('refuse a resolver that is not an IPv4 or IPv6 host reached through a route, and a file that is not an absolute path', () => {
+    expect(problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_RESOLVERS=( "192.0.2.6,2001:db8::53" auto )\n')).toEqual([]);
+    expect(problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_RESOLVERS=( fe80::53 "192.0.2.5,192.0.2.5" )\nRESOLV_CONF=resolv.conf\n')).toEqual([
+      'test.conf:2: IFACE_RESOLVERS[0]: "fe80::53" is a link-local address: a resolver reached through a route is needed (one on the link is reached there anyway) (auto, none, or IPv4 and IPv6 addresses separated by commas)',
       'test.conf:2: IFACE_RESOLVERS[1]: 192.0.2.5 is named twice',
       'test.conf:3: RESOLV_CONF: "resolv.conf" is not auto (/etc/resolv.conf when it is a plain file), no (left alone) or the absolute path of a file (letters, digits and _ . / + @ % = - only)',
     ]);
