@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """lookups.py SERVER RATE SECONDS [TIMEOUT]: looks up a new name under test.example (n1.test.example,
-n2..., so that no cache answers) at RATE a second for SECONDS through the resolver at SERVER (UDP,
+n2..., so that no cache answers) at RATE a second for SECONDS through the resolver at SERVER (IPv4 or IPv6, UDP,
 port 53), each given TIMEOUT seconds (default 2). Prints one JSON line per lookup when its answer
 comes or its time is up: {"at": seconds since the start (monotonic) it was sent, "ms": how long the
 answer took or null, "rcode": the answer's code (0 answered, 2 SERVFAIL, 5 REFUSED) or null, and
@@ -22,7 +22,7 @@ def query(ident: int, name: str) -> bytes:
 def main() -> None:
     server, rate, seconds = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock = socket.socket(socket.AF_INET6 if ':' in server else socket.AF_INET, socket.SOCK_DGRAM)
     sock.setblocking(False)
     start = time.monotonic()
     print(json.dumps({'start': start}), flush=True)

@@ -44,7 +44,8 @@
 #
 # RIG_DNS=1 at `up` gives each ISP i a resolver, 192.0.2.(50+i) in the internet's namespace (beyond the
 # ISP's gateway: its upstream failure takes it away), that answers every name under test.example
-# and only the ISP's own customers; the ISP's DHCP server hands it out.
+# and only the ISP's own customers; the ISP's DHCP server hands it out (with RIG_IPV6 also at
+# 2001:db8:ff:53::i for the ISP's /48, handed out by its DHCPv6 server).
 #
 # RIG_IPV6=1 at `up` makes the rig dual-stack: each ISP i sends router advertisements (radvd)
 # for its WAN network 2001:db8:i::/64, delegates 2001:db8:i:100::/56 to the router with a real
@@ -102,6 +103,7 @@ uplink() { echo "198.18.$1"; }                # ISP i <-> inet /30: .1 ISP, .2 i
 IPV6=${RIG_IPV6:-}
 DNS=${RIG_DNS:-}
 resolver() { echo "192.0.2.$((50 + $1))"; }   # ISP i's resolver, beyond its gateway (RIG_DNS)
+resolver6() { echo "2001:db8:ff:53::$1"; }     # the same resolver's IPv6 address (RIG_DNS with RIG_IPV6)
 [ -e "$ST/ipv6" ] && IPV6=1   # a rig brought up dual-stack stays so
 [ -e "$ST/dns" ] && DNS=1
 # ISP i's IPv6: its WAN network (the router's uplink), the prefix it delegates, and the router's
@@ -233,7 +235,7 @@ start_kea() {  # ISP POOL: ISP I's DHCPv6 server, delegating POOL (a /56) with n
   "lease-database": { "type": "memfile", "persist": false },
   "renew-timer": ${RIG_PD_RENEW:-600}, "rebind-timer": $(( ${RIG_PD_RENEW:-600} * 3 / 2 )),
   "preferred-lifetime": $(( ${RIG_PD_RENEW:-600} * 2 )), "valid-lifetime": $(( ${RIG_PD_RENEW:-600} * 3 )),
-  "subnet6": [ { "subnet": "$(wan6 "$i")/64", "interface": "down0",
+  "subnet6": [ { "subnet": "$(wan6 "$i")/64", "interface": "down0",$(if [ -n "$DNS" ]; then printf '\n    "option-data": [ { "name": "dns-servers", "data": "%s" } ],' "$(resolver6 "$i")"; fi)
     "pd-pools": [ { "prefix": "${pool%/*}", "prefix-len": 56, "delegated-len": 56 } ] } ],
   "loggers": [ { "name": "kea-dhcp6", "output_options": [ { "output": "$dir/kea-dhcp6.log" } ], "severity": "INFO" } ]
 } }
@@ -256,17 +258,25 @@ isp_resolver() {  # ISP I's resolver (RIG_DNS): beyond the ISP's gateway, in the
     # so that the ISP's upstream failure takes it away too; it answers every name under
     # test.example (192.0.2.10), and only the ISP's own customers: a query from another source is
     # dropped, as an ISP's resolver that serves only its network does
-    local i=$1 r; r=$(resolver "$1")
+    # (with RIG_IPV6 also at resolver6 I, answering only the ISP's /48: the router's WAN address
+    # and delegated prefix; its DHCPv6 server hands it out)
+    local i=$1 r r6 six=() drop6=; r=$(resolver "$1"); r6=$(resolver6 "$1")
     ip -n "$NET" addr add "$r/32" dev lo
+    if [ -n "$IPV6" ]; then
+        ip -n "$NET" addr add "$r6/128" dev lo nodad
+        six=(--listen-address="$r6" --address=/test.example/"$SRV6")
+        drop6="ip6 daddr $r6 meta l4proto { udp, tcp } th dport 53 ip6 saddr != 2001:db8:$i::/48 counter drop"
+    fi
     x inet nft -f - <<NFT
 table inet rig_resolver$i {
   chain in { type filter hook input priority 0; policy accept;
     ip daddr $r meta l4proto { udp, tcp } th dport 53 ip saddr != $(subnet "$i").0/24 counter drop
+    $drop6
   }
 }
 NFT
     x inet dnsmasq --conf-file=/dev/null --listen-address="$r" --bind-interfaces --no-resolv --no-hosts \
-        --address=/test.example/192.0.2.10 --pid-file="$ST/inet/resolver$i.pid" --log-facility="$ST/inet/resolver$i.log"
+        --address=/test.example/192.0.2.10 "${six[@]}" --pid-file="$ST/inet/resolver$i.pid" --log-facility="$ST/inet/resolver$i.log"
 }
 
 cmd_lan_dns() {  # the router's LAN resolver: dnsmasq on lan0 (198.19.10.1) whose upstreams are
