@@ -26,4 +26,6 @@ export const CONNTRACK = '/usr/sbin/conntrack';
 /** Debian's resolvconf: the program, and where it keeps its records and builds its file. */
 export const RESOLVCONF = '/sbin/resolvconf';
 export const RESOLVCONF_RUN = '/run/resolvconf';
+/** openresolv's configuration (its resolv_conf: the file it writes). */
+export const OPENRESOLV_CONF = '/etc/resolvconf.conf';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;

@@ -54,14 +54,14 @@ export function renderResolvConf(current: string, list: readonly ResolverEntry[]
   return `${[`${MARK} the resolvers of the usable uplinks, best first; ${note}`, ...kept, ...servers, ...left].join('\n')}\n`;
 }
 
-/** The managed file as read; `resolvconf`: a link to Debian's resolvconf's file, with the
- *  program and its records there (name -> text). */
+/** The managed file as read; `resolvconf`: kept by a resolvconf (a link to Debian's resolvconf's
+ *  file, or the file openresolv writes), with its records there (name -> text). */
 export type ResolvFile =
   | { kind: 'file'; text: string; mtimeSeconds: number }
   | { kind: 'missing' }
   | { kind: 'link'; target: string }
   | { kind: 'other'; what: string }
-  | { kind: 'resolvconf'; records: ReadonlyMap<string, string> };
+  | { kind: 'resolvconf'; keeper: 'resolvconf' | 'openresolv'; records: ReadonlyMap<string, string> };
 
 export type ResolvPlan =
   /** Not managed, and why (status says it). */
@@ -84,7 +84,7 @@ export function planResolvConf(config: Config, announced: ReadonlyMap<string, Up
     const devices = config.uplinks.map((u) => u.device);
     const takeOut = [...file.records.keys()].filter((name) => uplinkOfRecord(name, devices) !== undefined).sort();
     const record = renderRecord(list);
-    return { action: 'resolvconf', path: `resolvconf (its record ${OUR_RECORD})`, record, takeOut, current: takeOut.length === 0 && file.records.get(OUR_RECORD) === record, list: [...list] };
+    return { action: 'resolvconf', path: `${file.keeper} (its record ${OUR_RECORD})`, record, takeOut, current: takeOut.length === 0 && file.records.get(OUR_RECORD) === record, list: [...list] };
   }
   const current = file.kind === 'file' ? file.text : '';
   const text = renderResolvConf(current, list, `RESOLV_CONF=no in ${config.source} leaves it alone; the file before is ${backup}`, announcedFamilies(announced));
@@ -99,7 +99,7 @@ export function describeResolvTarget(config: Config, file: ResolvFile): string {
   const sources = `the resolvers the uplinks' DHCP clients and PPP peers announce${fixed.length > 0 ? ` (IFACE_RESOLVERS: ${fixed.join('; ')})` : ''}`;
   switch (file.kind) {
     case 'resolvconf':
-      return `resolvers: through resolvconf: the uplinks' own records give way to uplink-lb's (${OUR_RECORD}), which lists ${sources} while their uplink is usable, best first`;
+      return `resolvers: through ${file.keeper}: the uplinks' own records give way to uplink-lb's (${OUR_RECORD}), which lists ${sources} while their uplink is usable, best first`;
     case 'link':
       return `resolvers: ${conf.path} is a link to ${file.target}: left alone (not Debian's resolvconf)`;
     case 'other':

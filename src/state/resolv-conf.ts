@@ -8,7 +8,7 @@ import { RUNDIR, STATEDIR } from '../paths.js';
 import { finite, readRecord } from './json-record.js';
 import type { ResolvFile } from '../plan/resolv-conf.js';
 import type { ResolvConf } from '../config/validate-resolvers.js';
-import { haveResolvconf, liveRecords } from './resolvconf.js';
+import { liveRecords, openresolvTarget, resolvconfKeeper } from './resolvconf.js';
 import { ensureRunDir, removeStateFile, writeAtomic } from './rundir.js';
 
 /** The file at `path` as it is: its text, or that it is missing, Debian's resolvconf's (a link
@@ -28,10 +28,12 @@ export function readResolvFile(path: string): ResolvFile {
     } catch {
       // the link's target is only for the message
     }
-    if (target.includes('resolvconf/') && haveResolvconf()) return { kind: 'resolvconf', records: liveRecords() };
+    if (target.includes('resolvconf/') && resolvconfKeeper() === 'resolvconf') return { kind: 'resolvconf', keeper: 'resolvconf', records: liveRecords('resolvconf') };
     return { kind: 'link', target };
   }
   if (!stat.isFile()) return { kind: 'other', what: 'not a regular file' };
+  // openresolv writes a plain file from its records, at each client's call
+  if (path === openresolvTarget() && resolvconfKeeper() === 'openresolv') return { kind: 'resolvconf', keeper: 'openresolv', records: liveRecords('openresolv') };
   try {
     return { kind: 'file', text: readFileSync(path, 'utf8'), mtimeSeconds: Math.floor(stat.mtimeMs / 1000) };
   } catch (err) {

@@ -1,9 +1,10 @@
 // The .deb on Debian 12 (bookworm) as the router's userland: a minimal root with ifupdown
 // 0.8.41 and dhcpcd-base 9 (the host's own Debian 12 programs run every other end-to-end file,
-// with dhclient). apt pulls the dependencies; dhcpcd 9 and udhcpc uplinks balance; purge leaves
-// no file; then ifupdown2 takes ifupdown's place.
+// with dhclient). apt pulls the dependencies; dhcpcd 9 and udhcpc uplinks balance; openresolv
+// keeps the resolvers; purge leaves no file; then ifupdown2 takes ifupdown's place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { nameservers } from '../../src/plan/resolv-conf.js';
 import { defaults, dist, ifdown, ifup, rig, rigResult, ulb, up, waitFor } from './rig.js';
 import { buildDeb } from './deb.js';
 import { balanced, filesLeft, inRoot, numericKernel, root, rootRun, writeRootConfig } from './debian-root.js';
@@ -58,8 +59,39 @@ describe('Debian 12 router: apt install of the .deb, dhcpcd 9, udhcpc, purge, if
     expect(balanced()).toEqual(['eth1:198.18.101.1']);
   });
 
-  it('udhcpc (busybox 1.35): its metric-0 default routes taken over, both uplinks balanced', () => {
+  it("openresolv installed: dhcpcd's records make way for uplink-lb's in the file openresolv writes, which lists the usable uplinks' resolvers best first; release puts them back", () => {
     expect(ifdown('eth1').status).toBe(0);
+    const file = `${root()}/etc/resolv.conf`;
+    const before = readFileSync(file, 'utf8');
+    const install = inRoot('apt-get', 'install', '-y', '-q', 'openresolv');
+    expect(install.status, install.output).toBe(0);
+    try {
+      expect(ulb(['validate']).stdout).toContain("resolvers: through openresolv: the uplinks' own records give way to uplink-lb's (uplink-lb)");
+      const records = (): string[] => readdirSync(rootRun('resolvconf/interfaces')).sort();
+      const servers = (): string[] => nameservers(readFileSync(file, 'utf8'));
+      expect(ifup('eth1').status).toBe(0);
+      expect(ifup('eth2').status).toBe(0);
+      // dhcpcd gave openresolv each lease's resolver (the ISP's gateway here); 2:1
+      expect(records()).toEqual(['uplink-lb']);
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(ulb(['status']).stdout).toContain('resolvers in openresolv (its record uplink-lb), best first: 198.18.101.1 (eth1), 198.18.102.1 (eth2)\n');
+      expect(ulb(['drain', 'eth1']).status).toBe(0);
+      expect(servers()).toEqual(['198.18.102.1']);
+      expect(ulb(['undrain', 'eth1']).status).toBe(0);
+      expect(servers()).toEqual(['198.18.101.1', '198.18.102.1']);
+      // the uninstall's step: dhcpcd's own records back, uplink-lb's gone
+      expect(ulb(['release-resolvers']).status).toBe(0);
+      expect(records()).toEqual(['eth1.dhcp', 'eth2.dhcp']);
+      expect(servers().sort()).toEqual(['198.18.101.1', '198.18.102.1']);
+      expect(ifdown('eth2').status).toBe(0);
+      expect(ifdown('eth1').status).toBe(0);
+    } finally {
+      expect(inRoot('apt-get', 'purge', '-y', '-q', 'openresolv').status).toBe(0);
+      writeFileSync(file, before);
+    }
+  });
+
+  it('udhcpc (busybox 1.35): its metric-0 default routes taken over, both uplinks balanced', () => {
     const install = inRoot('apt-get', 'install', '-y', '-q', 'udhcpc');
     expect(install.status, install.output).toBe(0);
     expect(ifup('eth1').status).toBe(0);

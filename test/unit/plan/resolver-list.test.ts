@@ -97,11 +97,26 @@ describe("the router's resolvers", () => {
       ['192.0.2.52', "eth2's DHCP client (dhclient)"],
       ['192.0.2.51', "eth1's resolvconf record eth1.udhcpc"],
     ]);
-    const plan = planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', records }, 'B');
+    const plan = planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', keeper: 'resolvconf', records }, 'B');
     expect(plan).toEqual({ action: 'resolvconf', path: 'resolvconf (its record uplink-lb)', record: 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n', takeOut: ['eth1.udhcpc', 'eth2.dhclient'], current: false, list: w.resolvers });
     // taken out, and uplink-lb's record there: nothing to do
     const after = new Map([['eth10.dhclient', 'x'], ['lo.dnsmasq', 'nameserver 127.0.0.1\n'], ['uplink-lb', 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n']]);
-    expect(planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', records: after }, 'B')).toMatchObject({ takeOut: [], current: true });
+    expect(planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', keeper: 'resolvconf', records: after }, 'B')).toMatchObject({ takeOut: [], current: true });
+  });
+
+  it("go into openresolv's records the same way: its dhclient records (eth1, eth1.inet6) and dhcpcd's (eth2.dhcp) taken out", () => {
+    const records = new Map([
+      ['eth1', '# resolv.conf for eth1\nnameserver 192.0.2.51\n'],
+      ['eth1.inet6', '# resolv.conf for eth1\nnameserver 2001:db8:ff:53::1\n'],
+      ['eth2.dhcp', 'nameserver 192.0.2.52\n'],
+      ['wg0', 'nameserver 10.9.0.1\n'],
+    ]);
+    const config = configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 2 )\n');
+    const w = desired(config, observed, { leases: leasesWith({}), nft: true, recordedResolvers: resolversByUplink(records, ['eth1', 'eth2']) });
+    const plan = planResolvConf(config, w.announced, w.resolvers, { kind: 'resolvconf', keeper: 'openresolv', records }, 'B');
+    // (applied-2 has no IPv6: eth1's IPv6 resolver is not usable, and not listed)
+    expect(plan).toEqual({ action: 'resolvconf', path: 'openresolv (its record uplink-lb)', record: 'nameserver 192.0.2.52\nnameserver 192.0.2.51\n', takeOut: ['eth1', 'eth1.inet6', 'eth2.dhcp'], current: false, list: w.resolvers });
+    expect(describeResolvTarget(config, { kind: 'resolvconf', keeper: 'openresolv', records })).toMatch(/^resolvers: through openresolv: /);
   });
 
   it('are said by validate: what will be managed, and how', () => {
@@ -110,7 +125,7 @@ describe("the router's resolvers", () => {
     expect(describeResolvTarget(config('IFACE_RESOLVERS=( auto "192.0.2.5,192.0.2.6" )\nRESOLV_CONF=/etc/dnsmasq.resolv\n'), { kind: 'missing' })).toBe(
       "resolvers: /etc/dnsmasq.resolv (made when needed) will list the resolvers the uplinks' DHCP clients and PPP peers announce (IFACE_RESOLVERS: eth2: 192.0.2.5, 192.0.2.6) while their uplink is usable, best first; its other lines are kept",
     );
-    expect(describeResolvTarget(config(''), { kind: 'resolvconf', records: new Map() })).toContain('resolvers: through resolvconf: ');
+    expect(describeResolvTarget(config(''), { kind: 'resolvconf', keeper: 'resolvconf', records: new Map() })).toContain('resolvers: through resolvconf: ');
     expect(describeResolvTarget(config(''), { kind: 'link', target: '../run/systemd/resolve/stub-resolv.conf' })).toBe('resolvers: /etc/resolv.conf is a link to ../run/systemd/resolve/stub-resolv.conf: left alone (not Debian\'s resolvconf)');
     expect(describeResolvTarget(config('RESOLV_CONF=no\n'), plain(''))).toBe('resolvers: left alone (RESOLV_CONF=no)');
   });
