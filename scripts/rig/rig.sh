@@ -51,7 +51,8 @@
 # for its WAN network 2001:db8:i::/64, delegates 2001:db8:i:100::/56 to the router with a real
 # DHCPv6 server (kea-dhcp6, prefix delegation) and routes it there, and drops foreign IPv6
 # sources too; the server listens on 2001:db8:ff::10 as well; the router's uplinks get
-# `inet6 auto` with `request_prefix 1` (dhclient -6 -P); dnsmasq on the router announces the
+# `inet6 auto` with `request_prefix 1` (dhclient -6 -P; a root without dhclient leaves IPv6 to
+# dhcpcd, which takes it on by itself for `inet dhcp`); dnsmasq on the router announces the
 # LAN's prefixes (every global /64 on lan0) to the LAN client, which takes addresses by SLAAC.
 #
 # RIG_NAME (default uplink-lb) names the namespaces (RIG_NAME-router, ...): rigs with different
@@ -170,7 +171,9 @@ router_interfaces() {
             else
                 printf '\niface eth%d inet dhcp\n' "$i"
             fi
-            if [ -n "$IPV6" ]; then
+            # (a root without dhclient has dhcpcd, which does IPv6 of its own for `inet dhcp`:
+            # router advertisements, stateless DHCPv6; ifupdown's inet6 stanza would want dhclient)
+            if [ -n "$IPV6" ] && { [ -z "$SUITE" ] || [ -e "$CHROOT/sbin/dhclient" ]; }; then
                 printf 'iface eth%d inet6 auto\n    dhcp 1\n    request_prefix 1\n' "$i"
             fi
         done
@@ -221,7 +224,9 @@ isp_ipv6() {  # ISP I's IPv6: addresses and routes, router advertisements, DHCPv
     x "isp$i" sysctl -qw net.ipv6.conf.down0.keep_addr_on_down=1
     x "isp$i" nft add rule inet rig_bcp38 fwdchk iifname "down0" ip6 saddr != "2001:db8:$i::/48" counter drop
     # an advertisement every 3-10 s (router lifetime 30 s), the WAN network for SLAAC
-    printf 'interface down0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvOtherConfigFlag on;\n  prefix %s/64 { AdvOnLink on; AdvAutonomous on; };\n};\n' "$(wan6 "$i")" > "$dir/radvd.conf"
+    # (with RIG_DNS its resolver too, as RDNSS)
+    printf 'interface down0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvOtherConfigFlag on;\n  prefix %s/64 { AdvOnLink on; AdvAutonomous on; };\n%s\n};\n' "$(wan6 "$i")" \
+        "$(if [ -n "$DNS" ]; then printf '  RDNSS %s { };' "$(resolver6 "$i")"; fi)" > "$dir/radvd.conf"
     x "isp$i" radvd -C "$dir/radvd.conf" -p "$dir/radvd.pid" -m logfile -l "$dir/radvd.log" || die "radvd did not start: $(cat "$dir/radvd.log")"
     start_kea "$i" "$(pd6 "$i")"
 }

@@ -22,14 +22,16 @@ const BOUND = new Set(['BOUND', 'RENEW', 'REBIND', 'REBOOT', 'STATIC']);
 const GONE = new Set(['EXPIRE', 'NAK', 'STOP', 'STOPPED', 'NOCARRIER', 'NOCARRIER_ROAMING', 'RELEASE', 'DEPARTED', 'FAIL']);
 /** The link is back: reconcile (the lease, if any, is told by the BOUND/REBOOT that follows). */
 const CARRIER = 'CARRIER';
-/** A router advertisement: the uplink's IPv6 router may be new. */
+/** A router advertisement: the uplink's IPv6 router (and its RDNSS resolvers) may be new. */
 const ROUTERADVERT = 'ROUTERADVERT';
+/** Stateless DHCPv6: resolvers, no lease. */
+const INFORM6 = 'INFORM6';
 
 export function runDhcpcdHook(env: Env): number {
   const log = new Log(false);
   const reason = env.reason ?? '';
   try {
-    const ipv6 = BOUND6.has(reason) || GONE6.has(reason) || reason === ROUTERADVERT;
+    const ipv6 = BOUND6.has(reason) || GONE6.has(reason) || reason === ROUTERADVERT || reason === INFORM6;
     if (!BOUND.has(reason) && !GONE.has(reason) && reason !== CARRIER && !ipv6) return 0;
     const managed = managedDevice(env.interface, env, log, 'dhcpcd');
     if (!managed) return 0;

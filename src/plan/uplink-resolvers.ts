@@ -16,8 +16,9 @@ export interface UplinkResolvers {
   by6?: string;
 }
 
-/** The IPv6 resolvers each uplink's DHCPv6 client recorded, and which client. */
-export type Dhcp6Resolvers = ReadonlyMap<string, { resolvers: readonly string[]; source: string }>;
+/** The IPv6 resolvers each uplink's DHCPv6 client recorded (`resolvers`: its lease's, `ra`:
+ *  its router advertisements'), and which client. */
+export type Dhcp6Resolvers = ReadonlyMap<string, { resolvers: readonly string[]; ra?: readonly string[]; source: string }>;
 
 /** Who announced `address` of `announced`. */
 export function announcer(announced: UplinkResolvers, address: string): string {
@@ -34,8 +35,13 @@ function announced4(device: string, lease: Lease | undefined, peer: readonly str
 }
 
 /** The IPv6 resolvers an uplink's clients announced, and which. */
-function announced6(device: string, dhcp6: { resolvers: readonly string[]; source: string } | undefined, record: RecordedResolvers | undefined): UplinkResolvers | undefined {
-  if (dhcp6 && dhcp6.resolvers.length > 0) return { resolvers: [...dhcp6.resolvers], by: `${device}'s DHCPv6 client (${dhcp6.source})` };
+function announced6(device: string, dhcp6: { resolvers: readonly string[]; ra?: readonly string[]; source: string } | undefined, record: RecordedResolvers | undefined): UplinkResolvers | undefined {
+  const leased = dhcp6?.resolvers ?? [];
+  const advertised = (dhcp6?.ra ?? []).filter((r) => !leased.includes(r));
+  if (dhcp6 && leased.length + advertised.length > 0) {
+    const from = [...(leased.length > 0 ? ['DHCPv6 client'] : []), ...(advertised.length > 0 ? ['router advertisements'] : [])].join(' and ');
+    return { resolvers: [...leased, ...advertised], by: `${device}'s ${from} (${dhcp6.source})` };
+  }
   const fromRecord = (record?.resolvers ?? []).filter(isIpv6);
   if (record && fromRecord.length > 0) return { resolvers: fromRecord, by: `${device}'s resolvconf record ${record.names.join(', ')}` };
   return undefined;

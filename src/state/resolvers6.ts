@@ -1,7 +1,7 @@
 // resolvers6.DEVICE: the IPv6 resolvers an uplink's DHCPv6 client was told
-// (new_dhcp6_name_servers of dhclient -6 and dhcpcd), recorded under the run directory while
-// its lease lasts. A renewal that names others replaces the record; the end of the lease
-// removes it.
+// (new_dhcp6_name_servers of dhclient -6 and dhcpcd) while its lease lasts, and those the ISP's
+// router advertisements carry (RDNSS, as dhcpcd passes them on), recorded under the run
+// directory. A renewal that names others replaces its list; the end of the lease removes it.
 import * as v from 'valibot';
 import { resolverAddress6 } from '../config/ipv6.js';
 import { RUNDIR } from '../paths.js';
@@ -11,13 +11,21 @@ import { devicePath, parseDeviceRecord, readDeviceRecords } from './device-recor
 
 export interface Resolvers6 {
   device: string;
-  /** Canonical IPv6 addresses, in the order announced. */
+  /** The DHCPv6 lease's, canonical IPv6 addresses in the order announced. */
   resolvers: string[];
+  /** The router advertisements' (RDNSS), the same way. */
+  ra: string[];
   source: 'dhclient' | 'dhcpcd';
 }
 
-const canonical = v.pipe(v.string(), v.check((text) => { const r = resolverAddress6(text); return 'value' in r && r.value === text; }));
-const RESOLVERS6: v.GenericSchema<unknown, Resolvers6> = v.object({ device: v.string(), resolvers: v.array(canonical), source: v.picklist(['dhclient', 'dhcpcd']) });
+const canonical = v.pipe(
+  v.string(),
+  v.check((text) => {
+    const r = resolverAddress6(text);
+    return 'value' in r && r.value === text;
+  }),
+);
+const RESOLVERS6: v.GenericSchema<unknown, Resolvers6> = v.object({ device: v.string(), resolvers: v.array(canonical), ra: v.optional(v.array(canonical), []), source: v.picklist(['dhclient', 'dhcpcd']) });
 
 const PREFIX = 'resolvers6.';
 
@@ -32,6 +40,11 @@ export function writeResolvers6(record: Resolvers6, dir = RUNDIR): void {
 
 export function removeResolvers6(device: string, dir = RUNDIR): void {
   removeStateFile(devicePath(PREFIX, device, dir));
+}
+
+/** The device's record, if it has a trusted one. */
+export function readResolvers6Of(device: string, warn: (text: string) => void, dir = RUNDIR): Resolvers6 | undefined {
+  return readDeviceRecords(PREFIX, [device], parseResolvers6, warn, dir).get(device);
 }
 
 /** Each configured device's record; untrusted ones are reported through `warn` and skipped. */

@@ -7,8 +7,7 @@
 // IPv4 one, and its LAN prefix is deprecated, so the LAN's new connections take the other ISP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { connect, ifdown, ifup, inRoute, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { connect, devicesTowards, ifdown, ifup, inRoute, lookups, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_IPV6 = '1';
 // each ISP's resolver (192.0.2.5N and 2001:db8:ff:53::N, beyond its gateway, answering only its
@@ -39,15 +38,6 @@ const rules6 = (): { priority: number; src?: string; srclen?: number; table: str
 function inRoute6(): string[] {
   const route = routes6('main').find((r) => r.dst === 'default' && r.metric === 10);
   return route?.nexthops ? route.nexthops.map((h) => h.dev) : route?.dev ? [route.dev] : [];
-}
-
-/** 20 lookups of new names (one second's worth) from the router through the resolver at
- *  `resolver`: how many were answered, and how many could not even be sent (refused on the way
- *  out). */
-function lookups(resolver: string): { answered: number; refused: number } {
-  const lines = rig('rx', 'python3', resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1').split('\n').filter((l) => l.startsWith('{"at"'));
-  const results = lines.map((l) => JSON.parse(l) as { rcode: number | null; error?: string });
-  return { answered: results.filter((r) => r.rcode === 0).length, refused: results.filter((r) => r.error !== undefined).length };
 }
 
 /** N new connections from the router itself over IPv6 (optionally from a source address). */
@@ -166,10 +156,9 @@ describe('IPv6, native mode', () => {
     // by the balanced route alone a third of isp1's queries would leave through isp2 (and a
     // two-thirds share of isp2's through isp1), with an address the resolver does not answer
     for (const i of [1, 2]) {
-      expect(lookups(`2001:db8:ff:53::${i}`), `router to isp${i}'s IPv6 resolver`).toEqual({ answered: 20, refused: 0 });
+      expect(lookups('router', `2001:db8:ff:53::${i}`), `router to isp${i}'s IPv6 resolver`).toEqual({ answered: 20, refused: 0 });
       // whatever the source port (the balanced route hashes it here, HASH_POLICY=l4)
-      const devices = new Set(Array.from({ length: 12 }, (_, n) => /dev (\S+)/.exec(rig('rx', 'ip', '-6', 'route', 'get', `2001:db8:ff:53::${i}`, 'ipproto', 'udp', 'sport', String(40000 + n), 'dport', '53'))?.[1]));
-      expect([...devices]).toEqual([`eth${i}`]);
+      expect(devicesTowards(`2001:db8:ff:53::${i}`)).toEqual([`eth${i}`]);
     }
     rig('fail', 'isp2', 'ipv6');
     try {
@@ -179,16 +168,16 @@ describe('IPv6, native mode', () => {
       // refused as it is sent (a prohibit route), not left to time out: the resolver library
       // and dnsmasq try the next one at once
       expect(routes6('main').find((r) => r.dst === '2001:db8:ff:53::2')).toMatchObject({ type: '8', protocol: '73' });
-      expect(lookups('2001:db8:ff:53::2')).toEqual({ answered: 0, refused: 20 });
-      expect(lookups('2001:db8:ff:53::1')).toEqual({ answered: 20, refused: 0 });
+      expect(lookups('router', '2001:db8:ff:53::2')).toEqual({ answered: 0, refused: 20 });
+      expect(lookups('router', '2001:db8:ff:53::1')).toEqual({ answered: 20, refused: 0 });
       // isp2's IPv4 works: its IPv4 resolver stays
-      expect(lookups('192.0.2.52')).toEqual({ answered: 20, refused: 0 });
+      expect(lookups('router', '192.0.2.52')).toEqual({ answered: 20, refused: 0 });
     } finally {
       rig('fail', 'isp2', 'none');
     }
     expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
     expect(resolversLine()).toMatch(/2001:db8:ff:53::2 \(eth2\)$/);
-    expect(lookups('2001:db8:ff:53::2')).toEqual({ answered: 20, refused: 0 });
+    expect(lookups('router', '2001:db8:ff:53::2')).toEqual({ answered: 20, refused: 0 });
   });
 
   it("gives the LAN an address of each ISP's prefix; each leaves through its ISP, and the host's choice of source is its ISP", async () => {

@@ -3,10 +3,9 @@
 // router's own traffic following them to each uplink, whichever address its socket took; strict
 // ones refusing TCP with a reset; and the health probes never moved by them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { nameservers } from '../../src/plan/resolv-conf.js';
-import { connect, Cron, inRoute, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
+import { connect, Cron, inRoute, lookups, PROBED_CONFIG, rig, sleep, ulb, upProbed, waitFor, writeConfig } from './rig.js';
 
 // each ISP's DHCP server hands out a resolver of its own (192.0.2.5N), beyond its gateway, that
 // answers only the ISP's customers
@@ -29,13 +28,8 @@ const POLICIES = `${PROBED_CONFIG}POLICY=(
  *  from the router itself. */
 const lan = (port: number, from?: string, n = 40): Record<string, number> => connect('lan', SERVER, port, n, 1, { ports: 100, ...(from ? { from } : {}) });
 const router = (port: number, ports = 100): Record<string, number> => connect('router', SERVER, port, 40, 1, { ports });
-/** 20 lookups of new names (one second's worth), from the router or the LAN client, through the
- *  resolver at `resolver`: how many were answered. */
-function answered(where: 'router' | 'lan', resolver: string): number {
-  const command = ['python3', resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1'];
-  const out = where === 'router' ? rig('rx', ...command) : rig('x', 'lan', ...command);
-  return out.split('\n').filter((l) => l.startsWith('{"at"') && (JSON.parse(l) as { rcode: number | null }).rcode === 0).length;
-}
+/** Of 20 lookups from the router or the LAN client through `resolver`, how many were answered. */
+const answered = (where: 'router' | 'lan', resolver: string): number => lookups(where, resolver).answered;
 
 describe('traffic policies', () => {
   const cron = new Cron();

@@ -212,6 +212,27 @@ export function connect(ns: string, address: string, port: number, n: number, ti
   return JSON.parse(rigWith(env, 'connect', ns, address, String(port), String(n), String(timeoutSeconds))) as Record<string, number>;
 }
 
+/** 20 lookups of new names (one second's worth) from the router or the LAN client through the
+ *  resolver at `resolver` (IPv4 or IPv6; scripts/rig/lookups.py): how many were answered, and
+ *  how many could not even be sent (refused on the way out). */
+export function lookups(where: 'router' | 'lan', resolver: string): { answered: number; refused: number } {
+  const command = ['python3', resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1'];
+  // (the router's namespace with this machine's python: a Debian root may have none)
+  const out = rig('x', where, ...command);
+  const results = out
+    .split('\n')
+    .filter((l) => l.startsWith('{"at"'))
+    .map((l) => JSON.parse(l) as { rcode: number | null; error?: string });
+  return { answered: results.filter((r) => r.rcode === 0).length, refused: results.filter((r) => r.error !== undefined).length };
+}
+
+/** The devices `ip route get` gives the router's own packets to `address` over UDP to port 53
+ *  from 12 source ports (a balanced route that hashes ports could give several). */
+export function devicesTowards(address: string): string[] {
+  const family = address.includes(':') ? '-6' : '-4';
+  return [...new Set(Array.from({ length: 12 }, (_, n) => /dev (\S+)/.exec(rig('rx', 'ip', family, 'route', 'get', address, 'ipproto', 'udp', 'sport', String(40000 + n), 'dport', '53'))?.[1] ?? '?'))];
+}
+
 /** The devices of uplink-lb's default route (metric 10), in order; none when it is absent. */
 export function inRoute(): string[] {
   const route = defaults().find((r) => r.metric === 10);

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { delegationFromEnv, nextDhclientDelegation } from '../../../src/entry/delegation-from-env.js';
 import { parseDelegation } from '../../../src/state/prefix6.js';
-import { resolvers6FromText } from '../../../src/entry/resolvers6-from-env.js';
+import { advertisedResolvers, resolvers6FromText } from '../../../src/entry/resolvers6-from-env.js';
+import { parseResolvers6 } from '../../../src/state/resolvers6.js';
 import { Log } from '../../../src/util/log.js';
 
 const captured = Object.fromEntries(
@@ -30,6 +31,26 @@ describe('delegated prefixes from a hook', () => {
       'dhcpcd eth2 BOUND6: IPv6 resolver "fe80::1" is a link-local address: a resolver reached through a route is needed (one on the link is reached there anyway); left out',
       'dhcpcd eth2 BOUND6: IPv6 resolver "192.0.2.1" is not an IPv6 address; left out',
     ]);
+  });
+
+  it("reads the resolvers of dhcpcd's router advertisements (RDNSS of every router, a lifetime of 0 withdrawn), as its own resolv.conf hook does", () => {
+    const env = {
+      reason: 'ROUTERADVERT',
+      nd1_from: 'fe80::ff:fe00:101',
+      nd1_rdnss1_lifetime: '30',
+      nd1_rdnss1_servers: '2001:db8:ff:53::1 2001:db8:ff:53::11',
+      nd1_rdnss2_lifetime: '0',
+      nd1_rdnss2_servers: '2001:db8:ff:53::12',
+      nd2_from: 'fe80::ff:fe00:102',
+      nd2_rdnss1_lifetime: '600',
+      nd2_rdnss1_servers: '2001:db8:ff:53::13',
+    };
+    expect(advertisedResolvers(env)).toBe('2001:db8:ff:53::1 2001:db8:ff:53::11 2001:db8:ff:53::13');
+    expect(advertisedResolvers({ reason: 'ROUTERADVERT', nd1_from: 'fe80::1' })).toBe('');
+    // a record with both lists, and one written before the list of advertised ones existed
+    expect(parseResolvers6('eth1', '{"device":"eth1","resolvers":["2001:db8:ff:53::1"],"ra":["2001:db8:ff:53::11"],"source":"dhcpcd"}')).toEqual({ value: { device: 'eth1', resolvers: ['2001:db8:ff:53::1'], ra: ['2001:db8:ff:53::11'], source: 'dhcpcd' } });
+    expect(parseResolvers6('eth1', '{"device":"eth1","resolvers":["2001:db8:ff:53::1"],"source":"dhclient"}')).toEqual({ value: { device: 'eth1', resolvers: ['2001:db8:ff:53::1'], ra: [], source: 'dhclient' } });
+    expect(parseResolvers6('eth1', '{"device":"eth1","resolvers":["2001:DB8:ff:53::1"],"source":"dhclient"}')).toHaveProperty('problem');
   });
 
   it("reads every prefix of every IA_PD of dhcpcd's, each with its length", () => {

@@ -101,6 +101,15 @@ describe('IPv6 resolvers', () => {
     expect(v4.split('\n').filter((l) => l.startsWith('nameserver'))).toEqual(['nameserver 192.0.2.51', 'nameserver 192.0.2.52', 'nameserver 2001:db8::dead']);
   });
 
+  it("a router advertisement's resolvers (RDNSS, dhcpcd) come after the lease's, and say where they came from", () => {
+    const ra = new Map([['eth2', { resolvers: [], ra: ['2001:db8:ff:53::2'], source: 'dhcpcd' }], ['eth1', { resolvers: ['2001:db8:ff:53::1'], ra: ['2001:db8:ff:53::1', '2001:db8:ff:53::11'], source: 'dhcpcd' }]]);
+    expect(want(TWO, { dhcp6Resolvers: ra }).resolvers.filter((e) => e.address.includes(':')).map((e) => [e.address, e.by])).toEqual([
+      ['2001:db8:ff:53::1', "eth1's DHCPv6 client and router advertisements (dhcpcd)"],
+      ['2001:db8:ff:53::11', "eth1's DHCPv6 client and router advertisements (dhcpcd)"],
+      ['2001:db8:ff:53::2', "eth2's router advertisements (dhcpcd)"],
+    ]);
+  });
+
   it('IFACE_RESOLVERS takes both families for a static uplink', () => {
     const w = want('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nIFACE_RESOLVERS=( "2001:db8:ff:53::7, 192.0.2.7" none )\n');
     expect(w.resolvers.map((e) => [e.address, e.by])).toEqual([

@@ -1,0 +1,69 @@
+// IPv6 with dhcpcd, the DHCP client of a Debian 13 router (RIG_ROOT=trixie): for an `inet dhcp`
+// uplink dhcpcd takes IPv6 on by itself (router advertisements in user space, stateless DHCPv6
+// when the advertisement's O flag asks for it), with no ifupdown stanza of its own. On the
+// dual-stack rig (RIG_IPV6) whose ISPs also hand out a resolver each (RIG_DNS: in their DHCPv6
+// replies and their advertisements' RDNSS, answering only the ISP's own /48), uplink-lb balances
+// the router's IPv6 over dhcpcd's advertised routers, and the resolvers dhcpcd passes on
+// (INFORM6's and ROUTERADVERT's) are listed and pinned like dhclient's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { Cron, devicesTowards, ifup, lookups, rig, rigResult, ulb, up, waitFor } from './rig.js';
+import { buildDeb } from './deb.js';
+import { inRoot, root, rootRun, writeRootConfig } from './debian-root.js';
+
+process.env.RIG_ROOT = 'trixie';
+process.env.RIG_IPV6 = '1';
+process.env.RIG_DNS = '1';
+
+const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nCHECK_FLAP_HOLD=0\n';
+
+const resolversLine = (): string => /resolvers in [^\n]*/.exec(ulb(['status']).stdout)?.[0] ?? '';
+const ipv6InRoute = (): number => (ulb(['status']).stdout.match(/ipv6: up[^\n]*, in the IPv6 default route/g) ?? []).length;
+
+describe('Debian 13 router, dual-stack with dhcpcd', () => {
+  const cron = new Cron();
+  beforeAll(() => {
+    const deb = buildDeb();
+    up(2);
+    rig('x', 'inet', 'ip', 'addr', 'add', '192.0.2.20/32', 'dev', 'lo');
+    rig('x', 'inet', 'ip', 'addr', 'add', '2001:db8:ff::20/128', 'dev', 'lo', 'nodad');
+    copyFileSync(deb, `${root()}/tmp/uplink-lb.deb`);
+    const install = inRoot('apt-get', 'install', '-y', '-q', '/tmp/uplink-lb.deb');
+    expect(install.status, install.output).toBe(0);
+    writeRootConfig(CONFIG);
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    cron.start();
+  }, 300_000);
+  afterAll(async () => {
+    await cron.stop();
+    rigResult('down');
+  });
+
+  it("balances the router's IPv6 over dhcpcd's routers, lists the resolvers dhcpcd learned (stateless DHCPv6, RDNSS) after each uplink's IPv4 one, and sends each through its ISP", async () => {
+    expect(await waitFor(() => ipv6InRoute() === 2, 30)).toBe(true);
+    expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2), 2001:db8:ff:53::2 (eth2)'), 15)).toBe(true);
+    // what dhcpcd passed on: the DHCPv6 reply's (INFORM6) and the advertisements' (ROUTERADVERT)
+    expect(JSON.parse(readFileSync(rootRun('uplink-lb/resolvers6.eth1'), 'utf8'))).toEqual({ device: 'eth1', resolvers: ['2001:db8:ff:53::1'], ra: ['2001:db8:ff:53::1'], source: 'dhcpcd' });
+    // (named by both: said as the lease's)
+    expect(readFileSync(`${root()}/etc/resolv.conf`, 'utf8')).toContain("# uplink-lb: 2001:db8:ff:53::1 of eth1's DHCPv6 client (dhcpcd)\nnameserver 2001:db8:ff:53::1\n");
+    for (const i of [1, 2]) {
+      expect(devicesTowards(`2001:db8:ff:53::${i}`), `the router's packets to isp${i}'s IPv6 resolver`).toEqual([`eth${i}`]);
+      expect(lookups('router', `2001:db8:ff:53::${i}`), `router to isp${i}'s IPv6 resolver`).toEqual({ answered: 20, refused: 0 });
+    }
+  });
+
+  it("isp2's IPv6 broken: its IPv6 side drained, its IPv6 resolver refused at once and out of resolv.conf, its IPv4 one kept; back after", async () => {
+    rig('fail', 'isp2', 'ipv6');
+    try {
+      expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2)'), 15)).toBe(true);
+      expect(lookups('router', '2001:db8:ff:53::2')).toEqual({ answered: 0, refused: 20 });
+      expect(lookups('router', '192.0.2.52')).toEqual({ answered: 20, refused: 0 });
+      expect(lookups('router', '2001:db8:ff:53::1')).toEqual({ answered: 20, refused: 0 });
+    } finally {
+      rig('fail', 'isp2', 'none');
+    }
+    expect(await waitFor(() => resolversLine().endsWith('192.0.2.52 (eth2), 2001:db8:ff:53::2 (eth2)'), 20)).toBe(true);
+    expect(lookups('router', '2001:db8:ff:53::2')).toEqual({ answered: 20, refused: 0 });
+  });
+});
