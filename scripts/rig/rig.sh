@@ -18,7 +18,7 @@
 #        rig.sh x NS CMD...         run CMD in uplink-lb-NS
 #        rig.sh ifup|ifdown IF...   the real ifupdown in the router
 #        rig.sh dist N [lan|router] [TIMEOUT]  N new TCP connections -> JSON counts per ISP
-#        rig.sh hold N SECONDS      N long-lived LAN connections -> JSON: opened per ISP, broken (when, which)
+#        rig.sh hold N SECONDS [ADDR]  N long-lived LAN connections (to ADDR: the server's IPv6 address too) -> JSON: opened per ISP, broken (when, which)
 #        rig.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
 #        rig.sh nat                 (re)create the router's masquerade table
 #        rig.sh lan-server PORT N   echo server on the LAN client, ports PORT..PORT+N-1
@@ -472,10 +472,13 @@ cmd_dist6() {
     else rx python3 "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
-cmd_hold() {  # N SECONDS: N long-lived connections from the LAN, a line every 0.5 s
-    local n=${1:-200} seconds=${2:-30} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
-    x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
+cmd_hold() {  # N SECONDS [ADDR]: N long-lived connections from the LAN (to the server, or to
+              # ADDR: its IPv6 address too), a line every 0.5 s
+    local n=${1:-200} seconds=${2:-30} addr=${3:-$SRV} args=() i
+    for i in $(seq "$(count)"); do
+        if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
+    done
+    x lan python3 "$HERE/hold.py" "$addr" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
 }
 
 cmd_lan_server() {  # PORT COUNT: the echo server on the LAN client (for port forwards to it)

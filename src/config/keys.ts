@@ -46,6 +46,7 @@ export const KEYS = {
   NEXTHOP_OBJECTS: 'string',
   IPV6_MODE: 'string',
   IPV6_LAN: 'array',
+  IPV6_LAN_PREFIX: 'string',
   RESOLV_CONF: 'string',
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',

@@ -153,6 +153,8 @@ export interface Config {
   /** LAN interfaces that get a /64 of each uplink's delegated prefix (the n-th its n-th /64),
    *  preferred while the uplink carries traffic, deprecated while it does not. */
   lans6: string[];
+  /** Translated mode: the LAN's own /64 ("PREFIX/64"), translated to each uplink's. */
+  lanPrefix6?: string;
   /** The file that holds the router's resolvers, kept to those of the usable uplinks. */
   resolvConf: ResolvConf;
   /** Seconds an event hook may run before it is stopped. */

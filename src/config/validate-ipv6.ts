@@ -1,25 +1,27 @@
-// The IPv6 keys: IPV6_MODE (native: each uplink's own prefix and router, routed by source; off:
-// uplink-lb leaves IPv6 alone), IFACE_GW6S (each uplink's IPv6 router: auto, from its router
-// advertisements; an address; none: no IPv6 through this uplink) and IPV6_LAN (the LAN
-// interfaces that get a /64 of each uplink's delegated prefix: the n-th LAN its n-th /64).
+// The IPv6 keys: IPV6_MODE (native: each uplink's own prefix and router, routed by source;
+// translated: the LAN keeps one prefix, IPV6_LAN_PREFIX, translated to each uplink's delegated
+// prefix on the way out, and balanced, pinned and failed over as IPv4 is; off: uplink-lb leaves
+// IPv6 alone), IFACE_GW6S (each uplink's IPv6 router: auto, from its router advertisements; an
+// address; none: no IPv6 through this uplink) and IPV6_LAN (native mode: the LAN interfaces that
+// get a /64 of each uplink's delegated prefix, the n-th LAN its n-th /64).
 import type { RawValues } from './collect.js';
 import { checkDevice, printable } from './checkers.js';
-import { routerAddress6 } from './ipv6.js';
+import { prefix6, routerAddress6 } from './ipv6.js';
 import { hostAddress } from './ipv4.js';
 import { bad, ok } from '../util/result.js';
 import type { Validator } from './validator.js';
 
-export type Ipv6Mode = 'native' | 'off';
+export type Ipv6Mode = 'native' | 'translated' | 'off';
 /** An uplink's IPv6 router: `auto` (its router advertisements), an address, or `none`. */
 export type Router6 = 'auto' | 'none' | string;
 
-export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): { mode: Ipv6Mode; routers: (Router6 | undefined)[]; lans: string[] } {
+export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): { mode: Ipv6Mode; routers: (Router6 | undefined)[]; lans: string[]; lanPrefix?: string } {
   const count = devices.length;
   let mode: Ipv6Mode = 'native';
   const modeRaw = raw.IPV6_MODE?.values[0];
   if (modeRaw !== undefined) {
-    if (modeRaw === 'native' || modeRaw === 'off') mode = modeRaw;
-    else v.report('IPV6_MODE', `IPV6_MODE: ${printable(modeRaw)} is not native (each uplink's own prefix, routed by source) or off (IPv6 left alone)`);
+    if (modeRaw === 'native' || modeRaw === 'off' || modeRaw === 'translated') mode = modeRaw;
+    else v.report('IPV6_MODE', `IPV6_MODE: ${printable(modeRaw)} is not native (each uplink's own prefix, routed by source), translated (the LAN's one prefix, IPV6_LAN_PREFIX, translated to each uplink's) or off (IPv6 left alone)`);
   }
   const routers = v.column<Router6>(count, {
     key: 'IFACE_GW6S',
@@ -40,6 +42,30 @@ export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (st
     else if (lans.includes(device.value)) v.report('IPV6_LAN', `IPV6_LAN[${i}]: ${printable(text)} is named twice`);
     else lans.push(device.value);
   }
-  if (lans.length > 0 && mode === 'off') v.report('IPV6_LAN', 'IPV6_LAN: LAN prefixes need IPV6_MODE=native (it is off)');
-  return { mode, routers, lans };
+  if (lans.length > 0 && mode !== 'native') v.report('IPV6_LAN', `IPV6_LAN: a /64 of each uplink's prefix on the LAN is native mode's (IPV6_MODE is ${mode}${mode === 'translated' ? ': the LAN keeps IPV6_LAN_PREFIX' : ''})`);
+  const lanPrefix = lanPrefixOf(v, raw.IPV6_LAN_PREFIX?.values[0], mode);
+  return { mode, routers, lans, ...(lanPrefix ? { lanPrefix } : {}) };
+}
+
+/** IPV6_LAN_PREFIX: the LAN's own /64 (a ULA, or one of an ISP's), translated to each uplink's;
+ *  needed by translated mode and by nothing else. */
+function lanPrefixOf(v: Validator, text: string | undefined, mode: Ipv6Mode): string | undefined {
+  if (text === undefined) {
+    if (mode === 'translated') v.report('IPV6_MODE', 'IPV6_MODE: translated needs IPV6_LAN_PREFIX, the LAN\'s own /64 (a ULA such as fd12:3456:789a:1::/64)');
+    return undefined;
+  }
+  const prefix = prefix6(text);
+  if ('problem' in prefix) {
+    v.report('IPV6_LAN_PREFIX', `IPV6_LAN_PREFIX: ${printable(text)} ${prefix.problem}`);
+    return undefined;
+  }
+  if (prefix.value.length !== 64) {
+    v.report('IPV6_LAN_PREFIX', `IPV6_LAN_PREFIX: ${printable(text)} is a /${prefix.value.length}; the LAN's prefix is one /64, translated to the first /64 of each uplink's delegated prefix`);
+    return undefined;
+  }
+  if (mode !== 'translated') {
+    v.report('IPV6_LAN_PREFIX', `IPV6_LAN_PREFIX: the LAN's translated prefix needs IPV6_MODE=translated (it is ${mode})`);
+    return undefined;
+  }
+  return `${prefix.value.network}/64`;
 }

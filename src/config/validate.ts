@@ -117,6 +117,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }
 
   const ipv6 = validateIpv6(v, raw, devices);
+  if (ipv6.mode === 'translated' && !pinning.pinning) v.report('IPV6_MODE', 'IPV6_MODE: translated translates and pins IPv6 connections in uplink-lb\'s nftables table, which CONNECTION_PINNING=no leaves out (set it to yes, or IPV6_MODE to native)');
   const dns = validateResolvers(v, raw, count, `${SYSCONFDIR}/resolv.conf`);
 
   if (v.problems.length > 0) return { problems: v.problems };
@@ -142,7 +143,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     failWindow: health.failWindows[i] as number,
     failWindow6: health.failWindows6[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, ...(ipv6.lanPrefix ? { lanPrefix6: ipv6.lanPrefix } : {}), resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

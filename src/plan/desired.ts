@@ -5,7 +5,8 @@ import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
 import type { Family, NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
 import { scopeOf, type Scope } from './ownership.js';
-import { buildRuleset, type Ruleset } from './nft-ruleset.js';
+import { buildRuleset, type Ruleset, type Translation6 } from './nft-ruleset.js';
+import { prefix6, subnet64 } from '../config/ipv6.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import { resolverPins } from './resolver-pins.js';
 import { uplinkResolvers, type Dhcp6Resolvers, type UplinkResolvers } from './uplink-resolvers.js';
@@ -163,6 +164,17 @@ function outOfService6(uplinks: readonly UplinkState[], drained: ReadonlySet<str
   });
 }
 
+/** IPv6 translated mode: the LAN's prefix, and each uplink's /64 it becomes (the first of its
+ *  delegated prefix; none delegated: masqueraded to its own address). */
+function translation6(config: Config, uplinks: readonly UplinkState[]): Translation6 {
+  const to = (s: UplinkState): string | undefined => {
+    const first = prefix6(s.inet6?.delegated?.[0] ?? '');
+    const subnet = 'value' in first ? subnet64(first.value.network, first.value.length, 0) : undefined;
+    return subnet ? `${subnet.network}/64` : undefined;
+  };
+  return { lan: config.lanPrefix6 ?? '', uplinks: uplinks.flatMap((s) => (s.inet6 ? [{ device: s.uplink.device, ...(to(s) ? { to: to(s) } : {}) }] : [])) };
+}
+
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {
   const uplinks = config.uplinks.map((u) => resolveUplink(u, observed, inputs.leases, inputs.event, config.routeOptions.onlink));
   const maintenance = inputs.maintenance ?? new Map<string, Maintenance>();
@@ -187,7 +199,8 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));
-  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses, outOfService6(uplinks, inputs.drained ?? new Set())) : null;
+  const translated = config.ipv6 === 'translated' && six !== undefined;
+  if (inputs.nft) target.nft = config.pinning ? buildRuleset(config, policies, perConnection, addresses, config.ipv6 === 'native' ? outOfService6(uplinks, inputs.drained ?? new Set()) : [], translated ? translation6(config, uplinks) : undefined) : null;
   const lanProblems = six?.lanProblems ?? [];
   // the LAN addresses uplink-lb owns: those it recorded, and those it is about to add (not those
   // that are there already: someone else's)

@@ -1,6 +1,7 @@
 // The nftables table uplink-lb owns (inet uplink_lb): connection pinning, the traffic policies
-// (PIN and POLICY entries), and IPv6's refusal of new connections from an out-of-service
-// uplink's delegated prefix.
+// (PIN and POLICY entries), IPv6 native mode's refusal of new connections from an
+// out-of-service uplink's delegated prefix, and IPv6 translated mode's prefix translation (with
+// pinning for IPv6 too).
 // Pure: the same configuration and state always give the same text, and its fingerprint
 // (a comment on the first rule) tells a reconcile whether the kernel's table is current.
 import { createHash } from 'node:crypto';
@@ -19,6 +20,24 @@ export interface Ruleset {
 
 // Never pinned: multicast, link-local, limited broadcast.
 const NOT_INTERNET = '{ 224.0.0.0/4, 169.254.0.0/16, 255.255.255.255 }';
+// IPv6's: link-local (neighbour discovery) and multicast.
+const NOT_INTERNET6 = '{ fe80::/10, ff00::/8 }';
+
+/** IPv6 translated mode: the LAN's prefix, and what it becomes through each uplink: the first
+ *  /64 of its delegated prefix, or (none delegated) its own address by masquerading. */
+export interface Translation6 {
+  lan: string;
+  uplinks: { device: string; to?: string }[];
+}
+
+/** The LAN's prefix translated on the way out through each uplink, and back for connections
+ *  that come in to an uplink's /64 (NPTv6: the host part is kept, so each LAN host has one
+ *  address per ISP, and a reply finds it). */
+function translationRules(t: Translation6): { out: string[]; back: string[] } {
+  const out = t.uplinks.map((u) => `oifname "${u.device}" ip6 saddr ${t.lan} ${u.to ? `snat ip6 prefix to ${u.to}` : 'masquerade'}`);
+  const back = t.uplinks.flatMap((u) => (u.to ? [`iifname "${u.device}" ip6 daddr ${u.to} dnat ip6 prefix to ${t.lan}`] : []));
+  return { out, back };
+}
 
 /** What the policy matches, in nft words; `in` only where packets arrive (prerouting). */
 function policyMatch(match: Policy['match'], hook: 'prerouting' | 'output'): string {
@@ -114,14 +133,17 @@ function refusedPrefixRules(prefixes: readonly string[]): string[] {
   return [`${from} meta l4proto tcp reject with tcp reset`, `${from} reject with icmpv6 type policy-fail`];
 }
 
-export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean, addresses: ReadonlyMap<string, string>, refused6: readonly string[] = []): Ruleset {
+export function buildRuleset(config: Config, choices: readonly PolicyChoice[], perConnection: boolean, addresses: ReadonlyMap<string, string>, refused6: readonly string[] = [], translation6?: Translation6): Ruleset {
   const marks = `{ ${config.uplinks.map((u) => hex(u.mark)).join(', ')} }`;
   const devices = `{ ${config.uplinks.map((u) => `"${u.device}"`).join(', ')} }`;
-  const restore = `meta nfproto ipv4 ct mark ${marks} meta mark set ct mark`;
+  // IPv4's connections are pinned, and in translated mode IPv6's too (in native mode an IPv6
+  // connection's source address is its uplink)
+  const pinned = translation6 ? '' : 'meta nfproto ipv4 ';
+  const restore = `${pinned}ct mark ${marks} meta mark set ct mark`;
   // the router's own packets take the connection's mark unless their socket set one (the
   // probes: ping -m): a probe that left through another uplink once (its uplink's rules not
   // there yet, as when pppd brings a new address up) must not stay pinned there
-  const restoreOwn = `meta nfproto ipv4 meta mark 0 ct mark ${marks} meta mark set ct mark`;
+  const restoreOwn = `${pinned}meta mark 0 ct mark ${marks} meta mark set ct mark`;
   const forwarded = policyRules(choices, perConnection, 'prerouting');
   const own = policyRules(choices, perConnection, 'output');
   const policiesIn = forwarded.length > 0 ? forwarded : undefined;
@@ -129,7 +151,7 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
   const prerouting = [
     restore,
     // a connection that arrives through an uplink is answered through it
-    ...config.uplinks.map((u) => `meta nfproto ipv4 ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
+    ...config.uplinks.map((u) => `${pinned}ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
     ...(policiesIn ? [`meta nfproto ipv4 ct state new iifname != ${devices} jump policies_in`] : []),
   ];
   // the router's own traffic, unless its socket chose a mark itself
@@ -137,11 +159,13 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
   // a new connection keeps the uplink its first packet left through, or, when its packets carry
   // an uplink's mark (a socket's own: the probes), that uplink's
   const postrouting = [
-    `meta nfproto ipv4 ct mark 0 meta mark ${marks} ct mark set meta mark`,
+    `${pinned}ct mark 0 meta mark ${marks} ct mark set meta mark`,
     ...config.uplinks.map((u) => `meta nfproto ipv4 ct mark 0 ip daddr != ${NOT_INTERNET} oifname "${u.device}" ct mark set ${hex(u.mark)}`),
+    ...(translation6 ? config.uplinks.map((u) => `meta nfproto ipv6 ct mark 0 ip6 daddr != ${NOT_INTERNET6} oifname "${u.device}" ct mark set ${hex(u.mark)}`) : []),
   ];
   const ownNat = policiesOut ? ownMovedNat(config, addresses) : [];
   const refusals = refusedPrefixRules(refused6);
+  const translation = translation6 ? translationRules(translation6) : { out: [], back: [] };
   const chain = (name: string, rules: string[], type?: string, hook?: string, priority = 'mangle'): string =>
     [`  chain ${name} {`, ...(type ? [`    type ${type} hook ${hook} priority ${priority}; policy accept;`] : []), ...rules.map((r) => `    ${r}`), '  }'].join('\n');
   const chains = [
@@ -152,6 +176,9 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     ...(policiesOut ? [chain('policies_out', policiesOut)] : []),
     ...(ownNat.length > 0 ? [chain('own_moved_nat', ownNat, 'nat', 'postrouting', 'srcnat + 1')] : []),
     ...(refusals.length > 0 ? [chain('refuse_prefixes', refusals, 'filter', 'forward', 'filter - 1')] : []),
+    // after the user's own NAT, as own_moved_nat
+    ...(translation.out.length > 0 ? [chain('translate6_out', translation.out, 'nat', 'postrouting', 'srcnat + 1')] : []),
+    ...(translation.back.length > 0 ? [chain('translate6_in', translation.back, 'nat', 'prerouting', 'dstnat + 1')] : []),
   ];
   const body = chains.join('\n');
   const fingerprint = createHash('sha256').update(body).digest('hex').slice(0, 16);
@@ -161,6 +188,6 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     text: `table ${NFT_FAMILY} ${NFT_TABLE} {\n${stamped}\n}\n`,
     fingerprint,
     chains: chains.length,
-    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length + refusals.length,
+    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length + refusals.length + translation.out.length + translation.back.length,
   };
 }

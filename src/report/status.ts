@@ -112,7 +112,7 @@ export interface StatusReport {
   resolvers: { file: string; current: boolean; list: { address: string; uplinks: string[]; by: string }[] } | { file: null; why: string };
   defaultRoute: string | null;
   /** IPv6: the mode, and the main table's IPv6 default route that uplink-lb owns. */
-  ipv6: { mode: string; defaultRoute: string | null };
+  ipv6: { mode: string; defaultRoute: string | null; lanPrefix?: string };
   /** Default routes in the main table that uplink-lb does not own, with a lower metric that shadows its own. */
   shadowingRoutes: string[];
   failOpen: boolean;
@@ -258,7 +258,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     })),
     resolvers: resolversReport(facts.resolv),
     defaultRoute: current ? routeText(current) : null,
-    ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed) },
+    ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed), ...(config.lanPrefix6 ? { lanPrefix: config.lanPrefix6 } : {}) },
     // uplink-lb's own stale routes are among the differences, not here
     shadowingRoutes: mainDefaults.filter((r) => r.metric < config.metric && r.type === 'unicast' && isForeignMainDefault(r)).map(routeText),
     failOpen: want.failOpen,
@@ -312,9 +312,11 @@ export function formatStatus(report: StatusReport): string {
     for (const t of report.transitions.slice(-SHOWN_TRANSITIONS)) lines.push(`  ${t.at} ${t.device ? `${t.device} ` : ''}${t.event}: ${t.cause}`);
   }
   lines.push(`default route: ${report.defaultRoute ?? 'none'}`);
-  if (report.ipv6.mode !== 'off') {
+  if (report.ipv6.mode === 'native') {
     // the LAN's hosts pick their source prefix, and with it their ISP: weights are the router's
     lines.push(`ipv6 default route: ${report.ipv6.defaultRoute ?? 'none'} (native: LAN hosts choose their ISP by source prefix; weights apply to the router's own connections)`);
+  } else if (report.ipv6.mode === 'translated') {
+    lines.push(`ipv6 default route: ${report.ipv6.defaultRoute ?? 'none'} (translated: the LAN's ${report.ipv6.lanPrefix ?? '?'} leaves through each uplink as its delegated /64; weights apply to every connection)`);
   }
   for (const route of report.shadowingRoutes) lines.push(`warning: a default route not managed by uplink-lb has a lower metric and takes precedence: ${route}`);
   if (report.matches) lines.push('kernel: [pass] rules and routes match the configuration');

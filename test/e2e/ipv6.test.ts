@@ -7,7 +7,7 @@
 // IPv4 one, and its LAN prefix is deprecated, so the LAN's new connections take the other ISP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { connect, devicesTowards, ifdown, ifup, inRoute, lookups, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { brokenOn, connect, devicesTowards, hold, ifdown, ifup, inRoute, lookups, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_IPV6 = '1';
 // each ISP's resolver (192.0.2.5N and 2001:db8:ff:53::N, beyond its gateway, answering only its
@@ -266,5 +266,48 @@ describe('IPv6, native mode', () => {
     // the delegations still hold (ifupdown's `inet6 auto` does not release them): their LAN
     // prefixes stay, deprecated, until they end
     expect(lanAddresses().map((l) => l.includes(' deprecated'))).toEqual([true, true]);
+  });
+
+  it("translated mode: the LAN keeps one prefix (a ULA) that leaves through each ISP as its /64: new connections 2:1, a dead ISP's moved within seconds with none failed after, and not one connection broken when it comes back", async () => {
+    const TRANSLATED = `${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:1::/64\n`;
+    writeConfig(TRANSLATED);
+    // the LAN's own prefix on the router's LAN interface, announced by its dnsmasq; the LAN host
+    // forgets native mode's addresses (a host that joins now)
+    rig('x', 'router', 'ip', '-6', 'addr', 'add', 'fd00:1::1/64', 'dev', 'lan0', 'nodad');
+    rig('x', 'lan', 'ip', '-6', 'addr', 'flush', 'dev', 'eth0', 'scope', 'global');
+    expect(ifup('eth1').status).toBe(0);
+    expect(ifup('eth2').status).toBe(0);
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2' && /translated: the LAN's fd00:1::\/64 leaves/.test(ulb(['status']).stdout), 30)).toBe(true);
+    // native mode's LAN addresses gone: the LAN has its one prefix
+    expect(rig('rx', 'ip', '-6', '-o', 'addr', 'show', 'dev', 'lan0', 'scope', 'global').split('\n').filter((l) => l !== '').map((l) => /inet6 (\S+)/.exec(l)?.[1])).toEqual(['fd00:1::1/64']);
+    expect(await waitFor(() => lanAddress(1, 'fd00:1:') !== undefined && lanAddress(1, 'fd00:1:')?.tentative === false, 20)).toBe(true);
+    const spread = connect('lan', SERVER6, 20000, 300, 1);
+    console.log(`translated mode, 300 new LAN connections at 2:1: ${JSON.stringify(spread)}`);
+    expect(spread.fail).toBe(0);
+    // 2:1: 155 or fewer of 300 on isp1 happens in 6e-8 of runs, 55 or fewer on isp2 in 5e-9
+    expect(spread.isp1).toBeGreaterThan(155);
+    expect(spread.isp2).toBeGreaterThan(55);
+    // long-lived connections through both ISPs while isp1 dies and comes back
+    const held = hold(40, 24, SERVER6);
+    await sleep(3000);
+    rig('fail', 'isp1', 'upstream');
+    const failed = Date.now();
+    let drainedAfter = -1;
+    try {
+      expect(await waitFor(() => inRoute6().join() === 'eth2', 10)).toBe(true);
+      drainedAfter = (Date.now() - failed) / 1000;
+      expect(connect('lan', SERVER6, 20000, 60, 1)).toMatchObject({ isp1: 0, isp2: 60, fail: 0 });
+    } finally {
+      rig('fail', 'isp1', 'none');
+    }
+    expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
+    const result = await held;
+    console.log(`translated mode: isp1 dead to out of the IPv6 route ${drainedAfter.toFixed(1)} s; held ${JSON.stringify(result.opened)}, broken ${JSON.stringify(result.broken)}`);
+    expect(result.failed_to_open).toBe(0);
+    expect(result.opened.isp1).toBeGreaterThan(0);
+    expect(result.opened.isp2).toBeGreaterThan(0);
+    // isp1's own died with its upstream; isp2's, none; and none at isp1's return
+    expect(brokenOn(result.broken, 'isp2')).toBe(0);
+    expect(connect('lan', SERVER6, 20000, 60, 1).fail).toBe(0);
   });
 });

@@ -185,10 +185,10 @@ export interface HoldResult {
 /** Holds N long-lived LAN connections for SECONDS (a line every 0.5 s); resolves at the end.
  *  The broken times count from the call, on the test's clock: the holder itself may start a
  *  second or more later on a loaded machine, and a test compares them with its own moments. */
-export function hold(n: number, seconds: number): Promise<HoldResult> {
+export function hold(n: number, seconds: number, address?: string): Promise<HoldResult> {
   const called = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(RIG, ['hold', String(n), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -87,6 +87,7 @@ describe('IPv6 LAN prefixes', () => {
     };
     expect(problems('IFACE_DEVICE=( eth1 )\nIPV6_LAN=( eth1 )\n')[0]).toContain('IPV6_LAN[0]: \\"eth1\\" is an uplink (IFACE_DEVICE), not a LAN');
     expect(problems('IFACE_DEVICE=( eth1 )\nIPV6_LAN=( lan0 lan0 )\n')[0]).toContain('IPV6_LAN[1]: \\"lan0\\" is named twice');
-    expect(problems('IFACE_DEVICE=( eth1 )\nIPV6_LAN=( lan0 )\nIPV6_MODE=off\n')[0]).toContain('IPV6_LAN: LAN prefixes need IPV6_MODE=native');
+    expect(problems('IFACE_DEVICE=( eth1 )\nIPV6_LAN=( lan0 )\nIPV6_MODE=off\n')[0]).toContain("IPV6_LAN: a /64 of each uplink's prefix on the LAN is native mode's (IPV6_MODE is off)");
+    expect(problems('IFACE_DEVICE=( eth1 )\nIPV6_LAN=( lan0 )\nIPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:1::/64\n')[0]).toContain("IPV6_LAN: a /64 of each uplink's prefix on the LAN is native mode's (IPV6_MODE is translated: the LAN keeps IPV6_LAN_PREFIX)");
   });
 });

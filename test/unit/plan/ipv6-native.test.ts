@@ -139,3 +139,33 @@ describe('IPv6 native mode', () => {
     expect(lines).toEqual([['inet6', 'rule add priority 1001 from 2001:db8:1:200::/56 lookup 201 protocol 73', 'rule del priority 1001 from 2001:db8:1:100::/56 lookup 201 protocol 73']]);
   });
 });
+
+describe('IPv6 translated mode', () => {
+  const TRANSLATED = `${TWO}IPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:1::/64\n`;
+  const ruleset = (text: string, more: Partial<DesiredInputs> = {}): string => desired(configFrom(text), observedAt('dual-applied'), inputs('dual-applied', { nft: true, ...more })).target.nft?.text ?? '';
+
+  it("translates the LAN's prefix to the first /64 of each uplink's delegated prefix, and back for connections that come in", () => {
+    const text = ruleset(TRANSLATED);
+    expect(text).toContain('  chain translate6_out {\n    type nat hook postrouting priority srcnat + 1; policy accept;\n    oifname "eth1" ip6 saddr fd00:1::/64 snat ip6 prefix to 2001:db8:1:100::/64\n    oifname "eth2" ip6 saddr fd00:1::/64 snat ip6 prefix to 2001:db8:2:100::/64\n  }');
+    expect(text).toContain('  chain translate6_in {\n    type nat hook prerouting priority dstnat + 1; policy accept;\n    iifname "eth1" ip6 daddr 2001:db8:1:100::/64 dnat ip6 prefix to fd00:1::/64\n    iifname "eth2" ip6 daddr 2001:db8:2:100::/64 dnat ip6 prefix to fd00:1::/64\n  }');
+    // an uplink with no delegated prefix: masqueraded to its own address
+    expect(ruleset(TRANSLATED, { delegated: new Map([['eth1', ['2001:db8:1:100::/56']]]) })).toContain('oifname "eth2" ip6 saddr fd00:1::/64 masquerade');
+  });
+
+  it('pins IPv6 connections as IPv4 ones (native mode pins neither family\'s IPv6: the source is the uplink), and refuses no prefix', () => {
+    const text = ruleset(TRANSLATED);
+    expect(text).toContain('    ct mark { 0x97, 0x98 } meta mark set ct mark comment');
+    expect(text).toContain('    meta nfproto ipv6 ct mark 0 ip6 daddr != { fe80::/10, ff00::/8 } oifname "eth1" ct mark set 0x97\n');
+    expect(text).not.toContain('refuse_prefixes');
+    const native = ruleset(TWO, { drained: new Set(['eth1']) });
+    expect(native).toContain('    meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment');
+    expect(native).not.toContain('nfproto ipv6');
+    expect(native).toContain('refuse_prefixes');
+  });
+
+  it('gives the LAN no address of its own from the delegated prefixes: it keeps its one prefix', () => {
+    const want = desired(configFrom(TRANSLATED), observedAt('dual-applied'), inputs('dual-applied'));
+    expect(want.target.inet6?.addresses ?? []).toEqual([]);
+    expect(want.target.inet6?.mainDefault?.nexthops?.map((h) => `${h.dev} ${h.weight}`)).toEqual(['eth1 2', 'eth2 1']);
+  });
+});
