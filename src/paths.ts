@@ -26,6 +26,9 @@ export const CONNTRACK = '/usr/sbin/conntrack';
 /** Debian's resolvconf: the program, and where it keeps its records and builds its file. */
 export const RESOLVCONF = '/sbin/resolvconf';
 export const RESOLVCONF_RUN = '/run/resolvconf';
+/** Where radvd (Debian's service and its own default) keeps its pid: reloaded by SIGHUP. */
+export const RADVD_PID = '/run/radvd.pid';
+export const RADVD = '/usr/sbin/radvd';
 /** openresolv's configuration (its resolv_conf: the file it writes). */
 export const OPENRESOLV_CONF = '/etc/resolvconf.conf';
 export const CHECK_LOCK_FILE = `${RUNDIR}/check.lock`;

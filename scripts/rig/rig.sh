@@ -40,6 +40,8 @@
 #        rig.sh kernel              rules, routes of all tables (for before/after comparisons)
 #        rig.sh syslog CMD...       CMD in the router, then what it sent to syslog (a listener on its /dev/log)
 #        rig.sh dist6 N [lan|router] [TIMEOUT]  the same over IPv6 (RIG_IPV6 rigs)
+#        rig.sh lan-ra dnsmasq|radvd CONF  the router's LAN router advertisements from dnsmasq (as
+#                                   `up` starts it) or from radvd with the router's CONF (RIG_IPV6)
 #        rig.sh status
 #
 # RIG_DNS=1 at `up` gives each ISP i a resolver, 192.0.2.(50+i) in the internet's namespace (beyond the
@@ -284,6 +286,26 @@ NFT
         --address=/test.example/192.0.2.10 "${six[@]}" --pid-file="$ST/inet/resolver$i.pid" --log-facility="$ST/inet/resolver$i.log"
 }
 
+lan_ra_dnsmasq() {  # the LAN's router advertisements: dnsmasq announces every global /64 on
+    # lan0 (uplink-lb puts one of each delegated prefix there), with the lifetimes the addresses have
+    x router dnsmasq --conf-file=/dev/null --port=0 --interface=lan0 --bind-dynamic --enable-ra \
+        --dhcp-range=::,constructor:lan0,ra-only --ra-param=lan0,10 \
+        --pid-file="$ST/router/dnsmasq-ra.pid" --log-facility="$ST/router/dnsmasq-ra.log"
+}
+
+cmd_lan_ra() {  # dnsmasq | radvd CONF: the daemon that announces the LAN's prefixes (RIG_IPV6):
+    # dnsmasq (as `up` starts it), or radvd with the router's CONF (its pid in the router's
+    # /run/radvd.pid, where uplink-lb finds it to reload it)
+    killpid "$ST/router/dnsmasq-ra.pid" dnsmasq
+    killpid "$ST/router/run/radvd.pid" radvd
+    case ${1:-} in
+    dnsmasq) lan_ra_dnsmasq ;;
+    radvd) rx radvd -C "${2:?lan-ra radvd CONF}" -p /run/radvd.pid -m logfile -l /run/radvd.log ||
+               die "radvd did not start: $(cat "$ST/router/run/radvd.log" 2>/dev/null)" ;;
+    *) die "lan-ra: dnsmasq or radvd CONF" ;;
+    esac
+}
+
 cmd_lan_dns() {  # the router's LAN resolver: dnsmasq on lan0 (198.19.10.1) whose upstreams are
     # the router's /etc/resolv.conf, as many routers run it. Named by its real path: dnsmasq
     # learns of a change by inotify on the file's directory, and the kernel reports a write there,
@@ -369,11 +391,7 @@ NFT
         setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
             </dev/null >"$ST/inet/server6.out" 2>&1 &
         x router sysctl -qw net.ipv6.conf.all.forwarding=1
-        # the LAN's router advertisements: dnsmasq announces every global /64 on lan0 (uplink-lb
-        # puts one of each delegated prefix there), with the lifetimes the addresses have
-        x router dnsmasq --conf-file=/dev/null --port=0 --interface=lan0 --bind-dynamic --enable-ra \
-            --dhcp-range=::,constructor:lan0,ra-only --ra-param=lan0,10 \
-            --pid-file="$ST/router/dnsmasq-ra.pid" --log-facility="$ST/router/dnsmasq-ra.log"
+        lan_ra_dnsmasq
     fi
     ip -n "$LAN" addr add 198.19.10.2/24 dev eth0; ip -n "$LAN" link set eth0 up
     ip -n "$LAN" route add default via 198.19.10.1
@@ -414,6 +432,7 @@ cmd_down() {
     killpid "$ST/lan/server.pid" python3
     killpid "$ST/inet/server6.pid" python3
     killpid "$ST/router/dnsmasq-ra.pid" dnsmasq
+    killpid "$ST/router/run/radvd.pid" radvd
     killpid "$ST/router/dnsmasq-dns.pid" dnsmasq
     for f in "$ST"/inet/resolver*.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
     for f in "$ST"/isp*/dnsmasq.pid; do [ -e "$f" ] && killpid "$f" dnsmasq; done
@@ -559,6 +578,7 @@ fail) cmd_fail "$@" ;;
 dhcp-router) cmd_dhcp_router "$@" ;;
 pd-move) cmd_pd_move "$@" ;;
 lan-dns) cmd_lan_dns ;;
+lan-ra) cmd_lan_ra "$@" ;;
 lookups) x lan python3 "$HERE/lookups.py" 198.19.10.1 "$@" ;;
 cron) cmd_cron ;;
 kernel) cmd_kernel ;;

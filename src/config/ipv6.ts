@@ -82,3 +82,9 @@ export function resolverAddress6(text: string): Result<string> {
   if (NOT_A_ROUTER.has(range)) return bad(`is ${range === 'ipv4Mapped' ? 'an IPv4-mapped' : `the ${range}`} address, not a resolver's`);
   return ok(address.toString());
 }
+
+/** The /64 an IPv6 address is in, as "NETWORK/64". */
+export function network64(address: string): string | undefined {
+  const value = parse6(address);
+  return value ? `${ipaddr.IPv6.networkAddressFromCIDR(`${value.toString()}/64`).toString()}/64` : undefined;
+}

@@ -47,6 +47,7 @@ export const KEYS = {
   IPV6_MODE: 'string',
   IPV6_LAN: 'array',
   IPV6_LAN_PREFIX: 'string',
+  RADVD_CONF: 'string',
   RESOLV_CONF: 'string',
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',

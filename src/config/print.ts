@@ -56,7 +56,7 @@ export function printConfig(config: Config): string {
     array('POLICY', config.policies.map((p) => p.text)),
   ];
   if (config.hashPolicy) lines.push(`HASH_POLICY=${config.hashPolicy}`);
-  lines.push(`NEXTHOP_OBJECTS=${config.nexthopObjects}`, `IPV6_MODE=${config.ipv6}`, array('IPV6_LAN', config.lans6), ...(config.lanPrefix6 ? [`IPV6_LAN_PREFIX=${config.lanPrefix6}`] : []));
+  lines.push(`NEXTHOP_OBJECTS=${config.nexthopObjects}`, `IPV6_MODE=${config.ipv6}`, array('IPV6_LAN', config.lans6), ...(config.lanPrefix6 ? [`IPV6_LAN_PREFIX=${config.lanPrefix6}`] : []), `RADVD_CONF=${config.radvdConf ? quoteWord(config.radvdConf) : 'no'}`);
   lines.push(`RESOLV_CONF=${config.resolvConf.manage === 'no' ? 'no' : config.resolvConf.manage === 'auto' ? 'auto' : quoteWord(config.resolvConf.path)}`);
   lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);
   if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);

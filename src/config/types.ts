@@ -155,6 +155,8 @@ export interface Config {
   lans6: string[];
   /** Translated mode: the LAN's own /64 ("PREFIX/64"), translated to each uplink's. */
   lanPrefix6?: string;
+  /** radvd's configuration, where each LAN's interface block lists its /64s (IPV6_LAN). */
+  radvdConf?: string;
   /** The file that holds the router's resolvers, kept to those of the usable uplinks. */
   resolvConf: ResolvConf;
   /** Seconds an event hook may run before it is stopped. */

@@ -2,8 +2,9 @@
 // translated: the LAN keeps one prefix, IPV6_LAN_PREFIX, translated to each uplink's delegated
 // prefix on the way out, and balanced, pinned and failed over as IPv4 is; off: uplink-lb leaves
 // IPv6 alone), IFACE_GW6S (each uplink's IPv6 router: auto, from its router advertisements; an
-// address; none: no IPv6 through this uplink) and IPV6_LAN (native mode: the LAN interfaces that
-// get a /64 of each uplink's delegated prefix, the n-th LAN its n-th /64).
+// address; none: no IPv6 through this uplink), IPV6_LAN (native mode: the LAN interfaces that
+// get a /64 of each uplink's delegated prefix, the n-th LAN its n-th /64) and RADVD_CONF (radvd's
+// configuration, where uplink-lb lists those /64s in each LAN's interface block).
 import type { RawValues } from './collect.js';
 import { checkDevice, printable } from './checkers.js';
 import { prefix6, routerAddress6 } from './ipv6.js';
@@ -15,7 +16,7 @@ export type Ipv6Mode = 'native' | 'translated' | 'off';
 /** An uplink's IPv6 router: `auto` (its router advertisements), an address, or `none`. */
 export type Router6 = 'auto' | 'none' | string;
 
-export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): { mode: Ipv6Mode; routers: (Router6 | undefined)[]; lans: string[]; lanPrefix?: string } {
+export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (string | undefined)[]): { mode: Ipv6Mode; routers: (Router6 | undefined)[]; lans: string[]; lanPrefix?: string; radvdConf?: string } {
   const count = devices.length;
   let mode: Ipv6Mode = 'native';
   const modeRaw = raw.IPV6_MODE?.values[0];
@@ -44,7 +45,25 @@ export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (st
   }
   if (lans.length > 0 && mode !== 'native') v.report('IPV6_LAN', `IPV6_LAN: a /64 of each uplink's prefix on the LAN is native mode's (IPV6_MODE is ${mode}${mode === 'translated' ? ': the LAN keeps IPV6_LAN_PREFIX' : ''})`);
   const lanPrefix = lanPrefixOf(v, raw.IPV6_LAN_PREFIX?.values[0], mode);
-  return { mode, routers, lans, ...(lanPrefix ? { lanPrefix } : {}) };
+  const radvdConf = radvdConfOf(v, raw.RADVD_CONF?.values[0], lans);
+  return { mode, routers, lans, ...(lanPrefix ? { lanPrefix } : {}), ...(radvdConf ? { radvdConf } : {}) };
+}
+
+const FILE_PATH = /^\/[A-Za-z0-9_.\/+@%=-]*[^/]$/;
+
+/** RADVD_CONF: `no` (the default: dnsmasq's constructor, or an RA daemon that follows the
+ *  addresses' lifetimes, announces the LAN's prefixes) or the path of radvd's configuration. */
+function radvdConfOf(v: Validator, text: string | undefined, lans: readonly string[]): string | undefined {
+  if (text === undefined || text === 'no') return undefined;
+  if (!FILE_PATH.test(text) || text.split('/').includes('..')) {
+    v.report('RADVD_CONF', `RADVD_CONF: ${printable(text)} is not no or the absolute path of radvd's configuration (such as /etc/radvd.conf)`);
+    return undefined;
+  }
+  if (lans.length === 0) {
+    v.report('RADVD_CONF', 'RADVD_CONF: radvd announces the LAN prefixes of IPV6_LAN, which names none');
+    return undefined;
+  }
+  return text;
 }
 
 /** IPV6_LAN_PREFIX: the LAN's own /64 (a ULA, or one of an ISP's), translated to each uplink's;

@@ -143,7 +143,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     failWindow: health.failWindows[i] as number,
     failWindow6: health.failWindows6[i] as number,
   }));
-  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, ...(ipv6.lanPrefix ? { lanPrefix6: ipv6.lanPrefix } : {}), resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
+  const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, ...(ipv6.lanPrefix ? { lanPrefix6: ipv6.lanPrefix } : {}), ...(ipv6.radvdConf ? { radvdConf: ipv6.radvdConf } : {}), resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
   return { config, problems: [] };

@@ -24,10 +24,18 @@ import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from '
 import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
 import { describeResolvers, releaseResolversNow, resolvPlan } from '../pipeline/resolvers.js';
+import { radvdPlan } from '../pipeline/radvd.js';
+import type { Desired } from '../plan/desired.js';
 import { describeResolvTarget } from '../plan/resolv-conf.js';
 import { readConfiguredFile } from '../state/resolv-conf.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
+
+/** status's fact of radvd's configuration, where uplink-lb keeps one (RADVD_CONF). */
+function radvdFact(config: Config, want: Desired): { radvd?: NonNullable<ReturnType<typeof radvdPlan>> } {
+  const plan = radvdPlan(config, want);
+  return plan ? { radvd: plan } : {};
+}
 
 function requireConfig(path: string, env: Env): Config {
   const { config } = loadConfiguration(env, path);
@@ -95,6 +103,8 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
           if (plan.changes.length === 0) process.stderr.write('uplink-lb: nothing to change\n');
           const resolv = resolvPlan(config, desired);
           if (resolv.action === 'write' || (resolv.action === 'resolvconf' && !resolv.current)) process.stderr.write(`uplink-lb: would write ${resolv.path}: resolvers ${describeResolvers(resolv.list)}\n`);
+          const radvd = radvdPlan(config, desired);
+          if (radvd && !radvd.current) process.stderr.write(`uplink-lb: would write ${radvd.path}: the LAN prefixes, and reload radvd\n`);
           return 0;
         }
         if (args.confirm !== undefined) return applyWithConfirm(config, path, parseConfirmSeconds(String(args.confirm)), log);
@@ -117,7 +127,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();
-      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), resolv: resolvPlan(config, desired), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), resolv: resolvPlan(config, desired), ...radvdFact(config, desired), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.exitCode;
     }

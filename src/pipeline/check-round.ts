@@ -129,8 +129,10 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   releaseAfterFailback(config, want.uplinks, uplinks, now, log);
   const record: HealthRecord = { version: 2, boot: bootId(), updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
-  // route to take over: udhcpc puts its own back at every renewal) and the gateways to record
-  const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned, want.resolvers]);
+  // route to take over: udhcpc puts its own back at every renewal), the gateways to record, and
+  // the configuration's text (an edited file, radvd's or the resolvers' that no kernel change
+  // shows, is made true by this run, not left to one that read the former file)
+  const wanted = cached?.want === want ? cached.wanted : JSON.stringify([want.target, want.learned, want.resolvers, config.text]);
   // a renewal's new lifetimes change nothing uplink-lb reads: nothing to verify then
   const moved = refresh === 'verify' || (refresh === 'observe' && JSON.stringify(seen.observed) !== JSON.stringify(memo.seen?.observed));
   const owed = moved || memo.owed === true;

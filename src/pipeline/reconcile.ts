@@ -28,6 +28,7 @@ import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { writeLastApply } from '../state/last-apply.js';
 import { syncResolvers } from './resolvers.js';
+import { syncRadvd } from './radvd.js';
 
 /** A rolled-back apply goes into the transitions `status` shows (its first line: the cause)
  *  and into the last-apply record the metrics read. */
@@ -124,6 +125,11 @@ export function reconcile(config: Config, log: Log, event?: HookEvent): Reconcil
       // the routes are in place and verified: a resolver file that cannot be written is said,
       // and tried again at the next run
       log.error(`resolvers: ${(err as Error).message}`);
+    }
+    try {
+      syncRadvd(config, before.desired, log);
+    } catch (err) {
+      log.error(`radvd: ${(err as Error).message}`);
     }
     recordApplied(config.text);
     recordOwnedLan(before.desired);

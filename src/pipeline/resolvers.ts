@@ -15,6 +15,8 @@ import { announce } from '../events/announce.js';
 import { existsSync } from 'node:fs';
 import { addRecord, deleteRecord, dropAside, haveResolvconf, keepAside, liveRecords, recordsAside } from '../state/resolvconf.js';
 import { OUR_RECORD } from '../plan/resolvconf-records.js';
+import { readRadvdRecord } from '../state/radvd.js';
+import { releaseRadvd } from './radvd.js';
 import { acquireLock } from '../util/lock.js';
 import { LOCK_FILE, RUNDIR } from '../paths.js';
 import type { Log } from '../util/log.js';
@@ -77,7 +79,9 @@ export function releaseResolversNow(log: Log): number {
   try {
     const count = releaseResolvers(log) + releaseResolvconf(log);
     removeResolversRecord();
-    return count;
+    // and uplink-lb's prefixes out of radvd's configuration
+    const radvd = readRadvdRecord((text) => log.warn(text));
+    return count + (radvd !== undefined ? releaseRadvd(radvd, log) : 0);
   } finally {
     lock?.release();
   }

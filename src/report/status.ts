@@ -155,6 +155,9 @@ export interface PinningFacts {
   transitions: readonly Transition[];
   /** What would be done with the resolver file (pipeline/resolvers.ts); absent: not known. */
   resolv?: ResolvPlan;
+  /** radvd's configuration (RADVD_CONF): whether it lists what it should, and what keeps it
+   *  from doing so (pipeline/radvd.ts); absent: not managed. */
+  radvd?: { path: string; current: boolean; problems: string[] };
 }
 
 function resolversReport(plan: ResolvPlan | undefined): StatusReport['resolvers'] {
@@ -266,7 +269,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
     hashPolicy: facts.hashPolicy ?? null,
     nexthopObjects: want.nexthopMode.objects ? { used: true, why: null } : { used: false, why: want.nexthopMode.why },
     lastCheck: health.updated > 0 ? iso(health.updated) : null,
-    warnings: [...config.warnings, ...want.lanProblems],
+    warnings: [...config.warnings, ...want.lanProblems, ...(facts.radvd?.problems.map((p) => `radvd: ${p}`) ?? []), ...(facts.radvd && !facts.radvd.current && facts.radvd.problems.length === 0 ? [`radvd: ${facts.radvd.path} differs from the LAN prefixes' state (the next run writes it)`] : [])],
     transitions: facts.transitions.map((t) => ({ at: new Date(t.at).toISOString(), device: t.device ?? null, event: t.event, cause: t.cause })),
     matches,
     differences: plan.changes.map((c) => `[fail] ${describeDifference(c, 'configured')}`),

@@ -7,7 +7,8 @@
 // IPv4 one, and its LAN prefix is deprecated, so the LAN's new connections take the other ISP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { brokenOn, connect, devicesTowards, hold, ifdown, ifup, inRoute, lookups, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { brokenOn, connect, devicesTowards, etc, hold, ifdown, ifup, inRoute, lookups, rig, rigResult, sleep, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 process.env.RIG_IPV6 = '1';
 // each ISP's resolver (192.0.2.5N and 2001:db8:ff:53::N, beyond its gateway, answering only its
@@ -208,6 +209,42 @@ describe('IPv6, native mode', () => {
     }
     expect(await waitFor(() => lanAddress(used)?.deprecated === false, 20)).toBe(true);
     expect(connect('lan', SERVER6, 20000, 20, 1, { from: lanAddress(used)?.address ?? '' })).toMatchObject({ [`isp${used}`]: 20, fail: 0 });
+  });
+
+  it("radvd as the LAN's advertisement daemon (RADVD_CONF): uplink-lb lists each prefix in its lan0 block, a dead ISP's with preferred lifetime 0, reloads radvd, and the host deprecates it; preferred again when it is back", async () => {
+    // (named by its real path: `ip netns exec` binds only files the host's /etc has too)
+    const conf = `${etc()}/radvd.conf`;
+    // the administrator's file: the LAN's block, no prefix of its own
+    const mine = 'interface lan0 {\n    AdvSendAdvert on;\n    MinRtrAdvInterval 3;\n    MaxRtrAdvInterval 10;\n};\n';
+    writeFileSync(conf, mine, { mode: 0o644 });
+    writeConfig(`${CONFIG}RADVD_CONF=${conf}\n`);
+    try {
+      expect(ulb(['apply']).status).toBe(0);
+      expect(readFileSync(conf, 'utf8')).toMatch(/interface lan0 \{\n {4}# uplink-lb: begin[^\n]*\n {4}prefix 2001:db8:1:100::\/64 \{ AdvOnLink on; AdvAutonomous on; \}; # eth1\n {4}prefix 2001:db8:2:100::\/64 \{ AdvOnLink on; AdvAutonomous on; \}; # eth2\n {4}# uplink-lb: end\n {4}AdvSendAdvert on;/);
+      rig('lan-ra', 'radvd', conf);
+      expect(lanAddress(1)?.deprecated).toBe(false);
+      rig('fail', 'isp1', 'upstream');
+      const failed = Date.now();
+      try {
+        expect(await waitFor(() => lanAddress(1)?.deprecated === true, 20)).toBe(true);
+        console.log(`radvd: isp1 dead to the LAN host's isp1 address deprecated: ${((Date.now() - failed) / 1000).toFixed(1)} s`);
+        expect(readFileSync(conf, 'utf8')).toContain('prefix 2001:db8:1:100::/64 { AdvOnLink on; AdvAutonomous on; AdvPreferredLifetime 0; }; # eth1\n');
+        expect(lanAddress(2)?.deprecated).toBe(false);
+        expect(connect('lan', SERVER6, 20000, 40, 1)).toMatchObject({ isp2: 40, fail: 0 });
+      } finally {
+        rig('fail', 'isp1', 'none');
+      }
+      expect(await waitFor(() => lanAddress(1)?.deprecated === false, 20)).toBe(true);
+    } finally {
+      // back to dnsmasq, and uplink-lb's region out of the administrator's file
+      writeConfig(CONFIG);
+      expect(ulb(['apply']).status).toBe(0);
+      rig('lan-ra', 'dnsmasq');
+    }
+    // (the running check may write it once more with the file it read before, then read the new)
+    expect(await waitFor(() => readFileSync(conf, 'utf8') === mine, 10)).toBe(true);
+    await sleep(2500);
+    expect(readFileSync(conf, 'utf8')).toBe(mine);
   });
 
   it("a delegated prefix the ISP moves at a renewal is followed: its rules, the router's LAN address and the host's, whose former prefix is deprecated", async () => {

@@ -154,7 +154,7 @@ describe('configuration validation', () => {
   it('reports every problem at once', () => {
     const problems = problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 0 1 )\nIFACE_MARK=( 0x1 zz )\nBOGUS=1\n');
     expect(problems).toEqual([
-      expect.stringMatching(/^test\.conf:4: unknown key BOGUS \(known: IFACE_DEVICE, .*HASH_POLICY, NEXTHOP_OBJECTS, IPV6_MODE, IPV6_LAN, IPV6_LAN_PREFIX, RESOLV_CONF, METRICS_DIR, EVENT_TIMEOUT, EVENT_HOOKS_DIR\)$/),
+      expect.stringMatching(/^test\.conf:4: unknown key BOGUS \(known: IFACE_DEVICE, .*HASH_POLICY, NEXTHOP_OBJECTS, IPV6_MODE, IPV6_LAN, IPV6_LAN_PREFIX, RADVD_CONF, RESOLV_CONF, METRICS_DIR, EVENT_TIMEOUT, EVENT_HOOKS_DIR\)$/),
       'test.conf:2: IFACE_WEI[0]: "0" is not a weight from 1 to 256',
       'test.conf:3: IFACE_MARK[1]: "zz" is not a firewall mark in hex from 0x1 to 0xffffffff',
     ]);
