@@ -5,8 +5,8 @@ import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
 import type { Family, NexthopObject, Observed, Route, Rule } from '../kernel/types.js';
 import { scopeOf, type Scope } from './ownership.js';
-import { buildRuleset, type Ruleset, type Translation6 } from './nft-ruleset.js';
-import { prefix6, subnet64 } from '../config/ipv6.js';
+import { buildRuleset, type Ruleset } from './nft-ruleset.js';
+import { translation6 } from './translation6.js';
 import { choosePolicies, type PolicyChoice } from './policy-choice.js';
 import { resolverPins } from './resolver-pins.js';
 import { uplinkResolvers, type Dhcp6Resolvers, type UplinkResolvers } from './uplink-resolvers.js';
@@ -162,17 +162,6 @@ function outOfService6(uplinks: readonly UplinkState[], drained: ReadonlySet<str
     if (!six?.delegated || six.inRoute) return [];
     return drained.has(healthKey(six)) || six.status !== 'up' ? six.delegated : [];
   });
-}
-
-/** IPv6 translated mode: the LAN's prefix, and each uplink's /64 it becomes (the first of its
- *  delegated prefix; none delegated: masqueraded to its own address). */
-function translation6(config: Config, uplinks: readonly UplinkState[]): Translation6 {
-  const to = (s: UplinkState): string | undefined => {
-    const first = prefix6(s.inet6?.delegated?.[0] ?? '');
-    const subnet = 'value' in first ? subnet64(first.value.network, first.value.length, 0) : undefined;
-    return subnet ? `${subnet.network}/64` : undefined;
-  };
-  return { lan: config.lanPrefix6 ?? '', uplinks: uplinks.flatMap((s) => (s.inet6 ? [{ device: s.uplink.device, ...(to(s) ? { to: to(s) } : {}) }] : [])) };
 }
 
 export function desired(config: Config, observed: Observed, inputs: DesiredInputs): Desired {

@@ -1,7 +1,8 @@
 // Each uplink's resolvers and who said so: the list IFACE_RESOLVERS gives it, or (auto) what its
 // DHCP client recorded with the lease, or what its PPP peer announced, or what its client gave
-// resolvconf (udhcpc tells uplink-lb nothing else); and, in IPv6 native mode, its DHCPv6
-// client's IPv6 resolvers (or those of its resolvconf records). Pure.
+// resolvconf (udhcpc tells uplink-lb nothing else); and, where uplink-lb routes IPv6, its
+// DHCPv6 client's IPv6 resolvers and its router advertisements' (or those of its resolvconf
+// records). Pure.
 import { isIpv6 } from '../config/ipv6.js';
 import type { Config } from '../config/types.js';
 import type { Lease } from './lease.js';
@@ -47,8 +48,8 @@ function announced6(device: string, dhcp6: { resolvers: readonly string[]; ra?: 
   return undefined;
 }
 
-/** Devices with at least one resolver. IPv6 resolvers count only in IPv6 native mode
- *  (IPV6_MODE=off leaves IPv6 alone, its resolvers included). */
+/** Devices with at least one resolver. IPv6 resolvers count unless IPV6_MODE=off (which leaves
+ *  IPv6 alone, its resolvers included). */
 export function uplinkResolvers(config: Config, leases: ReadonlyMap<string, Lease>, peers: ReadonlyMap<string, readonly string[]>, recorded: ReadonlyMap<string, RecordedResolvers> = new Map(), dhcp6: Dhcp6Resolvers = new Map()): Map<string, UplinkResolvers> {
   const found = new Map<string, UplinkResolvers>();
   const ipv6 = config.ipv6 !== 'off';
