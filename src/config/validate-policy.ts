@@ -2,6 +2,7 @@
 // use UPLINK[:WEIGHT]... [then UPLINK[:WEIGHT]...]... [strict]".
 import type { RawValues } from './collect.js';
 import { networkPrefix } from './ipv4.js';
+import { prefix6 } from './ipv6.js';
 import { bad, ok, type Result } from '../util/result.js';
 import { checkDevice, printable } from './checkers.js';
 import type { Validator } from './validator.js';
@@ -36,11 +37,20 @@ function parseMatch(word: 'from' | 'to' | 'in', value: string | undefined, match
     match.in = value;
     return undefined;
   }
-  const network = networkPrefix(value);
+  const network = value.includes(':') ? networkPrefix6(value) : networkPrefix(value);
   if ('problem' in network) return `${word}: ${printable(value)} ${network.problem}`;
   match[word] = network.value;
   return undefined;
 }
+
+/** An IPv6 network or host ("ADDRESS/LEN", or an address: its /128), canonical. */
+function networkPrefix6(value: string): Result<string> {
+  const checked = prefix6(value.includes('/') ? value : `${value}/128`);
+  return 'value' in checked ? ok(`${checked.value.network}/${checked.value.length}`) : bad(`${checked.problem.replace('is not an IPv6 prefix (address/len)', 'is not an IPv6 network (address/len) or address')}`);
+}
+
+/** A policy of IPv6 traffic: its networks are IPv6 ones (translated mode carries it). */
+export const ipv6Policy = (policy: Policy): boolean => [policy.match.from, policy.match.to].some((n) => n?.includes(':') === true);
 
 function parseMember(token: string, devices: readonly (string | undefined)[], seen: Set<number>): Result<PolicyMember> {
   const m = MEMBER.exec(token);
@@ -85,6 +95,7 @@ export function parsePolicy(text: string, name: string, devices: readonly (strin
   if (tier.length === 0) return fail(tiers.length === 0 ? '"use" names no uplink' : '"then" must be followed by an uplink');
   tiers.push(tier);
   if (Object.keys(match).length === 0) return fail('matches every connection: name from, in, to or a protocol (the default route, IFACE_WEI and IFACE_TIER decide for the rest)');
+  if (match.from !== undefined && match.to !== undefined && match.from.includes(':') !== match.to.includes(':')) return fail(`from ${match.from} and to ${match.to} are of different address families`);
   return ok({ match, tiers, strict, name, text });
 }
 

@@ -16,7 +16,7 @@ import { validateCheck } from './validate-check.js';
 import { validateIpv6 } from './validate-ipv6.js';
 import { validatePinning } from './validate-pinning.js';
 import { validateResolvers } from './validate-resolvers.js';
-import { validatePolicies } from './validate-policy.js';
+import { ipv6Policy, validatePolicies } from './validate-policy.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
 import { hex } from '../util/hex.js';
@@ -117,6 +117,9 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }
 
   const ipv6 = validateIpv6(v, raw, devices);
+  for (const policy of policies.filter(ipv6Policy)) {
+    if (ipv6.mode !== 'translated') v.report('POLICY', `${policy.name}: ${printable(policy.text)}: an IPv6 policy needs IPV6_MODE=translated (in ${ipv6.mode} mode ${ipv6.mode === 'off' ? 'uplink-lb leaves IPv6 alone' : "a LAN host's source prefix decides its ISP"})`);
+  }
   if (ipv6.mode === 'translated' && !pinning.pinning) v.report('IPV6_MODE', 'IPV6_MODE: translated translates and pins IPv6 connections in uplink-lb\'s nftables table, which CONNECTION_PINNING=no leaves out (set it to yes, or IPV6_MODE to native)');
   const dns = validateResolvers(v, raw, count, `${SYSCONFDIR}/resolv.conf`);
 

@@ -184,7 +184,8 @@ export function desired(config: Config, observed: Observed, inputs: DesiredInput
     if (routes.length > 0) inet6.mainRoutes = routes;
   }
   // a policy's uplink carries it whenever it is usable, on standby or not
-  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, announced)) : [];
+  const usable6 = new Set(uplinks.flatMap((s) => (s.inet6 && (s.inet6.inRoute || s.inet6.standby === true) ? [s.uplink.device] : [])));
+  const policies = config.pinning ? choosePolicies(config, new Set([...members, ...healthy].map((s) => s.uplink.device)), inputs.factors ?? new Map(), resolverPins(config, announced), usable6) : [];
   // 0 and 2 hash the addresses only (2: the inner ones of a tunnel); 1 and 3 the ports too
   const perConnection = config.hashPolicy ? config.hashPolicy === 'l4' : inputs.multipathHash === 1 || inputs.multipathHash === 3;
   const addresses = new Map(up.flatMap((s) => (s.address ? [[s.uplink.device, s.address] as const] : [])));

@@ -9,6 +9,7 @@ import type { Config, Policy } from '../config/types.js';
 import type { PolicyChoice } from './policy-choice.js';
 import { FINGERPRINT_PREFIX, NFT_FAMILY, NFT_TABLE } from '../kernel/tables.js';
 import { hex } from '../util/hex.js';
+import { ipv6Policy } from '../config/validate-policy.js';
 
 export interface Ruleset {
   /** `nft -f` input that creates the table. */
@@ -39,12 +40,15 @@ function translationRules(t: Translation6): { out: string[]; back: string[] } {
   return { out, back };
 }
 
+/** The address family's word in nft: `ip` or `ip6`. */
+type Ip = 'ip' | 'ip6';
+
 /** What the policy matches, in nft words; `in` only where packets arrive (prerouting). */
-function policyMatch(match: Policy['match'], hook: 'prerouting' | 'output'): string {
+function policyMatch(match: Policy['match'], hook: 'prerouting' | 'output', ip: Ip): string {
   const parts: string[] = [];
   if (match.in && hook === 'prerouting') parts.push(`iifname "${match.in}"`);
-  if (match.from) parts.push(`ip saddr ${match.from}`);
-  if (match.to) parts.push(`ip daddr ${match.to}`);
+  if (match.from) parts.push(`${ip} saddr ${match.from}`);
+  if (match.to) parts.push(`${ip} daddr ${match.to}`);
   if (match.protocol && match.ports) parts.push(`${match.protocol} dport ${match.ports[0] === match.ports[1] ? match.ports[0] : `${match.ports[0]}-${match.ports[1]}`}`);
   else if (match.protocol) parts.push(`meta l4proto ${match.protocol}`);
   return parts.join(' ');
@@ -53,7 +57,7 @@ function policyMatch(match: Policy['match'], hook: 'prerouting' | 'output'): str
 /** The mark of the uplink a new connection goes through: the one member, or a weighted draw
  *  (by client and server under the kernel's default l3 hash, so that a client keeps one uplink
  *  per server as with the default route; at random per connection under l4). */
-function markOf(choice: PolicyChoice, perConnection: boolean): string {
+function markOf(choice: PolicyChoice, perConnection: boolean, ip: Ip): string {
   const [only] = choice.members;
   if (choice.members.length === 1 && only) return hex(only.mark);
   let next = 0;
@@ -62,7 +66,7 @@ function markOf(choice: PolicyChoice, perConnection: boolean): string {
     next += m.weight;
     return `${first === next - 1 ? first : `${first}-${next - 1}`} : ${hex(m.mark)}`;
   });
-  const draw = perConnection ? `numgen random mod ${next}` : `jhash ip saddr . ip daddr mod ${next} seed 0x0`;
+  const draw = perConnection ? `numgen random mod ${next}` : `jhash ${ip} saddr . ${ip} daddr mod ${next} seed 0x0`;
   return `${draw} map { ${ranges.join(', ')} }`;
 }
 
@@ -70,8 +74,8 @@ function markOf(choice: PolicyChoice, perConnection: boolean): string {
  *  "administratively prohibited" for the rest (rate-limited per host by the kernel's
  *  icmp_ratelimit: about 6 at once, then one a second, each further TCP connection would wait
  *  for its SYN to be sent again). */
-function refusal(match: string, protocol: Policy['match']['protocol']): string[] {
-  const icmp = 'reject with icmp type admin-prohibited';
+function refusal(match: string, protocol: Policy['match']['protocol'], ip: Ip): string[] {
+  const icmp = ip === 'ip6' ? 'reject with icmpv6 type admin-prohibited' : 'reject with icmp type admin-prohibited';
   if (protocol === 'tcp') return [`${match} reject with tcp reset`];
   if (protocol === 'udp') return [`${match} ${icmp}`];
   const tcp = match === '' ? 'meta l4proto tcp' : `${match} meta l4proto tcp`;
@@ -82,13 +86,13 @@ function refusal(match: string, protocol: Policy['match']['protocol']): string[]
  *  policy, first match deciding, marks it for an uplink of its first tier that has a usable one
  *  (in the route, or on standby in a higher tier); while none has, it is left to the default
  *  route, or refused when the policy is strict. */
-function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, hook: 'prerouting' | 'output'): string[] {
+function policyRules(choices: readonly PolicyChoice[], perConnection: boolean, hook: 'prerouting' | 'output', ip: Ip = 'ip'): string[] {
   const rules: string[] = [];
   for (const choice of choices) {
     if (hook === 'output' && choice.policy.match.in) continue; // the router's own traffic arrives through no interface
-    const match = policyMatch(choice.policy.match, hook);
-    if (choice.members.length > 0) rules.push(`${match} meta mark set ${markOf(choice, perConnection)} ct mark set meta mark accept`);
-    else if (choice.policy.strict) rules.push(...refusal(match, choice.policy.match.protocol));
+    const match = policyMatch(choice.policy.match, hook, ip);
+    if (choice.members.length > 0) rules.push(`${match} meta mark set ${markOf(choice, perConnection, ip)} ct mark set meta mark accept`);
+    else if (choice.policy.strict) rules.push(...refusal(match, choice.policy.match.protocol, ip));
     else rules.push(`${match} accept`);
   }
   return rules;
@@ -144,15 +148,21 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
   // probes: ping -m): a probe that left through another uplink once (its uplink's rules not
   // there yet, as when pppd brings a new address up) must not stay pinned there
   const restoreOwn = `${pinned}meta mark 0 ct mark ${marks} meta mark set ct mark`;
-  const forwarded = policyRules(choices, perConnection, 'prerouting');
-  const own = policyRules(choices, perConnection, 'output');
+  // IPv6 policies (translated mode: validate refuses them otherwise) steer the LAN's IPv6; the
+  // router's own IPv6 leaves by its WAN addresses, as in native mode
+  const four = choices.filter((c) => !ipv6Policy(c.policy));
+  const forwarded = policyRules(four, perConnection, 'prerouting');
+  const forwarded6 = translation6 ? policyRules(choices.filter((c) => ipv6Policy(c.policy)), perConnection, 'prerouting', 'ip6') : [];
+  const own = policyRules(four, perConnection, 'output');
   const policiesIn = forwarded.length > 0 ? forwarded : undefined;
+  const policiesIn6 = forwarded6.length > 0 ? forwarded6 : undefined;
   const policiesOut = own.length > 0 ? [...probeExemption(config), ...own] : undefined;
   const prerouting = [
     restore,
     // a connection that arrives through an uplink is answered through it
     ...config.uplinks.map((u) => `${pinned}ct state new iifname "${u.device}" ct mark set ${hex(u.mark)}`),
     ...(policiesIn ? [`meta nfproto ipv4 ct state new iifname != ${devices} jump policies_in`] : []),
+    ...(policiesIn6 ? [`meta nfproto ipv6 ct state new iifname != ${devices} jump policies6_in`] : []),
   ];
   // the router's own traffic, unless its socket chose a mark itself
   const output = [restoreOwn, ...(policiesOut ? ['meta nfproto ipv4 ct state new meta mark 0 jump policies_out'] : [])];
@@ -173,6 +183,7 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     chain('output', output, 'route', 'output'),
     chain('postrouting', postrouting, 'filter', 'postrouting'),
     ...(policiesIn ? [chain('policies_in', policiesIn)] : []),
+    ...(policiesIn6 ? [chain('policies6_in', policiesIn6)] : []),
     ...(policiesOut ? [chain('policies_out', policiesOut)] : []),
     ...(ownNat.length > 0 ? [chain('own_moved_nat', ownNat, 'nat', 'postrouting', 'srcnat + 1')] : []),
     ...(refusals.length > 0 ? [chain('refuse_prefixes', refusals, 'filter', 'forward', 'filter - 1')] : []),
@@ -188,6 +199,6 @@ export function buildRuleset(config: Config, choices: readonly PolicyChoice[], p
     text: `table ${NFT_FAMILY} ${NFT_TABLE} {\n${stamped}\n}\n`,
     fingerprint,
     chains: chains.length,
-    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length + refusals.length + translation.out.length + translation.back.length,
+    rules: prerouting.length + output.length + postrouting.length + (policiesIn?.length ?? 0) + (policiesIn6?.length ?? 0) + (policiesOut?.length ?? 0) + ownNat.length + refusals.length + translation.out.length + translation.back.length,
   };
 }

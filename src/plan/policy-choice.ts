@@ -3,6 +3,7 @@
 // first of all. Pure.
 import type { Config, Pin, Policy } from '../config/types.js';
 import { scaledWeights } from './weights.js';
+import { ipv6Policy } from '../config/validate-policy.js';
 
 /** The most a policy's draw may scale a weight to (100 x 4: the nftables map stays small). */
 const MAX_DRAW_WEIGHT = 400;
@@ -34,14 +35,16 @@ function allPolicies(config: Config, resolvers: readonly Policy[]): Policy[] {
 }
 
 /** `usable`: the uplinks that may carry new connections (healthy, or kept in the route by fail
- *  open; on standby or not). `shares`: the share of its weight a degraded uplink keeps.
- *  `resolvers`: the pins of each uplink's own resolvers (plan/resolver-pins.ts). */
-export function choosePolicies(config: Config, usable: ReadonlySet<string>, shares: ReadonlyMap<string, number>, resolvers: readonly Policy[] = []): PolicyChoice[] {
+ *  open; on standby or not); `usable6`: those whose IPv6 side may, for the IPv6 policies.
+ *  `shares`: the share of its weight a degraded uplink keeps. `resolvers`: the pins of each
+ *  uplink's own resolvers (plan/resolver-pins.ts). */
+export function choosePolicies(config: Config, usable: ReadonlySet<string>, shares: ReadonlyMap<string, number>, resolvers: readonly Policy[] = [], usable6: ReadonlySet<string> = usable): PolicyChoice[] {
   return allPolicies(config, resolvers).map((policy) => {
+    const carries = ipv6Policy(policy) ? usable6 : usable;
     for (const [tier, members] of policy.tiers.entries()) {
       const live = members.flatMap((m) => {
         const uplink = config.uplinks[m.uplink];
-        return uplink && usable.has(uplink.device) ? [{ uplink, weight: m.weight }] : [];
+        return uplink && carries.has(uplink.device) ? [{ uplink, weight: m.weight }] : [];
       });
       if (live.length === 0) continue;
       const weights = scaledWeights(live.map((m) => m.weight), live.map((m) => shares.get(m.uplink.device) ?? 1), MAX_DRAW_WEIGHT);

@@ -324,6 +324,14 @@ describe('IPv6, native mode', () => {
     // 2:1: 155 or fewer of 300 on isp1 happens in 6e-8 of runs, 55 or fewer on isp2 in 5e-9
     expect(spread.isp1).toBeGreaterThan(155);
     expect(spread.isp2).toBeGreaterThan(55);
+    // a POLICY by the host's IPv6 address sends all its new connections through isp2
+    writeConfig(`${TRANSLATED}POLICY=( "from ${lanAddress(1, 'fd00:1:')?.address ?? ''} use eth2" )\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 0, isp2: 30, fail: 0 });
+    writeConfig(TRANSLATED);
+    expect(ulb(['apply']).status).toBe(0);
+    // (the running check reads the edited file within 2 s)
+    await sleep(2500);
     // long-lived connections through both ISPs while isp1 dies and comes back
     const held = hold(40, 24, SERVER6);
     await sleep(3000);

@@ -7,7 +7,7 @@ import { renderPlan } from '../../../src/plan/render.js';
 import type { Observed } from '../../../src/kernel/types.js';
 import { healthKey, judgedSides } from '../../../src/plan/health-key.js';
 import { probePlans } from '../../../src/health/evaluate.js';
-import { configFrom, delegationsAt, leasesAt, observedAt } from '../helpers.js';
+import { configFrom, delegationsAt, leasesAt, observedAt, problemsOf } from '../helpers.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 const inputs = (state: string, more: Partial<DesiredInputs> = {}): DesiredInputs => ({ leases: leasesAt(state), delegated: delegationsAt(state), ...more });
@@ -161,6 +161,19 @@ describe('IPv6 translated mode', () => {
     expect(native).toContain('    meta nfproto ipv4 ct mark { 0x97, 0x98 } meta mark set ct mark comment');
     expect(native).not.toContain('nfproto ipv6');
     expect(native).toContain('refuse_prefixes');
+  });
+
+  it('steers IPv6 POLICY entries in a chain of their own (the LAN\'s forwarded IPv6), IPv4 ones as before; a strict one refused with ICMPv6', () => {
+    const text = ruleset(`${TRANSLATED}POLICY=( "from fd00:1::2 use eth2" "from fd00:1::3/128 to 2001:db8:ff::20 use eth1 strict" "to 198.51.100.0/24 use eth1" )\n`, { drained: new Set(['eth1']) });
+    expect(text).toContain('    meta nfproto ipv6 ct state new iifname != { "eth1", "eth2" } jump policies6_in\n');
+    expect(text).toContain('  chain policies6_in {\n    ip6 saddr fd00:1::2/128 meta mark set 0x98 ct mark set meta mark accept\n    ip6 saddr fd00:1::3/128 ip6 daddr 2001:db8:ff::20/128 meta l4proto tcp reject with tcp reset\n    ip6 saddr fd00:1::3/128 ip6 daddr 2001:db8:ff::20/128 reject with icmpv6 type admin-prohibited\n  }');
+    expect(text).toContain('  chain policies_in {\n    ip daddr 198.51.100.0/24 accept\n  }');
+  });
+
+  it('refuses an IPv6 policy outside translated mode, and one whose networks are of both families', () => {
+    expect(problemsOf(`${TWO}POLICY=( "from fd00:1::2 use eth2" )\n`)).toEqual(["test.conf:3: POLICY[0]: \"from fd00:1::2 use eth2\": an IPv6 policy needs IPV6_MODE=translated (in native mode a LAN host's source prefix decides its ISP)"]);
+    expect(problemsOf(`${TRANSLATED}POLICY=( "from fd00:1::2 to 198.51.100.0/24 use eth2" )\n`)).toEqual(['test.conf:5: POLICY[0]: "from fd00:1::2 to 198.51.100.0/24 use eth2": from fd00:1::2/128 and to 198.51.100.0/24 are of different address families']);
+    expect(problemsOf(`${TRANSLATED}POLICY=( "from fd00:1::2/129 use eth2" )\n`)[0]).toContain('from: "fd00:1::2/129" is not an IPv6 network (address/len) or address');
   });
 
   it('gives the LAN no address of its own from the delegated prefixes: it keeps its one prefix', () => {
