@@ -8,7 +8,8 @@ short version (`make bench-quick`); STEPS=cost,footprint (names of the steps bel
 those; CHECKER_UPLINKS=2,8 sets the checker step's sizes, and CHECKER_CONFIG lines added to its
 configuration (CHECKER_CONFIG='CHECK_INTERVAL=0.25' prices another default). BASELINE=REV also
 builds commit REV and runs its check beside today's in the failover step (alternating trials), e.g.
-BASELINE=e868e6a for the round-based check before issue 12.
+BASELINE=e868e6a for the round-based check before issue 12. RIG_IPV6=1 makes the rig dual-stack
+and adds two IPv6 probe targets (the checker step then prices both families).
 The bench asserts nothing about speed, but stops loudly when a trial did not run as designed.
 """
 import datetime
@@ -27,7 +28,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RIG = os.path.join(ROOT, "scripts", "rig", "rig.sh")
 QUICK = os.environ.get("QUICK") == "1"
 TRIALS = int(os.environ.get("TRIALS", "1" if QUICK else "3"))
-TARGETS = ["192.0.2.20", "192.0.2.21"]
+# (RIG_IPV6=1: a dual-stack rig, and each uplink probes two IPv6 targets too, as IPv6's own side)
+TARGETS = ["192.0.2.20", "192.0.2.21"] + (["2001:db8:ff::20", "2001:db8:ff::21"] if os.environ.get("RIG_IPV6") else [])
 FAILOVER_TRIALS = 1 if QUICK else max(5, TRIALS)
 KINDS = ["upstream"] if QUICK else ["upstream", "gw-ip", "gw-all", "carrier"]
 # a failover trial: the failure at FAIL_AT s into the stream, cleared at CLEAR_AT, stream ends at END
@@ -78,7 +80,7 @@ def setup(isps, weights, extra=""):
     rig("up", str(isps))
     rig("install")
     for target in TARGETS:
-        rig("x", "inet", "ip", "addr", "add", f"{target}/32", "dev", "lo")
+        rig("x", "inet", "ip", "addr", "add", f"{target}/128" if ":" in target else f"{target}/32", "dev", "lo", *(["nodad"] if ":" in target else []))
     write_config(config_text(len(weights), weights, extra))
     for i in range(1, len(weights) + 1):
         rig("ifup", f"eth{i}")
@@ -421,7 +423,7 @@ def checker_cost(n):
 
 def bench_checker():
     sizes = [int(n) for n in os.environ.get("CHECKER_UPLINKS", "2" if QUICK else "2,8").split(",")]
-    out = {f"{n} uplinks x 2 targets{CHECKER_LABEL}": checker_cost(n) for n in sizes}
+    out = {f"{n} uplinks x {len(TARGETS)} targets{CHECKER_LABEL}": checker_cost(n) for n in sizes}
     setup(3, [2, 1])
     RESULTS["checker"] = out
 
@@ -708,7 +710,7 @@ def bench_ifupdown_multi():
     rig("down", check=False)
     rig("up", "3", env={"RIG_STATIC": "1 2 3"})
     for target in TARGETS:
-        rig("x", "inet", "ip", "addr", "add", f"{target}/32", "dev", "lo")
+        rig("x", "inet", "ip", "addr", "add", f"{target}/128" if ":" in target else f"{target}/32", "dev", "lo", *(["nodad"] if ":" in target else []))
     etc = rig("etc").strip()
 
     def stanzas(weights):
