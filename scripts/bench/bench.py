@@ -123,12 +123,12 @@ class Check:
             self.proc.wait()
 
 
-def stream(rate, seconds, actions):
+def stream(rate, seconds, actions, address=None):
     """A stream of new LAN connections; `actions` = [(at_seconds, fn)] run meanwhile. Returns the
     connections as [seconds, result] and the actions' marks, on one time line: seconds since
     the stream's own start (the stream's process starts a few tenths of a second after it is
     launched; its start, on the shared monotonic clock, is its first line)."""
-    proc = subprocess.Popen([RIG, "stream", str(rate), str(seconds), "1"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([RIG, "stream", str(rate), str(seconds), "1", *([address] if address else [])], stdout=subprocess.PIPE, text=True)
     first = proc.stdout.readline()
     try:
         start = json.loads(first)["start"]
@@ -154,7 +154,8 @@ class RoutePoller:
     and keeps (monotonic time, eth1 in it) at each change, so a failover's connection figures can
     be set beside the moment the route changed."""
 
-    def __init__(self):
+    def __init__(self, family="-4"):
+        self.family = family
         self.changes = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.loop, daemon=True)
@@ -163,7 +164,7 @@ class RoutePoller:
     def loop(self):
         last = None
         while not self.stop.is_set():
-            r = subprocess.run(["ip", "-n", self.namespace, "route", "show", "default", "metric", "10"], capture_output=True, text=True)
+            r = subprocess.run(["ip", self.family, "-n", self.namespace, "route", "show", "default", "metric", "10"], capture_output=True, text=True)
             has = "dev eth1" in r.stdout
             if has != last:
                 self.changes.append((time.monotonic(), has))
@@ -183,18 +184,20 @@ class RoutePoller:
         return next((t for t, h in self.changes if h == has and t > after), None)
 
 
-def failover_trial(kind, with_check, binary=None):
+def failover_trial(kind, with_check, binary=None, address=None):
+    """`address`: the server's IPv6 address (translated mode's LAN connections), the IPv6 route
+    watched."""
     fail_at, clear_at, end = FAIL_AT, CLEAR_AT, END
     actions = [(fail_at, "fail", lambda: rig("fail", "isp1", kind)), (clear_at, "clear", lambda: rig("fail", "isp1", "none"))]
-    with RoutePoller() as route:
+    with RoutePoller("-6" if address else "-4") as route:
         if with_check:
             # each variant writes its own health record format: every trial starts without one
             rig("rx", "rm", "-f", "/run/uplink-lb/health.json")
             with Check(binary):
-                records, marks = stream(20, end, actions)
+                records, marks = stream(20, end, actions, address)
                 time.sleep(1)
         else:
-            records, marks = stream(20, end, actions)
+            records, marks = stream(20, end, actions, address)
     f, c = marks["fail"], marks["clear"]
     # the route's changes on the stream's time line: eth1 out after the failure, back after the repair
     out_at, back_at = route.first(False, marks["start"] + f), route.first(True, marks["start"] + c)
@@ -258,6 +261,37 @@ def bench_failover():
         },
     }
     RESULTS["failover"] = out
+
+
+SERVER6 = "2001:db8:ff::10"
+LAN_PREFIX6 = "fd00:1::/64"
+
+
+def bench_translated():
+    """IPv6 translated mode (RIG_IPV6=1 only): the LAN on one prefix, translated to each ISP's;
+    a stream of new IPv6 LAN connections through the same failures as the failover step."""
+    if not os.environ.get("RIG_IPV6"):
+        print("bench: translated needs RIG_IPV6=1 (a dual-stack rig); skipped", file=sys.stderr)
+        return
+    setup(2, [2, 1], f"IPV6_MODE=translated\nIPV6_LAN_PREFIX={LAN_PREFIX6}\n")
+    rig("x", "router", "ip", "-6", "addr", "add", "fd00:1::1/64", "dev", "lan0", "nodad")
+    rig("x", "lan", "ip", "-6", "addr", "flush", "dev", "eth0", "scope", "global")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        route = rig("x", "router", "ip", "-6", "route", "show", "default", "metric", "10", check=False)
+        lan = rig("x", "lan", "ip", "-6", "addr", "show", "dev", "eth0", "scope", "global", check=False)
+        if "dev eth1" in route and "dev eth2" in route and "fd00:1:" in lan and "tentative" not in lan:
+            break
+        rig("rx", rig("bin").strip(), "apply", check=False)
+        time.sleep(1)
+    else:
+        raise TrialError("translated mode: the IPv6 route or the LAN host's address never came")
+    out = {}
+    for kind in ["upstream"] if QUICK else ["upstream", "gw-all", "carrier"]:
+        trials = [failover_trial(kind, True, address=SERVER6) for _ in range(FAILOVER_TRIALS)]
+        out[kind] = {"uplink-lb, translated": {k: spread([t[k] for t in trials]) for k in FAILOVER_FIGURES}}
+    setup(3, [2, 1])
+    RESULTS["translated"] = out
 
 
 # probing: false drains under loss, a slow uplink, what the checker costs ----------------------
@@ -775,6 +809,13 @@ def table():
                 kf = f"never ({window} window)" if k["failover"]["median"] is None else fmt(k["failover"], " s")
                 lines.append(f"{kind:10} | {'kernel alone':18} | {kf:22} | {'':22} | {fmt(k['loss']):12} |")
         lines.append("  the classic gateway ping + ifdown never sees an upstream failure, takes the whole route down on a dead gateway, and never recovers a DHCP uplink")
+    tr = RESULTS.get("translated", {})
+    if tr:
+        lines.append("")
+        lines.append(f"IPv6 translated mode: the LAN's {LAN_PREFIX6} through isp1/isp2 at 2:1, the same failures, 20 new IPv6 LAN connections/s ({FAILOVER_TRIALS} trials; the IPv6 route read every 50 ms)")
+        for kind, variants in tr.items():
+            for variant, u in variants.items():
+                lines.append(f"{kind:10} | {variant:18} | {fmt(u['failover'], ' s'):22} | {fmt(u['route out'], ' s'):22} | {fmt(u['loss']):12} | {fmt(u['recovery'], ' s'):22} | {fmt(u['route back'], ' s'):22}")
     pr = RESULTS.get("probing", {})
     if pr:
         lines.append("")
@@ -847,7 +888,7 @@ def main():
     started = time.monotonic()
     # cost builds its own rig (up to 16 ISPs) and leaves the shared 3-ISP rig (eth1, eth2 at
     # 2:1) that the others use
-    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_policies, bench_failover, bench_probing, bench_checker, bench_ifupdown_multi]
+    steps = [bench_cost, bench_footprint, bench_spread, bench_disruption, bench_policies, bench_failover, bench_translated, bench_probing, bench_checker, bench_ifupdown_multi]
     if os.environ.get("STEPS"):
         wanted = os.environ["STEPS"].split(",")
         unknown = [w for w in wanted if f"bench_{w}" not in [s.__name__ for s in steps]]

@@ -515,10 +515,13 @@ cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:P
     x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
 }
 
-cmd_stream() {  # RATE SECONDS [TIMEOUT]: new LAN connections at RATE/s -> one JSON line each
-    local rate=$1 seconds=$2 timeout=${3:-1} args=() i
-    for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
-    x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
+cmd_stream() {  # RATE SECONDS [TIMEOUT] [ADDR]: new LAN connections at RATE/s (to the server, or
+                # to ADDR: its IPv6 address too) -> one JSON line each
+    local rate=$1 seconds=$2 timeout=${3:-1} addr=${4:-$SRV} args=() i
+    for i in $(seq "$(count)"); do
+        if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
+    done
+    x lan python3 "$HERE/stream.py" "$addr" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
 }
 
 cmd_nat() {  # the router's masquerade on every ISP link (again, after a flush of the ruleset)
