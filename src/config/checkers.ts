@@ -99,3 +99,9 @@ export const checkMark: Check<number> = (text) => {
   return ok(Number(text));
 };
 
+
+/** An absolute path of a file (letters, digits and _ . / + @ % = - only, no `..`, not a
+ *  directory's trailing slash): where uplink-lb may keep a file it is told to. */
+export function isFilePath(text: string): boolean {
+  return /^\/[A-Za-z0-9_.\/+@%=-]*[^/]$/.test(text) && !text.split('/').includes('..');
+}

@@ -6,7 +6,7 @@
 // get a /64 of each uplink's delegated prefix, the n-th LAN its n-th /64) and RADVD_CONF (radvd's
 // configuration, where uplink-lb lists those /64s in each LAN's interface block).
 import type { RawValues } from './collect.js';
-import { checkDevice, printable } from './checkers.js';
+import { checkDevice, isFilePath, printable } from './checkers.js';
 import { prefix6, routerAddress6 } from './ipv6.js';
 import { hostAddress } from './ipv4.js';
 import { bad, ok } from '../util/result.js';
@@ -49,13 +49,11 @@ export function validateIpv6(v: Validator, raw: RawValues, devices: readonly (st
   return { mode, routers, lans, ...(lanPrefix ? { lanPrefix } : {}), ...(radvdConf ? { radvdConf } : {}) };
 }
 
-const FILE_PATH = /^\/[A-Za-z0-9_.\/+@%=-]*[^/]$/;
-
 /** RADVD_CONF: `no` (the default: dnsmasq's constructor, or an RA daemon that follows the
  *  addresses' lifetimes, announces the LAN's prefixes) or the path of radvd's configuration. */
 function radvdConfOf(v: Validator, text: string | undefined, lans: readonly string[]): string | undefined {
   if (text === undefined || text === 'no') return undefined;
-  if (!FILE_PATH.test(text) || text.split('/').includes('..')) {
+  if (!isFilePath(text)) {
     v.report('RADVD_CONF', `RADVD_CONF: ${printable(text)} is not no or the absolute path of radvd's configuration (such as /etc/radvd.conf)`);
     return undefined;
   }

@@ -4,7 +4,7 @@
 // those its DHCP clients or PPP peer announce; `none`; or a comma-separated list of IPv4 and
 // IPv6 addresses, for a static uplink).
 import type { RawValues } from './collect.js';
-import { printable } from './checkers.js';
+import { isFilePath, printable } from './checkers.js';
 import { resolverAddress6 } from './ipv6.js';
 import { hostAddress } from './ipv4.js';
 import { bad, ok, type Result } from '../util/result.js';
@@ -17,8 +17,6 @@ export type ResolvConf = { manage: 'no' } | { manage: 'auto' | 'file'; path: str
 
 /** An uplink's resolvers: those its client announces, or a fixed list (empty: none). */
 export type UplinkResolvers = 'auto' | string[];
-
-const FILE_PATH = /^\/[A-Za-z0-9_.\/+@%=-]*[^/]$/;
 
 function checkResolvers(text: string): Result<UplinkResolvers> {
   if (text === 'auto') return ok('auto');
@@ -39,7 +37,7 @@ export function validateResolvers(v: Validator, raw: RawValues, count: number, s
   const text = raw.RESOLV_CONF?.values[0];
   if (text !== undefined && text !== 'auto') {
     if (text === 'no') resolvConf = { manage: 'no' };
-    else if (FILE_PATH.test(text) && !text.split('/').includes('..')) resolvConf = { manage: 'file', path: text };
+    else if (isFilePath(text)) resolvConf = { manage: 'file', path: text };
     else v.report('RESOLV_CONF', `RESOLV_CONF: ${printable(text)} is not auto (${systemFile} when it is a plain file), no (left alone) or the absolute path of a file (letters, digits and _ . / + @ % = - only)`);
   }
   return { resolvConf, resolvers };
