@@ -40,7 +40,8 @@ Commands:
   ppp-hook up|down    used by pppd's ip-up.d/ip-down.d hook (reads PPP_IFACE)
   dispatch-events     started by uplink-lb to run the event hooks in /etc/uplink-lb/events.d
   release-resolvers   put the resolver files uplink-lb manages (RESOLV_CONF) back as they were
-                      before it first wrote them (uninstall runs it)
+                      before it first wrote them, and take its prefixes out of radvd's
+                      configuration (RADVD_CONF); uninstall runs it
 
 Options:
   --config PATH       configuration file (default ${DEFAULT_CONFIG}, or $UPLINK_LB_CONFIG)
