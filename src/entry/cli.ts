@@ -23,7 +23,8 @@ import type { Config } from '../config/types.js';
 import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from './usage.js';
 import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
-import { describeResolvers, releaseResolversNow, resolvPlan } from '../pipeline/resolvers.js';
+import { describeResolvers, resolvPlan } from '../pipeline/resolvers.js';
+import { releaseFilesNow } from '../pipeline/release-files.js';
 import { radvdPlan } from '../pipeline/radvd.js';
 import type { Desired } from '../plan/desired.js';
 import { describeResolvTarget } from '../plan/resolv-conf.js';
@@ -158,7 +159,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     case 'release-resolvers': {
       const log = new Log(true);
       try {
-        const count = releaseResolversNow(log);
+        const count = releaseFilesNow(log);
         process.stderr.write(`uplink-lb: ${count === 0 ? 'no resolver file to put back' : `${count} resolver file(s) put back`}\n`);
         return 0;
       } finally {

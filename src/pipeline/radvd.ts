@@ -7,7 +7,7 @@ import type { Config } from '../config/types.js';
 import type { Desired } from '../plan/desired.js';
 import { renderRadvdConf, stripRadvdConf } from '../plan/radvd-conf.js';
 import { radvdRefuses, readRadvdRecord, reloadRadvd, removeRadvdRecord, writeRadvdRecord } from '../state/radvd.js';
-import { replaceResolvFile } from '../state/resolv-conf.js';
+import { replaceInPlace } from '../state/in-place.js';
 import { sayOnce } from '../state/said-once.js';
 import type { Log } from '../util/log.js';
 import { readFileSync } from 'node:fs';
@@ -27,10 +27,16 @@ function put(path: string, text: string, what: string, log: Log): boolean {
     log.error(`radvd: ${path} with ${what} fails radvd --configtest (${refused}): left as it is`);
     return false;
   }
-  replaceResolvFile(path, text, 0);
+  replaceInPlace(path, text, 0);
   const reloaded = reloadRadvd();
   log.info(`radvd: ${path}: ${what}${reloaded ? '; radvd reloaded' : '; radvd is not running (it reads them when it starts)'}`);
   return true;
+}
+
+/** Takes uplink-lb's regions out of the file it last wrote them into, if any (uninstall). */
+export function releaseRadvdNow(log: Log): number {
+  const path = readRadvdRecord((text) => log.warn(text));
+  return path === undefined ? 0 : releaseRadvd(path, log);
 }
 
 /** Takes uplink-lb's regions out of `path` (a former RADVD_CONF, or at uninstall). */

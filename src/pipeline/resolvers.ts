@@ -9,16 +9,12 @@ import type { Config } from '../config/types.js';
 import type { Desired } from '../plan/desired.js';
 import { isManaged, planResolvConf, type ResolvPlan } from '../plan/resolv-conf.js';
 import type { ResolverEntry } from '../plan/resolver-list.js';
-import { backupPath, dropOriginal, shelveOriginal, keepOriginal, keptOriginals, readConfiguredFile, readResolvFile, readResolversRecord, removeResolversRecord, replaceResolvFile, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
+import { backupPath, dropOriginal, shelveOriginal, keepOriginal, keptOriginals, readConfiguredFile, readResolvFile, readResolversRecord, removeResolversRecord, writeResolversRecord, type ResolversRecord } from '../state/resolv-conf.js';
+import { replaceInPlace } from '../state/in-place.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
-import { existsSync } from 'node:fs';
 import { addRecord, deleteRecord, dropAside, haveResolvconf, keepAside, liveRecords, recordsAside } from '../state/resolvconf.js';
 import { OUR_RECORD } from '../plan/resolvconf-records.js';
-import { readRadvdRecord } from '../state/radvd.js';
-import { releaseRadvd } from './radvd.js';
-import { acquireLock } from '../util/lock.js';
-import { LOCK_FILE, RUNDIR } from '../paths.js';
 import type { Log } from '../util/log.js';
 
 /** "192.0.2.51 (eth1), 192.0.2.52 (eth2)". */
@@ -36,7 +32,7 @@ export function resolvPlan(config: Config, want: Pick<Desired, 'announced' | 're
 function putBack(path: string, original: string, log: Log): void {
   const file = readResolvFile(path);
   if (file.kind === 'file' && isManaged(file.text)) {
-    replaceResolvFile(path, original, file.mtimeSeconds);
+    replaceInPlace(path, original, file.mtimeSeconds);
     log.info(`${path}: no longer managed; the file it was before uplink-lb is back`);
     dropOriginal(path);
   } else {
@@ -72,19 +68,11 @@ export function releaseResolvers(log: Log, except?: string): number {
   return count;
 }
 
-/** `uplink-lb release-resolvers`: every kept original put back, under the reconcile's lock
- *  (none without a run directory: then no run of uplink-lb is under way, and none is made). */
-export function releaseResolversNow(log: Log): number {
-  const lock = existsSync(RUNDIR) ? acquireLock(LOCK_FILE, 30) : undefined;
-  try {
-    const count = releaseResolvers(log) + releaseResolvconf(log);
-    removeResolversRecord();
-    // and uplink-lb's prefixes out of radvd's configuration
-    const radvd = readRadvdRecord((text) => log.warn(text));
-    return count + (radvd !== undefined ? releaseRadvd(radvd, log) : 0);
-  } finally {
-    lock?.release();
-  }
+/** Every kept original put back, and resolvconf's records; how many. */
+export function releaseAllResolvers(log: Log): number {
+  const count = releaseResolvers(log) + releaseResolvconf(log);
+  removeResolversRecord();
+  return count;
 }
 
 const same = (record: ResolversRecord | undefined, path: string, list: readonly ResolverEntry[]): boolean =>
@@ -111,7 +99,7 @@ export function syncResolvers(config: Config, want: Pick<Desired, 'announced' | 
     if (plan.takeOut.length > 0) log.info(`resolvconf: took the uplinks' own records out (${plan.takeOut.join(', ')}); uplink-lb's record ${OUR_RECORD} lists their resolvers`);
   } else if (plan.action === 'write') {
     if (file.kind === 'file' && !isManaged(file.text)) keepOriginal(managed, file.text);
-    mtime = replaceResolvFile(managed, plan.text, Math.max(file.kind === 'file' ? file.mtimeSeconds : 0, mtime));
+    mtime = replaceInPlace(managed, plan.text, Math.max(file.kind === 'file' ? file.mtimeSeconds : 0, mtime));
   }
   const changed = plan.action === 'write' || (plan.action === 'resolvconf' && !plan.current);
   if (changed || !same(record, plan.path, plan.list)) {

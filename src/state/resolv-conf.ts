@@ -1,7 +1,7 @@
-// The managed resolver file (/etc/resolv.conf, or RESOLV_CONF's path) as it is on disk, its
-// replacement, and the copy of what was there before uplink-lb first wrote it, kept under
+// The managed resolver file (/etc/resolv.conf, or RESOLV_CONF's path) as it is on disk (written
+// by state/in-place.ts), and the copy of what was there before uplink-lb first wrote it, kept under
 // STATEDIR/orig/PATH until it is put back (uplink-lb release-resolvers, RESOLV_CONF=no).
-import { closeSync, constants, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { RUNDIR, STATEDIR } from '../paths.js';
@@ -71,28 +71,6 @@ export function writeResolversRecord(record: ResolversRecord, dir = RUNDIR): voi
 
 export function removeResolversRecord(dir = RUNDIR): void {
   removeStateFile(recordPath(dir));
-}
-
-/** Replaces the file's text in place (created when missing): the new text written over the old
- *  from its start, then cut to its length, so a reader never finds it empty. Not a new file
- *  renamed over it: a resolv.conf bind-mounted into a container or a network namespace (`ip
- *  netns exec`) keeps its inode there, and dhclient-script writes it in place too. dnsmasq
- *  learns of the change from inotify (the write's close) where it has it; a dnsmasq built
- *  without it polls the modification time and re-reads only when its whole seconds grow, so
- *  that is moved past `notBefore` (a DHCP client may have written the file earlier in the same
- *  second). Returns the modification time given. */
-export function replaceResolvFile(path: string, text: string, notBefore: number): number {
-  const bytes = Buffer.from(text, 'utf8');
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-  try {
-    writeSync(fd, bytes, 0, bytes.length, 0);
-    ftruncateSync(fd, bytes.length);
-  } finally {
-    closeSync(fd);
-  }
-  const seconds = Math.max(Math.floor(Date.now() / 1000), notBefore + 1);
-  utimesSync(path, seconds, seconds);
-  return seconds;
 }
 
 const ORIG = 'orig';

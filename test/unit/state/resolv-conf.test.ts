@@ -4,7 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { keepOriginal, keptOriginals, readResolvFile, replaceResolvFile, shelveOriginal } from '../../../src/state/resolv-conf.js';
+import { keepOriginal, keptOriginals, readResolvFile, shelveOriginal } from '../../../src/state/resolv-conf.js';
+import { replaceInPlace } from '../../../src/state/in-place.js';
 
 const DIR = resolve('test/.state/unit-resolv');
 const FILE = join(DIR, 'etc/resolv.conf');
@@ -20,11 +21,11 @@ describe('the resolver file on disk', () => {
     writeFileSync(FILE, 'nameserver 192.0.2.52\nsearch a.very.long.example.org\n');
     const inode = statSync(FILE).ino;
     const now = Math.floor(Date.now() / 1000);
-    expect(replaceResolvFile(FILE, 'nameserver 192.0.2.51\n', now + 5)).toBe(now + 6);
+    expect(replaceInPlace(FILE, 'nameserver 192.0.2.51\n', now + 5)).toBe(now + 6);
     expect(readFileSync(FILE, 'utf8')).toBe('nameserver 192.0.2.51\n');
     expect(statSync(FILE).ino).toBe(inode);
     expect(Math.floor(statSync(FILE).mtimeMs / 1000)).toBe(now + 6);
-    replaceResolvFile(FILE, 'nameserver 192.0.2.51\nnameserver 192.0.2.52\n', 0);
+    replaceInPlace(FILE, 'nameserver 192.0.2.51\nnameserver 192.0.2.52\n', 0);
     expect(readResolvFile(FILE)).toMatchObject({ kind: 'file', text: 'nameserver 192.0.2.51\nnameserver 192.0.2.52\n' });
   });
 
