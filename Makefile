@@ -71,13 +71,14 @@ typecheck: node_modules/.package-lock.json
 test-unit: node_modules/.package-lock.json
 	npx vitest run --project unit
 
+# E2E_VM_BACKGROUND=1: the PPPoE test's virtual machine runs beside the other files from the start
 test-e2e: deps
-	npx vitest run --project e2e
+	E2E_VM_BACKGROUND=1 npx vitest run --project e2e
 
 # Unit tests, then end-to-end tests in network namespaces (needs root; installs Debian packages).
 test: deps typecheck
 	@mkdir -p test/.state
-	npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json; \
+	E2E_VM_BACKGROUND=1 npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json; \
 	  status=$$?; node scripts/test-summary.mjs test/.state/vitest.json || status=1; exit $$status
 
 demo: deps

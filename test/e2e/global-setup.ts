@@ -3,9 +3,24 @@
 // --expire first drops roots too old to trust), and the PPPoE test's
 // virtual machine root made from the Debian 13 one (apt, about a minute and a half), in the
 // background, so that it overlaps with the files on the host's own userland. The tests wait for
-// them on a lock.
+// them on a lock. With the whole suite (`make test`), the PPPoE machine's run too.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the PPPoE machine started here writes its console and status (pppoe-run.sh), or ''
+     *  when none was started (the test file then runs it itself). */
+    pppoeRun: string;
+  }
+}
+
+/** The PPPoE test's virtual machine (scripts/vm/pppoe-run.sh), started here when the whole suite
+ *  runs (`make test` sets E2E_VM_BACKGROUND=1): its minutes of emulation then overlap the other
+ *  files instead of holding one of the two test workers. */
+const PPPOE_RUN = resolve('test/.state/vm/pppoe');
 
 /** What to make: [script, its arguments] (vm-root.sh waits for the trixie root on its lock). */
 const ROOTS: [string, string, string[]][] = [
@@ -15,13 +30,22 @@ const ROOTS: [string, string, string[]][] = [
 ];
 let children: ChildProcess[] = [];
 
-export function setup(): void {
+export function setup(project: TestProject): void {
+  project.provide('pppoeRun', '');
   if (process.getuid?.() !== 0) return;
   mkdirSync('test/.state/roots', { recursive: true });
   execFileSync('scripts/rig/root-cache.sh', ['--expire'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  children = ROOTS.map(([name, script, args]) => {
+  const jobs: [string, string, string[]][] = [...ROOTS];
+  if (process.env.E2E_VM_BACKGROUND === '1') {
+    mkdirSync('test/.state/vm', { recursive: true });
+    // a status left by an earlier run must not be read as this one's
+    rmSync(`${PPPOE_RUN}.status`, { force: true });
+    jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN]]);
+    project.provide('pppoeRun', PPPOE_RUN);
+  }
+  children = jobs.map(([name, script, args]) => {
     const log = openSync(`test/.state/roots/${name}.prepare.log`, 'w');
-    // a process group of its own, so that teardown can stop debootstrap or apt with it
+    // a process group of its own, so that teardown can stop debootstrap, apt or qemu with it
     return spawn(script, args, { stdio: ['ignore', log, log], detached: true });
   });
 }
