@@ -6,7 +6,7 @@
 // the router's IPv6 over dhcpcd's advertised routers, and the resolvers dhcpcd passes on
 // (INFORM6's and ROUTERADVERT's) are listed and pinned like dhclient's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { Cron, devicesTowards, ifup, lookups, rig, rigResult, ulb, up, waitFor } from './rig.js';
 import { buildDeb } from './deb.js';
 import { inRoot, root, rootRun, writeRootConfig } from './debian-root.js';
@@ -18,6 +18,10 @@ process.env.RIG_DNS = '1';
 const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nCHECK_FLAP_HOLD=0\n';
 
 const resolversLine = (): string => /resolvers in [^\n]*/.exec(ulb(['status']).stdout)?.[0] ?? '';
+/** What to show when the resolver list is not what a test waited for: status, the file, and
+ *  what dhcpcd's hooks recorded. */
+const resolverState = (): string =>
+  [ulb(['status']).stdout, readFileSync(`${root()}/etc/resolv.conf`, 'utf8'), ...['eth1', 'eth2'].map((d) => (existsSync(rootRun(`uplink-lb/resolvers6.${d}`)) ? readFileSync(rootRun(`uplink-lb/resolvers6.${d}`), 'utf8') : `no resolvers6.${d}`))].join('\n--\n');
 const ipv6InRoute = (): number => (ulb(['status']).stdout.match(/ipv6: up[^\n]*, in the IPv6 default route/g) ?? []).length;
 
 describe('Debian 13 router, dual-stack with dhcpcd', () => {
@@ -42,7 +46,7 @@ describe('Debian 13 router, dual-stack with dhcpcd', () => {
 
   it("balances the router's IPv6 over dhcpcd's routers, lists the resolvers dhcpcd learned (stateless DHCPv6, RDNSS) after each uplink's IPv4 one, and sends each through its ISP", async () => {
     expect(await waitFor(() => ipv6InRoute() === 2, 30)).toBe(true);
-    expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2), 2001:db8:ff:53::2 (eth2)'), 15)).toBe(true);
+    expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2), 2001:db8:ff:53::2 (eth2)'), 15), resolverState()).toBe(true);
     // what dhcpcd passed on: the DHCPv6 reply's (INFORM6) and the advertisements' (ROUTERADVERT)
     expect(JSON.parse(readFileSync(rootRun('uplink-lb/resolvers6.eth1'), 'utf8'))).toEqual({ device: 'eth1', resolvers: ['2001:db8:ff:53::1'], ra: ['2001:db8:ff:53::1'], source: 'dhcpcd' });
     // (named by both: said as the lease's)
@@ -56,7 +60,7 @@ describe('Debian 13 router, dual-stack with dhcpcd', () => {
   it("isp2's IPv6 broken: its IPv6 side drained, its IPv6 resolver refused at once and out of resolv.conf, its IPv4 one kept; back after", async () => {
     rig('fail', 'isp2', 'ipv6');
     try {
-      expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2)'), 15)).toBe(true);
+      expect(await waitFor(() => resolversLine().endsWith('best first: 192.0.2.51 (eth1), 2001:db8:ff:53::1 (eth1), 192.0.2.52 (eth2)'), 15), resolverState()).toBe(true);
       expect(lookups('router', '2001:db8:ff:53::2')).toEqual({ answered: 0, refused: 20 });
       expect(lookups('router', '192.0.2.52')).toEqual({ answered: 20, refused: 0 });
       expect(lookups('router', '2001:db8:ff:53::1')).toEqual({ answered: 20, refused: 0 });

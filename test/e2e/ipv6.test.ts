@@ -20,6 +20,8 @@ process.env.RIG_PD_RENEW = '15';
 
 const CONFIG = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nCHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\nCHECK_INTERVAL=0.5\nCHECK_TIMEOUT=0.5\nHASH_POLICY=l4\nCHECK_FLAP_HOLD=0\nIPV6_LAN=( lan0 )\n';
 const SERVER6 = '2001:db8:ff::10';
+/** Translated mode: the LAN's one prefix, a ULA, leaves through each ISP as its delegated /64. */
+const TRANSLATED = `${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:1::/64\n`;
 
 interface Route6 {
   type?: string;
@@ -306,7 +308,6 @@ describe('IPv6, native mode', () => {
   });
 
   it("translated mode: the LAN keeps one prefix (a ULA) that leaves through each ISP as its /64: new connections 2:1, a dead ISP's moved within seconds with none failed after, and not one connection broken when it comes back", async () => {
-    const TRANSLATED = `${CONFIG.replace('IPV6_LAN=( lan0 )\n', '')}IPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:1::/64\n`;
     writeConfig(TRANSLATED);
     // the LAN's own prefix on the router's LAN interface, announced by its dnsmasq; the LAN host
     // forgets native mode's addresses (a host that joins now)
@@ -354,5 +355,31 @@ describe('IPv6, native mode', () => {
     // isp1's own died with its upstream; isp2's, none; and none at isp1's return
     expect(brokenOn(result.broken, 'isp2')).toBe(0);
     expect(connect('lan', SERVER6, 20000, 60, 1).fail).toBe(0);
+  });
+
+  it('translated mode with tiers: isp2 on standby (tier 2) carries no new IPv6 connection while isp1 works, every one while isp1 is dead, and keeps those it carried after the failback', async () => {
+    writeConfig(`${TRANSLATED}IFACE_TIER=( 1 2 )\n`);
+    expect(ulb(['apply']).status).toBe(0);
+    expect(await waitFor(() => inRoute6().join() === 'eth1', 10)).toBe(true);
+    expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 30, isp2: 0, fail: 0 });
+    rig('fail', 'isp1', 'upstream');
+    let held: ReturnType<typeof hold> | undefined;
+    try {
+      expect(await waitFor(() => inRoute6().join() === 'eth2', 15)).toBe(true);
+      expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 0, isp2: 30, fail: 0 });
+      // long-lived connections opened on the standby tier, then isp1 comes back
+      held = hold(20, 16, SERVER6);
+      await sleep(3000);
+    } finally {
+      rig('fail', 'isp1', 'none');
+    }
+    expect(await waitFor(() => inRoute6().join() === 'eth1', 20)).toBe(true);
+    expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 30, isp2: 0, fail: 0 });
+    if (!held) throw new Error('no connections were held');
+    const result = await held;
+    console.log(`translated mode with tiers: held on the standby tier ${JSON.stringify(result.opened)}, broken ${JSON.stringify(result.broken)}`);
+    expect(result.failed_to_open).toBe(0);
+    expect(result.opened.isp2).toBe(20);
+    expect(brokenOn(result.broken, 'isp2')).toBe(0);
   });
 });
