@@ -6,11 +6,10 @@
 //          dhclient -6 (BOUND6, RENEW6, ...), records the delegated prefix (-P) and the
 //          IPv6 resolvers first.
 import { reconcile } from '../pipeline/reconcile.js';
-import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
-import { recordLeaseFromEnv } from './lease-from-env.js';
+import { forgetLease, recordLeaseFromEnv } from './lease-from-env.js';
 import { BOUND6, GONE6, recordDhclientDelegation } from './delegation-from-env.js';
 import { recordResolvers6FromEnv } from './resolvers6-from-env.js';
 
@@ -40,7 +39,7 @@ export function runDhclientExit(env: Env): number {
     const managed = managedDevice(env.interface, env, log, 'dhclient');
     if (!managed) return 0;
     const reason = env.reason ?? '';
-    if (GONE.has(reason)) removeLease(managed.device);
+    if (GONE.has(reason)) forgetLease(managed.device);
     if (BOUND6.has(reason) || GONE6.has(reason)) {
       recordDhclientDelegation(managed.device, env, log);
       recordResolvers6FromEnv(managed.device, env, 'dhclient', log);

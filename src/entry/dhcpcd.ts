@@ -6,11 +6,10 @@
 // resolvers are recorded (BOUND6, ...) or dropped (EXPIRE6, ...), and a router advertisement
 // reconciles.
 import { reconcile } from '../pipeline/reconcile.js';
-import { removeLease } from '../state/lease.js';
 import { Log } from '../util/log.js';
 import type { Env } from './context.js';
 import { managedDevice } from './managed-device.js';
-import { recordLeaseFromEnv } from './lease-from-env.js';
+import { forgetLease, recordLeaseFromEnv } from './lease-from-env.js';
 // DHCPv6: a lease (with its delegated prefixes, if any) in force (BOUND6), or gone (GONE6)
 import { BOUND6, GONE6, recordDelegationFromEnv } from './delegation-from-env.js';
 import { removeDelegation } from '../state/prefix6.js';
@@ -45,7 +44,7 @@ export function runDhcpcdHook(env: Env): number {
       recordLeaseFromEnv(device, env, 'dhcpcd', log);
       reconcile(managed.config, log);
     } else if (GONE.has(reason)) {
-      removeLease(device);
+      forgetLease(device);
       // out in this run even if dhcpcd still holds the address and its route when it reports
       // (its route would otherwise tell the gateway again); a later BOUND brings it back
       reconcile(managed.config, log, { device, mode: 'stop' });

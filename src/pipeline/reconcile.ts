@@ -22,6 +22,7 @@ import { acquireLock } from '../util/lock.js';
 import type { Log } from '../util/log.js';
 import { CONNTRACK, LOCK_FILE } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
+import { LOCK_WAIT_SECONDS } from './run-lock.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
@@ -42,8 +43,6 @@ function noteRollback(err: ApplyError, changes: number, hooks: string): void {
     // the history is a convenience: never let it hide the failure itself
   }
 }
-
-const LOCK_WAIT_SECONDS = 30;
 
 /** Gateways learned from a DHCP client's own default route are recorded before that route is
  *  taken over, so that the read-back and every later run still know them. */

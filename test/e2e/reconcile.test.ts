@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { defaults, dist, ifup, rig, rigResult, ulb, up, writeConfig, type RouteJson } from './rig.js';
+import { bin, defaults, dist, ifup, rig, rigResult, ulb, up, writeConfig, type RouteJson } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 const own = (): RouteJson[] => defaults().filter((r) => r.metric !== undefined && r.metric < 1000);
@@ -58,6 +58,29 @@ describe('reconcile: verify what was planned, own what it made, log what failed'
     rig('rx', 'sh', '-c', `printf '%s\\n' '${lease('198.18.101.1')}' > /run/uplink-lb/lease.eth1`);
     expect(ulb(['apply']).status).toBe(0);
     expect(ulb(['status']).stdout).toContain('kernel: [pass]');
+  });
+
+  it("a DHCP client's lease is recorded under the run lock: after the run that holds it, which may record a gateway it learned, and never overwritten by that run", async () => {
+    // a run (here: flock, for 3 s) holds the lock; dhcpcd's BOUND of eth2 with a resolver comes
+    // meanwhile: its lease is written once that run ended, so that a record the run wrote from
+    // what it read before (a gateway learned from dhcpcd's own route) cannot replace it
+    const before = rig('rx', 'cat', '/run/uplink-lb/lease.eth2');
+    expect(JSON.parse(before)).toMatchObject({ source: 'dhclient' });
+    const rigSh = resolve('scripts/rig/rig.sh');
+    const holder = spawn(rigSh, ['rx', 'flock', '/run/uplink-lb/lock', 'sleep', '3'], { stdio: 'ignore' });
+    await new Promise((done) => setTimeout(done, 500));
+    const env = { interface: 'eth2', reason: 'BOUND', new_ip_address: '198.18.102.163', new_routers: '198.18.102.1', new_domain_name_servers: '192.0.2.52' };
+    const hook = spawn(rigSh, ['rx', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin(), 'dhcpcd-hook'], { stdio: 'ignore' });
+    const hookDone = new Promise<number | null>((done) => hook.once('exit', done));
+    await new Promise((done) => setTimeout(done, 1500));
+    // the hook started a second ago; the run still holds the lock: the record is the old one
+    expect(rig('rx', 'cat', '/run/uplink-lb/lease.eth2')).toBe(before);
+    await new Promise((done) => holder.once('exit', done));
+    expect(await hookDone).toBe(0);
+    expect(JSON.parse(rig('rx', 'cat', '/run/uplink-lb/lease.eth2'))).toMatchObject({ gateway: '198.18.102.1', source: 'dhcpcd', resolvers: ['192.0.2.52'] });
+    // dhclient's record back, for the next cases
+    rig('rx', 'sh', '-c', `printf '%s' '${before}' > /run/uplink-lb/lease.eth2`);
+    expect(ulb(['apply']).status).toBe(0);
   });
 
   it('DEFAULT_ROUTE_METRIC 10 -> 20, then eth2 removed: its route at 10 goes, nothing leaves through eth2', () => {
