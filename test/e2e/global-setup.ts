@@ -40,7 +40,8 @@ export function setup(project: TestProject): void {
     mkdirSync('test/.state/vm', { recursive: true });
     // a status left by an earlier run must not be read as this one's
     rmSync(`${PPPOE_RUN}.status`, { force: true });
-    jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN]]);
+    // once the unit tests and the first two files' setup (their builds) are done
+    jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN, '40']]);
     project.provide('pppoeRun', PPPOE_RUN);
   }
   children = jobs.map(([name, script, args]) => {
