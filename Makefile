@@ -71,7 +71,7 @@ typecheck: node_modules/.package-lock.json
 test-unit: node_modules/.package-lock.json
 	npx vitest run --project unit
 
-# E2E_VM_BACKGROUND=1: the PPPoE test's virtual machine runs beside the other files from the start
+# E2E_VM_BACKGROUND=1: the PPPoE test's virtual machine runs in the background, beside the other files
 test-e2e: deps
 	E2E_VM_BACKGROUND=1 npx vitest run --project e2e
 
