@@ -20,6 +20,7 @@ import { countMark } from '../kernel/conntrack.js';
 import { readHashPolicy } from '../kernel/sysctl.js';
 import { readTransitions } from '../state/transitions.js';
 import type { Config } from '../config/types.js';
+import { pairingDifferences } from '../config/pairing.js';
 import { COMMANDS, GLOBAL, HELP, OPTIONS, TAKES_INTERFACE, type Command } from './usage.js';
 import { runMaintenance } from './maintenance.js';
 import { dispatchEvents } from '../events/dispatch.js';
@@ -36,6 +37,18 @@ const isCommand = (text: string): text is Command => (COMMANDS as readonly strin
 function radvdFact(config: Config, want: Desired): { radvd?: NonNullable<ReturnType<typeof radvdPlan>> } {
   const plan = radvdPlan(config, want);
   return plan ? { radvd: plan } : {};
+}
+
+/** `validate --peer FILE`: the other router's configuration (a copy, read without this
+ *  environment's overrides) must give every uplink the same mark, table and priority. */
+function checkPeer(config: Config, path: string, peerPath: string): void {
+  if (peerPath === '') throw new UsageError('--peer needs a path: a copy of the other router\'s configuration file');
+  const { config: peer } = loadConfiguration({}, peerPath);
+  if ('problem' in peer) throw new UsageError(`--peer ${peerPath}: invalid configuration:\n${peer.problem}`);
+  const differences = pairingDifferences(config, peer.value);
+  if (differences.length > 0) {
+    throw new UsageError(`${path} does not pair with ${peerPath} (conntrackd gives the other router each connection with its mark):\n${differences.map((d) => `  ${d}`).join('\n')}`);
+  }
 }
 
 function requireConfig(path: string, env: Env): Config {
@@ -88,9 +101,11 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
         process.stdout.write(printConfig(config));
         return 0;
       }
+      if (args.peer !== undefined) checkPeer(config, path, String(args.peer));
       process.stdout.write(`${path}: valid, ${config.uplinks.length} uplink(s): ${config.uplinks.map((u) => u.device).join(', ')}\n`);
       process.stdout.write(`${describeResolvTarget(config, readConfiguredFile(config.resolvConf))}\n`);
       for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
+      if (args.peer !== undefined) process.stdout.write(`pairs with ${String(args.peer)}: the same ${config.uplinks.length} uplink(s), each with the same mark, table and priority\n`);
       return 0;
     }
     case 'apply': {

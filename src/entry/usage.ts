@@ -22,8 +22,12 @@ Commands:
                       each uplink (up, down, unconfigured, draining, recovering), the last
                       changes, and whether the kernel matches the configuration, naming
                       every difference; exit 1 when it differs, 3 when not balancing
-  validate [--print]  check the configuration and change nothing; exit 2 when it is invalid;
-                      --print writes it out with every key and default as uplink-lb reads it
+  validate [--print] [--peer FILE]
+                      check the configuration and change nothing; exit 2 when it is invalid;
+                      --print writes it out with every key and default as uplink-lb reads it;
+                      --peer compares it with a copy of the other router's of a pair: every
+                      uplink with the same mark, table and priority, or exit 2 naming each
+                      difference
   check [--once]      probe every uplink through itself continuously (every CHECK_INTERVAL)
                       until the next minute's cron start takes over, draining failed uplinks
                       from the default route, lowering degraded ones, restoring them; --once
@@ -64,6 +68,7 @@ export const OPTIONS: Record<string, { kind: 'boolean' | 'string'; commands: rea
   wait: { kind: 'boolean', commands: ['rollback'] },
   json: { kind: 'boolean', commands: ['status'] },
   print: { kind: 'boolean', commands: ['validate'] },
+  peer: { kind: 'string', commands: ['validate'] },
   once: { kind: 'boolean', commands: ['check'] },
   deadline: { kind: 'string', commands: ['drain'] },
 };

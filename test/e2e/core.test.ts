@@ -1,7 +1,7 @@
 // The core behaviour on a real router: 4 simulated ISPs (eth1, eth2 DHCP uplinks; eth3 static,
 // used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, statSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, THREE_UPLINKS, ulb, up, writeConfig } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
@@ -233,6 +233,21 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     expect(runs.map((r) => r.status)).toEqual(Array(12).fill(0));
     expect(kernel()).toBe(reference);
     expect(ownRules()).toHaveLength(7);
+  });
+
+  it("validate --peer: a copy of the other router's configuration pairs only with the same mark, table and priority for every uplink", () => {
+    const peer = `${etc()}/default/uplink-lb.peer`;
+    writeFileSync(peer, THREE_UPLINKS, { mode: 0o600 });
+    const paired = ulb(['validate', '--peer', peer]);
+    expect(paired.status, paired.stderr).toBe(0);
+    expect(paired.stdout).toContain(`pairs with ${peer}: the same 3 uplink(s), each with the same mark, table and priority`);
+    writeFileSync(peer, `${THREE_UPLINKS}IFACE_MARK=( 0x97 0x98 0x9a )\n`, { mode: 0o600 });
+    const wrong = ulb(['validate', '--peer', peer]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain(`does not pair with ${peer}`);
+    expect(wrong.stderr).toContain('eth3: mark 0x99 here, 0x9a on the peer');
+    expect(ulb(['validate', '--peer', `${peer}.missing`]).status).toBe(2);
+    rmSync(peer);
   });
 
   it('a bad configuration changes nothing and says where it is wrong', () => {
