@@ -75,14 +75,14 @@ describe('Debian 13 router, dual-stack with dhcpcd', () => {
     expect(rig('rx', 'ip', '-6', 'rule', 'show')).toMatch(/from 2001:db8:1:100::\/56 lookup uplink1/);
     // dhcpcd's own unreachable route for the prefix is left where it put it
     expect(rig('rx', 'ip', '-6', 'route', 'show', 'table', 'main')).toMatch(/unreachable 2001:db8:1:100::\/56 dev lo proto dhcp/);
-    // the LAN host's address in it (by SLAAC from the router's advertisements), used as
-    // applications do: no source chosen
     // isp1 routes the prefix to the router's link-local address, as an ISP learns it from the
     // request (the rig's route names the kernel's EUI-64 one; dhcpcd's `slaac private` made
     // another)
     const ll = /inet6 (fe80::\S+)\/64/.exec(rig('rx', 'ip', '-6', '-o', 'addr', 'show', 'dev', 'eth1', 'scope', 'link'))?.[1];
     expect(ll).toBeDefined();
     rig('x', 'isp1', 'ip', '-6', 'route', 'replace', '2001:db8:1:100::/56', 'via', ll ?? '', 'dev', 'down0');
+    // the LAN host's address in it (by SLAAC from the router's advertisements), used as
+    // applications do: no source chosen
     const lanHas = (): boolean => /inet6 2001:db8:1:100:/.test(rig('x', 'lan', 'ip', '-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'global', '-tentative'));
     expect(await waitFor(lanHas, 20)).toBe(true);
     expect(connect('lan', '2001:db8:ff::10', 20000, 30, 1)).toMatchObject({ isp1: 30, isp2: 0, fail: 0 });
