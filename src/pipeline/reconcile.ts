@@ -15,14 +15,12 @@ import type { Change } from '../plan/diff.js';
 import { capLines, describeChange } from '../plan/explain.js';
 import { ownsRoute } from '../plan/ownership.js';
 import { recordApplied } from '../state/applied.js';
-import { ensureRunDir } from '../state/rundir.js';
 import { writeLease } from '../state/lease.js';
 import { sayOnce } from '../state/said-once.js';
-import { acquireLock } from '../util/lock.js';
 import type { Log } from '../util/log.js';
-import { CONNTRACK, LOCK_FILE } from '../paths.js';
+import { CONNTRACK } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
-import { LOCK_WAIT_SECONDS } from './run-lock.js';
+import { underRunLock } from './run-lock.js';
 import { applyVerified, LOGGED_LINES } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
@@ -91,49 +89,47 @@ function recordOwnedLan(want: Desired): void {
 /** Reconciles under the lock. When `ip` or `nft` fails half-way, or the kernel does not read
  *  back as planned, puts back what uplink-lb owned before and throws ApplyError. */
 export function reconcile(config: Config, log: Log, event?: HookEvent): Reconciled {
-  ensureRunDir();
-  const lock = acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS);
-  try {
-    const devices = config.uplinks.map((u) => u.device);
-    const families: Family[] = config.ipv6 !== 'off' && haveIpv6() ? ['inet', 'inet6'] : ['inet'];
-    const sixes = config.uplinks.filter((u) => u.router6 !== 'none').map((u) => u.device);
-    const set = [...ignoreLinkdownRoutes(devices, ['inet']), ...(families.includes('inet6') ? [...ignoreLinkdownRoutes(sixes, ['inet6']), ...acceptRaWhileForwarding(sixes)] : [])];
-    for (const sysctl of set) log.info(`set ${sysctl}`);
-    if (config.hashPolicy) {
-      const value = config.hashPolicy === 'l4' ? 1 : 0;
-      for (const family of families) {
-        if (setHashPolicy(value, family)) log.info(`set net.${family === 'inet6' ? 'ipv6' : 'ipv4'}.fib_multipath_hash_policy=${value} (HASH_POLICY=${config.hashPolicy})`);
-      }
+  return underRunLock(() => reconcileLocked(config, log, event));
+}
+
+function reconcileLocked(config: Config, log: Log, event: HookEvent | undefined): Reconciled {
+  const devices = config.uplinks.map((u) => u.device);
+  const families: Family[] = config.ipv6 !== 'off' && haveIpv6() ? ['inet', 'inet6'] : ['inet'];
+  const sixes = config.uplinks.filter((u) => u.router6 !== 'none').map((u) => u.device);
+  const set = [...ignoreLinkdownRoutes(devices, ['inet']), ...(families.includes('inet6') ? [...ignoreLinkdownRoutes(sixes, ['inet6']), ...acceptRaWhileForwarding(sixes)] : [])];
+  for (const sysctl of set) log.info(`set ${sysctl}`);
+  if (config.hashPolicy) {
+    const value = config.hashPolicy === 'l4' ? 1 : 0;
+    for (const family of families) {
+      if (setHashPolicy(value, family)) log.info(`set net.${family === 'inet6' ? 'ipv6' : 'ipv4'}.fib_multipath_hash_policy=${value} (HASH_POLICY=${config.hashPolicy})`);
     }
-    const before = assessNow(config, log, event);
-    recordLearned(before.desired, log);
-    if (before.plan.changes.length > 0) {
-      for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
-      try {
-        applyVerified(before, systemKernel, log);
-      } catch (err) {
-        if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length, config.eventHooksDir);
-        throw err;
-      }
-      writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
-      if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
-    }
-    try {
-      syncResolvers(config, before.desired, log);
-    } catch (err) {
-      // the routes are in place and verified: a resolver file that cannot be written is said,
-      // and tried again at the next run
-      log.error(`resolvers: ${(err as Error).message}`);
-    }
-    try {
-      syncRadvd(config, before.desired, log);
-    } catch (err) {
-      log.error(`radvd: ${(err as Error).message}`);
-    }
-    recordApplied(config.text);
-    recordOwnedLan(before.desired);
-    return { ...before, plan: { changes: [] }, applied: before.plan.changes };
-  } finally {
-    lock.release();
   }
+  const before = assessNow(config, log, event);
+  recordLearned(before.desired, log);
+  if (before.plan.changes.length > 0) {
+    for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
+    try {
+      applyVerified(before, systemKernel, log);
+    } catch (err) {
+      if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length, config.eventHooksDir);
+      throw err;
+    }
+    writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
+    if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
+  }
+  try {
+    syncResolvers(config, before.desired, log);
+  } catch (err) {
+    // the routes are in place and verified: a resolver file that cannot be written is said,
+    // and tried again at the next run
+    log.error(`resolvers: ${(err as Error).message}`);
+  }
+  try {
+    syncRadvd(config, before.desired, log);
+  } catch (err) {
+    log.error(`radvd: ${(err as Error).message}`);
+  }
+  recordApplied(config.text);
+  recordOwnedLan(before.desired);
+  return { ...before, plan: { changes: [] }, applied: before.plan.changes };
 }

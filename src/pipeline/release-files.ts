@@ -9,10 +9,11 @@ import { acquireLock } from '../util/lock.js';
 import type { Log } from '../util/log.js';
 import { releaseRadvdNow } from './radvd.js';
 import { releaseAllResolvers } from './resolvers.js';
+import { LOCK_WAIT_SECONDS } from './run-lock.js';
 
 /** How many files were given back. */
 export function releaseFilesNow(log: Log): number {
-  const lock = existsSync(RUNDIR) ? acquireLock(LOCK_FILE, 30) : undefined;
+  const lock = existsSync(RUNDIR) ? acquireLock(LOCK_FILE, LOCK_WAIT_SECONDS) : undefined;
   try {
     return releaseAllResolvers(log) + releaseRadvdNow(log);
   } finally {
