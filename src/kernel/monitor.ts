@@ -38,6 +38,29 @@ export function needOf(line: string): EventNeed {
   return /^\d+: [^:\s]+\s+inet6? /.test(line) ? 'observe' : 'verify';
 }
 
+/** Addresses as the monitor last told them, without their lifetimes, by device and address:
+ *  a DHCP renewal or a router advertisement's refresh (every few minutes per address; the
+ *  kernel reports each new lifetime as an address event) tells nothing new and is dropped. A
+ *  new address, new flags (`deprecated`, `tentative`, `dadfailed`) or a deletion pass. */
+export class AddressMemory {
+  private readonly told = new Map<string, string>();
+
+  /** Whether the line is an address added again exactly as the last time (lifetimes aside). */
+  repeats(line: string): boolean {
+    const m = /^(Deleted )?(\d+: (\S+)\s+inet6? (\S+).*?)\s*(?:\\\s*)?(?:valid_lft \S+ preferred_lft \S+)?$/.exec(line);
+    if (!m) return false;
+    const [, deleted, identity = '', device = '', address = ''] = m;
+    const key = `${device} ${address}`;
+    if (deleted) {
+      this.told.delete(key);
+      return false;
+    }
+    if (this.told.get(key) === identity) return true;
+    this.told.set(key, identity);
+    return false;
+  }
+}
+
 /** Whether a line of `nft monitor` changes uplink-lb's own table (`delete rule inet uplink_lb
  *  prerouting handle 5`, `delete table inet uplink_lb`, ...). */
 export function concernsNft(line: string): boolean {
@@ -60,7 +83,8 @@ export function watchLinks(devices: readonly string[], onEvent: (about: string, 
   // nexthop objects too where the kernel has them (`id 7300001 via ... proto uplink-lb`): one
   // deleted by someone takes its routes with it
   const objects = haveNexthopObjects() ? ['nexthop'] : [];
-  const watches = [monitor([IP, '-o', 'monitor', 'link', 'address', 'route', 'rule', ...objects], (line) => concerns(line, devices), onEvent)];
+  const addresses = new AddressMemory();
+  const watches = [monitor([IP, '-o', 'monitor', 'link', 'address', 'route', 'rule', ...objects], (line) => (addresses.repeats(line) ? undefined : concerns(line, devices)), onEvent)];
   if (existsSync(NFT)) watches.push(monitor([NFT, 'monitor'], (line) => (concernsNft(line) ? 'uplink-lb' : undefined), onEvent));
   return { stop: () => watches.forEach((w) => w.stop()) };
 }

@@ -1,7 +1,7 @@
 // Which uplink a line of `ip -o monitor link address` (captured, test/fixtures/monitor) is about.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { concerns, concernsNft, deviceOfEvent, needOf } from '../../../src/kernel/monitor.js';
+import { AddressMemory, concerns, concernsNft, deviceOfEvent, needOf } from '../../../src/kernel/monitor.js';
 
 const LINES = readFileSync('test/fixtures/monitor/ip-o-monitor-link-address.txt', 'utf8').split('\n').filter((l) => l !== '');
 
@@ -20,6 +20,26 @@ describe('link and address events', () => {
     expect(LINES.map(needOf)).toEqual(['verify', 'verify', 'verify', 'observe', 'verify', 'verify', 'verify', 'verify', 'verify', 'verify']);
     const routes = readFileSync('test/fixtures/monitor/ip-o-monitor-route-rule.txt', 'utf8').split('\n').filter((l) => l !== '');
     expect(routes.map(needOf).every((n) => n === 'verify')).toBe(true);
+  });
+
+  it("drops an address told again with new lifetimes only (a renewal, a router advertisement's refresh), and passes a new address, new flags and a deletion", () => {
+    const renewals = readFileSync('test/fixtures/monitor/ip-o-monitor-renewal.txt', 'utf8').split('\n').filter((l) => l !== '');
+    const memory = new AddressMemory();
+    // the first word of each address passes; the same addresses with other lifetimes do not
+    expect(renewals.map((l) => memory.repeats(l))).toEqual([false, false]);
+    expect(renewals.map((l) => memory.repeats(l.replace('valid_lft 600sec preferred_lft 600sec', 'valid_lft 599sec preferred_lft 599sec')))).toEqual([true, true]);
+    const slaac = '3: eth1    inet6 2001:db8:1::5efe/64 scope global dynamic mngtmpaddr \\       valid_lft 86400sec preferred_lft 14400sec';
+    expect(memory.repeats(slaac)).toBe(false);
+    expect(memory.repeats(slaac.replace('86400sec preferred_lft 14400sec', '86396sec preferred_lft 14396sec'))).toBe(true);
+    // deprecated (preferred lifetime 0): a flag, so it passes, and so does its end
+    const deprecated = '3: eth1    inet6 2001:db8:1::5efe/64 scope global deprecated dynamic mngtmpaddr \\       valid_lft 86400sec preferred_lft 0sec';
+    expect(memory.repeats(deprecated)).toBe(false);
+    expect(memory.repeats(slaac)).toBe(false);
+    // the link-and-address capture: no line repeats (links pass, a deletion forgets the address)
+    expect(LINES.map((l) => memory.repeats(l))).toEqual(LINES.map(() => false));
+    const added = LINES[3] ?? '';
+    expect(memory.repeats(added)).toBe(false); // deleted in between (line 9): told anew
+    expect(memory.repeats(added)).toBe(true);
   });
 
   it('names uplink-lb itself for a change of its own rules and routes (captured: ip -o monitor route rule)', () => {
