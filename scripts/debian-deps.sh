@@ -6,7 +6,7 @@ for pair in ifup:ifupdown dhclient:isc-dhcp-client dnsmasq:dnsmasq nft:nftables 
             cron:cron debootstrap:debootstrap lintian:lintian readelf:binutils ip:iproute2 flock:util-linux logger:bsdutils python3:python3 conntrack:conntrack \
             man:man-db groff:groff-base curl:curl qemu-aarch64:qemu-user strace:strace \
             qemu-system-x86_64:qemu-system-x86 mke2fs:e2fsprogs faketime:faketime \
-            radvd:radvd kea-dhcp6:kea-dhcp6-server; do
+            radvd:radvd kea-dhcp6:kea-dhcp6-server keepalived:keepalived conntrackd:conntrackd; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || [ -x "/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # files, not commands: bash-completion's loader (the completion test sources it)

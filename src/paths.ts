@@ -23,6 +23,11 @@ export const PING = '/usr/bin/ping';
 export const SETPRIV = '/usr/bin/setpriv';
 export const NFT = '/usr/sbin/nft';
 export const CONNTRACK = '/usr/sbin/conntrack';
+/** conntrack-tools' daemon, for a pair's state steps; ifupdown's (and ifupdown2's) programs,
+ *  for a pair's active-only uplinks. */
+export const CONNTRACKD = '/usr/sbin/conntrackd';
+export const IFUP = '/sbin/ifup';
+export const IFDOWN = '/sbin/ifdown';
 /** Debian's resolvconf: the program, and where it keeps its records and builds its file. */
 export const RESOLVCONF = '/sbin/resolvconf';
 export const RESOLVCONF_RUN = '/run/resolvconf';

@@ -52,6 +52,10 @@ export const KEYS = {
   METRICS_DIR: 'string',
   EVENT_TIMEOUT: 'number',
   EVENT_HOOKS_DIR: 'string',
+  HA_VRRP: 'string',
+  HA_CONNTRACKD_CONF: 'string',
+  HA_TRACK_FILE: 'string',
+  IFACE_HA: 'array',
 } as const satisfies Record<string, KeyShape>;
 
 export type KeyName = keyof typeof KEYS;

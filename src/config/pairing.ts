@@ -28,8 +28,10 @@ export function pairingDifferences(here: Config, peer: Config): string[] {
       continue;
     }
     for (const [what, of, say] of SHARED) if (of(u) !== of(p)) out.push(`${u.device}: ${what} ${say(u)} here, ${say(p)} on the peer`);
+    if (u.pairing !== p.pairing) out.push(`${u.device}: ${u.pairing} here, ${p.pairing} on the peer (IFACE_HA)`);
   }
   for (const p of peer.uplinks) if (!ours.has(p.device)) out.push(`${p.device}: an uplink on the peer, not here`);
+  if (here.ha?.vrrp !== peer.ha?.vrrp) out.push(`HA_VRRP: ${here.ha?.vrrp ?? 'unset'} here, ${peer.ha?.vrrp ?? 'unset'} on the peer`);
   if (here.pinning !== peer.pinning) out.push(`CONNECTION_PINNING: ${here.pinning ? 'yes' : 'no'} here, ${peer.pinning ? 'yes' : 'no'} on the peer`);
   return out;
 }

@@ -60,5 +60,9 @@ export function printConfig(config: Config): string {
   lines.push(`RESOLV_CONF=${config.resolvConf.manage === 'no' ? 'no' : config.resolvConf.manage === 'auto' ? 'auto' : quoteWord(config.resolvConf.path)}`);
   lines.push(`EVENT_TIMEOUT=${config.eventTimeout}`, `EVENT_HOOKS_DIR=${quoteWord(config.eventHooksDir)}`);
   if (config.metricsDir) lines.push(`METRICS_DIR=${quoteWord(config.metricsDir)}`);
+  if (config.ha) {
+    lines.push(`HA_VRRP=${quoteWord(config.ha.vrrp)}`, `HA_TRACK_FILE=${quoteWord(config.ha.trackFile)}`, array('IFACE_HA', u.map((x) => x.pairing)));
+    if (config.ha.conntrackdConf) lines.push(`HA_CONNTRACKD_CONF=${quoteWord(config.ha.conntrackdConf)}`);
+  }
   return `${lines.join('\n')}\n`;
 }

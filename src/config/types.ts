@@ -1,6 +1,7 @@
 import type { RouteOptions } from './route-options.js';
 import type { Ipv6Mode, Router6 } from './validate-ipv6.js';
 import type { ResolvConf, UplinkResolvers } from './validate-resolvers.js';
+import type { HaConfig, UplinkPairing } from './validate-ha.js';
 
 /** A value the configuration leaves to the interface or the DHCP lease. */
 export type Auto = 'auto';
@@ -77,6 +78,8 @@ export interface UplinkConfig {
   failWindow: number;
   /** The same for its IPv6 side (from its IPv6 targets). */
   failWindow6: number;
+  /** In a pair: both routers have it (shared), or only the active one brings it up. */
+  pairing: UplinkPairing;
 }
 
 /** Sends matching new connections through one uplink. */
@@ -165,6 +168,8 @@ export interface Config {
   eventHooksDir: string;
   /** node_exporter's textfile collector directory: metrics are written there (off when unset). */
   metricsDir?: string;
+  /** A router of a high-availability pair (HA_VRRP set). */
+  ha?: HaConfig;
   /** What is allowed but probably not meant (shown by validate and status). */
   warnings: string[];
 }

@@ -16,6 +16,7 @@ import { validateCheck } from './validate-check.js';
 import { validateIpv6 } from './validate-ipv6.js';
 import { validatePinning } from './validate-pinning.js';
 import { validateResolvers } from './validate-resolvers.js';
+import { validateHa } from './validate-ha.js';
 import { ipv6Policy, validatePolicies } from './validate-policy.js';
 import { U32, checkAddress, checkDevice, checkMark, checkPrefix, checkPriority, checkTable, checkTier, checkFailbackRelease, checkWeight, printable, type Lookups } from './checkers.js';
 import type { Config, ConfigProblem, UplinkConfig } from './types.js';
@@ -122,6 +123,7 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
   }
   if (ipv6.mode === 'translated' && !pinning.pinning) v.report('IPV6_MODE', 'IPV6_MODE: translated translates and pins IPv6 connections in uplink-lb\'s nftables table, which CONNECTION_PINNING=no leaves out (set it to yes, or IPV6_MODE to native)');
   const dns = validateResolvers(v, raw, count, `${SYSCONFDIR}/resolv.conf`);
+  const pair = validateHa(v, raw, count);
 
   if (v.problems.length > 0) return { problems: v.problems };
 
@@ -145,9 +147,11 @@ export function validate(source: string, raw: RawValues, lookups: Lookups, text 
     method: health.methods[i] ?? { kind: 'icmp' },
     failWindow: health.failWindows[i] as number,
     failWindow6: health.failWindows6[i] as number,
+    pairing: pair.pairing[i] ?? 'shared',
   }));
   const config: Config = { source, text, uplinks, routeOptions: options, metric, check: health.check, pinning: pinning.pinning, pins: pinning.pins, policies, nexthopObjects, ipv6: ipv6.mode, lans6: ipv6.lans, ...(ipv6.lanPrefix ? { lanPrefix6: ipv6.lanPrefix } : {}), ...(ipv6.radvdConf ? { radvdConf: ipv6.radvdConf } : {}), resolvConf: dns.resolvConf, eventTimeout, eventHooksDir, warnings: health.warnings };
   if (pinning.hashPolicy) config.hashPolicy = pinning.hashPolicy;
   if (metricsDir) config.metricsDir = metricsDir;
+  if (pair.ha) config.ha = pair.ha;
   return { config, problems: [] };
 }

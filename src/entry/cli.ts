@@ -13,6 +13,7 @@ import { runDhclientEnter, runDhclientExit } from './dhclient.js';
 import { runCheck } from './check.js';
 import { runDhcpcdHook } from './dhcpcd.js';
 import { runPppHook } from './ppp.js';
+import { runHaNotify } from './ha-notify.js';
 import { runHook } from './hook.js';
 import { printConfig } from '../config/print.js';
 import { applyWithConfirm, confirmPending, parseConfirmSeconds, rollbackPending } from './confirm.js';
@@ -30,6 +31,8 @@ import { radvdPlan } from '../pipeline/radvd.js';
 import type { Desired } from '../plan/desired.js';
 import { describeResolvTarget } from '../plan/resolv-conf.js';
 import { readConfiguredFile } from '../state/resolv-conf.js';
+import { readHaRole, type HaRole } from '../state/ha-role.js';
+import { readTrackFile } from '../state/track-file.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
 
@@ -49,6 +52,14 @@ function checkPeer(config: Config, path: string, peerPath: string): void {
   if (differences.length > 0) {
     throw new UsageError(`${path} does not pair with ${peerPath} (conntrackd gives the other router each connection with its mark):\n${differences.map((d) => `  ${d}`).join('\n')}`);
   }
+}
+
+/** status's fact of the pair, for a router of one. */
+function pairFact(config: Config): { pair?: { role?: HaRole; weight?: number } } {
+  if (!config.ha) return {};
+  const role = readHaRole();
+  const weight = readTrackFile(config.ha.trackFile);
+  return { pair: { ...(role ? { role } : {}), ...(weight === undefined ? {} : { weight }) } };
 }
 
 function requireConfig(path: string, env: Env): Config {
@@ -84,7 +95,9 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   if (!isCommand(command)) throw new UsageError(`unknown command "${command}" (see uplink-lb --help)`);
   const takesInterface = TAKES_INTERFACE.includes(command);
   if (takesInterface && rest.length !== 1) throw new UsageError(`${command} takes one argument, the uplink's interface (e.g. uplink-lb ${command} eth1)`);
-  if (command === 'ppp-hook') {
+  if (command === 'ha-notify') {
+    if (rest.length !== 1 || rest[0] === '') throw new UsageError(`ha-notify takes one argument, the FIFO keepalived passes (vrrp_notify_fifo_script), got: ${rest.join(' ') || 'none'}`);
+  } else if (command === 'ppp-hook') {
     if (rest.length !== 1 || (rest[0] !== 'up' && rest[0] !== 'down')) throw new UsageError(`ppp-hook takes one argument, up or down, got: ${rest.join(' ') || 'none'}`);
   } else if (!takesInterface && rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
   for (const [name, option] of Object.entries(OPTIONS)) {
@@ -143,7 +156,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       const { observed, desired, plan, health } = assessment;
       const pinned = new Map(config.uplinks.map((u) => [u.device, assessment.pinning ? countMark(u.mark) : null]));
       const hashPolicy = readHashPolicy();
-      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), resolv: resolvPlan(config, desired), ...radvdFact(config, desired), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
+      const report = buildStatus(config, observed, desired, plan, health, { pinning: assessment.pinning, pinned, now: monotonicMs(), label: wallIso, transitions: readTransitions(), resolv: resolvPlan(config, desired), ...radvdFact(config, desired), ...pairFact(config), ...(hashPolicy === undefined ? {} : { hashPolicy }) });
       process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
       return report.exitCode;
     }
@@ -171,6 +184,8 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
       return runHook(env);
     case 'ppp-hook':
       return runPppHook(rest[0], env);
+    case 'ha-notify':
+      return runHaNotify(rest[0] ?? '', path, env);
     case 'release-resolvers': {
       const log = new Log(true);
       try {

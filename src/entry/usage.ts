@@ -42,6 +42,9 @@ Commands:
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
   ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
   ppp-hook up|down    used by pppd's ip-up.d/ip-down.d hook (reads PPP_IFACE)
+  ha-notify FIFO      keepalived's vrrp_notify_fifo_script for a router of a pair (HA_VRRP):
+                      conntrackd's state steps and the active-only uplinks at each change of
+                      role, in keepalived's order
   dispatch-events     started by uplink-lb to run the event hooks in /etc/uplink-lb/events.d
   release-resolvers   put the resolver files uplink-lb manages (RESOLV_CONF) back as they were
                       before it first wrote them, and take its prefixes out of radvd's
@@ -57,7 +60,7 @@ script that runs \`uplink-lb ifupdown-hook\`, and lets ifup go on if uplink-lb c
 Manual: uplink-lb(8), uplink-lb.conf(5).
 `;
 
-export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'ppp-hook', 'dispatch-events', 'release-resolvers'] as const;
+export const COMMANDS = ['apply', 'confirm', 'rollback', 'status', 'validate', 'check', 'drain', 'undrain', 'dhclient-enter', 'dhclient-exit', 'dhcpcd-hook', 'ifupdown-hook', 'ppp-hook', 'ha-notify', 'dispatch-events', 'release-resolvers'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Every command's options, declared once: the parser, the "does not apply" check and the

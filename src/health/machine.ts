@@ -66,6 +66,11 @@ export interface UplinkHealth {
    *  to it were released (IFACE_FAILBACK_RELEASE). */
   standbySince?: number;
   standbyReleased?: number;
+  /** A router of a pair: out of the route since then (failed, or its link gone), and when the
+   *  connections pinned to it were released, or found not this router's to release
+   *  (pipeline/pair-release.ts). */
+  outSince?: number;
+  outReleased?: number;
 }
 
 export interface Limits {

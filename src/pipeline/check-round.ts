@@ -23,6 +23,7 @@ import { readMaintenance } from '../state/maintenance.js';
 import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
 import { releaseAfterFailback } from './failback.js';
+import { releaseInPair } from './pair-release.js';
 import type { Log } from '../util/log.js';
 import { evaluate, nextJudgement, probePlans, undecided } from '../health/evaluate.js';
 import { drainedDevices, weightFactors } from '../health/machine.js';
@@ -32,6 +33,8 @@ import { reconcile } from './reconcile.js';
 import { countPinned, writeMetrics } from './metrics-file.js';
 import { recordTransitions, type Transition } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
+import { trackWeight } from '../pair/track-weight.js';
+import { writeTrackFile } from '../state/track-file.js';
 
 /** Full reconciles happen when the desired state changes, on every link, address, route or
  *  rule event of an uplink or of uplink-lb's own (drift is seen as it happens), and at least
@@ -66,6 +69,8 @@ export interface Memo {
   /** The uplinks as `seen` shows them, and what the last judgement wanted of the kernel: a
    *  judgement that changes no uplink's route membership or weight computes neither again. */
   derived?: { config: Config; seen: Seen; states: UplinkState[]; routing: string; want: Desired; wanted: string };
+  /** The weight last written to HA_TRACK_FILE (a router of a pair). */
+  tracked?: number;
 }
 
 type Seen = NonNullable<Memo['seen']>;
@@ -127,6 +132,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   }
   recordTransitions(transitions);
   releaseAfterFailback(config, want.uplinks, uplinks, now, log);
+  if (config.ha) releaseInPair(config, want.uplinks, uplinks, now, log);
   const record: HealthRecord = { version: 2, boot: bootId(), updated: now, failOpen: want.failOpen, uplinks, rounds: (previous.rounds ?? 0) + 1 };
   // everything a reconcile would make true (rules, routes, the nftables table, a DHCP client's
   // route to take over: udhcpc puts its own back at every renewal), the gateways to record, and
@@ -146,6 +152,7 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   // the reconcile reads the record: it goes first
   if (writing) writeHealthRecord(record);
   let next: Memo = { ...memo, seen, writtenAt: writing ? now : memo.writtenAt, owed: owed && !reconciling, derived: { config, seen, states, routing, want, wanted } };
+  if (config.ha) next.tracked = offerToPair(config.ha.trackFile, trackWeight(want.uplinks, drained), memo.tracked, log);
   if (reconciling) {
     let failedAt: number | undefined;
     let changed = true;
@@ -166,6 +173,19 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   const due = nextJudgement(config, states, logs, record, now, WRITE_EVERY_MS);
   const verifyAt = next.failedAt !== undefined ? next.failedAt + RETRY_FAILED_MS : next.owed ? next.verifiedAt + EVENT_VERIFY_GAP_MS : Infinity;
   return { record, memo: next, due: Math.min(due, verifyAt), undecided: undecided(states, logs, now) };
+}
+
+/** A router of a pair: the weight of its working shared uplinks, for keepalived, written when
+ *  it changed (a file that cannot be written is said, and tried again at the next judgement). */
+function offerToPair(path: string, weight: number, before: number | undefined, log: Log): number | undefined {
+  if (weight === before) return before;
+  try {
+    if (writeTrackFile(path, weight) && before !== undefined) log.info(`pair: this router offers weight ${weight} now (was ${before}) in ${path}`, { event: 'ha-weight' });
+    return weight;
+  } catch (err) {
+    log.error(`pair: cannot write ${path}: ${(err as Error).message}`);
+    return before;
+  }
 }
 
 /** When a run ends: its last judgement, even one that changed no state (a hold-down's reason,

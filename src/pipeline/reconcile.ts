@@ -115,7 +115,8 @@ function reconcileLocked(config: Config, log: Log, event: HookEvent | undefined)
       throw err;
     }
     writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
-    if (before.pinning) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
+    // a router of a pair leaves that to the check, a moment later (pipeline/pair-release.ts)
+    if (before.pinning && !config.ha) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
   }
   try {
     syncResolvers(config, before.desired, log);

@@ -1,5 +1,6 @@
 // `uplink-lb status`: each uplink as configured and as found, then whether the kernel holds
 // what the configuration asks for, naming every difference (like `ifquery --check`). Pure.
+import type { HaRole } from '../state/ha-role.js';
 import type { ResolvPlan } from '../plan/resolv-conf.js';
 import { epochIso } from '../util/clock.js';
 import type { Config } from '../config/types.js';
@@ -110,6 +111,10 @@ export interface StatusReport {
   /** The router's resolver file: managed (its path, the resolvers it should hold, best first,
    *  and whether it does) or not, and why. */
   resolvers: { file: string; current: boolean; list: { address: string; uplinks: string[]; by: string }[] } | { file: null; why: string };
+  /** A router of a pair (HA_VRRP): its role as keepalived last told it (null: not yet), since
+   *  when, the steps of that change that failed, and the weight it offers keepalived (the
+   *  track file's number, null when not written yet); null when not in a pair. */
+  pair: { vrrp: string; role: string | null; since: string | null; failed: string[]; trackFile: string; weight: number | null } | null;
   defaultRoute: string | null;
   /** IPv6: the mode, and the main table's IPv6 default route that uplink-lb owns. */
   ipv6: { mode: string; defaultRoute: string | null; lanPrefix?: string };
@@ -158,12 +163,21 @@ export interface PinningFacts {
   /** radvd's configuration (RADVD_CONF): whether it lists what it should, and what keeps it
    *  from doing so (pipeline/radvd.ts); absent: not managed. */
   radvd?: { path: string; current: boolean; problems: string[] };
+  /** A router of a pair: its role record and the weight its track file holds. */
+  pair?: { role?: HaRole; weight?: number };
 }
 
 function resolversReport(plan: ResolvPlan | undefined): StatusReport['resolvers'] {
   if (!plan) return { file: null, why: 'not read' };
   if (plan.action === 'leave') return { file: null, why: plan.why };
   return { file: plan.path, current: plan.action === 'keep' || (plan.action === 'resolvconf' && plan.current), list: plan.list.map((e) => ({ address: e.address, uplinks: e.devices, by: e.by })) };
+}
+
+function pairLine(p: NonNullable<StatusReport['pair']>): string {
+  const role = p.role ? `${p.role} (keepalived's ${p.vrrp}, since ${p.since ?? '?'})` : `no role yet: keepalived has told nothing of ${p.vrrp} (is its vrrp_notify_fifo_script uplink-lb ha-notify?)`;
+  const weight = p.weight === null ? `no weight offered yet in ${p.trackFile} (the health check writes it)` : `offering weight ${p.weight} in ${p.trackFile}`;
+  const failed = p.failed.length > 0 ? `; steps that failed: ${p.failed.join('; ')}` : '';
+  return `pair: ${role}, ${weight}${failed}`;
 }
 
 function resolversLine(r: StatusReport['resolvers']): string {
@@ -260,6 +274,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
       to: c.members.length > 0 ? 'uplinks' : c.policy.strict ? 'refused' : 'default route',
     })),
     resolvers: resolversReport(facts.resolv),
+    pair: config.ha ? { vrrp: config.ha.vrrp, role: facts.pair?.role?.role ?? null, since: facts.pair?.role ? new Date(facts.pair.role.since).toISOString() : null, failed: facts.pair?.role?.failed ?? [], trackFile: config.ha.trackFile, weight: facts.pair?.weight ?? null } : null,
     defaultRoute: current ? routeText(current) : null,
     ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed), ...(config.lanPrefix6 ? { lanPrefix: config.lanPrefix6 } : {}) },
     // uplink-lb's own stale routes are among the differences, not here
@@ -308,6 +323,7 @@ export function formatStatus(report: StatusReport): string {
   if (report.policies.length > 0) lines.push('policies (the first that matches a new connection decides):');
   for (const p of report.policies) lines.push(`  ${p.name} ${JSON.stringify(p.text)}: ${policyWhere(p)}`);
   lines.push(resolversLine(report.resolvers));
+  if (report.pair) lines.push(pairLine(report.pair));
   if (report.failOpen) lines.push('FAIL OPEN: every uplink fails its probes; all are kept in the default route');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   if (report.transitions.length > 0) {

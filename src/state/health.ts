@@ -51,6 +51,8 @@ const UPLINK: v.GenericSchema<unknown, UplinkHealth> = v.object({
   holdUntil: v.optional(finite()),
   standbySince: v.optional(finite()),
   standbyReleased: v.optional(finite()),
+  outSince: v.optional(finite()),
+  outReleased: v.optional(finite()),
 });
 
 const RECORD: v.GenericSchema<unknown, HealthRecord> = v.object({

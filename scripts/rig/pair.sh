@@ -1,0 +1,397 @@
+#!/bin/bash
+# pair.sh: a high-availability pair of routers in network namespaces, for the tests of a pair
+# (keepalived holding the LAN gateway and each shared uplink's address, conntrackd sharing the
+# connections over a link of their own, uplink-lb on both).
+#
+#                     +-- r1 (lan0 .2, eth1 .2, eth2 .2) --+
+#   lan (br0: client   |        sync0 198.18.0.1/30        |   isp1 (br down0 198.18.101.1/24) --+
+#        198.19.10.100)|              |                    |                                     +-- inet
+#                     +-- r2 (lan0 .3, eth1 .3, eth2 .3) --+   isp2 (br down0 198.18.102.1/24) --+  (server 192.0.2.10,
+#                                sync0 198.18.0.2/30                                              targets 192.0.2.20-21)
+#
+# The LAN gateway 198.19.10.1 and each ISP's 198.18.10i.10 are keepalived's (VRRPv3, one sync
+# group, advert_int 0.1), held by the active router; LAN connections are translated to the
+# latter (the site's own nftables table, as a router owner writes it). Each router has its own
+# /run (a directory of the pair's state bound over it), so uplink-lb's records, keepalived's
+# and conntrackd's files stay apart. Every address exists only inside these namespaces.
+#
+# usage: pair.sh up                 namespaces, links, addresses, the site's firewall, the server
+#        pair.sh start              configurations written (uplink-lb, conntrackd, keepalived),
+#                                   uplink-lb applied and its check started on both routers, then
+#                                   conntrackd and keepalived (r1 first: it becomes master)
+#        pair.sh down               stop what the pair started (by pid), delete the namespaces
+#        pair.sh rx r1|r2 CMD...    CMD in router 1 or 2 (its own /run)
+#        pair.sh x NS CMD...        CMD in PAIR-NS (lan, isp1, isp2, inet)
+#        pair.sh freeze r1|r2       the router dies: keepalived, conntrackd and the check
+#                                   stopped (SIGSTOP), then every link of it down
+#        pair.sh thaw r1|r2         it comes back: links up, the processes continued
+#        pair.sh probes r1|r2 on|off [ispN]  the ISPs (or ispN) drop (off) or forward (on) what
+#                                   the router sends from its own addresses: its probes fail, LAN
+#                                   traffic (from the shared addresses) does not
+#        pair.sh role r1|r2         the router's role as uplink-lb recorded it (MASTER, BACKUP, ...)
+#        pair.sh master             which router holds the LAN gateway: r1, r2, both or none
+#        pair.sh hold N SECONDS     N long-lived LAN connections -> JSON (scripts/rig/hold.py)
+#        pair.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
+#
+# PAIR_NAME (default uplink-lb-pair) names the namespaces; BIN the uplink-lb executable
+# (default dist/uplink-lb).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+P=${PAIR_NAME:-uplink-lb-pair}
+[[ $P =~ ^uplink-lb-[a-z0-9]+$ ]] || { echo "pair: PAIR_NAME must be uplink-lb-WORD" >&2; exit 2; }
+ST=$ROOT/test/.state/$P
+# the executable the pair runs: a copy (a build may replace the original while the pair runs)
+SOURCE_BIN=${BIN:-$ROOT/dist/uplink-lb}
+BIN=$ST/uplink-lb
+ISPS=2
+SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=400
+LAN_NET=198.19.10 VIP_LAN=198.19.10.1
+subnet() { echo "198.18.$((100 + $1))"; }   # ISP i's shared network: .1 its gateway, .2 r1, .3 r2, .10 the pair's
+host() { [ "$1" = r1 ] && echo 2 || echo 3; }  # a router's host number on every shared network
+
+die() { echo "pair: $*" >&2; exit 1; }
+x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
+router() { [[ $1 =~ ^r[12]$ ]] || die "no router \"$1\" (r1 or r2)"; }
+# a router's shell: its own /run (ip netns exec gives each command a mount namespace of its own)
+RX_SH='mount --bind "$1" /run && shift && exec "$@"'
+rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$@"; }
+
+cmd_up() {
+    local i r s
+    [ -e "/run/netns/$P-r1" ] && die "$P-r1 exists; run '$0 down' first"
+    command -v keepalived >/dev/null && command -v conntrackd >/dev/null || die "missing keepalived or conntrackd: run scripts/debian-deps.sh"
+    rm -rf "$ST"; mkdir -p "$ST"/{r1/run,r2/run,inet}
+    cp "$SOURCE_BIN" "$BIN"
+    for ns in lan r1 r2 inet; do ip netns add "$P-$ns"; ip -n "$P-$ns" link set lo up; done
+    # the LAN: a bridge in the client's namespace, the client's address on it
+    ip -n "$P-lan" link add br0 type bridge; ip -n "$P-lan" link set br0 up
+    for r in r1 r2; do
+        ip -n "$P-$r" link add lan0 type veth peer name "$r" netns "$P-lan"
+        ip -n "$P-lan" link set "$r" master br0 up
+        ip -n "$P-$r" addr add "$LAN_NET.$(host "$r")/24" dev lan0
+    done
+    ip -n "$P-lan" addr add "$LAN_NET.100/24" dev br0
+    ip -n "$P-lan" route add default via "$VIP_LAN"
+    # each ISP: a bridge down0 with its gateway, a port to each router, up0 towards the internet
+    for i in $(seq $ISPS); do
+        s=$(subnet "$i")
+        ip netns add "$P-isp$i"; ip -n "$P-isp$i" link set lo up
+        ip -n "$P-isp$i" link add down0 type bridge; ip -n "$P-isp$i" link set down0 up
+        ip -n "$P-isp$i" addr add "$s.1/24" dev down0
+        for r in r1 r2; do
+            ip -n "$P-$r" link add "eth$i" type veth peer name "$r" netns "$P-isp$i"
+            ip -n "$P-isp$i" link set "$r" master down0 up
+            ip -n "$P-$r" addr add "$s.$(host "$r")/24" dev "eth$i"
+        done
+        ip -n "$P-inet" link add "isp$i" type veth peer name up0 netns "$P-isp$i"
+        ip -n "$P-isp$i" addr add "198.18.$i.1/30" dev up0; ip -n "$P-isp$i" link set up0 up
+        ip -n "$P-isp$i" route add default via "198.18.$i.2"
+        ip -n "$P-inet" addr add "198.18.$i.2/30" dev "isp$i"; ip -n "$P-inet" link set "isp$i" up
+        ip -n "$P-inet" route add "$s.0/24" via "198.18.$i.1"
+        x "isp$i" sysctl -qw net.ipv4.ip_forward=1
+        # BCP38: the ISP forwards only its own network's sources; the pair's table `probes`
+        # drops a router's own address too when a test says so (pair.sh probes)
+        x "isp$i" nft -f - <<NFT
+table inet rig_bcp38 {
+  set probes_off { type ipv4_addr; }
+  chain fwdchk { type filter hook forward priority 0; policy accept;
+    iifname "down0" ip saddr != $s.0/24 counter drop
+    iifname "down0" ip saddr @probes_off counter drop
+  }
+}
+NFT
+    done
+    ip -n "$P-r1" link add sync0 type veth peer name sync0 netns "$P-r2"
+    ip -n "$P-r1" addr add 198.18.0.1/30 dev sync0; ip -n "$P-r2" addr add 198.18.0.2/30 dev sync0
+    for r in r1 r2; do
+        for d in lo lan0 sync0 $(seq -f 'eth%g' $ISPS); do ip -n "$P-$r" link set "$d" up; done
+        x "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1
+        site_firewall "$r" | x "$r" nft -f -
+        # a connection that lives through a failover is known to the new router (conntrackd),
+        # never picked up mid-stream (the firewall's ct rules have loaded conntrack)
+        x "$r" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+    done
+    ip -n "$P-inet" addr add "$SRV/32" dev lo
+    ip -n "$P-inet" addr add 192.0.2.20/32 dev lo
+    ip -n "$P-inet" addr add 192.0.2.21/32 dev lo
+    setsid ip netns exec "$P-inet" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
+        </dev/null >"$ST/inet/server.out" 2>&1 &
+    for _ in $(seq 50); do [ -s "$ST/inet/server.pid" ] && break; sleep 0.1; done
+    [ -s "$ST/inet/server.pid" ] || die "server did not start: $(cat "$ST/inet/server.out")"
+    echo "pair up"
+}
+
+# The site's own firewall, as the owner of a pair writes it: VRRP and the sync link let in,
+# nothing new from the ISPs (a reply for a connection this router does not know is dropped
+# quietly, not reset), LAN connections translated to the pair's shared address of their ISP.
+site_firewall() {
+    local i
+    echo 'table ip site {'
+    echo '  chain input { type filter hook input priority filter; policy drop;'
+    echo '    iif "lo" accept'
+    echo '    ct state established,related accept'
+    echo '    ip protocol vrrp accept'
+    echo '    iifname { "sync0", "lan0" } accept'
+    echo '    icmp type echo-request accept'
+    echo '  }'
+    echo '  chain postrouting { type nat hook postrouting priority srcnat; policy accept;'
+    for i in $(seq $ISPS); do echo "    oifname \"eth$i\" ip saddr $LAN_NET.0/24 snat to $(subnet "$i").10"; done
+    echo '  }'
+    echo '}'
+}
+
+uplink_lb_conf() {  # ROUTER
+    local r=$1 h i ips='' nms='' gws='' tables=''
+    h=$(host "$r")
+    for i in $(seq $ISPS); do ips+=" $(subnet "$i").$h"; nms+=" 24"; gws+=" $(subnet "$i").1"; tables+=" $((200 + i))"; done
+    cat <<EOF
+# uplink-lb on $r of the pair $P
+IFACE_DEVICE=( $(seq -s ' ' -f 'eth%g' $ISPS) )
+IFACE_IPS=($ips )
+IFACE_NMS=($nms )
+IFACE_GWS=($gws )
+IFACE_TABLES=($tables )
+CHECK_TARGETS=( 192.0.2.20 192.0.2.21 )
+RESOLV_CONF=no
+HA_VRRP=uplink_lb
+HA_CONNTRACKD_CONF=$ST/$r/conntrackd.conf
+${PAIR_EXTRA:-}
+EOF
+}
+
+conntrackd_conf() {  # ROUTER
+    local r=$1 me peer i
+    if [ "$r" = r1 ]; then me=198.18.0.1 peer=198.18.0.2; else me=198.18.0.2 peer=198.18.0.1; fi
+    cat <<EOF
+Sync {
+	Mode FTFW {
+		DisableExternalCache on
+		StartupResync on
+		PurgeTimeout 60
+	}
+	UDP {
+		IPv4_address $me
+		IPv4_Destination_Address $peer
+		Port 3780
+		Interface sync0
+		SndSocketBuffer 1249280
+		RcvSocketBuffer 1249280
+		Checksum on
+	}
+}
+General {
+	Systemd off
+	HashSize 32768
+	HashLimit 131072
+	LogFile $ST/$r/conntrackd.log
+	Syslog off
+	LockFile $ST/$r/conntrackd.lock
+	UNIX {
+		Path $ST/$r/conntrackd.ctl
+	}
+	NetlinkBufferSize 2097152
+	NetlinkBufferSizeMaxGrowth 8388608
+	Filter From Userspace {
+		Protocol Accept {
+			TCP
+			UDP
+			ICMP
+		}
+		Address Ignore {
+			IPv4_address 127.0.0.1
+			IPv4_address $LAN_NET.1
+			IPv4_address $LAN_NET.2
+			IPv4_address $LAN_NET.3
+$(for i in $(seq $ISPS); do printf '\t\t\tIPv4_address %s.2\n\t\t\tIPv4_address %s.3\n\t\t\tIPv4_address %s.10\n' "$(subnet "$i")" "$(subnet "$i")" "$(subnet "$i")"; done)
+			IPv4_address 198.18.0.0/30
+		}
+	}
+}
+EOF
+}
+
+keepalived_conf() {  # ROUTER
+    local r=$1 i
+    cat <<EOF
+global_defs {
+	router_id $P-$r
+	vrrp_version 3
+	script_user root
+	enable_script_security
+	vrrp_garp_master_repeat 3
+	vrrp_garp_master_refresh 0
+	vrrp_notify_fifo $ST/$r/notify.fifo
+	vrrp_notify_fifo_script "$BIN --config $ST/$r/uplink-lb.conf ha-notify"
+}
+# the weight of this router's working shared uplinks, written by uplink-lb's check
+track_file uplinks {
+	file /run/uplink-lb/vrrp-track
+}
+# the instances' tracked weights count in a sync group only with sync_group_tracking_weight
+# (keepalived 2.2.7 otherwise forces weight 0: any number but 0 in the file is a fault)
+vrrp_sync_group uplink_lb {
+	group {
+		LAN
+$(for i in $(seq $ISPS); do printf '\t\tWAN%d\n' "$i"; done)
+	}
+	sync_group_tracking_weight
+}
+EOF
+    instance LAN lan0 51 "$VIP_LAN/24"
+    for i in $(seq $ISPS); do instance "WAN$i" "eth$i" $((51 + i)) "$(subnet "$i").10/24"; done
+}
+
+instance() {  # NAME DEVICE VRID ADDRESS: the same priority on both routers, the uplinks' weight decides
+    cat <<EOF
+vrrp_instance $1 {
+	state BACKUP
+	interface $2
+	virtual_router_id $3
+	priority 100
+	advert_int 0.1
+	virtual_ipaddress {
+		$4 dev $2
+	}
+	track_file {
+		uplinks weight 1
+	}
+}
+EOF
+}
+
+cmd_start() {
+    local r
+    [ -e "/run/netns/$P-r1" ] || die "the pair is not up"
+    for r in r1 r2; do
+        uplink_lb_conf "$r" > "$ST/$r/uplink-lb.conf"
+        conntrackd_conf "$r" > "$ST/$r/conntrackd.conf"
+        keepalived_conf "$r" > "$ST/$r/keepalived.conf"
+        rx "$r" "$BIN" --config "$ST/$r/uplink-lb.conf" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
+        setsid "$0" rx "$r" "$BIN" --config "$ST/$r/uplink-lb.conf" check </dev/null >"$ST/$r/check.out" 2>&1 &
+        echo $! > "$ST/$r/check.pid"
+    done
+    # keepalived reads the weight once the check has judged (a router without it offers 0)
+    for r in r1 r2; do
+        for _ in $(seq 100); do [ -s "$ST/$r/run/uplink-lb/vrrp-track" ] && break; sleep 0.1; done
+        [ -s "$ST/$r/run/uplink-lb/vrrp-track" ] || die "$r: the check wrote no weight: $(cat "$ST/$r/check.out")"
+    done
+    for r in r1 r2; do
+        rm -f "$ST/$r/conntrackd.lock" "$ST/$r/conntrackd.ctl"
+        setsid "$0" rx "$r" conntrackd -C "$ST/$r/conntrackd.conf" </dev/null >"$ST/$r/conntrackd.out" 2>&1 &
+        echo $! > "$ST/$r/conntrackd.pid"
+    done
+    for r in r1 r2; do
+        for _ in $(seq 50); do [ -S "$ST/$r/conntrackd.ctl" ] && break; sleep 0.1; done
+        [ -S "$ST/$r/conntrackd.ctl" ] || die "$r: conntrackd did not start: $(cat "$ST/$r/conntrackd.out" "$ST/$r/conntrackd.log" 2>/dev/null)"
+    done
+    for r in r1 r2; do
+        setsid "$0" rx "$r" keepalived -n -l -D -f "$ST/$r/keepalived.conf" -p "$ST/$r/keepalived.pid" -r "$ST/$r/keepalived_vrrp.pid" \
+            -c "$ST/$r/keepalived_check.pid" -b "$ST/$r/keepalived_bfd.pid" </dev/null >"$ST/$r/keepalived.out" 2>&1 &
+        # with equal priorities the first one up stays master: r1 first
+        for _ in $(seq 50); do [ "$r" = r2 ] || [ "$(cmd_master)" = r1 ] && break; sleep 0.1; done
+    done
+    for _ in $(seq 50); do [ "$(cmd_role r2)" = BACKUP ] && [ "$(cmd_role r1)" = MASTER ] && break; sleep 0.1; done
+    [ "$(cmd_role r1)/$(cmd_role r2)" = MASTER/BACKUP ] || die "the pair did not settle: r1 $(cmd_role r1), r2 $(cmd_role r2); $(cat "$ST/r1/keepalived.out" "$ST/r2/keepalived.out")"
+    echo "pair started: r1 master"
+}
+
+cmd_role() {
+    local r=$1
+    router "$r"
+    sed -n 's/.*"role":"\([A-Z]*\)".*/\1/p' "$ST/$r/run/uplink-lb/ha.json" 2>/dev/null || true
+}
+
+cmd_master() {
+    local has=()
+    for r in r1 r2; do ip -n "$P-$r" -4 addr show dev lan0 | grep -q " $VIP_LAN/" && has+=("$r"); done
+    case ${#has[@]} in 0) echo none ;; 1) echo "${has[0]}" ;; *) echo both ;; esac
+}
+
+pids_of() {  # ROUTER: keepalived (both), conntrackd and the check, as recorded
+    local r=$1 f
+    for f in keepalived.pid keepalived_vrrp.pid conntrackd.pid; do [ -s "$ST/$r/$f" ] && cat "$ST/$r/$f"; done
+    sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$ST/$r/run/uplink-lb/check.json" 2>/dev/null || true
+}
+
+links_of() { echo lan0 sync0 $(seq -f 'eth%g' $ISPS); }
+
+cmd_freeze() {
+    local r=$1 d
+    router "$r"
+    # shellcheck disable=SC2046
+    kill -STOP $(pids_of "$r")
+    for d in $(links_of); do ip -n "$P-$r" link set "$d" down; done
+}
+
+cmd_thaw() {
+    local r=$1 d
+    router "$r"
+    for d in $(links_of); do ip -n "$P-$r" link set "$d" up; done
+    # shellcheck disable=SC2046
+    kill -CONT $(pids_of "$r")
+}
+
+cmd_probes() {  # ROUTER on|off [ispN]
+    local r=$1 on=$2 only=${3:-} i verb
+    router "$r"
+    case $on in on) verb=delete ;; off) verb=add ;; *) die "probes: on or off" ;; esac
+    for i in $(seq $ISPS); do
+        [ -z "$only" ] || [ "$only" = "isp$i" ] || continue
+        x "isp$i" nft "$verb" element inet rig_bcp38 probes_off "{ $(subnet "$i").$(host "$r") }"
+    done
+}
+
+prefixes() { local i; for i in $(seq $ISPS); do printf 'isp%d=%s. ' "$i" "$(subnet "$i")"; done; }
+
+killpid() {  # PIDFILE COMM
+    local f=$1 pid
+    [ -s "$f" ] || return 0
+    pid=$(cat "$f")
+    if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
+        kill -CONT "$pid" 2>/dev/null || true
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 40); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+}
+
+cmd_down() {
+    local r n p
+    for r in r1 r2; do
+        [ -d "$ST/$r" ] || continue
+        for p in $(pids_of "$r"); do kill -CONT "$p" 2>/dev/null || true; done
+        killpid "$ST/$r/keepalived.pid" keepalived
+        killpid "$ST/$r/conntrackd.pid" conntrackd
+    done
+    killpid "$ST/inet/server.pid" python3
+    # whatever else lives in the pair's namespaces was started by it or a test
+    for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(lan|r1|r2|isp[0-9]+|inet)\$" || true); do
+        for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+    done
+    sleep 0.3
+    for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(lan|r1|r2|isp[0-9]+|inet)\$" || true); do ip netns del "$n"; done
+    rm -rf "$ST"
+    echo "pair down"
+}
+
+cmd=${1:-}; shift || true
+case $cmd in
+up) cmd_up ;;
+start) cmd_start ;;
+down) cmd_down ;;
+rx) rx "$@" ;;
+x) x "$@" ;;
+freeze) cmd_freeze "$1" ;;
+thaw) cmd_thaw "$1" ;;
+probes) cmd_probes "$@" ;;
+role) cmd_role "$1" ;;
+master) cmd_master ;;
+# shellcheck disable=SC2046
+hold) x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes) ;;
+# shellcheck disable=SC2046
+stream) x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes) ;;
+*) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

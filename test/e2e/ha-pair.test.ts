@@ -1,0 +1,162 @@
+// Two routers, one site (scripts/rig/pair.sh): Debian's keepalived holds the LAN gateway and
+// each ISP's shared address on the active router, conntrackd gives the other router every
+// connection with its mark, and uplink-lb on both follows keepalived through its notify FIFO
+// (`ha-notify`: conntrackd's state steps, the role for status) and feeds it the weight of the
+// router's working uplinks (HA_TRACK_FILE, keepalived's track_file). Real traffic from the LAN:
+// long-lived connections that must survive each switch, a stream of new ones whose gap is
+// printed.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from './rig.js';
+
+const PAIR = resolve('scripts/rig/pair.sh');
+const NAME = `uplink-lb-p${process.env.VITEST_POOL_ID ?? '1'}`;
+const ST = resolve(`test/.state/${NAME}`);
+const env = { ...process.env, PAIR_NAME: NAME };
+
+const pair = (...args: string[]): string => execFileSync(PAIR, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+const role = (r: 'r1' | 'r2'): string => pair('role', r).trim();
+/** The router whose LAN address is the gateway (`both` while a frozen one still has it). */
+const gateway = (): string => pair('master').trim();
+const offered = (r: 'r1' | 'r2'): string => readFileSync(`${ST}/${r}/run/uplink-lb/vrrp-track`, 'utf8').trim();
+const ulb = (r: 'r1' | 'r2', ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+  try {
+    return { status: 0, stdout: execFileSync(PAIR, ['rx', r, `${ST}/uplink-lb`, '--config', `${ST}/${r}/uplink-lb.conf`, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '' };
+  } catch (err) {
+    const e = err as { status: number | null; stdout: string; stderr: string };
+    return { status: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+interface Held {
+  opened: Record<string, number>;
+  failed_to_open: number;
+  broken: [number, string][];
+}
+
+/** N long-lived LAN connections for SECONDS, a line every 0.1 s each. */
+function hold(n: number, seconds: number): Promise<Held> {
+  return new Promise((done, fail) => {
+    const child = spawn(PAIR, ['hold', String(n), String(seconds)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => (code === 0 ? done(JSON.parse(out) as Held) : fail(new Error(`pair hold exited ${code}: ${err}`))));
+  });
+}
+
+/** New LAN connections at RATE/s for SECONDS (1 s each): [moment on the monotonic clock in s,
+ *  isp1 | isp2 | fail] for each. */
+function stream(rate: number, seconds: number): Promise<[number, string][]> {
+  return new Promise((done, fail) => {
+    const child = spawn(PAIR, ['stream', String(rate), String(seconds), '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`pair stream exited ${code}: ${err}`));
+      const [first, ...rest] = out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      const start = (first as { start: number }).start;
+      done((rest as [number, string][]).map(([at, isp]) => [start + at, isp]));
+    });
+  });
+}
+
+const monotonic = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+/** The new connections that failed: how many, and from the first failure's start to the last's,
+ *  in seconds after `from` (monotonic). */
+function gapOf(connections: readonly [number, string][], from: number): { failed: number; first: number; last: number } {
+  const failed = connections.filter(([, isp]) => isp === 'fail').map(([at]) => at - from);
+  return { failed: failed.length, first: failed.length > 0 ? Math.min(...failed) : 0, last: failed.length > 0 ? Math.max(...failed) : 0 };
+}
+
+describe('a high-availability pair: keepalived and conntrackd, driven and followed by uplink-lb', () => {
+  beforeAll(() => {
+    if (process.getuid?.() !== 0) throw new Error('the end-to-end tests need root (network namespaces)');
+    pair('down');
+    pair('up');
+    pair('start');
+  });
+  afterAll(() => {
+    pair('down');
+  });
+
+  it('settles with r1 active and r2 on standby, each offering keepalived the weight of its two working uplinks; the two configurations pair', async () => {
+    expect([role('r1'), role('r2'), gateway()]).toEqual(['MASTER', 'BACKUP', 'r1']);
+    expect([offered('r1'), offered('r2')]).toEqual(['2', '2']);
+    const status = ulb('r1', 'status');
+    expect(status.stdout).toMatch(/^pair: MASTER \(keepalived's uplink_lb, since \S+\), offering weight 2 in \/run\/uplink-lb\/vrrp-track$/m);
+    expect(ulb('r2', 'status').stdout).toMatch(/^pair: BACKUP \(keepalived's uplink_lb, since \S+\), offering weight 2/m);
+    // conntrackd's state steps ran without a failure, and keepalived's transitions are in the history
+    expect(JSON.parse(readFileSync(`${ST}/r1/run/uplink-lb/ha.json`, 'utf8'))).toMatchObject({ role: 'MASTER', failed: [] });
+    expect(status.stdout).toMatch(/ha-master: keepalived: uplink_lb MASTER/);
+    const json = JSON.parse(ulb('r2', 'status', '--json').stdout) as { pair: unknown };
+    expect(json.pair).toMatchObject({ vrrp: 'uplink_lb', role: 'BACKUP', failed: [], trackFile: '/run/uplink-lb/vrrp-track', weight: 2 });
+    const peer = ulb('r1', 'validate', '--peer', `${ST}/r2/uplink-lb.conf`);
+    expect(peer.stdout).toContain(`pairs with ${ST}/r2/uplink-lb.conf: the same 2 uplink(s), each with the same mark, table and priority`);
+    // LAN connections through r1 are on r2 too, with the mark of their uplink
+    const connections = stream(20, 2);
+    const opened = await connections;
+    expect(opened.filter(([, isp]) => isp === 'fail')).toEqual([]);
+    const synced = pair('x', 'r2', 'conntrack', '-L', '-p', 'tcp', '--orig-src', '198.19.10.100');
+    expect(synced).toMatch(/dst=198\.18\.101\.10 .* mark=151/);
+    expect(synced).toMatch(/dst=198\.18\.102\.10 .* mark=152/);
+  });
+
+  it("the active router loses an uplink its peer still has: the pair hands over, and none of the long-lived connections breaks", async () => {
+    const held = hold(30, 12);
+    const connections = stream(20, 10);
+    await sleep(3000);
+    const failed = monotonic();
+    pair('probes', 'r1', 'off', 'isp1');
+    expect(await waitFor(() => gateway() === 'r2', 15)).toBe(true);
+    const moved = monotonic() - failed;
+    const result = await held;
+    const gap = gapOf(await connections, failed);
+    console.log(`r1's isp1 failed for r1 only: gateway on r2 ${moved.toFixed(2)} s later (polled every 0.5 s); new LAN connections failed ${gap.failed} of 200${gap.failed > 0 ? `, started ${gap.first.toFixed(2)} to ${gap.last.toFixed(2)} s after the failure` : ''}; long-lived broken ${result.broken.length} of 30`);
+    expect(result.opened.isp1).toBeGreaterThan(0);
+    expect(result.broken).toEqual([]);
+    expect([role('r1'), role('r2')]).toEqual(['BACKUP', 'MASTER']);
+    expect([offered('r1'), offered('r2')]).toEqual(['1', '2']);
+  });
+
+  it("the router's uplink comes back: equal weights, so no second switch", async () => {
+    pair('probes', 'r1', 'on', 'isp1');
+    expect(await waitFor(() => offered('r1') === '2', 15)).toBe(true);
+    await sleep(3000);
+    expect([role('r1'), role('r2'), gateway()]).toEqual(['BACKUP', 'MASTER', 'r2']);
+  });
+
+  it('the active router dies (its processes frozen, its links down): the other takes the gateway, all 50 long-lived connections survive, new ones work again after a gap', async () => {
+    const held = hold(50, 14);
+    const connections = stream(20, 10);
+    await sleep(3000);
+    const died = monotonic();
+    pair('freeze', 'r2');
+    expect(await waitFor(() => role('r1') === 'MASTER', 15)).toBe(true);
+    const took = monotonic() - died;
+    const result = await held;
+    const all = await connections;
+    const gap = gapOf(all, died);
+    console.log(`r2 died: r1 master ${took.toFixed(2)} s later (polled every 0.5 s); new LAN connections failed ${gap.failed} of ${all.length}, from ${gap.first.toFixed(2)} to ${gap.last.toFixed(2)} s after; long-lived broken ${result.broken.length} of 50`);
+    expect(result.opened.isp1 + result.opened.isp2).toBe(50);
+    expect(result.broken).toEqual([]);
+    // every new connection after the gap worked (none failed later than 3 s after the death)
+    expect(all.filter(([at, isp]) => isp === 'fail' && at - died > 3)).toEqual([]);
+    expect(all.filter(([at, isp]) => isp !== 'fail' && at - died > 3).length).toBeGreaterThan(40);
+  });
+
+  it('the dead router comes back: it rejoins on standby, without a second switch', async () => {
+    pair('thaw', 'r2');
+    expect(await waitFor(() => role('r2') === 'BACKUP', 15)).toBe(true);
+    await sleep(3000);
+    expect([role('r1'), role('r2'), gateway()]).toEqual(['MASTER', 'BACKUP', 'r1']);
+    const after = await stream(20, 1);
+    expect(after.filter(([, isp]) => isp === 'fail')).toEqual([]);
+  });
+});
