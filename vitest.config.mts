@@ -26,6 +26,7 @@ const E2E_ORDER: [file: string, seconds: number][] = [
   ['policies.test.ts', 70],
   ['rollback.test.ts', 72],
   ['tiers.test.ts', 66],
+  ['ha-pair.test.ts', 55],
   ['arm64.test.ts', 48],
   ['reconcile.test.ts', 23],
   ['same-network.test.ts', 13],

@@ -88,7 +88,8 @@ export function materializeCorpus(root: string): CorpusCase[] {
   return cases;
 }
 
-/** The expected messages for a configuration at `path`. */
+/** The expected messages for a configuration at `path` (each FILE, but not the end of a key
+ *  such as HA_TRACK_FILE). */
 export function expectedAt(c: CorpusCase, path: string): string[] {
-  return c.expected.map((line) => line.replaceAll('FILE', path));
+  return c.expected.map((line) => line.replace(/(?<!_)FILE/g, path));
 }

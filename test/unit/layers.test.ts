@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve('src');
 /** Bottom to top. paths.ts (install-time locations) sits with util. */
-const LAYERS = ['util', 'kernel', 'config', 'plan', 'health', 'state', 'events', 'report', 'pipeline', 'entry', 'main'];
+const LAYERS = ['util', 'kernel', 'config', 'plan', 'health', 'pair', 'state', 'events', 'report', 'pipeline', 'entry', 'main'];
 
 const layerOf = (file: string): number => {
   const [first = ''] = relative(SRC, file).split('/');

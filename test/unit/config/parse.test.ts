@@ -19,8 +19,8 @@ describe('configuration parser', () => {
   it('reads the classic script block as it is', () => {
     const config = configFrom(CLASSIC);
     expect(config.uplinks).toEqual([
-      { index: 0, device: 'eth1', table: 101, tableLabel: 'isp1', priority: 250, address: '23.206.132.14', prefix: 24, gateway: '23.206.132.1', weight: 2, tier: 1, failbackRelease: 0, mark: 0x97, router6: 'auto', resolvers: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2 },
-      { index: 1, device: 'eth2', table: 102, tableLabel: 'isp2', priority: 251, address: 'auto', prefix: 'auto', gateway: 'auto', weight: 1, tier: 1, failbackRelease: 0, mark: 0x98, router6: 'auto', resolvers: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2 },
+      { index: 0, device: 'eth1', table: 101, tableLabel: 'isp1', priority: 250, address: '23.206.132.14', prefix: 24, gateway: '23.206.132.1', weight: 2, tier: 1, failbackRelease: 0, mark: 0x97, router6: 'auto', resolvers: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2, pairing: 'shared' },
+      { index: 1, device: 'eth2', table: 102, tableLabel: 'isp2', priority: 251, address: 'auto', prefix: 'auto', gateway: 'auto', weight: 1, tier: 1, failbackRelease: 0, mark: 0x98, router6: 'auto', resolvers: 'auto', targets: [], targets6: [], method: { kind: 'icmp' }, failWindow: 2, failWindow6: 2, pairing: 'shared' },
     ]);
     expect(config.routeOptions).toEqual({ args: ['proto', '4', 'initcwnd', '70', 'initrwnd', '70', 'quickack', '1'], protocol: 4, onlink: false, metrics: { initcwnd: 70, initrwnd: 70, quickack: 1 } });
     expect(config.metric).toBe(10);
@@ -154,7 +154,7 @@ describe('configuration validation', () => {
   it('reports every problem at once', () => {
     const problems = problemsOf('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 0 1 )\nIFACE_MARK=( 0x1 zz )\nBOGUS=1\n');
     expect(problems).toEqual([
-      expect.stringMatching(/^test\.conf:4: unknown key BOGUS \(known: IFACE_DEVICE, .*HASH_POLICY, NEXTHOP_OBJECTS, IPV6_MODE, IPV6_LAN, IPV6_LAN_PREFIX, RADVD_CONF, RESOLV_CONF, METRICS_DIR, EVENT_TIMEOUT, EVENT_HOOKS_DIR\)$/),
+      expect.stringMatching(/^test\.conf:4: unknown key BOGUS \(known: IFACE_DEVICE, .*HASH_POLICY, NEXTHOP_OBJECTS, IPV6_MODE, IPV6_LAN, IPV6_LAN_PREFIX, RADVD_CONF, RESOLV_CONF, METRICS_DIR, EVENT_TIMEOUT, EVENT_HOOKS_DIR, HA_VRRP, HA_CONNTRACKD_CONF, HA_TRACK_FILE, IFACE_HA\)$/),
       'test.conf:2: IFACE_WEI[0]: "0" is not a weight from 1 to 256',
       'test.conf:3: IFACE_MARK[1]: "zz" is not a firewall mark in hex from 0x1 to 0xffffffff',
     ]);
