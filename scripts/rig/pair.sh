@@ -34,7 +34,7 @@
 #        pair.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
 #
 # PAIR_NAME (default uplink-lb-pair) names the namespaces; BIN the uplink-lb executable
-# (default dist/uplink-lb).
+# (default: built by make for the pair, under test/.state).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -42,8 +42,10 @@ ROOT=$(cd "$HERE/../.." && pwd)
 P=${PAIR_NAME:-uplink-lb-pair}
 [[ $P =~ ^uplink-lb-[a-z0-9]+$ ]] || { echo "pair: PAIR_NAME must be uplink-lb-WORD" >&2; exit 2; }
 ST=$ROOT/test/.state/$P
-# the executable the pair runs: a copy (a build may replace the original while the pair runs)
-SOURCE_BIN=${BIN:-$ROOT/dist/uplink-lb}
+# the executable the pair runs: BIN, or one built for the pair (by make, beside the rigs'
+# builds); a copy of it (a build may replace the original while the pair runs)
+SOURCE_BIN=${BIN:-}
+BUILD=$ROOT/test/.state/build-$P
 BIN=$ST/uplink-lb
 ISPS=2
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=400
@@ -62,6 +64,7 @@ cmd_up() {
     local i r s
     [ -e "/run/netns/$P-r1" ] && die "$P-r1 exists; run '$0 down' first"
     command -v keepalived >/dev/null && command -v conntrackd >/dev/null || die "missing keepalived or conntrackd: run scripts/debian-deps.sh"
+    if [ -z "$SOURCE_BIN" ]; then make -s -C "$ROOT" BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null; SOURCE_BIN=$BUILD/uplink-lb; fi
     rm -rf "$ST"; mkdir -p "$ST"/{r1/run,r2/run,inet}
     cp "$SOURCE_BIN" "$BIN"
     for ns in lan r1 r2 inet; do ip netns add "$P-$ns"; ip -n "$P-$ns" link set lo up; done
