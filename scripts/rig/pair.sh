@@ -8,7 +8,12 @@
 #        198.19.10.100)|              |                    |                                     +-- inet
 #                     +-- r2 (lan0 .3, eth1 .3, eth2 .3) --+   isp2 (br down0 198.18.102.1/24) --+  (server 192.0.2.10,
 #                                sync0 198.18.0.2/30                                              targets 192.0.2.20-21)
+#                                                               isp3 (br down0 198.18.103.1/24, DHCP) -+
 #
+# isp1 and isp2 are shared uplinks (static, an address for each router and .10 for the pair);
+# isp3 is active-only: its DHCP server gives one lease to whichever router asks, and only the
+# active router brings eth3 up (ifupdown and dhclient in each router, with uplink-lb's hooks,
+# /etc/network and /etc/dhcp of its own under /etc/netns/PAIR-rN, its own /var/lib/dhcp).
 # The LAN gateway 198.19.10.1 and each ISP's 198.18.10i.10 are keepalived's (VRRPv3, one sync
 # group, advert_int 0.1), held by the active router; LAN connections are translated to the
 # latter (the site's own nftables table, as a router owner writes it). Each router has its own
@@ -47,7 +52,8 @@ ST=$ROOT/test/.state/$P
 SOURCE_BIN=${BIN:-}
 BUILD=$ROOT/test/.state/build-$P
 BIN=$ST/uplink-lb
-ISPS=2
+ISPS=2       # the shared uplinks; ISP 3 is the active-only one
+ALL=3
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=400
 LAN_NET=198.19.10 VIP_LAN=198.19.10.1
 subnet() { echo "198.18.$((100 + $1))"; }   # ISP i's shared network: .1 its gateway, .2 r1, .3 r2, .10 the pair's
@@ -57,15 +63,16 @@ die() { echo "pair: $*" >&2; exit 1; }
 x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
 router() { [[ $1 =~ ^r[12]$ ]] || die "no router \"$1\" (r1 or r2)"; }
 # a router's shell: its own /run (ip netns exec gives each command a mount namespace of its own)
-RX_SH='mount --bind "$1" /run && shift && exec "$@"'
-rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$@"; }
+# (and /var/lib/dhcp: dhclient's leases); unshare --uts: dhclient-script may call hostname(1)
+RX_SH='mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"'
+rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$@"; }
 
 cmd_up() {
     local i r s
     [ -e "/run/netns/$P-r1" ] && die "$P-r1 exists; run '$0 down' first"
     command -v keepalived >/dev/null && command -v conntrackd >/dev/null || die "missing keepalived or conntrackd: run scripts/debian-deps.sh"
     if [ -z "$SOURCE_BIN" ]; then make -s -C "$ROOT" BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null; SOURCE_BIN=$BUILD/uplink-lb; fi
-    rm -rf "$ST"; mkdir -p "$ST"/{r1/run,r2/run,inet}
+    rm -rf "$ST"; mkdir -p "$ST"/{r1/run,r2/run,r1/varlibdhcp,r2/varlibdhcp,inet,isp3,prefix}
     cp "$SOURCE_BIN" "$BIN"
     for ns in lan r1 r2 inet; do ip netns add "$P-$ns"; ip -n "$P-$ns" link set lo up; done
     # the LAN: a bridge in the client's namespace, the client's address on it
@@ -78,7 +85,7 @@ cmd_up() {
     ip -n "$P-lan" addr add "$LAN_NET.100/24" dev br0
     ip -n "$P-lan" route add default via "$VIP_LAN"
     # each ISP: a bridge down0 with its gateway, a port to each router, up0 towards the internet
-    for i in $(seq $ISPS); do
+    for i in $(seq $ALL); do
         s=$(subnet "$i")
         ip netns add "$P-isp$i"; ip -n "$P-isp$i" link set lo up
         ip -n "$P-isp$i" link add down0 type bridge; ip -n "$P-isp$i" link set down0 up
@@ -86,7 +93,7 @@ cmd_up() {
         for r in r1 r2; do
             ip -n "$P-$r" link add "eth$i" type veth peer name "$r" netns "$P-isp$i"
             ip -n "$P-isp$i" link set "$r" master down0 up
-            ip -n "$P-$r" addr add "$s.$(host "$r")/24" dev "eth$i"
+            [ "$i" -gt $ISPS ] || ip -n "$P-$r" addr add "$s.$(host "$r")/24" dev "eth$i"
         done
         ip -n "$P-inet" link add "isp$i" type veth peer name up0 netns "$P-isp$i"
         ip -n "$P-isp$i" addr add "198.18.$i.1/30" dev up0; ip -n "$P-isp$i" link set up0 up
@@ -106,10 +113,17 @@ table inet rig_bcp38 {
 }
 NFT
     done
+    # isp3's DHCP server: one lease for whichever router asks (the active one)
+    x isp3 dnsmasq --conf-file=/dev/null --port=0 --interface=down0 --bind-interfaces \
+        --dhcp-authoritative --dhcp-range="$(subnet 3).100,$(subnet 3).199,255.255.255.0,10m" \
+        --dhcp-option=option:router,"$(subnet 3).1" --dhcp-option=option:dns-server,"$(subnet 3).1" \
+        --dhcp-leasefile="$ST/isp3/dnsmasq.leases" --pid-file="$ST/isp3/dnsmasq.pid" \
+        --log-dhcp --log-facility="$ST/isp3/dnsmasq.log" --no-ping
     ip -n "$P-r1" link add sync0 type veth peer name sync0 netns "$P-r2"
     ip -n "$P-r1" addr add 198.18.0.1/30 dev sync0; ip -n "$P-r2" addr add 198.18.0.2/30 dev sync0
     for r in r1 r2; do
         for d in lo lan0 sync0 $(seq -f 'eth%g' $ISPS); do ip -n "$P-$r" link set "$d" up; done
+        router_etc "$r"
         x "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1
         site_firewall "$r" | x "$r" nft -f -
         # a connection that lives through a failover is known to the new router (conntrackd),
@@ -124,6 +138,23 @@ NFT
     for _ in $(seq 50); do [ -s "$ST/inet/server.pid" ] && break; sleep 0.1; done
     [ -s "$ST/inet/server.pid" ] || die "server did not start: $(cat "$ST/inet/server.out")"
     echo "pair up"
+}
+
+# A router's /etc/network and /etc/dhcp (ip netns exec binds /etc/netns/PAIR-rN/* over /etc):
+# ifupdown knows eth3 only (no auto line: uplink-lb brings it up on the active router), and
+# uplink-lb's hooks are installed there.
+router_etc() {
+    local r=$1 etc=/etc/netns/$P-$1
+    rm -rf "$etc"; mkdir -p "$etc"/network/{if-pre-up.d,if-up.d,if-down.d,if-post-down.d,interfaces.d} "$etc/default"
+    printf '# uplink-lb pair: %s\nauto lo\niface lo inet loopback\n\niface eth3 inet dhcp\n' "$r" > "$etc/network/interfaces"
+    cp -a /etc/dhcp "$etc/dhcp"
+    printf '\n# uplink-lb pair\ntimeout 5;\n' >> "$etc/dhcp/dhclient.conf"
+    rm -f "$etc/dhcp/dhclient-exit-hooks.d/timesyncd"
+    cp -a /etc/iproute2 "$etc/iproute2"
+    mkdir -p "$etc/iproute2/rt_tables.d" "$etc/iproute2/rt_protos.d"
+    echo "# uplink-lb pair resolv.conf (dhclient-script writes here)" > "$etc/resolv.conf"
+    PREFIX="$ST/prefix" SYSCONFDIR="$etc" DHCPCD_HOOKDIR="$ST/prefix/lib/dhcpcd/dhcpcd-hooks" PPP_HOOKDIR="$ST/prefix/etc/ppp" \
+        "$ROOT/scripts/install.sh" install "$BIN" >/dev/null
 }
 
 # The site's own firewall, as the owner of a pair writes it: VRRP and the sync link let in,
@@ -141,6 +172,7 @@ site_firewall() {
     echo '  }'
     echo '  chain postrouting { type nat hook postrouting priority srcnat; policy accept;'
     for i in $(seq $ISPS); do echo "    oifname \"eth$i\" ip saddr $LAN_NET.0/24 snat to $(subnet "$i").10"; done
+    echo "    oifname \"eth3\" ip saddr $LAN_NET.0/24 masquerade"
     echo '  }'
     echo '}'
 }
@@ -151,11 +183,12 @@ uplink_lb_conf() {  # ROUTER
     for i in $(seq $ISPS); do ips+=" $(subnet "$i").$h"; nms+=" 24"; gws+=" $(subnet "$i").1"; tables+=" $((200 + i))"; done
     cat <<EOF
 # uplink-lb on $r of the pair $P
-IFACE_DEVICE=( $(seq -s ' ' -f 'eth%g' $ISPS) )
-IFACE_IPS=($ips )
-IFACE_NMS=($nms )
-IFACE_GWS=($gws )
-IFACE_TABLES=($tables )
+IFACE_DEVICE=( $(seq -s ' ' -f 'eth%g' $ALL) )
+IFACE_IPS=($ips auto )
+IFACE_NMS=($nms auto )
+IFACE_GWS=($gws auto )
+IFACE_TABLES=($tables 203 )
+IFACE_HA=( $(for i in $(seq $ISPS); do printf 'shared '; done)active-only )
 CHECK_TARGETS=( 192.0.2.20 192.0.2.21 )
 RESOLV_CONF=no
 HA_VRRP=uplink_lb
@@ -226,7 +259,7 @@ global_defs {
 	vrrp_garp_master_repeat 3
 	vrrp_garp_master_refresh 0
 	vrrp_notify_fifo $ST/$r/notify.fifo
-	vrrp_notify_fifo_script "$BIN --config $ST/$r/uplink-lb.conf ha-notify"
+	vrrp_notify_fifo_script "$ST/prefix/sbin/uplink-lb ha-notify"
 }
 # the weight of this router's working shared uplinks, written by uplink-lb's check
 track_file uplinks {
@@ -269,10 +302,11 @@ cmd_start() {
     [ -e "/run/netns/$P-r1" ] || die "the pair is not up"
     for r in r1 r2; do
         uplink_lb_conf "$r" > "$ST/$r/uplink-lb.conf"
+        install -m 600 "$ST/$r/uplink-lb.conf" "/etc/netns/$P-$r/default/uplink-lb"
         conntrackd_conf "$r" > "$ST/$r/conntrackd.conf"
         keepalived_conf "$r" > "$ST/$r/keepalived.conf"
-        rx "$r" "$BIN" --config "$ST/$r/uplink-lb.conf" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
-        setsid "$0" rx "$r" "$BIN" --config "$ST/$r/uplink-lb.conf" check </dev/null >"$ST/$r/check.out" 2>&1 &
+        rx "$r" "$ST/prefix/sbin/uplink-lb" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
+        setsid "$0" rx "$r" "$ST/prefix/sbin/uplink-lb" check </dev/null >"$ST/$r/check.out" 2>&1 &
         echo $! > "$ST/$r/check.pid"
     done
     # keepalived reads the weight once the check has judged (a router without it offers 0)
@@ -295,7 +329,8 @@ cmd_start() {
         # with equal priorities the first one up stays master: r1 first
         for _ in $(seq 50); do [ "$r" = r2 ] || [ "$(cmd_master)" = r1 ] && break; sleep 0.1; done
     done
-    for _ in $(seq 50); do [ "$(cmd_role r2)" = BACKUP ] && [ "$(cmd_role r1)" = MASTER ] && break; sleep 0.1; done
+    # (the master's role is recorded after its steps: eth3's DHCP lease among them)
+    for _ in $(seq 150); do [ "$(cmd_role r2)" = BACKUP ] && [ "$(cmd_role r1)" = MASTER ] && break; sleep 0.1; done
     [ "$(cmd_role r1)/$(cmd_role r2)" = MASTER/BACKUP ] || die "the pair did not settle: r1 $(cmd_role r1), r2 $(cmd_role r2); $(cat "$ST/r1/keepalived.out" "$ST/r2/keepalived.out")"
     echo "pair started: r1 master"
 }
@@ -318,7 +353,7 @@ pids_of() {  # ROUTER: keepalived (both), conntrackd and the check, as recorded
     sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$ST/$r/run/uplink-lb/check.json" 2>/dev/null || true
 }
 
-links_of() { echo lan0 sync0 $(seq -f 'eth%g' $ISPS); }
+links_of() { echo lan0 sync0 $(seq -f 'eth%g' $ALL); }
 
 cmd_freeze() {
     local r=$1 d
@@ -346,7 +381,7 @@ cmd_probes() {  # ROUTER on|off [ispN]
     done
 }
 
-prefixes() { local i; for i in $(seq $ISPS); do printf 'isp%d=%s. ' "$i" "$(subnet "$i")"; done; }
+prefixes() { local i; for i in $(seq $ALL); do printf 'isp%d=%s. ' "$i" "$(subnet "$i")"; done; }
 
 killpid() {  # PIDFILE COMM
     local f=$1 pid
@@ -370,13 +405,16 @@ cmd_down() {
         killpid "$ST/$r/conntrackd.pid" conntrackd
     done
     killpid "$ST/inet/server.pid" python3
+    killpid "$ST/isp3/dnsmasq.pid" dnsmasq
+    for r in r1 r2; do for f in "$ST/$r"/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done; done
     # whatever else lives in the pair's namespaces was started by it or a test
     for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(lan|r1|r2|isp[0-9]+|inet)\$" || true); do
         for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
     done
     sleep 0.3
     for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(lan|r1|r2|isp[0-9]+|inet)\$" || true); do ip netns del "$n"; done
-    rm -rf "$ST"
+    rm -rf "$ST" "/etc/netns/$P-r1" "/etc/netns/$P-r2"
+    rmdir /etc/netns 2>/dev/null || true
     echo "pair down"
 }
 
