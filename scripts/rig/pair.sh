@@ -66,13 +66,16 @@ router() { [[ $1 =~ ^r[12]$ ]] || die "no router \"$1\" (r1 or r2)"; }
 # (and /var/lib/dhcp: dhclient's leases); unshare --uts: dhclient-script may call hostname(1)
 RX_SH='mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"'
 rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$@"; }
+# the same, with this process becoming CMD (each step execs the next): a daemon started by
+# `setsid pair.sh rx ...` keeps the pid recorded for it
+rx_exec() { local r=$1; shift; router "$r"; exec ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$@"; }
 
 cmd_up() {
     local i r s
     [ -e "/run/netns/$P-r1" ] && die "$P-r1 exists; run '$0 down' first"
     command -v keepalived >/dev/null && command -v conntrackd >/dev/null || die "missing keepalived or conntrackd: run scripts/debian-deps.sh"
     if [ -z "$SOURCE_BIN" ]; then make -s -C "$ROOT" BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null; SOURCE_BIN=$BUILD/uplink-lb; fi
-    rm -rf "$ST"; mkdir -p "$ST"/{r1/run,r2/run,r1/varlibdhcp,r2/varlibdhcp,inet,isp3,prefix}
+    rm -rf "$ST"; mkdir -p "$ST"/{r1/run/metrics,r2/run/metrics,r1/varlibdhcp,r2/varlibdhcp,inet,isp3,prefix}
     cp "$SOURCE_BIN" "$BIN"
     for ns in lan r1 r2 inet; do ip netns add "$P-$ns"; ip -n "$P-$ns" link set lo up; done
     # the LAN: a bridge in the client's namespace, the client's address on it
@@ -193,6 +196,7 @@ CHECK_TARGETS=( 192.0.2.20 192.0.2.21 )
 RESOLV_CONF=no
 HA_VRRP=uplink_lb
 HA_CONNTRACKD_CONF=$ST/$r/conntrackd.conf
+METRICS_DIR=/run/metrics
 ${PAIR_EXTRA:-}
 EOF
 }
@@ -423,7 +427,7 @@ case $cmd in
 up) cmd_up ;;
 start) cmd_start ;;
 down) cmd_down ;;
-rx) rx "$@" ;;
+rx) rx_exec "$@" ;;
 x) x "$@" ;;
 freeze) cmd_freeze "$1" ;;
 thaw) cmd_thaw "$1" ;;

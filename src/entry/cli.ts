@@ -1,5 +1,5 @@
 // `uplink-lb COMMAND`: apply, status, validate, and the dhclient hook helpers.
-import { monotonicMs, wallIso } from '../util/clock.js';
+import { bootId, monotonicMs, wallIso } from '../util/clock.js';
 import minimist from 'minimist';
 import { reconcile } from '../pipeline/reconcile.js';
 import { assessNow } from '../pipeline/assess.js';
@@ -32,6 +32,7 @@ import type { Desired } from '../plan/desired.js';
 import { describeResolvTarget } from '../plan/resolv-conf.js';
 import { readConfiguredFile } from '../state/resolv-conf.js';
 import { readHaRole, type HaRole } from '../state/ha-role.js';
+import { readHaSync, type HaSync } from '../state/ha-sync.js';
 import { readTrackFile } from '../state/track-file.js';
 
 const isCommand = (text: string): text is Command => (COMMANDS as readonly string[]).includes(text);
@@ -55,11 +56,13 @@ function checkPeer(config: Config, path: string, peerPath: string): void {
 }
 
 /** status's fact of the pair, for a router of one. */
-function pairFact(config: Config): { pair?: { role?: HaRole; weight?: number } } {
+function pairFact(config: Config): { pair?: { role?: HaRole; weight?: number; sync?: HaSync } } {
   if (!config.ha) return {};
   const role = readHaRole();
   const weight = readTrackFile(config.ha.trackFile);
-  return { pair: { ...(role ? { role } : {}), ...(weight === undefined ? {} : { weight }) } };
+  // the check's judgement of this boot (one of another boot, or of no conntrackd, says nothing)
+  const sync = config.ha.conntrackdConf ? readHaSync() : undefined;
+  return { pair: { ...(role ? { role } : {}), ...(weight === undefined ? {} : { weight }), ...(sync && sync.boot === bootId() ? { sync } : {}) } };
 }
 
 function requireConfig(path: string, env: Env): Config {

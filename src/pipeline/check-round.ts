@@ -24,6 +24,7 @@ import type { Maintenance } from '../plan/maintenance.js';
 import { releaseAtDeadlines } from './maintenance.js';
 import { releaseAfterFailback } from './failback.js';
 import { releaseInPair } from './pair-release.js';
+import { lookAtSync, type SyncMemo } from './pair-sync.js';
 import type { Log } from '../util/log.js';
 import { evaluate, nextJudgement, probePlans, undecided } from '../health/evaluate.js';
 import { drainedDevices, weightFactors } from '../health/machine.js';
@@ -71,6 +72,8 @@ export interface Memo {
   derived?: { config: Config; seen: Seen; states: UplinkState[]; routing: string; want: Desired; wanted: string };
   /** The weight last written to HA_TRACK_FILE (a router of a pair). */
   tracked?: number;
+  /** conntrackd's synchronisation as last looked at (a router of a pair). */
+  sync?: SyncMemo;
 }
 
 type Seen = NonNullable<Memo['seen']>;
@@ -152,7 +155,11 @@ export function checkRound(config: Config, log: Log, previous: HealthRecord, mem
   // the reconcile reads the record: it goes first
   if (writing) writeHealthRecord(record);
   let next: Memo = { ...memo, seen, writtenAt: writing ? now : memo.writtenAt, owed: owed && !reconciling, derived: { config, seen, states, routing, want, wanted } };
-  if (config.ha) next.tracked = offerToPair(config.ha.trackFile, trackWeight(want.uplinks, drained), memo.tracked, log);
+  if (config.ha) {
+    next.tracked = offerToPair(config.ha.trackFile, trackWeight(want.uplinks, drained), memo.tracked, log);
+    const sync = lookAtSync(config, memo.sync, now, wall, log);
+    if (sync) next.sync = sync;
+  }
   if (reconciling) {
     let failedAt: number | undefined;
     let changed = true;

@@ -10,6 +10,9 @@ import { readLastApply } from '../state/last-apply.js';
 import { writeAtomic } from '../state/rundir.js';
 import { sayOnce } from '../state/said-once.js';
 import type { Log } from '../util/log.js';
+import { readHaRole } from '../state/ha-role.js';
+import { readHaSync } from '../state/ha-sync.js';
+import { bootId } from '../util/clock.js';
 
 /** The metrics file in node_exporter's textfile directory (it reads *.prom; the temporary file
  *  of the atomic write is not one), readable by the node_exporter user. */
@@ -21,10 +24,17 @@ export function writeMetrics(config: Config, want: Desired, record: HealthRecord
     return;
   }
   try {
-    writeAtomic(`${dir}/uplink-lb.prom`, formatMetrics(want, { health: record, lastApply: readLastApply(), pinned }), 0o644);
+    writeAtomic(`${dir}/uplink-lb.prom`, formatMetrics(want, { health: record, lastApply: readLastApply(), pinned, ...pairFacts(config) }), 0o644);
   } catch (err) {
     sayOnce('metrics-write-failed', `METRICS_DIR ${dir}: writing uplink-lb.prom failed (${(err as Error).message})`, log);
   }
+}
+
+/** A router of a pair: its role and its synchronisation, as recorded. */
+function pairFacts(config: Config): { pair?: { master: boolean; syncWorking?: boolean } } {
+  if (!config.ha) return {};
+  const sync = config.ha.conntrackdConf ? readHaSync() : undefined;
+  return { pair: { master: readHaRole()?.role === 'MASTER', ...(sync && sync.boot === bootId() ? { syncWorking: sync.working } : {}) } };
 }
 
 /** Tracked connections per uplink, when pinning is on and conntrack is there. */

@@ -14,6 +14,9 @@ export interface MetricsFacts {
   lastApply: LastApply | undefined;
   /** Tracked connections pinned to each uplink, when known. */
   pinned: ReadonlyMap<string, number>;
+  /** A router of a pair: whether it is the active one, and whether conntrackd's synchronisation
+   *  works (absent: not known). */
+  pair?: { master: boolean; syncWorking?: boolean };
 }
 
 type Labels = Record<string, string>;
@@ -57,6 +60,10 @@ export function formatMetrics(want: Desired, facts: MetricsFacts): string {
   if (facts.lastApply) {
     lines.push(...family('uplink_lb_last_apply_success', 'gauge', 'Whether the last run that changed the kernel succeeded (0: it failed and was rolled back).', [[{}, facts.lastApply.ok ? 1 : 0]]));
     lines.push(...family('uplink_lb_last_apply_timestamp_seconds', 'gauge', 'When the last run that changed the kernel ended.', [[{}, facts.lastApply.at / 1000]]));
+  }
+  if (facts.pair) {
+    lines.push(...family('uplink_lb_pair_master', 'gauge', 'A router of a high-availability pair: whether keepalived made it the active one.', [[{}, facts.pair.master ? 1 : 0]]));
+    if (facts.pair.syncWorking !== undefined) lines.push(...family('uplink_lb_pair_sync_working', 'gauge', 'A router of a pair: whether the peer\'s conntrackd messages keep arriving (0: connections would not survive a switch).', [[{}, facts.pair.syncWorking ? 1 : 0]]));
   }
   return `${lines.join('\n')}\n`;
 }

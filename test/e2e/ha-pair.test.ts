@@ -98,7 +98,7 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     expect(leased('r2')).toBe('');
     expect(ulb('r1', 'status').stdout.split('\n')[0]).toBe('balancing over 3 of 3 uplinks (eth1, eth2, eth3)');
     const status = ulb('r1', 'status');
-    expect(status.stdout).toMatch(/^pair: MASTER \(keepalived's uplink_lb, since \S+\), offering weight 2 in \/run\/uplink-lb\/vrrp-track$/m);
+    expect(status.stdout).toMatch(/^pair: MASTER \(keepalived's uplink_lb, since \S+\), offering weight 2 in \/run\/uplink-lb\/vrrp-track; synchronisation works \(the peer's messages arrive over sync0\)$/m);
     expect(ulb('r2', 'status').stdout).toMatch(/^pair: BACKUP \(keepalived's uplink_lb, since \S+\), offering weight 2/m);
     // conntrackd's state steps ran without a failure, and keepalived's transitions are in the history
     expect(JSON.parse(readFileSync(`${ST}/r1/run/uplink-lb/ha.json`, 'utf8'))).toMatchObject({ role: 'MASTER', failed: [] });
@@ -177,5 +177,27 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     expect(leased('r2')).toBe('');
     const after = await stream(20, 1);
     expect(after.filter(([, isp]) => isp === 'fail')).toEqual([]);
+  });
+
+  it('a synchronisation that stops is said (status, the history, an event, a metric), and so is its return', async () => {
+    const metric = (): string => /^uplink_lb_pair_sync_working (\d)$/m.exec(readFileSync(`${ST}/r1/run/metrics/uplink-lb.prom`, 'utf8'))?.[1] ?? '';
+    expect(ulb('r1', 'status').stdout).toMatch(/^pair: MASTER .*; synchronisation works \(the peer's messages arrive over sync0\)$/m);
+    expect(metric()).toBe('1');
+    expect(readFileSync(`${ST}/r1/run/metrics/uplink-lb.prom`, 'utf8')).toMatch(/^uplink_lb_pair_master 1$/m);
+    // the peer's conntrackd is stopped (SIGSTOP): nothing arrives any more, and nothing says so
+    const peer = readFileSync(`${ST}/r2/conntrackd.pid`, 'utf8').trim();
+    process.kill(Number(peer), 'SIGSTOP');
+    try {
+      const stopped = monotonic();
+      expect(await waitFor(() => metric() === '0', 20)).toBe(true);
+      console.log(`the peer's conntrackd stopped: said ${(monotonic() - stopped).toFixed(1)} s later (polled every 0.5 s)`);
+      const status = ulb('r1', 'status').stdout;
+      expect(status).toMatch(/; synchronisation LOST since \S+: no message from the peer over sync0 for \d+ s \(connections would not survive a switch\)$/m);
+      expect(status).toMatch(/ha-sync-lost: conntrackd: no message from the peer over sync0/);
+    } finally {
+      process.kill(Number(peer), 'SIGCONT');
+    }
+    expect(await waitFor(() => metric() === '1', 20)).toBe(true);
+    expect(ulb('r1', 'status').stdout).toMatch(/ha-sync-back: conntrackd: the peer's messages arrive over sync0/);
   });
 });
