@@ -33,6 +33,7 @@ config=$etc/default/uplink-lb
 libdir=$PREFIX/lib/uplink-lb
 cron_check=$DESTDIR$libdir/cron-check
 cron_start=$DESTDIR$libdir/cron-start
+ha_notify=$DESTDIR$libdir/ha-notify
 cron_file=$etc/cron.d/uplink-lb
 dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
 man8=$DESTDIR$PREFIX/share/man/man8/uplink-lb.8.gz
@@ -101,6 +102,7 @@ install)
     put_file "$(snippet "$root/hooks/ppp-hook.sh")" "$ppp_down" 755
     put_link "$bin" "$cron_check"
     put_file "$(snippet "$root/hooks/cron-start.sh")" "$cron_start" 755
+    put_file "$(snippet "$root/hooks/ha-notify.sh")" "$ha_notify" 755
     put_file "$(snippet "$root/hooks/cron.d")" "$cron_file" 644
     put_file "$(snippet "$root/hooks/uplink-lb.service")" "$service" 644
     put_file "$root/hooks/uplink-lb.timer" "$timer" 644
@@ -130,7 +132,7 @@ uninstall)
     fi
     # the resolver files it manages, as they were before it (RESOLV_CONF)
     if [ -x "$bin" ] && [ -z "$DESTDIR" ]; then "$bin" release-resolvers 2>&1 | sed 's/^/install: /'; fi
-    for f in "$timer" "$service" "$cron_file" "$cron_start" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
+    for f in "$timer" "$service" "$cron_file" "$cron_start" "$ha_notify" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true

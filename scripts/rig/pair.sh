@@ -263,7 +263,7 @@ global_defs {
 	vrrp_garp_master_repeat 3
 	vrrp_garp_master_refresh 0
 	vrrp_notify_fifo $ST/$r/notify.fifo
-	vrrp_notify_fifo_script "$ST/prefix/sbin/uplink-lb ha-notify"
+	vrrp_notify_fifo_script "$ST/prefix/lib/uplink-lb/ha-notify uplink_lb"
 }
 # the weight of this router's working shared uplinks, written by uplink-lb's check
 track_file uplinks {

@@ -99,7 +99,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
   const takesInterface = TAKES_INTERFACE.includes(command);
   if (takesInterface && rest.length !== 1) throw new UsageError(`${command} takes one argument, the uplink's interface (e.g. uplink-lb ${command} eth1)`);
   if (command === 'ha-notify') {
-    if (rest.length !== 1 || rest[0] === '') throw new UsageError(`ha-notify takes one argument, the FIFO keepalived passes (vrrp_notify_fifo_script), got: ${rest.join(' ') || 'none'}`);
+    if (rest.length < 3 || rest.length > 4) throw new UsageError(`ha-notify takes keepalived's words for a transition: GROUP|INSTANCE NAME STATE [PRIORITY] (its FIFO reader, LIBDIR/ha-notify, passes them), got: ${rest.join(' ') || 'none'}`);
   } else if (command === 'ppp-hook') {
     if (rest.length !== 1 || (rest[0] !== 'up' && rest[0] !== 'down')) throw new UsageError(`ppp-hook takes one argument, up or down, got: ${rest.join(' ') || 'none'}`);
   } else if (!takesInterface && rest.length > 0) throw new UsageError(`${command} takes no arguments, got: ${rest.join(' ')}`);
@@ -188,7 +188,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     case 'ppp-hook':
       return runPppHook(rest[0], env);
     case 'ha-notify':
-      return runHaNotify(rest[0] ?? '', path, env);
+      return runHaNotify(rest, path, env);
     case 'release-resolvers': {
       const log = new Log(true);
       try {

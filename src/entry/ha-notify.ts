@@ -1,12 +1,9 @@
-// `uplink-lb ha-notify FIFO`: keepalived's vrrp_notify_fifo_script. keepalived starts it once
-// with the FIFO's path as its last argument and writes every transition there, in order (notify
-// scripts run concurrently and can reorder conntrackd's steps: the FIFO cannot). A line about
-// HA_VRRP's group or instance is this router's new role: its steps run (pair/role-steps.ts),
-// then the role is recorded for status (ha.json), the transition for status and the event
-// hooks, and a line for syslog. The configuration is read at each transition (an edit takes
-// effect at the next); the run ends when keepalived closes the FIFO.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+// `uplink-lb ha-notify GROUP|INSTANCE NAME STATE [PRIORITY]`: one transition of keepalived, as
+// the FIFO reader (hooks/ha-notify.sh, keepalived's vrrp_notify_fifo_script) hands it over, in
+// keepalived's order, one at a time (notify scripts run concurrently and can reorder conntrackd's
+// steps: the FIFO cannot). A transition of HA_VRRP's group or instance is this router's new
+// role: its steps run (pair/role-steps.ts), then the role is recorded for status (ha.json), the
+// transition for status and the event hooks, and a line for syslog.
 import type { Config } from '../config/types.js';
 import { roleFrom, type Role } from '../pair/notify-line.js';
 import { roleSteps, runSteps } from '../pair/role-steps.js';
@@ -15,9 +12,10 @@ import { writeHaRole } from '../state/ha-role.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
 import { Log } from '../util/log.js';
+import { UsageError } from '../util/errors.js';
 import { loadConfiguration, type Env } from './context.js';
 
-/** Acts on one transition; the role it gave. */
+/** Acts on one transition. */
 export function takeRole(role: Role, config: Config, log: Log): void {
   const vrrp = config.ha?.vrrp ?? '';
   const failed = runSteps(roleSteps(role, config));
@@ -31,20 +29,25 @@ export function takeRole(role: Role, config: Config, log: Log): void {
   announce([{ at: Date.now(), event, cause }], config.eventHooksDir);
 }
 
-export async function runHaNotify(fifo: string, configPath: string, env: Env): Promise<number> {
+export function runHaNotify(args: readonly string[], configPath: string, env: Env): number {
+  const [kind = '', name = '', state = ''] = args;
+  if (kind !== 'GROUP' && kind !== 'INSTANCE') throw new UsageError(`ha-notify: "${kind}" is not GROUP or INSTANCE (keepalived's words: ha-notify GROUP|INSTANCE NAME STATE [PRIORITY])`);
   const log = new Log(process.stderr.isTTY === true);
-  const lines = createInterface({ input: createReadStream(fifo), crlfDelay: Infinity });
-  for await (const line of lines) {
+  try {
     const loaded = loadConfiguration(env, configPath).config;
     if ('problem' in loaded) {
-      log.error(`ha-notify: invalid configuration, keepalived's "${line}" not acted on:\n${loaded.problem}`);
-    } else if (!loaded.value.ha) {
-      log.error(`ha-notify: ${configPath} sets no HA_VRRP, keepalived's "${line}" not acted on`);
-    } else {
-      const role = roleFrom(line, loaded.value.ha.vrrp);
-      if (role) takeRole(role, loaded.value, log);
+      log.error(`ha-notify: invalid configuration, keepalived's ${kind} ${name} ${state} not acted on:\n${loaded.problem}`);
+      return 2;
     }
+    const ha = loaded.value.ha;
+    if (!ha || ha.vrrp !== name) {
+      log.error(`ha-notify: keepalived told of ${kind.toLowerCase()} ${name}, but ${configPath} ${ha ? `follows ${ha.vrrp} (HA_VRRP)` : 'sets no HA_VRRP'}: not acted on`);
+      return 2;
+    }
+    const role = roleFrom(`${kind} "${name}" ${state}`, ha.vrrp);
+    if (role) takeRole(role, loaded.value, log);
+    return 0;
+  } finally {
     log.flush();
   }
-  return 0;
 }

@@ -42,9 +42,10 @@ Commands:
   dhcpcd-hook         used by the dhcpcd hook (records the lease, reconciles)
   ifupdown-hook       used by the if-up.d/if-down.d hook (reads IFACE and MODE)
   ppp-hook up|down    used by pppd's ip-up.d/ip-down.d hook (reads PPP_IFACE)
-  ha-notify FIFO      keepalived's vrrp_notify_fifo_script for a router of a pair (HA_VRRP):
-                      conntrackd's state steps and the active-only uplinks at each change of
-                      role, in keepalived's order
+  ha-notify GROUP|INSTANCE NAME STATE
+                      a router of a pair (HA_VRRP): one transition of keepalived, as its FIFO
+                      reader lib/uplink-lb/ha-notify (vrrp_notify_fifo_script) hands it
+                      over: conntrackd's state steps and the active-only uplinks
   dispatch-events     started by uplink-lb to run the event hooks in /etc/uplink-lb/events.d
   release-resolvers   put the resolver files uplink-lb manages (RESOLV_CONF) back as they were
                       before it first wrote them, and take its prefixes out of radvd's
