@@ -15,12 +15,17 @@ import { Log } from '../util/log.js';
 import { UsageError } from '../util/errors.js';
 import { loadConfiguration, type Env } from './context.js';
 
-/** Acts on one transition. */
+/** Acts on one transition. The role is recorded before the steps run (they may take seconds: an
+ *  active-only uplink's DHCP) and again with what failed: the check reads it to decide whether a
+ *  failed uplink's connections are this router's to release (pipeline/pair-release.ts), and a
+ *  router that has handed over must not release the connections its peer now carries. */
 export function takeRole(role: Role, config: Config, log: Log): void {
   const vrrp = config.ha?.vrrp ?? '';
-  const failed = runSteps(roleSteps(role, config));
+  const since = Date.now();
   ensureRunDir();
-  writeHaRole({ role, vrrp, since: Date.now(), failed });
+  writeHaRole({ role, vrrp, since, failed: [] });
+  const failed = runSteps(roleSteps(role, config));
+  if (failed.length > 0) writeHaRole({ role, vrrp, since, failed });
   const event = `ha-${role.toLowerCase()}`;
   const cause = `keepalived: ${vrrp} ${role}`;
   recordTransitions([{ at: Date.now(), event, cause }]);

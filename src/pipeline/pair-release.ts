@@ -16,9 +16,10 @@ import { readHaRole } from '../state/ha-role.js';
 import type { Log } from '../util/log.js';
 
 /** Longer than a handover takes: the failure window is over when the uplink leaves the route,
- *  then keepalived's next advertisement (0.1 s) carries the lower priority and the peer
- *  preempts (0.3-0.4 s measured in test/e2e/ha-pair.test.ts). */
-export const PAIR_RELEASE_GRACE_MS = 3_000;
+ *  then keepalived's next advertisement (0.1 s) carries the lower priority, the peer preempts,
+ *  and uplink-lb ha-notify records the new role (test/e2e/ha-pair.test.ts: the gateway moved
+ *  0.3-1.0 s after the uplink left the route; a machine loaded by a full test run, slower). */
+export const PAIR_RELEASE_GRACE_MS = 5_000;
 
 /** The uplinks whose grace ended now (each once per outage); notes and forgets outages in
  *  `health` in place. Pure. */
