@@ -115,7 +115,7 @@ export interface StatusReport {
   /** A router of a pair (HA_VRRP): its role as keepalived last told it (null: not yet), since
    *  when, the steps of that change that failed, and the weight it offers keepalived (the
    *  track file's number, null when not written yet); null when not in a pair. */
-  pair: { vrrp: string; role: string | null; since: string | null; failed: string[]; trackFile: string; weight: number | null; sync: { working: boolean; since: string; reason: string } | null } | null;
+  pair: { vrrp: string; role: string | null; since: string | null; failed: string[]; trackFile: string; weight: number | null; sync: { working: boolean; since: string; reason: string; heard: string | null } | null } | null;
   defaultRoute: string | null;
   /** IPv6: the mode, and the main table's IPv6 default route that uplink-lb owns. */
   ipv6: { mode: string; defaultRoute: string | null; lanPrefix?: string };
@@ -178,7 +178,8 @@ function pairLine(p: NonNullable<StatusReport['pair']>): string {
   const role = p.role ? `${p.role} (keepalived's ${p.vrrp}, since ${p.since ?? '?'})` : `no role yet: keepalived has told nothing of ${p.vrrp} (is its vrrp_notify_fifo_script uplink-lb ha-notify?)`;
   const weight = p.weight === null ? `no weight offered yet in ${p.trackFile} (the health check writes it)` : `offering weight ${p.weight} in ${p.trackFile}`;
   const failed = p.failed.length > 0 ? `; steps that failed: ${p.failed.join('; ')}` : '';
-  const sync = p.sync === null ? '' : p.sync.working ? `; synchronisation works (${p.sync.reason})` : `; synchronisation LOST since ${p.sync.since}: ${p.sync.reason} (connections would not survive a switch)`;
+  const heard = p.sync?.heard ? `; the peer last heard ${p.sync.heard}` : '';
+  const sync = p.sync === null ? '' : p.sync.working ? `; synchronisation works (${p.sync.reason}${heard})` : `; synchronisation LOST since ${p.sync.since}: ${p.sync.reason}${heard} (connections would not survive a switch)`;
   return `pair: ${role}, ${weight}${failed}${sync}`;
 }
 
@@ -276,7 +277,7 @@ export function buildStatus(config: Config, observed: Observed, want: Desired, p
       to: c.members.length > 0 ? 'uplinks' : c.policy.strict ? 'refused' : 'default route',
     })),
     resolvers: resolversReport(facts.resolv),
-    pair: config.ha ? { vrrp: config.ha.vrrp, role: facts.pair?.role?.role ?? null, since: facts.pair?.role ? new Date(facts.pair.role.since).toISOString() : null, failed: facts.pair?.role?.failed ?? [], trackFile: config.ha.trackFile, weight: facts.pair?.weight ?? null, sync: facts.pair?.sync ? { working: facts.pair.sync.working, since: iso(facts.pair.sync.since) ?? '', reason: facts.pair.sync.reason } : null } : null,
+    pair: config.ha ? { vrrp: config.ha.vrrp, role: facts.pair?.role?.role ?? null, since: facts.pair?.role ? new Date(facts.pair.role.since).toISOString() : null, failed: facts.pair?.role?.failed ?? [], trackFile: config.ha.trackFile, weight: facts.pair?.weight ?? null, sync: facts.pair?.sync ? { working: facts.pair.sync.working, since: iso(facts.pair.sync.since) ?? '', reason: facts.pair.sync.reason, heard: iso(facts.pair.sync.heard) } : null } : null,
     defaultRoute: current ? routeText(current) : null,
     ipv6: { mode: config.ipv6, defaultRoute: ipv6Default(config, observed), ...(config.lanPrefix6 ? { lanPrefix: config.lanPrefix6 } : {}) },
     // uplink-lb's own stale routes are among the differences, not here
