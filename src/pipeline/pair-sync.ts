@@ -4,7 +4,7 @@
 // not work) is logged, kept in the history and handed to the event hooks (ha-sync-lost,
 // ha-sync-back).
 import type { Config } from '../config/types.js';
-import { parseConntrackdStats } from '../pair/conntrackd-stats.js';
+import { parseConntrackdStats, type SyncStats } from '../pair/conntrackd-stats.js';
 import { judgeSync, type SyncSeen } from '../pair/sync-judgement.js';
 import { CONNTRACKD } from '../paths.js';
 import { writeHaSync } from '../state/ha-sync.js';
@@ -14,7 +14,6 @@ import { bootId } from '../util/clock.js';
 import type { Log } from '../util/log.js';
 import { bad, type Result } from '../util/result.js';
 import { run } from '../util/run.js';
-import type { SyncStats } from '../pair/conntrackd-stats.js';
 
 export const SYNC_LOOK_EVERY_MS = 2_000;
 

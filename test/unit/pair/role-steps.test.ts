@@ -1,11 +1,23 @@
 // What a router of a pair does at each change of role, and what it offers keepalived.
 import { describe, expect, it } from 'vitest';
 import { roleSteps } from '../../../src/pair/role-steps.js';
+import { roleFrom } from '../../../src/pair/notify-line.js';
 import { trackWeight } from '../../../src/pair/track-weight.js';
 import { desired } from '../../../src/plan/desired.js';
 import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
 
 const PAIR = 'IFACE_DEVICE=( eth1 eth2 eth3 )\nIFACE_WEI=( 2 1 1 )\nIFACE_HA=( shared shared active-only )\nHA_VRRP=uplink_lb\nHA_CONNTRACKD_CONF=/etc/conntrackd/conntrackd.conf\n';
+
+describe("keepalived's words", () => {
+  it('give a role only for the group HA_VRRP names, and only for the four states that are roles', () => {
+    expect(roleFrom('GROUP "uplink_lb" MASTER', 'uplink_lb')).toBe('MASTER');
+    expect(roleFrom('INSTANCE "uplink_lb" BACKUP 100', 'uplink_lb')).toBe('BACKUP');
+    expect(roleFrom('GROUP "uplink_lb" FAULT 0', 'uplink_lb')).toBe('FAULT');
+    expect(roleFrom('GROUP "other" MASTER', 'uplink_lb')).toBeUndefined();
+    expect(roleFrom('INSTANCE "uplink_lb" MASTER_RX_LOWER_PRI 100', 'uplink_lb')).toBeUndefined();
+    expect(roleFrom('GROUP uplink_lb MASTER', 'uplink_lb')).toBeUndefined();
+  });
+});
 
 describe('a change of role', () => {
   const config = configFrom(PAIR);
