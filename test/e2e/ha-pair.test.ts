@@ -41,34 +41,29 @@ interface Held {
   broken: [number, string][];
 }
 
-/** N long-lived LAN connections for SECONDS, a line every 0.1 s each. */
-function hold(n: number, seconds: number): Promise<Held> {
+/** A pair.sh command run in the background: what it printed, once it exited 0. */
+function pairLater(...args: string[]): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(PAIR, ['hold', String(n), String(seconds)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(PAIR, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? done(JSON.parse(out) as Held) : fail(new Error(`pair hold exited ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`pair ${args[0] ?? ''} exited ${code}: ${err}`))));
   });
+}
+
+/** N long-lived LAN connections for SECONDS, a line every 0.1 s each. */
+async function hold(n: number, seconds: number): Promise<Held> {
+  return JSON.parse(await pairLater('hold', String(n), String(seconds))) as Held;
 }
 
 /** New LAN connections at RATE/s for SECONDS (1 s each): [moment on the monotonic clock in s,
  *  isp1 | isp2 | fail] for each. */
-function stream(rate: number, seconds: number): Promise<[number, string][]> {
-  return new Promise((done, fail) => {
-    const child = spawn(PAIR, ['stream', String(rate), String(seconds), '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return fail(new Error(`pair stream exited ${code}: ${err}`));
-      const [first, ...rest] = out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
-      const start = (first as { start: number }).start;
-      done((rest as [number, string][]).map(([at, isp]) => [start + at, isp]));
-    });
-  });
+async function stream(rate: number, seconds: number): Promise<[number, string][]> {
+  const [first, ...rest] = (await pairLater('stream', String(rate), String(seconds), '1')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  const start = (first as { start: number }).start;
+  return (rest as [number, string][]).map(([at, isp]) => [start + at, isp]);
 }
 
 const monotonic = (): number => Number(process.hrtime.bigint()) / 1e9;
