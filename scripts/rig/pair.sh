@@ -10,13 +10,18 @@
 #                                sync0 198.18.0.2/30                                              targets 192.0.2.20-21)
 #                                                               isp3 (br down0 198.18.103.1/24, DHCP) -+
 #
-# isp1 and isp2 are shared uplinks (static, an address for each router and .10 for the pair);
+# isp1 and isp2 are shared uplinks (static, an address for each router and .10 for the pair,
+# in IPv4 and in IPv6: 2001:db8:10i::/64, ::1 the ISP's router, ::2 r1, ::3 r2, ::10 the pair's);
 # isp3 is active-only: its DHCP server gives one lease to whichever router asks, and only the
 # active router brings eth3 up (ifupdown and dhclient in each router, with uplink-lb's hooks,
 # /etc/network and /etc/dhcp of its own under /etc/netns/PAIR-rN, its own /var/lib/dhcp).
 # The LAN gateway 198.19.10.1 and each ISP's 198.18.10i.10 are keepalived's (VRRPv3, one sync
 # group, advert_int 0.1), held by the active router; LAN connections are translated to the
-# latter (the site's own nftables table, as a router owner writes it). Each router has its own
+# latter (the site's own nftables table, as a router owner writes it). IPv6 the same way: the
+# LAN's ULA fd00:19:10::/64 with the gateway fe80::1 and fd00:19:10::1 (keepalived's, in the same
+# instance as the IPv4 address: excluded from its adverts), announced by radvd on both routers
+# from fe80::1 only (so only by the active one), translated to the ISP's ::10; uplink-lb in IPv6
+# translated mode (its own translation comes after the site's). Each router has its own
 # /run (a directory of the pair's state bound over it), so uplink-lb's records, keepalived's
 # and conntrackd's files stay apart. Every address exists only inside these namespaces.
 #
@@ -37,6 +42,8 @@
 #        pair.sh master             which router holds the LAN gateway: r1, r2, both or none
 #        pair.sh hold N SECONDS     N long-lived LAN connections -> JSON (scripts/rig/hold.py)
 #        pair.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
+#        pair.sh hold6|stream6 ...  the same in IPv6
+#        pair.sh ra                 the LAN client's IPv6 default route (from the advertisements)
 #
 # PAIR_NAME (default uplink-lb-pair) names the namespaces; BIN the uplink-lb executable
 # (default: built by make for the pair, under test/.state).
@@ -55,8 +62,11 @@ BIN=$ST/uplink-lb
 ISPS=2       # the shared uplinks; ISP 3 is the active-only one
 ALL=3
 SRV=192.0.2.10 PORT_BASE=20000 PORT_COUNT=400
+SRV6=2001:db8:ff::10
 LAN_NET=198.19.10 VIP_LAN=198.19.10.1
+LAN6=fd00:19:10: VIP_LAN6=fd00:19:10::1 VIP_LL=fe80::1
 subnet() { echo "198.18.$((100 + $1))"; }   # ISP i's shared network: .1 its gateway, .2 r1, .3 r2, .10 the pair's
+subnet6() { echo "2001:db8:$((100 + $1)):"; }  # the same in IPv6: SUBNET6:1, :2, :3, :10 (a /64)
 host() { [ "$1" = r1 ] && echo 2 || echo 3; }  # a router's host number on every shared network
 
 die() { echo "pair: $*" >&2; exit 1; }
@@ -84,9 +94,12 @@ cmd_up() {
         ip -n "$P-$r" link add lan0 type veth peer name "$r" netns "$P-lan"
         ip -n "$P-lan" link set "$r" master br0 up
         ip -n "$P-$r" addr add "$LAN_NET.$(host "$r")/24" dev lan0
+        ip -n "$P-$r" addr add "$LAN6:$(host "$r")/64" dev lan0 nodad
     done
     ip -n "$P-lan" addr add "$LAN_NET.100/24" dev br0
     ip -n "$P-lan" route add default via "$VIP_LAN"
+    # the client's IPv6 address and router come from the active router's advertisements (SLAAC)
+    x lan sysctl -qw net.ipv6.conf.br0.accept_ra=2 net.ipv6.conf.br0.accept_dad=0
     # each ISP: a bridge down0 with its gateway, a port to each router, up0 towards the internet
     for i in $(seq $ALL); do
         s=$(subnet "$i")
@@ -97,21 +110,32 @@ cmd_up() {
             ip -n "$P-$r" link add "eth$i" type veth peer name "$r" netns "$P-isp$i"
             ip -n "$P-isp$i" link set "$r" master down0 up
             [ "$i" -gt $ISPS ] || ip -n "$P-$r" addr add "$s.$(host "$r")/24" dev "eth$i"
+            [ "$i" -gt $ISPS ] || ip -n "$P-$r" addr add "$(subnet6 "$i"):$(host "$r")/64" dev "eth$i" nodad
         done
         ip -n "$P-inet" link add "isp$i" type veth peer name up0 netns "$P-isp$i"
         ip -n "$P-isp$i" addr add "198.18.$i.1/30" dev up0; ip -n "$P-isp$i" link set up0 up
         ip -n "$P-isp$i" route add default via "198.18.$i.2"
         ip -n "$P-inet" addr add "198.18.$i.2/30" dev "isp$i"; ip -n "$P-inet" link set "isp$i" up
         ip -n "$P-inet" route add "$s.0/24" via "198.18.$i.1"
-        x "isp$i" sysctl -qw net.ipv4.ip_forward=1
+        x "isp$i" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+        if [ "$i" -le $ISPS ]; then
+            ip -n "$P-isp$i" addr add "$(subnet6 "$i"):1/64" dev down0 nodad
+            ip -n "$P-isp$i" addr add "2001:db8:f$i::1/64" dev up0 nodad
+            ip -n "$P-isp$i" -6 route add default via "2001:db8:f$i::2"
+            ip -n "$P-inet" addr add "2001:db8:f$i::2/64" dev "isp$i" nodad
+            ip -n "$P-inet" -6 route add "$(subnet6 "$i"):/64" via "2001:db8:f$i::1"
+        fi
         # BCP38: the ISP forwards only its own network's sources; the pair's table `probes`
-        # drops a router's own address too when a test says so (pair.sh probes)
+        # drops a router's own addresses too when a test says so (pair.sh probes)
         x "isp$i" nft -f - <<NFT
 table inet rig_bcp38 {
   set probes_off { type ipv4_addr; }
+  set probes_off6 { type ipv6_addr; }
   chain fwdchk { type filter hook forward priority 0; policy accept;
     iifname "down0" ip saddr != $s.0/24 counter drop
     iifname "down0" ip saddr @probes_off counter drop
+    iifname "down0" ip6 saddr != $(subnet6 "$i"):/64 counter drop
+    iifname "down0" ip6 saddr @probes_off6 counter drop
   }
 }
 NFT
@@ -127,7 +151,10 @@ NFT
     for r in r1 r2; do
         for d in lo lan0 sync0 $(seq -f 'eth%g' $ISPS); do ip -n "$P-$r" link set "$d" up; done
         router_etc "$r"
-        x "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1
+        x "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.fib_multipath_hash_policy=1 net.ipv6.conf.all.forwarding=1 net.ipv6.fib_multipath_hash_policy=1
+        # its IPv6 addresses stay when `freeze` sets its links down, as its IPv4 ones do (the
+        # kernel's default flushes them: the router would come back without its own IPv6)
+        for d in lan0 $(seq -f 'eth%g' $ALL); do x "$r" sysctl -qw "net.ipv6.conf.$d.keep_addr_on_down=1"; done
         site_firewall "$r" | x "$r" nft -f -
         # a connection that lives through a failover is known to the new router (conntrackd),
         # never picked up mid-stream (the firewall's ct rules have loaded conntrack)
@@ -136,10 +163,16 @@ NFT
     ip -n "$P-inet" addr add "$SRV/32" dev lo
     ip -n "$P-inet" addr add 192.0.2.20/32 dev lo
     ip -n "$P-inet" addr add 192.0.2.21/32 dev lo
+    for a in "$SRV6" 2001:db8:ff::20 2001:db8:ff::21; do ip -n "$P-inet" addr add "$a/128" dev lo nodad; done
+    x inet sysctl -qw net.ipv6.conf.all.forwarding=1
     setsid ip netns exec "$P-inet" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
         </dev/null >"$ST/inet/server.out" 2>&1 &
-    for _ in $(seq 50); do [ -s "$ST/inet/server.pid" ] && break; sleep 0.1; done
-    [ -s "$ST/inet/server.pid" ] || die "server did not start: $(cat "$ST/inet/server.out")"
+    setsid ip netns exec "$P-inet" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
+        </dev/null >"$ST/inet/server6.out" 2>&1 &
+    for f in server server6; do
+        for _ in $(seq 50); do [ -s "$ST/inet/$f.pid" ] && break; sleep 0.1; done
+        [ -s "$ST/inet/$f.pid" ] || die "$f did not start: $(cat "$ST/inet/$f.out")"
+    done
     echo "pair up"
 }
 
@@ -178,12 +211,17 @@ site_firewall() {
     echo "    oifname \"eth3\" ip saddr $LAN_NET.0/24 masquerade"
     echo '  }'
     echo '}'
+    echo 'table ip6 site {'
+    echo '  chain postrouting { type nat hook postrouting priority srcnat; policy accept;'
+    for i in $(seq $ISPS); do echo "    oifname \"eth$i\" ip6 saddr $LAN6:/64 snat ip6 to $(subnet6 "$i"):10"; done
+    echo '  }'
+    echo '}'
 }
 
 uplink_lb_conf() {  # ROUTER
-    local r=$1 h i ips='' nms='' gws='' tables=''
+    local r=$1 h i ips='' nms='' gws='' gw6s='' tables=''
     h=$(host "$r")
-    for i in $(seq $ISPS); do ips+=" $(subnet "$i").$h"; nms+=" 24"; gws+=" $(subnet "$i").1"; tables+=" $((200 + i))"; done
+    for i in $(seq $ISPS); do ips+=" $(subnet "$i").$h"; nms+=" 24"; gws+=" $(subnet "$i").1"; gw6s+=" $(subnet6 "$i"):1"; tables+=" $((200 + i))"; done
     cat <<EOF
 # uplink-lb on $r of the pair $P
 IFACE_DEVICE=( $(seq -s ' ' -f 'eth%g' $ALL) )
@@ -191,8 +229,12 @@ IFACE_IPS=($ips auto )
 IFACE_NMS=($nms auto )
 IFACE_GWS=($gws auto )
 IFACE_TABLES=($tables 203 )
+IFACE_GW6S=($gw6s none )
 IFACE_HA=( $(for i in $(seq $ISPS); do printf 'shared '; done)active-only )
-CHECK_TARGETS=( 192.0.2.20 192.0.2.21 )
+CHECK_TARGETS=( 192.0.2.20 192.0.2.21 2001:db8:ff::20 2001:db8:ff::21 )
+IPV6_MODE=translated
+IPV6_LAN_PREFIX=$LAN6:/64
+CONNECTION_PINNING=yes
 RESOLV_CONF=no
 HA_VRRP=uplink_lb
 HA_CONNTRACKD_CONF=$ST/$r/conntrackd.conf
@@ -238,6 +280,7 @@ General {
 			TCP
 			UDP
 			ICMP
+			IPv6-ICMP
 		}
 		Address Ignore {
 			IPv4_address 127.0.0.1
@@ -246,6 +289,11 @@ General {
 			IPv4_address $LAN_NET.3
 $(for i in $(seq $ISPS); do printf '\t\t\tIPv4_address %s.2\n\t\t\tIPv4_address %s.3\n\t\t\tIPv4_address %s.10\n' "$(subnet "$i")" "$(subnet "$i")" "$(subnet "$i")"; done)
 			IPv4_address 198.18.0.0/30
+			IPv6_address ::1
+			IPv6_address $LAN6:1
+			IPv6_address $LAN6:2
+			IPv6_address $LAN6:3
+$(for i in $(seq $ISPS); do printf '\t\t\tIPv6_address %s:2\n\t\t\tIPv6_address %s:3\n\t\t\tIPv6_address %s:10\n' "$(subnet6 "$i")" "$(subnet6 "$i")" "$(subnet6 "$i")"; done)
 		}
 	}
 }
@@ -279,25 +327,54 @@ $(for i in $(seq $ISPS); do printf '\t\tWAN%d\n' "$i"; done)
 	sync_group_tracking_weight
 }
 EOF
-    instance LAN lan0 51 "$VIP_LAN/24"
-    for i in $(seq $ISPS); do instance "WAN$i" "eth$i" $((51 + i)) "$(subnet "$i").10/24"; done
+    # IPv6 in the same instances (excluded from the adverts, which carry one family): the LAN's
+    # gateway fe80::1, which radvd announces from, and the pair's address on each ISP, deprecated
+    # so that neither the router's own connections nor uplink-lb's look at the IPv6 side take it
+    instance LAN lan0 51 "$VIP_LAN/24" "$VIP_LL/64 dev lan0 scope link" "$VIP_LAN6/64 dev lan0"
+    for i in $(seq $ISPS); do instance "WAN$i" "eth$i" $((51 + i)) "$(subnet "$i").10/24" "$(subnet6 "$i"):10/64 dev eth$i preferred_lft 0"; done
 }
 
-instance() {  # NAME DEVICE VRID ADDRESS: the same priority on both routers, the uplinks' weight decides
+instance() {  # NAME DEVICE VRID ADDRESS [IPV6...]: the same priority on both routers, the uplinks' weight decides
+    local name=$1 dev=$2 vrid=$3 address=$4
+    shift 4
     cat <<EOF
-vrrp_instance $1 {
+vrrp_instance $name {
 	state BACKUP
-	interface $2
-	virtual_router_id $3
+	interface $dev
+	virtual_router_id $vrid
 	priority 100
 	advert_int 0.1
 	virtual_ipaddress {
-		$4 dev $2
+		$address dev $dev
+	}
+	virtual_ipaddress_excluded {
+$(for a in "$@"; do printf '\t\t%s\n' "$a"; done)
 	}
 	track_file {
 		uplinks weight 1
 	}
 }
+EOF
+}
+
+# radvd on both routers, announcing the LAN's prefix from the gateway fe80::1 only: radvd sends
+# from the first of the AdvRASrcAddress addresses the interface has, so the backup, without it,
+# is silent, and the LAN's default router is the pair's (keepalived's unsolicited neighbour
+# advertisements move it).
+radvd_conf() {
+    cat <<EOF
+interface lan0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 10;
+	prefix $LAN6:/64 {
+		AdvOnLink on;
+		AdvAutonomous on;
+	};
+	AdvRASrcAddress {
+		$VIP_LL;
+	};
+};
 EOF
 }
 
@@ -309,6 +386,7 @@ cmd_start() {
         install -m 600 "$ST/$r/uplink-lb.conf" "/etc/netns/$P-$r/default/uplink-lb"
         conntrackd_conf "$r" > "$ST/$r/conntrackd.conf"
         keepalived_conf "$r" > "$ST/$r/keepalived.conf"
+        radvd_conf > "$ST/$r/radvd.conf"
         rx "$r" "$ST/prefix/sbin/uplink-lb" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
         setsid "$0" rx "$r" "$ST/prefix/sbin/uplink-lb" check </dev/null >"$ST/$r/check.out" 2>&1 &
         echo $! > "$ST/$r/check.pid"
@@ -326,6 +404,10 @@ cmd_start() {
     for r in r1 r2; do
         for _ in $(seq 50); do [ -S "$ST/$r/conntrackd.ctl" ] && break; sleep 0.1; done
         [ -S "$ST/$r/conntrackd.ctl" ] || die "$r: conntrackd did not start: $(cat "$ST/$r/conntrackd.out" "$ST/$r/conntrackd.log" 2>/dev/null)"
+    done
+    for r in r1 r2; do
+        rx "$r" radvd -C "$ST/$r/radvd.conf" -p "$ST/$r/radvd.pid" -m logfile -l "$ST/$r/radvd.log" >"$ST/$r/radvd.out" 2>&1 \
+            || die "$r: radvd did not start: $(cat "$ST/$r/radvd.out" "$ST/$r/radvd.log" 2>/dev/null)"
     done
     for r in r1 r2; do
         setsid "$0" rx "$r" keepalived -n -l -D -f "$ST/$r/keepalived.conf" -p "$ST/$r/keepalived.pid" -r "$ST/$r/keepalived_vrrp.pid" \
@@ -351,9 +433,9 @@ cmd_master() {
     case ${#has[@]} in 0) echo none ;; 1) echo "${has[0]}" ;; *) echo both ;; esac
 }
 
-pids_of() {  # ROUTER: keepalived (both), conntrackd and the check, as recorded
+pids_of() {  # ROUTER: keepalived (both), conntrackd, radvd and the check, as recorded
     local r=$1 f
-    for f in keepalived.pid keepalived_vrrp.pid conntrackd.pid; do [ -s "$ST/$r/$f" ] && cat "$ST/$r/$f"; done
+    for f in keepalived.pid keepalived_vrrp.pid conntrackd.pid radvd.pid; do [ -s "$ST/$r/$f" ] && cat "$ST/$r/$f"; done
     sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$ST/$r/run/uplink-lb/check.json" 2>/dev/null || true
 }
 
@@ -382,10 +464,12 @@ cmd_probes() {  # ROUTER on|off [ispN]
     for i in $(seq $ISPS); do
         [ -z "$only" ] || [ "$only" = "isp$i" ] || continue
         x "isp$i" nft "$verb" element inet rig_bcp38 probes_off "{ $(subnet "$i").$(host "$r") }"
+        x "isp$i" nft "$verb" element inet rig_bcp38 probes_off6 "{ $(subnet6 "$i"):$(host "$r") }"
     done
 }
 
 prefixes() { local i; for i in $(seq $ALL); do printf 'isp%d=%s. ' "$i" "$(subnet "$i")"; done; }
+prefixes6() { local i; for i in $(seq $ISPS); do printf 'isp%d=%s: ' "$i" "$(subnet6 "$i")"; done; }
 
 killpid() {  # PIDFILE COMM
     local f=$1 pid
@@ -407,8 +491,10 @@ cmd_down() {
         for p in $(pids_of "$r"); do kill -CONT "$p" 2>/dev/null || true; done
         killpid "$ST/$r/keepalived.pid" keepalived
         killpid "$ST/$r/conntrackd.pid" conntrackd
+        killpid "$ST/$r/radvd.pid" radvd
     done
     killpid "$ST/inet/server.pid" python3
+    killpid "$ST/inet/server6.pid" python3
     killpid "$ST/isp3/dnsmasq.pid" dnsmasq
     for r in r1 r2; do for f in "$ST/$r"/run/dhclient*.pid; do [ -e "$f" ] && killpid "$f" dhclient; done; done
     # whatever else lives in the pair's namespaces was started by it or a test
@@ -438,5 +524,10 @@ master) cmd_master ;;
 hold) x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes) ;;
 # shellcheck disable=SC2046
 stream) x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes) ;;
+# shellcheck disable=SC2046
+hold6) x lan python3 "$HERE/hold.py" "$SRV6" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes6) ;;
+# shellcheck disable=SC2046
+stream6) x lan python3 "$HERE/stream.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes6) ;;
+ra) x lan ip -6 route show default dev br0 ;;
 *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -6,7 +6,8 @@
 // the router's working shared uplinks (HA_TRACK_FILE, keepalived's track_file). Real traffic
 // from the LAN: long-lived connections that must survive each switch on the shared uplinks (those
 // on the active-only one are lost: its address changes), a stream of new ones whose gap is
-// printed.
+// printed. Both families: the LAN's IPv6 gateway is keepalived's fe80::1, announced by radvd
+// from that address only, the LAN's ULA translated to the pair's address on each shared uplink.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -53,15 +54,15 @@ function pairLater(...args: string[]): Promise<string> {
   });
 }
 
-/** N long-lived LAN connections for SECONDS, a line every 0.1 s each. */
-async function hold(n: number, seconds: number): Promise<Held> {
-  return JSON.parse(await pairLater('hold', String(n), String(seconds))) as Held;
+/** N long-lived LAN connections for SECONDS, a line every 0.1 s each (`hold6`: in IPv6). */
+async function hold(n: number, seconds: number, verb: 'hold' | 'hold6' = 'hold'): Promise<Held> {
+  return JSON.parse(await pairLater(verb, String(n), String(seconds))) as Held;
 }
 
 /** New LAN connections at RATE/s for SECONDS (1 s each): [moment on the monotonic clock in s,
- *  isp1 | isp2 | fail] for each. */
-async function stream(rate: number, seconds: number): Promise<[number, string][]> {
-  const [first, ...rest] = (await pairLater('stream', String(rate), String(seconds), '1')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+ *  isp1 | isp2 | fail] for each (`stream6`: in IPv6). */
+async function stream(rate: number, seconds: number, verb: 'stream' | 'stream6' = 'stream'): Promise<[number, string][]> {
+  const [first, ...rest] = (await pairLater(verb, String(rate), String(seconds), '1')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
   const start = (first as { start: number }).start;
   return (rest as [number, string][]).map(([at, isp]) => [start + at, isp]);
 }
@@ -79,6 +80,7 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
   /** Long-lived connections opened before r2 dies that live through its death, its return and
    *  the switch back to it (r2's own entries for them went stale while it was away). */
   let spanning: Promise<Held> | undefined;
+  let spanning6: Promise<Held> | undefined;
   beforeAll(() => {
     if (process.getuid?.() !== 0) throw new Error('the end-to-end tests need root (network namespaces)');
     pair('down');
@@ -89,23 +91,23 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     pair('down');
   });
 
-  it('settles with r1 active and r2 on standby, each offering keepalived the weight of its two working shared uplinks; only r1 brings up the active-only one; the two configurations pair', async () => {
+  it('settles with r1 active and r2 on standby, each offering keepalived the weight of its two working shared uplinks in each family; only r1 brings up the active-only one; the two configurations pair', async () => {
     expect([role('r1'), role('r2'), gateway()]).toEqual(['MASTER', 'BACKUP', 'r1']);
-    expect([offered('r1'), offered('r2')]).toEqual(['2', '2']);
+    expect([offered('r1'), offered('r2')]).toEqual(['4', '4']);
     expect(leased('r1')).toMatch(/^198\.18\.103\.\d+\/24$/);
     expect(leased('r2')).toBe('');
     expect(ulb('r1', 'status').stdout.split('\n')[0]).toBe('balancing over 3 of 3 uplinks (eth1, eth2, eth3)');
     // (the check looks at conntrackd every 2 s; it started before conntrackd did)
-    const pairLine = /^pair: MASTER \(keepalived's uplink_lb, since \S+\), offering weight 2 in \/run\/uplink-lb\/vrrp-track; synchronisation works \(the peer's messages arrive over sync0; the peer last heard 20\d\d-\S+Z\)$/m;
+    const pairLine = /^pair: MASTER \(keepalived's uplink_lb, since \S+\), offering weight 4 in \/run\/uplink-lb\/vrrp-track; synchronisation works \(the peer's messages arrive over sync0; the peer last heard 20\d\d-\S+Z\)$/m;
     expect(await waitFor(() => pairLine.test(ulb('r1', 'status').stdout), 10)).toBe(true);
     const status = ulb('r1', 'status');
     expect(status.stdout).toMatch(pairLine);
-    expect(ulb('r2', 'status').stdout).toMatch(/^pair: BACKUP \(keepalived's uplink_lb, since \S+\), offering weight 2/m);
+    expect(ulb('r2', 'status').stdout).toMatch(/^pair: BACKUP \(keepalived's uplink_lb, since \S+\), offering weight 4/m);
     // conntrackd's state steps ran without a failure, and keepalived's transitions are in the history
     expect(JSON.parse(readFileSync(`${ST}/r1/run/uplink-lb/ha.json`, 'utf8'))).toMatchObject({ role: 'MASTER', failed: [] });
     expect(status.stdout).toMatch(/ha-master: keepalived: uplink_lb MASTER/);
     const json = JSON.parse(ulb('r2', 'status', '--json').stdout) as { pair: unknown };
-    expect(json.pair).toMatchObject({ vrrp: 'uplink_lb', role: 'BACKUP', failed: [], trackFile: '/run/uplink-lb/vrrp-track', weight: 2 });
+    expect(json.pair).toMatchObject({ vrrp: 'uplink_lb', role: 'BACKUP', failed: [], trackFile: '/run/uplink-lb/vrrp-track', weight: 4 });
     const peer = ulb('r1', 'validate', '--peer', `${ST}/r2/uplink-lb.conf`);
     expect(peer.stdout).toContain(`pairs with ${ST}/r2/uplink-lb.conf: the same 3 uplink(s), each with the same mark, table and priority`);
     // LAN connections through r1 are on r2 too, with the mark of their uplink
@@ -116,13 +118,26 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     const synced = pair('x', 'r2', 'conntrack', '-L', '-p', 'tcp', '--orig-src', '198.19.10.100');
     expect(synced).toMatch(/dst=198\.18\.101\.10 .* mark=151/);
     expect(synced).toMatch(/dst=198\.18\.102\.10 .* mark=152/);
+    // IPv6: the client's one default router is the pair's fe80::1 (the backup's radvd, without
+    // that address, sends nothing; a router advertisement from it would add a second route)
+    expect(pair('ra').trim().split('\n')).toEqual([expect.stringMatching(/^default via fe80::1 proto ra metric \d+ /)]);
+    const opened6 = await stream(20, 2, 'stream6');
+    expect(opened6.filter(([, isp]) => isp === 'fail')).toEqual([]);
+    expect(opened6.filter(([, isp]) => isp === 'isp1').length).toBeGreaterThan(0);
+    expect(opened6.filter(([, isp]) => isp === 'isp2').length).toBeGreaterThan(0);
+    const client6 = /inet6 (fd00:19:10:\S+)\/64/.exec(pair('x', 'lan', 'ip', '-6', '-o', 'addr', 'show', 'dev', 'br0', 'scope', 'global'))?.[1] ?? 'none';
+    const synced6 = pair('x', 'r2', 'conntrack', '-L', '-f', 'ipv6', '-p', 'tcp', '--orig-src', client6);
+    expect(synced6).toMatch(/dst=2001:db8:101::10 .* mark=151/);
+    expect(synced6).toMatch(/dst=2001:db8:102::10 .* mark=152/);
   });
 
   it('the active router loses an uplink its peer still has: the pair hands over, no long-lived connection on a shared uplink breaks, and the active-only uplink moves with it', async () => {
     const held = hold(30, 12);
+    const held6 = hold(20, 12, 'hold6');
     const connections = stream(20, 10);
     await sleep(3000);
     const failed = monotonic();
+    // r1's own addresses on isp1, both families, dropped by the ISP
     pair('probes', 'r1', 'off', 'isp1');
     expect(await waitFor(() => gateway() === 'r2', 15)).toBe(true);
     const moved = monotonic() - failed;
@@ -131,8 +146,14 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     console.log(`r1's isp1 failed for r1 only: gateway on r2 ${moved.toFixed(2)} s later (polled every 0.5 s); new LAN connections failed ${gap.failed} of 200${gap.failed > 0 ? `, started ${gap.first.toFixed(2)} to ${gap.last.toFixed(2)} s after the failure` : ''}; long-lived broken ${result.broken.length} of 30 (${result.broken.filter(([, isp]) => isp === 'isp3').length} of the ${result.opened.isp3 ?? 0} on the active-only isp3)`);
     expect(result.opened.isp1).toBeGreaterThan(0);
     expect(result.broken.filter(([, isp]) => isp !== 'isp3')).toEqual([]);
+    const result6 = await held6;
+    console.log(`r1's isp1 failed for r1 only: IPv6 long-lived broken ${result6.broken.length} of 20 (${JSON.stringify(result6.opened)})`);
+    expect(result6.failed_to_open).toBe(0);
+    expect(result6.opened.isp1).toBeGreaterThan(0);
+    expect(result6.broken).toEqual([]);
     expect([role('r1'), role('r2')]).toEqual(['BACKUP', 'MASTER']);
-    expect([offered('r1'), offered('r2')]).toEqual(['1', '2']);
+    // isp1 counted once for each family: r1 offers eth2's two sides
+    expect([offered('r1'), offered('r2')]).toEqual(['2', '4']);
     // the active-only uplink: r2 brought it up (a lease of its own), r1 took it down
     expect(await waitFor(() => leased('r2') !== '', 15)).toBe(true);
     expect(leased('r1')).toBe('');
@@ -140,15 +161,18 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
 
   it("the router's uplink comes back: equal weights, so no second switch", async () => {
     pair('probes', 'r1', 'on', 'isp1');
-    expect(await waitFor(() => offered('r1') === '2', 15)).toBe(true);
+    expect(await waitFor(() => offered('r1') === '4', 15)).toBe(true);
     await sleep(3000);
     expect([role('r1'), role('r2'), gateway()]).toEqual(['BACKUP', 'MASTER', 'r2']);
   });
 
   it('the active router dies (its processes frozen, its links down): the other takes the gateway, every long-lived connection on a shared uplink survives, new ones work again after a gap', async () => {
     const held = hold(50, 14);
+    const held6 = hold(30, 14, 'hold6');
     spanning = hold(20, 36);
+    spanning6 = hold(10, 36, 'hold6');
     const connections = stream(20, 10);
+    const connections6 = stream(10, 10, 'stream6');
     await sleep(3000);
     const died = monotonic();
     pair('freeze', 'r2');
@@ -174,6 +198,18 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     if (lateFailed.length > 0) console.log(`r2 died: new connections that failed later than 3 s after: ${lateFailed.join(', ')} s`);
     expect(lateFailed.length).toBeLessThanOrEqual(1);
     expect(late.length - lateFailed.length).toBeGreaterThan(40);
+    // IPv6: the gateway fe80::1 moved with the rest (keepalived's unsolicited neighbour
+    // advertisement), every long-lived connection survived, new ones work after the gap
+    const result6 = await held6;
+    const all6 = await connections6;
+    const gap6 = gapOf(all6, died);
+    console.log(`r2 died, IPv6: new LAN connections failed ${gap6.failed} of ${all6.length}${gap6.failed > 0 ? `, from ${gap6.first.toFixed(2)} to ${gap6.last.toFixed(2)} s after` : ''}; long-lived broken ${result6.broken.length} of 30 (${JSON.stringify(result6.opened)})`);
+    expect(result6.failed_to_open).toBe(0);
+    expect(result6.broken).toEqual([]);
+    const late6 = all6.filter(([at]) => at - died > 3);
+    expect(late6.filter(([, isp]) => isp === 'fail')).toEqual([]);
+    expect(late6.length).toBeGreaterThan(20);
+    expect(pair('ra').trim().split('\n')).toEqual([expect.stringMatching(/^default via fe80::1 proto ra /)]);
   });
 
   it('the dead router comes back: it rejoins on standby, without a second switch', async () => {
@@ -199,6 +235,10 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     expect(result.failed_to_open).toBe(0);
     expect((result.opened.isp1 ?? 0) + (result.opened.isp2 ?? 0)).toBeGreaterThan(5);
     expect(broken).toEqual([]);
+    const result6 = await (spanning6 ?? Promise.reject(new Error('the death case did not run')));
+    console.log(`through r2, r1, and r2 again, IPv6: long-lived broken ${result6.broken.length} of ${JSON.stringify(result6.opened)}`);
+    expect(result6.failed_to_open).toBe(0);
+    expect(result6.broken).toEqual([]);
     // (r1's isp1 comes back after flap damping's hold-down: its second failure in 10 minutes)
     pair('probes', 'r1', 'on', 'isp1');
   });

@@ -4,7 +4,7 @@ import { roleSteps } from '../../../src/pair/role-steps.js';
 import { roleFrom } from '../../../src/pair/notify-line.js';
 import { trackWeight } from '../../../src/pair/track-weight.js';
 import { desired } from '../../../src/plan/desired.js';
-import { configFrom, leasesAt, observedAt, problemsOf } from '../helpers.js';
+import { configFrom, delegationsAt, leasesAt, observedAt, problemsOf } from '../helpers.js';
 
 const PAIR = 'IFACE_DEVICE=( eth1 eth2 eth3 )\nIFACE_WEI=( 2 1 1 )\nIFACE_HA=( shared shared active-only )\nHA_VRRP=uplink_lb\nHA_CONNTRACKD_CONF=/etc/conntrackd/conntrackd.conf\n';
 
@@ -61,6 +61,18 @@ describe('the weight a router offers keepalived (track_file)', () => {
     expect(trackWeight(uplinks, new Set(['eth1', 'eth2']))).toBe(0);
     const heavy = desired(configFrom('IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 200 100 )\nHA_VRRP=g\n'), observedAt('applied-2'), { leases: leasesAt('applied-2') }).uplinks;
     expect(trackWeight(heavy, new Set())).toBe(254);
+  });
+
+  it("counts a dual-stack uplink's weight once for each family that works: an IPv6 side judged on its own targets fails alone", () => {
+    const text = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\nHA_VRRP=g\nIPV6_MODE=translated\nIPV6_LAN_PREFIX=fd00:19:10::/64\nCONNECTION_PINNING=yes\n';
+    const dual = (more: string) => desired(configFrom(text + more), observedAt('dual-applied'), { leases: leasesAt('dual-applied'), delegated: delegationsAt('dual-applied') }).uplinks;
+    const withTargets = dual('CHECK_TARGETS=( 192.0.2.20 2001:db8:ff::20 )\n');
+    expect(withTargets.map((s) => `${s.uplink.device} ${s.status} ${s.inet6?.status ?? 'no IPv6'}`)).toEqual(['eth1 up up', 'eth2 up up']);
+    expect(trackWeight(withTargets, new Set())).toBe(6);
+    expect(trackWeight(withTargets, new Set(['eth1/ipv6']))).toBe(4);
+    expect(trackWeight(withTargets, new Set(['eth1']))).toBe(4);
+    // without IPv6 targets of its own the IPv6 side follows its device: drained with it
+    expect(trackWeight(dual(''), new Set(['eth1']))).toBe(2);
   });
 });
 
