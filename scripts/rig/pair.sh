@@ -212,6 +212,12 @@ site_firewall() {
     echo '  }'
     echo '}'
     echo 'table ip6 site {'
+    echo '  chain input { type filter hook input priority filter; policy drop;'
+    echo '    iif "lo" accept'
+    echo '    ct state established,related accept'
+    echo '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, echo-request } accept'
+    echo '    iifname { "sync0", "lan0" } accept'
+    echo '  }'
     echo '  chain postrouting { type nat hook postrouting priority srcnat; policy accept;'
     for i in $(seq $ISPS); do echo "    oifname \"eth$i\" ip6 saddr $LAN6:/64 snat ip6 to $(subnet6 "$i"):10"; done
     echo '  }'
