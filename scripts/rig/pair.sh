@@ -39,6 +39,7 @@
 #                                   the router sends from its own addresses: its probes fail, LAN
 #                                   traffic (from the shared addresses) does not
 #        pair.sh role r1|r2         the router's role as uplink-lb recorded it (MASTER, BACKUP, ...)
+#        pair.sh ulb r1|r2 ARGS...  uplink-lb ARGS in the router (as installed there)
 #        pair.sh master             which router holds the LAN gateway: r1, r2, both or none
 #        pair.sh hold N SECONDS     N long-lived LAN connections -> JSON (scripts/rig/hold.py)
 #        pair.sh stream RATE SECONDS [TIMEOUT]  new LAN connections at RATE/s -> a JSON line each
@@ -46,7 +47,11 @@
 #        pair.sh ra                 the LAN client's IPv6 default route (from the advertisements)
 #
 # PAIR_NAME (default uplink-lb-pair) names the namespaces; BIN the uplink-lb executable
-# (default: built by make for the pair, under test/.state).
+# (default: built by make for the pair, under test/.state). PAIR_ROOT=SUITE (trixie): each router
+# runs another Debian's userland, a root of its own entered with chroot (scripts/rig/
+# debian-root.sh) with keepalived, conntrackd, radvd, ifupdown and isc-dhcp-client from that
+# Debian and uplink-lb's .deb installed by apt; the pair's state directory is bound at the same
+# path inside, so every path below holds in both modes.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -74,11 +79,23 @@ x() { local ns=$P-$1; shift; ip netns exec "$ns" "$@"; }
 router() { [[ $1 =~ ^r[12]$ ]] || die "no router \"$1\" (r1 or r2)"; }
 # a router's shell: its own /run (ip netns exec gives each command a mount namespace of its own)
 # (and /var/lib/dhcp: dhclient's leases); unshare --uts: dhclient-script may call hostname(1)
-RX_SH='mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 2 && exec "$@"'
-rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$@"; }
+RX_SH='mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp && shift 4 && exec "$@"'
+SUITE=${PAIR_ROOT:-}
+[ -z "$SUITE" ] || [[ $SUITE =~ ^[a-z]+$ ]] || die "PAIR_ROOT must be a Debian suite name"
+# (PAIR_ROOT) the router's root: its /run, /var/lib/dhcp, /proc, /sys, /dev and the pair's state
+# directory mounted inside `ip netns exec`'s own mount namespace, then chroot
+ROOT_SH='r=$4; mount --bind "$1" "$r/run" && mount --bind "$2" "$r/var/lib/dhcp" && mkdir -p "$r$3" && mount --bind "$3" "$r$3" &&
+    mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" && mount --rbind /dev "$r/dev" && shift 4 && exec chroot "$r" "$@"'
+if [ -n "$SUITE" ]; then RX_SH=$ROOT_SH; fi
+root_of() { echo "$ST/$1/root"; }
+# where uplink-lb is in the router: make install's prefix, or the package's /usr
+if [ -n "$SUITE" ]; then ULB=/usr/sbin/uplink-lb ULB_LIB=/usr/lib/uplink-lb; else ULB=$ST/prefix/sbin/uplink-lb ULB_LIB=$ST/prefix/lib/uplink-lb; fi
+# the router's /etc: /etc/netns/PAIR-rN (ip netns exec binds it over the host's), or its root's
+etc_of() { if [ -n "$SUITE" ]; then echo "$(root_of "$1")/etc"; else echo "/etc/netns/$P-$1"; fi; }
+rx() { local r=$1; shift; router "$r"; ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$ST" "$(root_of "$r")" "$@"; }
 # the same, with this process becoming CMD (each step execs the next): a daemon started by
 # `setsid pair.sh rx ...` keeps the pid recorded for it
-rx_exec() { local r=$1; shift; router "$r"; exec ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$@"; }
+rx_exec() { local r=$1; shift; router "$r"; exec ip netns exec "$P-$r" unshare --uts /bin/sh -c "$RX_SH" rx "$ST/$r/run" "$ST/$r/varlibdhcp" "$ST" "$(root_of "$r")" "$@"; }
 
 cmd_up() {
     local i r s
@@ -87,6 +104,7 @@ cmd_up() {
     if [ -z "$SOURCE_BIN" ]; then make -s -C "$ROOT" BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null; SOURCE_BIN=$BUILD/uplink-lb; fi
     rm -rf "$ST"; mkdir -p "$ST"/{r1/run/metrics,r2/run/metrics,r1/varlibdhcp,r2/varlibdhcp,inet,isp3,prefix}
     cp "$SOURCE_BIN" "$BIN"
+    [ -z "$SUITE" ] || routers_root
     for ns in lan r1 r2 inet; do ip netns add "$P-$ns"; ip -n "$P-$ns" link set lo up; done
     # the LAN: a bridge in the client's namespace, the client's address on it
     ip -n "$P-lan" link add br0 type bridge; ip -n "$P-lan" link set br0 up
@@ -179,8 +197,38 @@ NFT
 # A router's /etc/network and /etc/dhcp (ip netns exec binds /etc/netns/PAIR-rN/* over /etc):
 # ifupdown knows eth3 only (no auto line: uplink-lb brings it up on the active router), and
 # uplink-lb's hooks are installed there.
+# (PAIR_ROOT) the routers' roots: r1's made from the cached SUITE root and given Debian's
+# packages and uplink-lb's .deb by apt (in the host's network namespace: it reaches the mirror),
+# r2's a copy of it; each root's /etc is that router's. netbase: a minimal root has no
+# /etc/protocols, and conntrackd then synchronises nothing (uplink-lb's status says so).
+routers_root() {
+    local deb r1=$ST/r1/root
+    mkdir -p "$ROOT/test/.state/deb"
+    deb=$(cd "$ROOT" && flock test/.state/deb.lock make -s deb BUILDDIR=test/.state/deb | tail -n 1) || die "make deb failed"
+    case $deb in /*) ;; *) deb=$ROOT/$deb ;; esac
+    "$HERE/debian-root.sh" "$SUITE" "$r1" || die "no $SUITE root"
+    cp "$deb" "$r1/tmp/uplink-lb.deb"
+    unshare --mount --propagation private /bin/sh -c \
+        'r=$1; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
+         { [ -L "$r/etc/resolv.conf" ] || { touch "$r/etc/resolv.conf" && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf"; }; } &&
+         DEBIAN_FRONTEND=noninteractive exec chroot "$r" "$@"' \
+        root_run "$r1" apt-get install -y -q --no-install-recommends keepalived conntrackd conntrack radvd nftables \
+        isc-dhcp-client ifupdown iproute2 netbase /tmp/uplink-lb.deb > "$ST/r1/apt.log" 2>&1 || die "apt in the $SUITE root failed: $(tail -n 20 "$ST/r1/apt.log")"
+    rm -f "$r1/tmp/uplink-lb.deb"
+    printf '# uplink-lb pair
+auto lo
+iface lo inet loopback
+
+iface eth3 inet dhcp
+' > "$r1/etc/network/interfaces"
+    printf '\n# uplink-lb pair\ntimeout 5;\n' >> "$r1/etc/dhcp/dhclient.conf"
+    rm -f "$r1/etc/resolv.conf"; echo "# uplink-lb pair resolv.conf (dhclient-script writes here)" > "$r1/etc/resolv.conf"
+    cp -a "$r1" "$ST/r2/root"
+}
+
 router_etc() {
     local r=$1 etc=/etc/netns/$P-$1
+    [ -z "$SUITE" ] || return 0
     rm -rf "$etc"; mkdir -p "$etc"/network/{if-pre-up.d,if-up.d,if-down.d,if-post-down.d,interfaces.d} "$etc/default"
     printf '# uplink-lb pair: %s\nauto lo\niface lo inet loopback\n\niface eth3 inet dhcp\n' "$r" > "$etc/network/interfaces"
     cp -a /etc/dhcp "$etc/dhcp"
@@ -317,7 +365,7 @@ global_defs {
 	vrrp_garp_master_repeat 3
 	vrrp_garp_master_refresh 0
 	vrrp_notify_fifo $ST/$r/notify.fifo
-	vrrp_notify_fifo_script "$ST/prefix/lib/uplink-lb/ha-notify uplink_lb"
+	vrrp_notify_fifo_script "$ULB_LIB/ha-notify uplink_lb"
 }
 # the weight of this router's working shared uplinks, written by uplink-lb's check
 track_file uplinks {
@@ -389,12 +437,12 @@ cmd_start() {
     [ -e "/run/netns/$P-r1" ] || die "the pair is not up"
     for r in r1 r2; do
         uplink_lb_conf "$r" > "$ST/$r/uplink-lb.conf"
-        install -m 600 "$ST/$r/uplink-lb.conf" "/etc/netns/$P-$r/default/uplink-lb"
+        install -m 600 "$ST/$r/uplink-lb.conf" "$(etc_of "$r")/default/uplink-lb"
         conntrackd_conf "$r" > "$ST/$r/conntrackd.conf"
         keepalived_conf "$r" > "$ST/$r/keepalived.conf"
         radvd_conf > "$ST/$r/radvd.conf"
-        rx "$r" "$ST/prefix/sbin/uplink-lb" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
-        setsid "$0" rx "$r" "$ST/prefix/sbin/uplink-lb" check </dev/null >"$ST/$r/check.out" 2>&1 &
+        rx "$r" "$ULB" apply 2>"$ST/$r/apply.err" || die "$r: apply failed: $(cat "$ST/$r/apply.err")"
+        setsid "$0" rx "$r" "$ULB" check </dev/null >"$ST/$r/check.out" 2>&1 &
         echo $! > "$ST/$r/check.pid"
     done
     # keepalived reads the weight once the check has judged (a router without it offers 0)
@@ -525,6 +573,7 @@ freeze) cmd_freeze "$1" ;;
 thaw) cmd_thaw "$1" ;;
 probes) cmd_probes "$@" ;;
 role) cmd_role "$1" ;;
+ulb) r=$1; shift; rx_exec "$r" "$ULB" "$@" ;;
 master) cmd_master ;;
 # shellcheck disable=SC2046
 hold) x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes) ;;

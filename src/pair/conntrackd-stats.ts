@@ -15,3 +15,11 @@ export function parseConntrackdStats(text: string): Result<SyncStats> {
   const [, device = '', received = '0', sendErrors = '0', receiveErrors = '0'] = block;
   return ok({ device, received: Number(received), errors: Number(sendErrors) + Number(receiveErrors) });
 }
+
+/** The protocols conntrackd could not name (`getprotobyname() cannot find protocol `tcp' in
+ *  /etc/protocols`, on its standard error when it reads its configuration): without
+ *  /etc/protocols (Debian's netbase, left out of a minimal root) the `Protocol Accept` filter
+ *  lets no connection through, and the peers exchange only their alive messages. */
+export function unknownProtocols(stderr: string): string[] {
+  return [...stderr.matchAll(/cannot find protocol `([^']+)'/g)].map((m) => m[1] ?? '');
+}

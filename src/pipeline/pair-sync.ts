@@ -4,7 +4,7 @@
 // not work) is logged, kept in the history and handed to the event hooks (ha-sync-lost,
 // ha-sync-back).
 import type { Config } from '../config/types.js';
-import { parseConntrackdStats, type SyncStats } from '../pair/conntrackd-stats.js';
+import { parseConntrackdStats, unknownProtocols, type SyncStats } from '../pair/conntrackd-stats.js';
 import { judgeSync, type SyncSeen } from '../pair/sync-judgement.js';
 import { CONNTRACKD } from '../paths.js';
 import { writeHaSync } from '../state/ha-sync.js';
@@ -27,6 +27,8 @@ function conntrackdStats(conf: string): Result<SyncStats> {
   try {
     const r = run([CONNTRACKD, '-C', conf, '-s']);
     if (r.status !== 0) return bad(`conntrackd -s failed (exit ${r.status ?? 'signal'}): ${(r.stderr.trim().split('\n').pop() ?? '').replace(/^\[[^\]]*\] \(pid=\d+\) /, '') || 'no output'}`);
+    const unknown = unknownProtocols(r.stderr);
+    if (unknown.length > 0) return bad(`conntrackd cannot find ${unknown.join(', ')} in /etc/protocols (install netbase): its Protocol Accept filter lets no connection through, none is synchronised`);
     return parseConntrackdStats(r.stdout);
   } catch (err) {
     return bad(`conntrackd -s could not run: ${(err as Error).message}`);

@@ -8,6 +8,8 @@
 // on the active-only one are lost: its address changes), a stream of new ones whose gap is
 // printed. Both families: the LAN's IPv6 gateway is keepalived's fe80::1, announced by radvd
 // from that address only, the LAN's ULA translated to the pair's address on each shared uplink.
+// PAIR_ROOT=trixie runs the same cases with Debian 13's keepalived, conntrackd, radvd, ifupdown
+// and dhclient, uplink-lb from its .deb, in a root of each router's own.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,7 +31,7 @@ const leased = (r: 'r1' | 'r2'): string => /inet (\S+)/.exec(pair('x', r, 'ip', 
 /** uplink-lb as installed on the router (its configuration in the router's /etc/default). */
 const ulb = (r: 'r1' | 'r2', ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
   try {
-    return { status: 0, stdout: execFileSync(PAIR, ['rx', r, `${ST}/prefix/sbin/uplink-lb`, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '' };
+    return { status: 0, stdout: execFileSync(PAIR, ['ulb', r, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '' };
   } catch (err) {
     const e = err as { status: number | null; stdout: string; stderr: string };
     return { status: e.status, stdout: e.stdout, stderr: e.stderr };

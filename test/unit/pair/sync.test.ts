@@ -1,8 +1,9 @@
 // Whether conntrackd's synchronisation works, from `conntrackd -s` as captured on the test pair
-// (scripts/rig/pair.sh: a backup's and a master's, and a backup's with its sync link down).
+// (scripts/rig/pair.sh: a backup's and a master's, and a backup's with its sync link down), and its
+// standard error in a Debian 13 root without /etc/protocols (PAIR_ROOT=trixie before netbase).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConntrackdStats } from '../../../src/pair/conntrackd-stats.js';
+import { parseConntrackdStats, unknownProtocols } from '../../../src/pair/conntrackd-stats.js';
 import { judgeSync, SYNC_SILENCE_MS } from '../../../src/pair/sync-judgement.js';
 import { bad, ok } from '../../../src/util/result.js';
 
@@ -14,6 +15,11 @@ describe("conntrackd -s", () => {
     expect(parseConntrackdStats(stats('stats-master.txt'))).toMatchObject({ value: { device: 'sync0', received: 28 } });
     expect(parseConntrackdStats(stats('stats-link-down.txt'))).toMatchObject({ value: { device: 'sync0', received: 32 } });
     expect(parseConntrackdStats('cache internal:\ncurrent active connections:\t0\n')).toEqual({ problem: 'names no active synchronisation link (no "traffic (active device=...)" block)' });
+  });
+
+  it("names the protocols it could not find in /etc/protocols (Debian 13's minimal root has no netbase: nothing is synchronised), and none when it found them", () => {
+    expect(unknownProtocols(stats('stderr-no-protocols.txt'))).toEqual(['tcp', 'udp', 'ICMP', 'IPv6-ICMP']);
+    expect(unknownProtocols('')).toEqual([]);
   });
 });
 
