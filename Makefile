@@ -77,9 +77,9 @@ test-e2e: deps
 
 # Unit tests, then end-to-end tests in network namespaces (needs root; installs Debian packages).
 test: deps typecheck
-	@mkdir -p test/.state
-	E2E_VM_BACKGROUND=1 npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json; \
-	  status=$$?; node scripts/test-summary.mjs test/.state/vitest.json || status=1; exit $$status
+	@mkdir -p test/.state && rm -f test/.state/timeline.json
+	E2E_VM_BACKGROUND=1 npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json --reporter=./scripts/test-timeline.mjs; \
+	  status=$$?; node scripts/test-summary.mjs test/.state/vitest.json test/.state/timeline.json || status=1; exit $$status
 
 demo: deps
 	scripts/demo.sh

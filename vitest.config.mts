@@ -4,32 +4,33 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The order the end-to-end files start in, two at a time: longest first, so that the two
 // workers end together (vitest's own order, longest first by the last run's times, has no times
-// in a fresh clone and falls back to file size). The seconds are what each file took in full
-// runs on this 2-core machine, which the two workers keep busy all along (setup included); a
+// in a fresh clone and falls back to file size). The seconds are what each file took in a full
+// run on this 2-core machine, from its start on a worker to its end (setup included: `make
+// test` prints them, scripts/test-timeline.mjs), on 2026-12-05; a
 // file not listed starts after these. The files that need a Debian root (made from the first
 // second in the background by test/e2e/global-setup.ts: trixie and bookworm after about 110 s
 // when not cached) start once theirs should be there; the PPPoE machine runs beside them all
 // from the setup on, and its file, last, only reads what it printed. (Here, not in a
 // file of its own: vitest loads a .ts file that this config imports as CommonJS.)
 const E2E_ORDER: [file: string, seconds: number][] = [
-  ['health.test.ts', 198],
-  ['operations.test.ts', 121],
-  ['debian13.test.ts', 236],
-  ['ipv6.test.ts', 215],
-  ['core.test.ts', 88],
-  ['pinning.test.ts', 122],
-  ['ha-pair.test.ts', 115],
-  ['debian12-package.test.ts', 110],
-  ['robustness.test.ts', 100],
-  ['clock.test.ts', 85],
-  ['corpus.test.ts', 77],
-  ['dhcpcd-ipv6.test.ts', 80],
-  ['policies.test.ts', 70],
-  ['rollback.test.ts', 72],
-  ['tiers.test.ts', 66],
-  ['arm64.test.ts', 48],
-  ['reconcile.test.ts', 23],
-  ['same-network.test.ts', 13],
+  ['health.test.ts', 165],
+  ['operations.test.ts', 95],
+  ['debian13.test.ts', 180],
+  ['ipv6.test.ts', 201],
+  ['core.test.ts', 61],
+  ['pinning.test.ts', 100],
+  ['ha-pair.test.ts', 110],
+  ['debian12-package.test.ts', 104],
+  ['robustness.test.ts', 83],
+  ['clock.test.ts', 83],
+  ['corpus.test.ts', 62],
+  ['dhcpcd-ipv6.test.ts', 74],
+  ['policies.test.ts', 74],
+  ['rollback.test.ts', 66],
+  ['tiers.test.ts', 70],
+  ['arm64.test.ts', 50],
+  ['reconcile.test.ts', 36],
+  ['same-network.test.ts', 17],
   // its virtual machine runs in the background from the setup on (make test); the file waits for it
   ['pppoe.test.ts', 0],
 ];

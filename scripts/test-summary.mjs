@@ -1,18 +1,28 @@
 // Prints vitest's JSON report as the slowest files, then each failed test with the first
 // lines of its error (CI keeps only the end of the output), then one plain closing line:
-// "vitest: N passed, N failed[, N skipped]".
-import { readFileSync } from 'node:fs';
+// "vitest: N passed, N failed[, N skipped]". With TIMELINE (scripts/test-timeline.mjs's file),
+// a file's time is from its start on a worker to its end, setup and teardown included, and the
+// cores' load over the run is said.
+// usage: test-summary.mjs REPORT [TIMELINE]
+import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const file = process.argv[2];
+const [file, timelineFile] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, 'utf8'));
-const files = (report.testResults ?? [])
-  .filter((f) => typeof f.startTime === 'number' && typeof f.endTime === 'number')
-  .map((f) => ({ name: relative(process.cwd(), f.name), seconds: (f.endTime - f.startTime) / 1000 }))
-  .sort((a, b) => b.seconds - a.seconds);
+const timeline = timelineFile && existsSync(timelineFile) ? JSON.parse(readFileSync(timelineFile, 'utf8')) : undefined;
+const files = (
+  timeline
+    ? timeline.files.map((f) => ({ name: f.name, seconds: f.end - f.queued }))
+    : (report.testResults ?? [])
+        .filter((f) => typeof f.startTime === 'number' && typeof f.endTime === 'number')
+        .map((f) => ({ name: relative(process.cwd(), f.name), seconds: (f.endTime - f.startTime) / 1000 }))
+).sort((a, b) => b.seconds - a.seconds);
 if (files.length > 0) {
   const end = Math.max(...(report.testResults ?? []).map((f) => f.endTime ?? 0));
-  console.log(`slowest test files (of ${files.length}; the run took ${((end - report.startTime) / 1000).toFixed(0)} s, two files at a time):`);
+  const took = timeline ? timeline.seconds : (end - report.startTime) / 1000;
+  const load = typeof timeline?.busy === 'number' ? `, the cores ${(timeline.busy * 100).toFixed(0)}% busy` : '';
+  const what = timeline ? 'each from its start on a worker to its end, setup included' : 'its tests only';
+  console.log(`slowest test files (of ${files.length}, ${what}; the run took ${took.toFixed(0)} s, two files at a time${load}):`);
   for (const f of files.slice(0, 10)) console.log(`  ${f.seconds.toFixed(0).padStart(5)} s  ${f.name}`);
 }
 const failed = (report.testResults ?? []).flatMap((f) =>
