@@ -208,11 +208,7 @@ routers_root() {
     case $deb in /*) ;; *) deb=$ROOT/$deb ;; esac
     "$HERE/debian-root.sh" "$SUITE" "$r1" || die "no $SUITE root"
     cp "$deb" "$r1/tmp/uplink-lb.deb"
-    unshare --mount --propagation private /bin/sh -c \
-        'r=$1; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
-         { [ -L "$r/etc/resolv.conf" ] || { touch "$r/etc/resolv.conf" && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf"; }; } &&
-         DEBIAN_FRONTEND=noninteractive exec chroot "$r" "$@"' \
-        root_run "$r1" apt-get install -y -q --no-install-recommends keepalived conntrackd conntrack radvd nftables \
+    "$HERE/root-run.sh" "$r1" apt-get install -y -q --no-install-recommends keepalived conntrackd conntrack radvd nftables \
         isc-dhcp-client ifupdown iproute2 netbase /tmp/uplink-lb.deb > "$ST/r1/apt.log" 2>&1 || die "apt in the $SUITE root failed: $(tail -n 20 "$ST/r1/apt.log")"
     rm -f "$r1/tmp/uplink-lb.deb"
     printf '# uplink-lb pair

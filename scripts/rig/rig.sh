@@ -151,15 +151,9 @@ cmd_syslog() {
         rx "$ST/router/run" "$ST/router/varlibdhcp" "$ST/router" "$HERE/syslog_listener.py" "$@"
 }
 
-root_run() {  # CMD in the root, in the host's network namespace (apt reaches the mirror; the
-              # host's resolv.conf is bound read-only over the root's, which the router's DHCP
-              # client rewrites with the simulated ISPs' servers)
+root_run() {  # CMD in the root, in the host's network namespace (root-run.sh: apt reaches the mirror)
     [ -n "$SUITE" ] && [ -d "$CHROOT/etc" ] || die "no Debian root (RIG_ROOT)"
-    unshare --mount --propagation private /bin/sh -c \
-        'r=$1; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
-         { [ -L "$r/etc/resolv.conf" ] || { [ -f "$r/etc/resolv.conf" ] && mount --bind -o ro /etc/resolv.conf "$r/etc/resolv.conf"; }; } &&
-         DEBIAN_FRONTEND=noninteractive exec chroot "$r" "$@"' \
-        root_run "$CHROOT" "$@"
+    "$HERE/root-run.sh" "$CHROOT" "$@"
 }
 
 router_interfaces() {
