@@ -8,9 +8,12 @@ prints JSON: {"opened": {"isp1": n, ...}, "failed_to_open": n, "started": epoch_
               "broken": [[seconds_since_start, "isp1"], ...]}
 (`started` lets a caller put the broken times on its own clock: this program may start a
 second or more after it was asked to on a loaded machine.)
+HOLD_STOP=PATH: the connections end early, unbroken, once PATH exists (looked for every 0.1 s),
+so that a caller holds them only as long as what it watches takes.
 """
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -21,6 +24,16 @@ started = time.time()
 opened = {name: 0 for name in prefixes} | {"other": 0}
 broken = []
 failed = 0
+stop_file = os.environ.get("HOLD_STOP", "")
+stopping = False
+
+
+async def watch_stop():
+    global stopping
+    while stop_file and not stopping:
+        if os.path.exists(stop_file):
+            stopping = True
+        await asyncio.sleep(0.1)
 
 
 async def hold(port):
@@ -35,7 +48,7 @@ async def hold(port):
     isp = next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
     opened[isp] += 1
     try:
-        while time.monotonic() - start < seconds:
+        while time.monotonic() - start < seconds and not stopping:
             await asyncio.sleep(interval)
             writer.write(b"x\n")
             await writer.drain()
@@ -49,7 +62,11 @@ async def hold(port):
 
 
 async def main():
+    global stopping
+    watcher = asyncio.create_task(watch_stop())
     await asyncio.gather(*(hold(base + i) for i in range(n)))
+    stopping = True
+    await watcher
     print(json.dumps({"opened": opened, "failed_to_open": failed, "started": started, "broken": broken}))
 
 

@@ -347,7 +347,7 @@ describe('IPv6, native mode', () => {
       rig('fail', 'isp1', 'none');
     }
     expect(await waitFor(() => inRoute6().join() === 'eth1,eth2', 20)).toBe(true);
-    const result = await held;
+    const result = await held.end();
     console.log(`translated mode: isp1 dead to out of the IPv6 route ${drainedAfter.toFixed(1)} s; held ${JSON.stringify(result.opened)}, broken ${JSON.stringify(result.broken)}`);
     expect(result.failed_to_open).toBe(0);
     expect(result.opened.isp1).toBeGreaterThan(0);
@@ -376,7 +376,7 @@ describe('IPv6, native mode', () => {
     expect(await waitFor(() => inRoute6().join() === 'eth1', 20)).toBe(true);
     expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 30, isp2: 0, fail: 0 });
     if (!held) throw new Error('no connections were held');
-    const result = await held;
+    const result = await held.end();
     console.log(`translated mode with tiers: held on the standby tier ${JSON.stringify(result.opened)}, broken ${JSON.stringify(result.broken)}`);
     expect(result.failed_to_open).toBe(0);
     expect(result.opened.isp2).toBe(20);

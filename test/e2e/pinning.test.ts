@@ -43,7 +43,7 @@ describe('connection pinning', () => {
     const drainedAt = 3; // seconds into the hold, at the earliest
     rig('fail', 'isp1', 'none');
     expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
-    const result = await held;
+    const result = await held.end();
     expect(result.failed_to_open).toBe(0);
     expect(result.opened.isp1! + result.opened.isp2!).toBe(200);
     expect(brokenOn(result.broken, 'isp2')).toBe(0);
@@ -60,7 +60,7 @@ describe('connection pinning', () => {
     await sleep(3000);
     rig('fail', 'isp1', 'none');
     expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
-    const result = await held;
+    const result = await held.end(5);
     expect(result.opened).toMatchObject({ isp1: 0, isp2: 200 });
     expect(result.broken).toEqual([]);
     // new connections use both again (150 or fewer of 300 on isp1 at 2:1: 2e-9 of runs)
@@ -73,7 +73,7 @@ describe('connection pinning', () => {
     const held = hold(200, 12);
     await sleep(3000);
     expect(ifdown('eth1').status).toBe(0);
-    const result = await held;
+    const result = await held.end();
     // some connections ran through isp1 (at 2:1, none of 200 would be one time in 10^95), and
     // every one of them broke, and none of isp2's
     expect(result.opened.isp1).toBeGreaterThan(0);

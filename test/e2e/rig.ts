@@ -1,6 +1,6 @@
 // Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const RIG = resolve('scripts/rig/rig.sh');
@@ -182,24 +182,45 @@ export interface HoldResult {
   broken: [number, string][];
 }
 
-/** Holds N long-lived LAN connections for SECONDS (a line every 0.5 s); resolves at the end.
- *  The broken times count from the call, on the test's clock: the holder itself may start a
- *  second or more later on a loaded machine, and a test compares them with its own moments. */
-export function hold(n: number, seconds: number, address?: string): Promise<HoldResult> {
+/** Long-lived connections being held (`hold`): a promise of their result, which `end` can bring
+ *  forward. */
+export interface Held extends Promise<HoldResult> {
+  /** Ends the connections SETTLE seconds from now, unbroken, and gives their result: SETTLE
+   *  covers how long a break takes to be seen (an echo waited for over 3 s, after a line sent
+   *  every 0.5 s), so a change made before the call is judged in full. */
+  end(settle?: number): Promise<HoldResult>;
+}
+
+let holds = 0;
+
+/** Holds N long-lived LAN connections for SECONDS at most (a line every 0.5 s); resolves at the
+ *  end, or earlier through `end`. The broken times count from the call, on the test's clock:
+ *  the holder itself may start a second or more later on a loaded machine, and a test compares
+ *  them with its own moments. */
+export function hold(n: number, seconds: number, address?: string): Held {
   const called = Date.now();
-  return new Promise((done, fail) => {
-    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = resolve(`test/.state/${process.env.RIG_NAME}-hold-${process.pid}-${++holds}.stop`);
+  rmSync(stop, { force: true });
+  const result = new Promise<HoldResult>((done, fail) => {
+    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOLD_STOP: stop } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => {
+      rmSync(stop, { force: true });
       if (code !== 0) return fail(new Error(`rig hold exited ${code}: ${err}`));
       const raw = JSON.parse(out) as HoldResult & { started: number };
       const late = raw.started - called / 1000;
       done({ opened: raw.opened, failed_to_open: raw.failed_to_open, broken: raw.broken.map(([t, isp]) => [Math.round((t + late) * 100) / 100, isp]) });
     });
   });
+  const end = async (settle = 4): Promise<HoldResult> => {
+    await sleep(settle * 1000);
+    writeFileSync(stop, '');
+    return result;
+  };
+  return Object.assign(result, { end });
 }
 
 /** How many of `broken` started on `isp` and broke in [from, to) seconds after the hold began. */

@@ -37,7 +37,7 @@ describe('tiers and maintenance', () => {
     rig('fail', 'isp2', 'none');
     expect(await waitFor(() => inRoute().join() === 'eth1,eth2', 20)).toBe(true);
     expect(dist(300, 1)).toMatchObject({ isp3: 0, fail: 0 });
-    const result = await held;
+    const result = await held.end();
     expect(result.opened.isp3).toBe(100);
     expect(result.broken).toEqual([]);
 
@@ -72,6 +72,7 @@ describe('tiers and maintenance', () => {
     const held = hold(200, 22);
     await sleep(3000);
     const drained = ulb(['drain', 'eth1', '--deadline', '8']);
+    const deadline = Date.now() + 8000;
     expect(drained.status, drained.stderr).toBe(0);
     expect(drained.stdout).toMatch(/^eth1 drained: new connections avoid it; connections pinned to it are kept until \S+Z$/m);
     const drainedAt = 3;
@@ -83,7 +84,8 @@ describe('tiers and maintenance', () => {
     expect(inRoute()).toEqual(['eth2', 'eth3']);
     const status = ulb(['status']);
     expect(status.stdout).toMatch(/eth1: maintenance, not in the default route - drained by the administrator at \S+Z \(uplink-lb undrain ends it\); pinned connections kept until \S+Z/);
-    const result = await held;
+    // held until the breaks at the deadline are seen
+    const result = await held.end(Math.max(4, (deadline - Date.now()) / 1000 + 4));
     expect(result.failed_to_open).toBe(0);
     // none broken before the deadline (8 s after the drain), every one of isp1's at it, none elsewhere
     expect(brokenOn(result.broken, 'isp1', 0, drainedAt + 7.5)).toBe(0);
