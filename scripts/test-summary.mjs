@@ -22,7 +22,13 @@ if (files.length > 0) {
   const took = timeline ? timeline.seconds : (end - report.startTime) / 1000;
   const load = typeof timeline?.busy === 'number' ? `, the cores ${(timeline.busy * 100).toFixed(0)}% busy` : '';
   const what = timeline ? 'each from its start on a worker to its end, setup included' : 'its tests only';
-  console.log(`slowest test files (of ${files.length}, ${what}; the run took ${took.toFixed(0)} s, two files at a time${load}):`);
+  // how many files ran at once at most, from the timeline's intervals
+  const edges = (timeline?.files ?? []).flatMap((f) => [[f.queued, 1], [f.end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let most = 0;
+  for (const [, step] of edges) most = Math.max(most, (running += step));
+  const atOnce = most > 0 ? `, at most ${most} files at a time` : '';
+  console.log(`slowest test files (of ${files.length}, ${what}; the run took ${took.toFixed(0)} s${atOnce}${load}):`);
   for (const f of files.slice(0, 10)) console.log(`  ${f.seconds.toFixed(0).padStart(5)} s  ${f.name}`);
 }
 const failed = (report.testResults ?? []).flatMap((f) =>

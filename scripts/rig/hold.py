@@ -10,6 +10,8 @@ prints JSON: {"opened": {"isp1": n, ...}, "failed_to_open": n, "started": epoch_
 second or more after it was asked to on a loaded machine.)
 HOLD_STOP=PATH: the connections end early, unbroken, once PATH exists (looked for every 0.1 s),
 so that a caller holds them only as long as what it watches takes.
+READY_FILE=PATH: made once every connection has opened (or failed to), so that a caller starts
+what it watches only then (on a loaded machine this program may start seconds late).
 """
 import asyncio
 import json
@@ -25,7 +27,16 @@ opened = {name: 0 for name in prefixes} | {"other": 0}
 broken = []
 failed = 0
 stop_file = os.environ.get("HOLD_STOP", "")
+ready_file = os.environ.get("READY_FILE", "")
 stopping = False
+tried = 0
+
+
+def tried_one():
+    global tried
+    tried += 1
+    if tried == n and ready_file:
+        open(ready_file, "w").close()
 
 
 async def watch_stop():
@@ -44,9 +55,11 @@ async def hold(port):
         peer = (await asyncio.wait_for(reader.readline(), 3)).decode().strip()
     except (OSError, asyncio.TimeoutError):
         failed += 1
+        tried_one()
         return
     isp = next((name for name, p in prefixes.items() if peer.startswith(p)), "other")
     opened[isp] += 1
+    tried_one()
     try:
         while time.monotonic() - start < seconds and not stopping:
             await asyncio.sleep(interval)

@@ -6,9 +6,12 @@ so a caller can put the connections on its own time line), then one JSON line pe
 [seconds_since_start, "isp1" | ... | "other" | "fail"], then exits.
 
 usage: stream.py ADDR BASE PORTS RATE SECONDS TIMEOUT ISP=PREFIX...
+READY_FILE=PATH: made once the stream has begun, so that a caller starts what it watches only
+then (on a loaded machine this program may start seconds late).
 """
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -25,6 +28,8 @@ async def one(port, at):
 
 async def main():
     print(json.dumps({"start": start}), flush=True)
+    if os.environ.get("READY_FILE"):
+        open(os.environ["READY_FILE"], "w").close()
     tasks = []
     i = 0
     while (at := time.monotonic() - start) < seconds:

@@ -14,7 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from './rig.js';
+import { readyMarker, sleep, waitFor, type Begun } from './rig.js';
 
 const PAIR = resolve('scripts/rig/pair.sh');
 const NAME = `uplink-lb-p${process.env.VITEST_POOL_ID ?? '1'}`;
@@ -45,9 +45,9 @@ interface Held {
 }
 
 /** A pair.sh command run in the background: what it printed, once it exited 0. */
-function pairLater(...args: string[]): Promise<string> {
+function pairLater(args: string[], more: Record<string, string> = {}): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(PAIR, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(PAIR, args, { env: { ...env, ...more }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -56,17 +56,24 @@ function pairLater(...args: string[]): Promise<string> {
   });
 }
 
-/** N long-lived LAN connections for SECONDS, a line every 0.1 s each (`hold6`: in IPv6). */
-async function hold(n: number, seconds: number, verb: 'hold' | 'hold6' = 'hold'): Promise<Held> {
-  return JSON.parse(await pairLater(verb, String(n), String(seconds))) as Held;
+/** N long-lived LAN connections for SECONDS, a line every 0.1 s each (`hold6`: in IPv6);
+ *  `ready()` once every one has opened. */
+function hold(n: number, seconds: number, verb: 'hold' | 'hold6' = 'hold'): Begun<Held> {
+  const marker = readyMarker();
+  const result = pairLater([verb, String(n), String(seconds)], marker.env).then((out) => JSON.parse(out) as Held);
+  return Object.assign(result, { ready: marker.ready });
 }
 
 /** New LAN connections at RATE/s for SECONDS (1 s each): [moment on the monotonic clock in s,
- *  isp1 | isp2 | fail] for each (`stream6`: in IPv6). */
-async function stream(rate: number, seconds: number, verb: 'stream' | 'stream6' = 'stream'): Promise<[number, string][]> {
-  const [first, ...rest] = (await pairLater(verb, String(rate), String(seconds), '1')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
-  const start = (first as { start: number }).start;
-  return (rest as [number, string][]).map(([at, isp]) => [start + at, isp]);
+ *  isp1 | isp2 | fail] for each (`stream6`: in IPv6); `ready()` once the stream has begun. */
+function stream(rate: number, seconds: number, verb: 'stream' | 'stream6' = 'stream'): Begun<[number, string][]> {
+  const marker = readyMarker();
+  const result = pairLater([verb, String(rate), String(seconds), '1'], marker.env).then((out) => {
+    const [first, ...rest] = out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const start = (first as { start: number }).start;
+    return (rest as [number, string][]).map(([at, isp]): [number, string] => [start + at, isp]);
+  });
+  return Object.assign(result, { ready: marker.ready });
 }
 
 const monotonic = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -137,7 +144,10 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
     const held = hold(30, 12);
     const held6 = hold(20, 12, 'hold6');
     const connections = stream(20, 10);
-    await sleep(3000);
+    // the failure once every connection is open and the stream has run a second (on a loaded
+    // machine the scripts start seconds late: a fixed pause let a failure come before them)
+    await Promise.all([held.ready(), held6.ready(), connections.ready()]);
+    await sleep(1000);
     const failed = monotonic();
     // r1's own addresses on isp1, both families, dropped by the ISP
     pair('probes', 'r1', 'off', 'isp1');
@@ -171,11 +181,17 @@ describe('a high-availability pair: keepalived and conntrackd, driven and follow
   it('the active router dies (its processes frozen, its links down): the other takes the gateway, every long-lived connection on a shared uplink survives, new ones work again after a gap', async () => {
     const held = hold(50, 14);
     const held6 = hold(30, 14, 'hold6');
-    spanning = hold(20, 36);
-    spanning6 = hold(10, 36, 'hold6');
+    const spanned = hold(20, 36);
+    const spanned6 = hold(10, 36, 'hold6');
+    spanning = spanned;
+    spanning6 = spanned6;
     const connections = stream(20, 10);
     const connections6 = stream(10, 10, 'stream6');
-    await sleep(3000);
+    // the death once every connection is open and the streams have run a second (in a full run
+    // on three workers r2 froze before they had begun: no connection broke, not even on its
+    // active-only uplink, and no new one failed)
+    await Promise.all([held.ready(), held6.ready(), spanned.ready(), spanned6.ready(), connections.ready(), connections6.ready()]);
+    await sleep(1000);
     const died = monotonic();
     pair('freeze', 'r2');
     expect(await waitFor(() => gateway() !== 'r2', 15)).toBe(true);

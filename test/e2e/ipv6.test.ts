@@ -335,7 +335,8 @@ describe('IPv6, native mode', () => {
     await sleep(2500);
     // long-lived connections through both ISPs while isp1 dies and comes back
     const held = hold(40, 24, SERVER6);
-    await sleep(3000);
+    await held.ready();
+    await sleep(1000);
     rig('fail', 'isp1', 'upstream');
     const failed = Date.now();
     let drainedAfter = -1;
@@ -369,7 +370,8 @@ describe('IPv6, native mode', () => {
       expect(connect('lan', SERVER6, 20000, 30, 1)).toMatchObject({ isp1: 0, isp2: 30, fail: 0 });
       // long-lived connections opened on the standby tier, then isp1 comes back
       held = hold(20, 16, SERVER6);
-      await sleep(3000);
+      await held.ready();
+      await sleep(1000);
     } finally {
       rig('fail', 'isp1', 'none');
     }

@@ -35,12 +35,14 @@ describe('connection pinning', () => {
   });
 
   it('draining isp1 breaks none of the connections on isp2, and releases those on isp1 at once', async () => {
+    const called = Date.now();
     const held = hold(200, 22);
-    await sleep(3000);
+    await held.ready();
+    await sleep(1000);
     cron.start();
+    const drainedAt = (Date.now() - called) / 1000; // seconds into the hold, at the earliest
     rig('fail', 'isp1', 'icmp'); // probes fail, TCP still flows: only the drain can break connections
     expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
-    const drainedAt = 3; // seconds into the hold, at the earliest
     rig('fail', 'isp1', 'none');
     expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
     const result = await held.end();
@@ -57,7 +59,8 @@ describe('connection pinning', () => {
     rig('fail', 'isp1', 'icmp');
     expect(await waitFor(() => !inRoute().includes('eth1'), 15)).toBe(true);
     const held = hold(200, 20); // opened while isp1 is out: all through isp2
-    await sleep(3000);
+    await held.ready();
+    await sleep(1000);
     rig('fail', 'isp1', 'none');
     expect(await waitFor(() => inRoute().includes('eth1'), 20)).toBe(true);
     const result = await held.end(5);
@@ -71,7 +74,8 @@ describe('connection pinning', () => {
   it('ifdown of isp1 breaks only the connections on isp1', async () => {
     await cron.stop();
     const held = hold(200, 12);
-    await sleep(3000);
+    await held.ready();
+    await sleep(1000);
     expect(ifdown('eth1').status).toBe(0);
     const result = await held.end();
     // some connections ran through isp1 (at 2:1, none of 200 would be one time in 10^95), and

@@ -1,6 +1,6 @@
 // Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const RIG = resolve('scripts/rig/rig.sh');
@@ -182,9 +182,33 @@ export interface HoldResult {
   broken: [number, string][];
 }
 
+/** A traffic script started in the background: the promise of what it prints at its end, and
+ *  `ready()`, which resolves once it has begun (a hold: every connection opened). On a loaded
+ *  machine the script may start seconds after it was asked to: what a test watches starts after
+ *  `ready()`, not after a fixed pause. */
+export type Begun<T> = Promise<T> & { ready(): Promise<void> };
+
+let markers = 0;
+
+/** The READY_FILE a traffic script (hold.py, stream.py) makes once it has begun, and the wait
+ *  for it (30 s at most). */
+export function readyMarker(): { env: Record<string, string>; ready: () => Promise<void> } {
+  const path = resolve(`test/.state/${process.env.RIG_NAME}-ready-${process.pid}-${++markers}`);
+  rmSync(path, { force: true });
+  const ready = async (): Promise<void> => {
+    const end = Date.now() + 30_000;
+    while (!existsSync(path)) {
+      if (Date.now() > end) throw new Error(`the traffic script did not begin within 30 s (no ${path})`);
+      await sleep(100);
+    }
+    rmSync(path, { force: true });
+  };
+  return { env: { READY_FILE: path }, ready };
+}
+
 /** Long-lived connections being held (`hold`): a promise of their result, which `end` can bring
  *  forward. */
-export interface Held extends Promise<HoldResult> {
+export interface Held extends Begun<HoldResult> {
   /** Ends the connections SETTLE seconds from now, unbroken, and gives their result: SETTLE
    *  covers how long a break takes to be seen (an echo waited for over 3 s, after a line sent
    *  every 0.5 s), so a change made before the call is judged in full. */
@@ -201,8 +225,9 @@ export function hold(n: number, seconds: number, address?: string): Held {
   const called = Date.now();
   const stop = resolve(`test/.state/${process.env.RIG_NAME}-hold-${process.pid}-${++holds}.stop`);
   rmSync(stop, { force: true });
+  const marker = readyMarker();
   const result = new Promise<HoldResult>((done, fail) => {
-    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOLD_STOP: stop } });
+    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOLD_STOP: stop, ...marker.env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -220,7 +245,7 @@ export function hold(n: number, seconds: number, address?: string): Held {
     writeFileSync(stop, '');
     return result;
   };
-  return Object.assign(result, { end });
+  return Object.assign(result, { end, ready: marker.ready });
 }
 
 /** How many of `broken` started on `isp` and broke in [from, to) seconds after the hold began. */
