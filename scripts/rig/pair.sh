@@ -53,6 +53,9 @@
 # Debian and uplink-lb's .deb installed by apt; the pair's state directory is bound at the same
 # path inside, so every path below holds in both modes.
 set -euo pipefail
+# Debian's python3 (scripts/debian-deps.sh installs it) for the traffic scripts: a python3 found
+# first in PATH may be a version manager's shim (pyenv's costs 0.3 s of CPU a start, against 0.02)
+PY=/usr/bin/python3
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -183,9 +186,9 @@ NFT
     ip -n "$P-inet" addr add 192.0.2.21/32 dev lo
     for a in "$SRV6" 2001:db8:ff::20 2001:db8:ff::21; do ip -n "$P-inet" addr add "$a/128" dev lo nodad; done
     x inet sysctl -qw net.ipv6.conf.all.forwarding=1
-    setsid ip netns exec "$P-inet" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
+    setsid ip netns exec "$P-inet" "$PY" "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
         </dev/null >"$ST/inet/server.out" 2>&1 &
-    setsid ip netns exec "$P-inet" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
+    setsid ip netns exec "$P-inet" "$PY" "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
         </dev/null >"$ST/inet/server6.out" 2>&1 &
     for f in server server6; do
         for _ in $(seq 50); do [ -s "$ST/inet/$f.pid" ] && break; sleep 0.1; done
@@ -572,13 +575,13 @@ role) cmd_role "$1" ;;
 ulb) r=$1; shift; rx_exec "$r" "$ULB" "$@" ;;
 master) cmd_master ;;
 # shellcheck disable=SC2046
-hold) x lan python3 "$HERE/hold.py" "$SRV" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes) ;;
+hold) x lan "$PY" "$HERE/hold.py" "$SRV" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes) ;;
 # shellcheck disable=SC2046
-stream) x lan python3 "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes) ;;
+stream) x lan "$PY" "$HERE/stream.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes) ;;
 # shellcheck disable=SC2046
-hold6) x lan python3 "$HERE/hold.py" "$SRV6" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes6) ;;
+hold6) x lan "$PY" "$HERE/hold.py" "$SRV6" "$PORT_BASE" "$1" "$2" 0.1 $(prefixes6) ;;
 # shellcheck disable=SC2046
-stream6) x lan python3 "$HERE/stream.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes6) ;;
+stream6) x lan "$PY" "$HERE/stream.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$1" "$2" "${3:-1}" $(prefixes6) ;;
 ra) x lan ip -6 route show default dev br0 ;;
 *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

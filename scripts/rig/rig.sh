@@ -68,6 +68,9 @@
 # never a network command; a policy-rc.d keeps every service from starting there), `rig.sh
 # root` prints its path.
 set -euo pipefail
+# Debian's python3 (scripts/debian-deps.sh installs it) for the traffic scripts: a python3 found
+# first in PATH may be a version manager's shim (pyenv's costs 0.3 s of CPU a start, against 0.02)
+PY=/usr/bin/python3
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -139,7 +142,7 @@ ROUTER_SYSLOG_SH='d=$3/dev; mkdir -p "$d" && mount -t tmpfs tmpfs "$d" &&
     for n in null zero random urandom tty; do touch "$d/$n" && mount --bind "/dev/$n" "$d/$n" || exit 1; done &&
     mount --bind "$d" /dev && mount --bind "$1" /run && mount --bind "$2" /var/lib/dhcp || exit 1
     log=$3/syslog.txt; : > "$log"; rm -f "$3/syslog.ready"
-    python3 "$4" /dev/log "$log" "$3/syslog.ready" & listener=$!
+    /usr/bin/python3 "$4" /dev/log "$log" "$3/syslog.ready" & listener=$!
     while [ ! -e "$3/syslog.ready" ]; do sleep 0.05; done
     shift 4; "$@"; rc=$?
     sleep 0.2; kill "$listener"; wait "$listener" 2>/dev/null
@@ -377,12 +380,12 @@ NFT
     done
     if [ -n "$DNS" ]; then touch "$ST/dns"; fi
     ip -n "$NET" addr add "$SRV/32" dev lo
-    setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
+    setsid ip netns exec "$NET" "$PY" "$HERE/server.py" "$SRV" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server.pid" \
         </dev/null >"$ST/inet/server.out" 2>&1 &
     if [ -n "$IPV6" ]; then
         touch "$ST/ipv6"
         ip -n "$NET" addr add "$SRV6/128" dev lo
-        setsid ip netns exec "$NET" python3 "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
+        setsid ip netns exec "$NET" "$PY" "$HERE/server.py" "$SRV6" "$PORT_BASE" "$PORT_COUNT" "$ST/inet/server6.pid" \
             </dev/null >"$ST/inet/server6.out" 2>&1 &
         x router sysctl -qw net.ipv6.conf.all.forwarding=1
         lan_ra_dnsmasq
@@ -473,16 +476,16 @@ cmd_fail() {
 cmd_dist() {
     local n=${1:-100} where=${2:-lan} timeout=${3:-2} args=() i
     for i in $(seq "$(count)"); do args+=("isp$i=$(seen_as "$i")"); done
-    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
-    else rx python3 "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
+    if [ "$where" = lan ]; then x lan "$PY" "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
+    else rx "$PY" "$HERE/client.py" "$SRV" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
 cmd_dist6() {
     local n=${1:-100} where=${2:-lan} timeout=${3:-2} args=() i
     [ -n "$IPV6" ] || die "dist6: the rig is not dual-stack (RIG_IPV6=1 at up)"
     for i in $(seq "$(count)"); do args+=("isp$i=2001:db8:$i:"); done
-    if [ "$where" = lan ]; then x lan python3 "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
-    else rx python3 "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
+    if [ "$where" = lan ]; then x lan "$PY" "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"
+    else rx "$PY" "$HERE/client.py" "$SRV6" "$PORT_BASE" "$n" "$timeout" "${args[@]}"; fi
 }
 
 cmd_hold() {  # N SECONDS [ADDR]: N long-lived connections from the LAN (to the server, or to
@@ -491,12 +494,12 @@ cmd_hold() {  # N SECONDS [ADDR]: N long-lived connections from the LAN (to the 
     for i in $(seq "$(count)"); do
         if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
     done
-    x lan python3 "$HERE/hold.py" "$addr" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
+    x lan "$PY" "$HERE/hold.py" "$addr" "$PORT_BASE" "$n" "$seconds" 0.5 "${args[@]}"
 }
 
 cmd_lan_server() {  # PORT COUNT: the echo server on the LAN client (for port forwards to it)
     mkdir -p "$ST/lan"
-    setsid ip netns exec "$LAN" python3 "$HERE/server.py" 198.19.10.2 "$1" "$2" "$ST/lan/server.pid" </dev/null >"$ST/lan/server.out" 2>&1 &
+    setsid ip netns exec "$LAN" "$PY" "$HERE/server.py" 198.19.10.2 "$1" "$2" "$ST/lan/server.pid" </dev/null >"$ST/lan/server.out" 2>&1 &
     for _ in $(seq 50); do [ -s "$ST/lan/server.pid" ] && return 0; sleep 0.1; done
     die "LAN server did not start: $(cat "$ST/lan/server.out")"
 }
@@ -506,7 +509,7 @@ cmd_connect() {  # NS ADDR PORT N [TIMEOUT]: N new connections from NS to ADDR:P
     for i in $(seq "$(count)"); do
         if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
     done
-    x "$ns" python3 "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
+    x "$ns" "$PY" "$HERE/client.py" "$addr" "$port" "$n" "$timeout" "${args[@]}"
 }
 
 cmd_stream() {  # RATE SECONDS [TIMEOUT] [ADDR]: new LAN connections at RATE/s (to the server, or
@@ -515,7 +518,7 @@ cmd_stream() {  # RATE SECONDS [TIMEOUT] [ADDR]: new LAN connections at RATE/s (
     for i in $(seq "$(count)"); do
         if [[ $addr == *:* ]]; then args+=("isp$i=2001:db8:$i:"); else args+=("isp$i=$(seen_as "$i")"); fi
     done
-    x lan python3 "$HERE/stream.py" "$addr" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
+    x lan "$PY" "$HERE/stream.py" "$addr" "$PORT_BASE" "$PORT_COUNT" "$rate" "$seconds" "$timeout" "${args[@]}"
 }
 
 cmd_nat() {  # the router's masquerade on every ISP link (again, after a flush of the ruleset)
@@ -576,7 +579,7 @@ dhcp-router) cmd_dhcp_router "$@" ;;
 pd-move) cmd_pd_move "$@" ;;
 lan-dns) cmd_lan_dns ;;
 lan-ra) cmd_lan_ra "$@" ;;
-lookups) x lan python3 "$HERE/lookups.py" 198.19.10.1 "$@" ;;
+lookups) x lan "$PY" "$HERE/lookups.py" 198.19.10.1 "$@" ;;
 cron) cmd_cron ;;
 kernel) cmd_kernel ;;
 bin) echo "$BIN" ;;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { etc, inRoute, PROBED_CONFIG, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, waitForSync, writeConfig } from './rig.js';
+import { etc, inRoute, PROBED_CONFIG, PYTHON, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, waitForSync, writeConfig } from './rig.js';
 
 const CONFIG = PROBED_CONFIG;
 
@@ -159,7 +159,7 @@ describe('operations', () => {
       let text = '';
       expect(
         waitForSync(() => {
-          const r = rigResult('rx', 'python3', '-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=2).read().decode())');
+          const r = rigResult('rx', PYTHON, '-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=2).read().decode())');
           text = r.stdout;
           return r.status === 0;
         }, 10),

@@ -8,6 +8,9 @@ export const RIG = resolve('scripts/rig/rig.sh');
 // from this process (and its children) uses this worker's namespaces.
 process.env.RIG_NAME ??= `uplink-lb-w${process.env.VITEST_POOL_ID ?? '1'}`;
 export const HOOK = '/etc/network/if-up.d/uplink-load-balancing';
+/** Debian's python3 (scripts/debian-deps.sh), for the traffic scripts: one found first in PATH
+ *  may be a version manager's shim (pyenv's costs 0.3 s of CPU a start, against 0.02). */
+export const PYTHON = '/usr/bin/python3';
 /** Three uplinks, eth3 static (a rig brought up with staticIsps '3'). */
 export const THREE_UPLINKS = `IFACE_DEVICE=( eth1 eth2 eth3 )
 IFACE_WEI=( 2 1 1 )
@@ -262,7 +265,7 @@ export function connect(ns: string, address: string, port: number, n: number, ti
  *  resolver at `resolver` (IPv4 or IPv6; scripts/rig/lookups.py): how many were answered, and
  *  how many could not even be sent (refused on the way out). */
 export function lookups(where: 'router' | 'lan', resolver: string): { answered: number; refused: number } {
-  const command = ['python3', resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1'];
+  const command = [PYTHON, resolve('scripts/rig/lookups.py'), resolver, '20', '1', '1'];
   // (the router's namespace with this machine's python: a Debian root may have none)
   const out = rig('x', where, ...command);
   const results = out

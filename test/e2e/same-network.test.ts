@@ -3,7 +3,7 @@
 // itself, so that a dead ISP is drained and the other carries everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { defaults, dist, ifup, inRoute, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
+import { defaults, dist, ifup, inRoute, PYTHON, rig, rigResult, startCheck, stopCheck, ulb, up, waitFor, writeConfig } from './rig.js';
 
 process.env.RIG_SAME_NET = '1';
 
@@ -36,7 +36,7 @@ describe('two ISPs on the same network and gateway', () => {
 
   it('traffic from each uplink address leaves through that uplink', () => {
     for (const [address, isp] of [['198.51.100.101', 'isp1'], ['198.51.100.102', 'isp2']] as const) {
-      const counts = JSON.parse(rig('rx', 'env', `BIND=${address}`, 'python3', resolve('scripts/rig/client.py'), '192.0.2.10', '20000', '20', '2', 'isp1=198.18.1.1', 'isp2=198.18.2.1')) as Record<string, number>;
+      const counts = JSON.parse(rig('rx', 'env', `BIND=${address}`, PYTHON, resolve('scripts/rig/client.py'), '192.0.2.10', '20000', '20', '2', 'isp1=198.18.1.1', 'isp2=198.18.2.1')) as Record<string, number>;
       expect(counts[isp], address).toBe(20);
     }
   });
