@@ -10,11 +10,11 @@
 // from that address only, the LAN's ULA translated to the pair's address on each shared uplink.
 // PAIR_ROOT=trixie runs the same cases with Debian 13's keepalived, conntrackd, radvd, ifupdown
 // and dhclient, uplink-lb from its .deb, in a root of each router's own.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readyMarker, sleep, waitFor, type Begun } from './rig.js';
+import { begin, sleep, waitFor, type Begun } from './rig.js';
 
 const PAIR = resolve('scripts/rig/pair.sh');
 const NAME = `uplink-lb-p${process.env.VITEST_POOL_ID ?? '1'}`;
@@ -44,36 +44,20 @@ interface Held {
   broken: [number, string][];
 }
 
-/** A pair.sh command run in the background: what it printed, once it exited 0. */
-function pairLater(args: string[], more: Record<string, string> = {}): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(PAIR, args, { env: { ...env, ...more }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`pair ${args[0] ?? ''} exited ${code}: ${err}`))));
-  });
-}
-
 /** N long-lived LAN connections for SECONDS, a line every 0.1 s each (`hold6`: in IPv6);
  *  `ready()` once every one has opened. */
 function hold(n: number, seconds: number, verb: 'hold' | 'hold6' = 'hold'): Begun<Held> {
-  const marker = readyMarker();
-  const result = pairLater([verb, String(n), String(seconds)], marker.env).then((out) => JSON.parse(out) as Held);
-  return Object.assign(result, { ready: marker.ready });
+  return begin(PAIR, [verb, String(n), String(seconds)], env, `pair ${verb}`, (out) => JSON.parse(out) as Held);
 }
 
 /** New LAN connections at RATE/s for SECONDS (1 s each): [moment on the monotonic clock in s,
  *  isp1 | isp2 | fail] for each (`stream6`: in IPv6); `ready()` once the stream has begun. */
 function stream(rate: number, seconds: number, verb: 'stream' | 'stream6' = 'stream'): Begun<[number, string][]> {
-  const marker = readyMarker();
-  const result = pairLater([verb, String(rate), String(seconds), '1'], marker.env).then((out) => {
+  return begin(PAIR, [verb, String(rate), String(seconds), '1'], env, `pair ${verb}`, (out) => {
     const [first, ...rest] = out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
     const start = (first as { start: number }).start;
     return (rest as [number, string][]).map(([at, isp]): [number, string] => [start + at, isp]);
   });
-  return Object.assign(result, { ready: marker.ready });
 }
 
 const monotonic = (): number => Number(process.hrtime.bigint()) / 1e9;

@@ -193,9 +193,32 @@ export type Begun<T> = Promise<T> & { ready(): Promise<void> };
 
 let markers = 0;
 
+/** COMMAND ARGS started in the background with ENV and a READY_FILE (hold.py and stream.py make
+ *  it once they have begun; see `readyMarker`): what it printed, read by PARSE once it exited 0
+ *  (an error naming LABEL otherwise), and `ready()`. */
+export function begin<T>(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, parse: (out: string) => T): Begun<T> {
+  const marker = readyMarker();
+  const result = new Promise<T>((done, fail) => {
+    const child = spawn(command, args, { env: { ...env, ...marker.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`${label} exited ${code}: ${err}`));
+      try {
+        done(parse(out));
+      } catch (e) {
+        fail(new Error(`${label}: unreadable output (${String(e)}): ${out.slice(0, 200)}`));
+      }
+    });
+  });
+  return Object.assign(result, { ready: marker.ready });
+}
+
 /** The READY_FILE a traffic script (hold.py, stream.py) makes once it has begun, and the wait
  *  for it (30 s at most). */
-export function readyMarker(): { env: Record<string, string>; ready: () => Promise<void> } {
+function readyMarker(): { env: Record<string, string>; ready: () => Promise<void> } {
   const path = resolve(`test/.state/${process.env.RIG_NAME}-ready-${process.pid}-${++markers}`);
   rmSync(path, { force: true });
   const ready = async (): Promise<void> => {
@@ -228,27 +251,21 @@ export function hold(n: number, seconds: number, address?: string): Held {
   const called = Date.now();
   const stop = resolve(`test/.state/${process.env.RIG_NAME}-hold-${process.pid}-${++holds}.stop`);
   rmSync(stop, { force: true });
-  const marker = readyMarker();
-  const result = new Promise<HoldResult>((done, fail) => {
-    const child = spawn(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOLD_STOP: stop, ...marker.env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => {
-      rmSync(stop, { force: true });
-      if (code !== 0) return fail(new Error(`rig hold exited ${code}: ${err}`));
-      const raw = JSON.parse(out) as HoldResult & { started: number };
-      const late = raw.started - called / 1000;
-      done({ opened: raw.opened, failed_to_open: raw.failed_to_open, broken: raw.broken.map(([t, isp]) => [Math.round((t + late) * 100) / 100, isp]) });
-    });
+  const held = begin(RIG, ['hold', String(n), String(seconds), ...(address ? [address] : [])], { ...process.env, HOLD_STOP: stop }, 'rig hold', (out) => {
+    const raw = JSON.parse(out) as HoldResult & { started: number };
+    const late = raw.started - called / 1000;
+    return { opened: raw.opened, failed_to_open: raw.failed_to_open, broken: raw.broken.map(([t, isp]): [number, string] => [Math.round((t + late) * 100) / 100, isp]) };
   });
   const end = async (settle = 4): Promise<HoldResult> => {
     await sleep(settle * 1000);
     writeFileSync(stop, '');
-    return result;
+    try {
+      return await held;
+    } finally {
+      rmSync(stop, { force: true });
+    }
   };
-  return Object.assign(result, { end, ready: marker.ready });
+  return Object.assign(held, { end });
 }
 
 /** How many of `broken` started on `isp` and broke in [from, to) seconds after the hold began. */
