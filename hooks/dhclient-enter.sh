@@ -17,3 +17,14 @@ BOUND|RENEW|REBIND|REBOOT|TIMEOUT)
     fi
     ;;
 esac
+# While /etc/resolv.conf is uplink-lb's (its first line is uplink-lb's comment), dhclient-script
+# does not write it (make_resolv_conf, which Debian lets an enter hook replace): otherwise every
+# bind and renewal puts the lease's list over the usable uplinks' until the exit hook's run
+# writes it back. uplink-lb learns the resolvers from the lease itself; a file that is not
+# uplink-lb's (resolvconf's link, one given back by RESOLV_CONF=no or uninstall) is dhclient's.
+if [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
+    case "$uplink_lb_first" in
+    "# uplink-lb:"*) make_resolv_conf() { :; } ;;
+    esac
+fi
+unset uplink_lb_first

@@ -36,6 +36,7 @@ cron_start=$DESTDIR$libdir/cron-start
 ha_notify=$DESTDIR$libdir/ha-notify
 cron_file=$etc/cron.d/uplink-lb
 dhcpcd_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/90-uplink-lb
+dhcpcd_resolv_hook=$DESTDIR${DHCPCD_HOOKDIR:-/usr/lib/dhcpcd/dhcpcd-hooks}/19-uplink-lb-resolv
 man8=$DESTDIR$PREFIX/share/man/man8/uplink-lb.8.gz
 man5=$DESTDIR$PREFIX/share/man/man5/uplink-lb.conf.5.gz
 completion=$DESTDIR$PREFIX/share/bash-completion/completions/uplink-lb
@@ -96,6 +97,7 @@ install)
     put_file "$(snippet "$root/hooks/ifupdown-hook.sh")" "$hook_up" 755
     put_file "$(snippet "$root/hooks/ifupdown-hook.sh")" "$hook_down" 755
     put_file "$(snippet "$root/hooks/dhcpcd-hook.sh")" "$dhcpcd_hook" 644
+    put_file "$root/hooks/dhcpcd-resolv-hook.sh" "$dhcpcd_resolv_hook" 644
     put_file "$(snippet "$root/hooks/dhclient-enter.sh")" "$enter" 644
     put_file "$(snippet "$root/hooks/dhclient-exit.sh")" "$exit_hook" 644
     put_file "$(snippet "$root/hooks/ppp-hook.sh")" "$ppp_up" 755
@@ -132,7 +134,7 @@ uninstall)
     fi
     # the resolver files it manages, as they were before it (RESOLV_CONF)
     if [ -x "$bin" ] && [ -z "$DESTDIR" ]; then "$bin" release-resolvers 2>&1 | sed 's/^/install: /'; fi
-    for f in "$timer" "$service" "$cron_file" "$cron_start" "$ha_notify" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
+    for f in "$timer" "$service" "$cron_file" "$cron_start" "$ha_notify" "$cron_check" "$hook_up" "$hook_down" "$enter" "$exit_hook" "$ppp_up" "$ppp_down" "$dhcpcd_hook" "$dhcpcd_resolv_hook" "$tables" "$protos" "$man8" "$man5" "$completion" "$examples/mail" "$examples/webhook" "$bin"; do
         if [ -e "$f" ] || [ -L "$f" ]; then rm -f "$f"; say "removed $f"; fi
     done
     rmdir "$DESTDIR$libdir" "$examples" "$(dirname "$examples")" 2>/dev/null || true

@@ -57,6 +57,25 @@ function lintianOf(path: string): Promise<Finished> {
   });
 }
 const eventTime = (event: string): number => Date.parse(`${/^\[([^\]]+)\]/.exec(event)?.[1] ?? ''}Z`);
+/** A hook of the test's own, run by a DHCP client's script after the client's own resolv.conf
+ *  step and before uplink-lb's hook, that logs the event and the first line of /etc/resolv.conf
+ *  as the client left it (into the router's /run/resolv-snapshots). */
+function snapshotHook(path: string): void {
+  writeFileSync(`${root()}${path}`, 'printf \'%s %s %s\\n\' "$interface" "$reason" "$(head -n 1 /etc/resolv.conf)" >> /run/resolv-snapshots\n');
+}
+/** The snapshots logged since the last call ("eth2 BOUND # uplink-lb: ..."). */
+function snapshots(): string[] {
+  const path = rootRun('resolv-snapshots');
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : [];
+  rmSync(path, { force: true });
+  return lines;
+}
+/** Once resolv.conf is uplink-lb's, a DHCP client's event leaves it so: the snapshots from the
+ *  first that shows uplink-lb's file on, the ones that show another. */
+function overwrittenAfterManaged(lines: readonly string[]): string[] {
+  const first = lines.findIndex((l) => l.includes(' # uplink-lb:'));
+  return first < 0 ? [] : lines.slice(first).filter((l) => !l.includes(' # uplink-lb:'));
+}
 
 describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
   beforeAll(() => {
@@ -139,6 +158,8 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
   });
 
   it('dhcpcd: ifup eth1 eth2 balances at 2:1; dhcpcd keeps its own defaults at their metric, which never win', async () => {
+    // after dhcpcd's 20-resolv.conf, before uplink-lb's 90-uplink-lb
+    snapshotHook('/usr/lib/dhcpcd/dhcpcd-hooks/21-test-resolv-snapshot');
     expect(ifup('eth1').status).toBe(0);
     let boundToBalanced = NaN;
     const events = await monitorRoutes(async () => {
@@ -154,7 +175,9 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     expect(defaults().map((d) => `${d.dev ?? 'multipath'} ${d.metric}`).sort()).toEqual(['eth1 1003', 'eth2 1004', 'multipath 10']);
     expect(readFileSync(rootRun('uplink-lb/lease.eth2'), 'utf8')).toContain('"source":"dhcpcd"');
     // the resolvers dhcpcd learned (each ISP's first address), in /etc/resolv.conf by weight
-    expect(nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'))).toEqual(['198.18.101.1', '198.18.102.1']);
+    // (written once the run's route is verified: it may follow the route by a moment)
+    const servers = (): string[] => nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'));
+    expect(await waitFor(() => servers().join() === '198.18.101.1,198.18.102.1', 10), servers().join()).toBe(true);
     const counts = dist(300);
     console.log(`Debian 13, dhcpcd: 300 new LAN connections at 2:1: ${JSON.stringify(counts)}`);
     expect(counts.fail).toBe(0);
@@ -174,7 +197,13 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
     console.log(`dhcpcd renewal with a new gateway followed in ${Date.now() - started} ms (from \`dhcpcd -n eth2\`)`);
     expect(moved).toBe(true);
     expect(routes('uplink2').find((r) => r.dst === 'default' && r.gateway)?.gateway).toBe('198.18.102.254');
-    expect(nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'))).toEqual(['198.18.101.1', '198.18.102.53']);
+    const servers = (): string[] => nameservers(readFileSync(`${root()}/etc/resolv.conf`, 'utf8'));
+    expect(await waitFor(() => servers().join() === '198.18.101.1,198.18.102.53', 10), servers().join()).toBe(true);
+    // dhcpcd left the file to uplink-lb at every event since uplink-lb first wrote it (its
+    // resolv.conf hook skipped by 19-uplink-lb-resolv), this renewal's included
+    const seen = snapshots();
+    expect(seen.filter((l) => /^eth2 (BOUND|RENEW|REBIND|REBOOT) # uplink-lb:/.test(l)).length, seen.join('\n')).toBeGreaterThanOrEqual(2);
+    expect(overwrittenAfterManaged(seen), seen.join('\n')).toEqual([]);
     const status = ulb(['status']).stdout;
     expect(status).toContain('kernel: [pass]');
     expect(status).toContain('  RESOLVER[198.18.102.53] "resolver 198.18.102.53 of eth2\'s DHCP client (dhcpcd)": eth2\n');
@@ -295,9 +324,17 @@ describe('Debian 13 router: the .deb, dhcpcd, udhcpc, dhclient', () => {
   it('dhclient (an upgraded router keeps isc-dhcp-client, which ifupdown prefers): balanced, no default route of its own', () => {
     const install = inRoot('apt-get', 'install', '-y', '-q', 'isc-dhcp-client');
     expect(install.status, install.output).toBe(0);
+    // after dhclient-script's own make_resolv_conf, before uplink-lb's exit hook
+    snapshotHook('/etc/dhcp/dhclient-exit-hooks.d/00-test-resolv-snapshot');
+    snapshots();
     expect(ifup('eth1').status).toBe(0);
     expect(ifup('eth2').status).toBe(0);
     expect(existsSync(rootRun('dhclient.eth1.pid'))).toBe(true);
+    // once uplink-lb wrote the file (eth1's bind), dhclient-script leaves it (make_resolv_conf
+    // replaced by uplink-lb's enter hook): eth2's bind found it uplink-lb's
+    const seen = snapshots();
+    expect(seen.some((l) => /^eth2 BOUND # uplink-lb:/.test(l)), seen.join('\n')).toBe(true);
+    expect(overwrittenAfterManaged(seen), seen.join('\n')).toEqual([]);
     expect(balanced()).toEqual(['eth1:198.18.101.254', 'eth2:198.18.102.254']);
     expect(defaults().map((d) => d.metric)).toEqual([10]);
     expect(readFileSync(rootRun('uplink-lb/lease.eth1'), 'utf8')).toContain('"source":"dhclient"');

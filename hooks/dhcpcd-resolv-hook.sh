@@ -1,0 +1,13 @@
+# uplink-lb dhcpcd hook, sourced by dhcpcd-run-hooks before dhcpcd's own 20-resolv.conf (in one
+# shell: it must never exit). While /etc/resolv.conf is uplink-lb's (its first line is
+# uplink-lb's comment), dhcpcd's resolv.conf hook is skipped, as `nohook resolv.conf` would:
+# otherwise every dhcpcd event (a renewal, a router advertisement) writes dhcpcd's own list over
+# the usable uplinks' until uplink-lb's hook (90-uplink-lb) writes it back. uplink-lb learns the
+# resolvers from the event itself, so nothing is lost; a file that is not uplink-lb's (never
+# written by it, given back by RESOLV_CONF=no or uninstall, resolvconf's) is dhcpcd's as before.
+if [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
+    case "$uplink_lb_first" in
+    "# uplink-lb:"*) skip_hooks="${skip_hooks:+$skip_hooks }resolv.conf" ;;
+    esac
+fi
+unset uplink_lb_first
