@@ -21,8 +21,10 @@ esac
 # does not write it (make_resolv_conf, which Debian lets an enter hook replace): otherwise every
 # bind and renewal puts the lease's list over the usable uplinks' until the exit hook's run
 # writes it back. uplink-lb learns the resolvers from the lease itself; a file that is not
-# uplink-lb's (resolvconf's link, one given back by RESOLV_CONF=no or uninstall) is dhclient's.
-if [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
+# uplink-lb's (one given back by RESOLV_CONF=no or uninstall) is dhclient's. Where a resolvconf
+# program is installed, its own enter hook's make_resolv_conf (records, which uplink-lb works
+# through) stays, even while the file is still uplink-lb's from before resolvconf came.
+if [ ! -x /sbin/resolvconf ] && [ ! -x /usr/sbin/resolvconf ] && [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
     case "$uplink_lb_first" in
     "# uplink-lb:"*) make_resolv_conf() { :; } ;;
     esac

@@ -4,8 +4,11 @@
 # otherwise every dhcpcd event (a renewal, a router advertisement) writes dhcpcd's own list over
 # the usable uplinks' until uplink-lb's hook (90-uplink-lb) writes it back. uplink-lb learns the
 # resolvers from the event itself, so nothing is lost; a file that is not uplink-lb's (never
-# written by it, given back by RESOLV_CONF=no or uninstall, resolvconf's) is dhcpcd's as before.
-if [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
+# written by it, given back by RESOLV_CONF=no or uninstall) is dhcpcd's as before. Where a
+# resolvconf program is installed (Debian's resolvconf, openresolv) dhcpcd's hook hands the
+# resolvers to it instead, as records uplink-lb works through: that goes on, even while the file
+# is still uplink-lb's from before resolvconf came.
+if ! command -v "${resolvconf:-resolvconf}" >/dev/null 2>&1 && [ -f /etc/resolv.conf ] && IFS= read -r uplink_lb_first < /etc/resolv.conf; then
     case "$uplink_lb_first" in
     "# uplink-lb:"*) skip_hooks="${skip_hooks:+$skip_hooks }resolv.conf" ;;
     esac
