@@ -205,6 +205,8 @@ export function begin<T>(command: string, args: string[], env: NodeJS.ProcessEnv
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => {
+      // made by the script even when no one waited for it
+      rmSync(marker.path, { force: true });
       if (code !== 0) return fail(new Error(`${label} exited ${code}: ${err}`));
       try {
         done(parse(out));
@@ -218,7 +220,7 @@ export function begin<T>(command: string, args: string[], env: NodeJS.ProcessEnv
 
 /** The READY_FILE a traffic script (hold.py, stream.py) makes once it has begun, and the wait
  *  for it (30 s at most). */
-function readyMarker(): { env: Record<string, string>; ready: () => Promise<void> } {
+function readyMarker(): { path: string; env: Record<string, string>; ready: () => Promise<void> } {
   const path = resolve(`test/.state/${process.env.RIG_NAME}-ready-${process.pid}-${++markers}`);
   rmSync(path, { force: true });
   const ready = async (): Promise<void> => {
@@ -229,7 +231,7 @@ function readyMarker(): { env: Record<string, string>; ready: () => Promise<void
     }
     rmSync(path, { force: true });
   };
-  return { env: { READY_FILE: path }, ready };
+  return { path, env: { READY_FILE: path }, ready };
 }
 
 /** Long-lived connections being held (`hold`): a promise of their result, which `end` can bring
