@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The PPPoE test machine's scenario (test/e2e/pppoe.test.ts boots it with scripts/vm/vm-run.sh):
 # systemd is PID 1 and starts this as a service once the machine is up. The machine is the
 # router, with the uplink-lb package installed (systemd runs its health check); two ISPs in
@@ -9,38 +9,52 @@
 # Both ISPs hold 203.0.113.1-24 (a web server that answers with the ISP's name) and a probe
 # target of their own (198.51.100.1 behind A, 198.51.100.2 behind B). What it finds goes to the
 # serial console as lines `RESULT name {json}` and `FIXTURE dir/file json`; then it powers off.
+# bash, for a clock and a pause that start no process: every process an emulated machine starts
+# costs it milliseconds of its one CPU, which the waits below would otherwise spend 20 times a
+# second (date, sleep, grep) beside uplink-lb's own work.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mkdir -p /run/netns /run/network /run/lock /var/lib/dhcp
 ip link set lo up
 modprobe ppp_generic; modprobe pppoe
 
 result() { echo "RESULT $1 $2"; }
-ms() { date +%s%3N; }
+# now: milliseconds since the epoch (bash's clock; no process)
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; now=$(( t / 1000 )); }
+# nap SECONDS: a pause without a process (a read that times out on a fifo no one writes)
+mkfifo /run/vm-nap; exec {nap_fd}<>/run/vm-nap
+nap() { read -r -t "$1" -u "$nap_fd" _ || :; }
 A() { ip netns exec uplink-lb-ispa "$@"; }
 B() { ip netns exec uplink-lb-ispb "$@"; }
-in_route() { ip -o route show default metric 10 | grep -q "dev $1 "; }
+in_route() { [[ $(ip -o route show default metric 10) == *"dev $1 "* ]]; }
 # the balanced route is there, without DEV; and how long it was missing meanwhile (the kernel
 # deletes a multipath route when the device of one of its nexthops goes away)
 balanced_without() {
     route=$(ip -o route show default metric 10)
     if [ -z "$route" ]; then
-        [ -n "$missing_since" ] || missing_since=$(ms)
-        missing_until=$(ms)
+        now_ms
+        [ -n "$missing_since" ] || missing_since=$now
+        missing_until=$now
         return 1
     fi
     case "$route" in *"dev $1 "*) return 1 ;; esac
 }
-# wait_until TIMEOUT_S CMD...: polls every 50 ms; `took` is the milliseconds it took, or -1
+# wait_until TIMEOUT_S CMD...: polls every 50 ms (every $poll s when set: journalctl,
+# systemctl and a shell are slow to start); `took` is the milliseconds it took, or -1
 wait_until() {
-    limit=$(( $(ms) + $1 * 1000 )); since=$(ms); shift
+    local limit since
+    now_ms; limit=$(( now + $1 * 1000 )); since=$now; shift
     while ! "$@"; do
-        [ "$(ms)" -lt "$limit" ] || { took=-1; return 1; }
-        sleep 0.05
+        now_ms; [ "$now" -lt "$limit" ] || { took=-1; return 1; }
+        nap "${poll:-0.05}"
     done
-    took=$(( $(ms) - since ))
+    now_ms; took=$(( now - since ))
 }
 not() { ! "$@"; }
-has_address() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -q "inet $2"; }
+has_address() { [[ $(ip -4 -o addr show dev "$1" 2>/dev/null) == *"inet $2"* ]]; }
+# a line of FILE starts with TEXT; the check's run record names PID; no rule looks up TABLE
+has_line() { [[ $'\n'$(cat "$1" 2>/dev/null) == *$'\n'"$2"* ]]; }
+check_run_is() { local r; r=$(cat /run/uplink-lb/check.json 2>/dev/null); [[ $r == *"\"pid\":$1,"* || $r == *"\"pid\":$1}"* ]]; }
+no_rule_to() { [[ $(ip -4 rule show) != *"lookup $1 "* ]]; }
 # which ISP answers on each of the 24 shared addresses: {"ispa":N,"ispb":M,"none":K} (24, so that
 # a spread over two uplinks leaves one empty by chance in 1e-7 of runs)
 spread() {
@@ -167,7 +181,7 @@ main_pid() { systemctl show -p MainPID --value uplink-lb.service; }
 # the boot run's end, from the journal: the timer may have started another run since the
 # configuration was written (at a minute boundary, which a slow machine reaches first)
 boot_exit() { journalctl -b -u uplink-lb.service -o cat | sed -n 's/.*Main process exited, code=exited, status=\([0-9]*\).*/\1/p' | head -n 1; }
-wait_until 60 sh -c '[ -n "$(journalctl -b -u uplink-lb.service -o cat | grep "Main process exited")" ]'; t_boot=$took
+poll=0.5 wait_until 60 sh -c '[ -n "$(journalctl -b -u uplink-lb.service -o cat | grep "Main process exited")" ]'; t_boot=$took
 boot_status=$(boot_exit)
 timer="$(systemctl is-enabled uplink-lb.timer) $(systemctl is-active uplink-lb.timer)"
 # a run that cron started before (an upgrade from a version without the unit) still holds the
@@ -177,13 +191,13 @@ systemctl stop uplink-lb.timer uplink-lb.service
 uplink-lb check > /dev/null 2>&1 &
 cron_run=$!
 # it holds the lock once its run record names it (an emulated start takes seconds)
-wait_until 60 grep -q "\"pid\":$cron_run[,}]" /run/uplink-lb/check.json; t_held=$took
+wait_until 60 check_run_is "$cron_run"; t_held=$took
 systemctl start --no-block uplink-lb.service; rc_start=$?
-wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = activating ]'
+poll=0.25 wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = activating ]'
 sleep 4
 waiting="$(systemctl is-active uplink-lb.service) $(systemctl show -p NRestarts --value uplink-lb.service)"
 kill "$cron_run"; wait "$cron_run"
-wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = active ] && [ "$(systemctl show -p MainPID --value uplink-lb.service)" != 0 ]'; t_took_over=$took
+poll=0.25 wait_until 30 sh -c '[ "$(systemctl is-active uplink-lb.service)" = active ] && [ "$(systemctl show -p MainPID --value uplink-lb.service)" != 0 ]'; t_took_over=$took
 systemctl start uplink-lb.timer
 sleep 4
 check=$(main_pid)
@@ -193,7 +207,7 @@ result systemd_start "{\"boot_start_wait_ms\":$t_boot,\"boot_exit\":\"$boot_stat
 missing_since= missing_until=
 A ip link set isp0 down
 wait_until 30 balanced_without ppp0; t=$took
-start=$(ms)
+now_ms; start=$now
 # pppd gives up after 3 unanswered echoes, and ppp0 goes away
 wait_until 30 not test -e /sys/class/net/ppp0; gone=$took
 wait_until 30 balanced_without ppp0
@@ -204,7 +218,7 @@ result failover "{\"route_ms\":$t,\"device_gone_ms\":$((t + gone)),\"route_missi
 kill "$(cat /run/pppoe-server.pid)"
 sleep 1
 pppoe_server 100.64.0.20
-start=$(ms)
+now_ms; start=$now
 A ip link set isp0 up
 wait_until 60 has_address ppp0 100.64.0.20; t_addr=$took
 wait_until 60 in_route ppp0; t_route=$took
@@ -212,7 +226,7 @@ rules=$(ip -4 rule show | tr '\n' ';')
 case "$rules" in *"from 100.64.0.20 lookup"*) new=true ;; *) new=false ;; esac
 case "$rules" in *"from 100.64.0.10 "*) old=true ;; *) old=false ;; esac
 # the peer's resolver (DNS1, usepeerdns), recorded by this ip-up, heads /etc/resolv.conf
-wait_until 30 grep -q '^nameserver 198.51.100.53' /etc/resolv.conf
+wait_until 30 has_line /etc/resolv.conf 'nameserver 198.51.100.53'
 resolvers=$(sed -n 's/^nameserver //p' /etc/resolv.conf | tr '\n' ' ')
 result reconnect "{\"address_ms\":$((t_addr)),\"route_after_address_ms\":$t_route,\"new_rule\":$new,\"old_rule\":$old,\"spread\":$(spread),\"resolvers\":\"$resolvers\"}"
 
@@ -227,7 +241,7 @@ result upstream "{\"drained_ms\":$t,\"back_ms\":$t_back}"
 missing_since= missing_until=
 ifdown dsl-provider > /tmp/ifdown-dsl.log 2>&1; rc_down=$?
 wait_until 30 balanced_without ppp0; t=$took
-wait_until 30 not sh -c 'ip -4 rule show | grep -q "lookup 201 "'; t_rules=$took
+wait_until 30 no_rule_to 201; t_rules=$took
 gap=$(( ${missing_until:-0} - ${missing_since:-0} ))
 result ifdown "{\"rc\":$rc_down,\"route_ms\":$t,\"rules_gone_ms\":$t_rules,\"route_missing_ms\":$gap,\"spread\":$(spread)}"
 ifup dsl-provider > /tmp/ifup-dsl2.log 2>&1; rc_up=$?
@@ -237,13 +251,13 @@ result ifup "{\"rc\":$rc_up,\"route_ms\":$t}"
 #    judges; cron's every-minute start steps aside while the timer is enabled; its sandbox
 old=$(main_pid)
 kill -9 "$old"
-wait_until 30 sh -c 'p=$(systemctl show -p MainPID --value uplink-lb.service); [ "$p" != 0 ] && [ "$p" != "$1" ]' sh "$old"; t_restart=$took
+poll=0.25 wait_until 30 sh -c 'p=$(systemctl show -p MainPID --value uplink-lb.service); [ "$p" != 0 ] && [ "$p" != "$1" ]' sh "$old"; t_restart=$took
 new=$(main_pid)
 before=$(stat -c %Y /run/uplink-lb/health.json)
-wait_until 30 sh -c '[ "$(stat -c %Y /run/uplink-lb/health.json)" != "$1" ]' sh "$before"; t_record=$took
+poll=0.25 wait_until 30 sh -c '[ "$(stat -c %Y /run/uplink-lb/health.json)" != "$1" ]' sh "$before"; t_record=$took
 wait_until 30 in_route ppp0; t_ppp0=$took
 uplink-lb status > /dev/null 2>&1; rc_status=$?
-since=$(ms); /usr/lib/uplink-lb/cron-start; rc_cron=$?; cron_ms=$(( $(ms) - since ))
+now_ms; since=$now; /usr/lib/uplink-lb/cron-start; rc_cron=$?; now_ms; cron_ms=$(( now - since ))
 checks=$(ps -eo args= | grep -c '^/usr/sbin/uplink-lb check$')
 capbnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$new/status")
 nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "/proc/$new/status")
