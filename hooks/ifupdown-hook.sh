@@ -7,6 +7,11 @@
 # logged, and the interface comes up with whatever its DHCP client or configuration gives it.
 exe=@SBINDIR@/uplink-lb
 [ -x "$exe" ] || exit 0
+# never an uplink: loopback, and `ifup -a`'s own runs (IFACE=--all, ADDRFAM=meta) before and
+# after the interfaces'. Decided here, as the executable would, without starting it: at every
+# boot and `ifup -a` (a second or more on a slow board)
+case ${IFACE:-} in lo|--all) exit 0 ;; esac
+[ "${ADDRFAM:-}" != meta ] || exit 0
 "$exe" ifupdown-hook
 rc=$?
 case $rc in

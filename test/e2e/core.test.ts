@@ -2,7 +2,7 @@
 // used as the third uplink later; eth4 DHCP but not an uplink), real ifupdown, dhclient, dnsmasq.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, defaults, dist, etc, hook, hookAsync, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, THREE_UPLINKS, ulb, up, writeConfig } from './rig.js';
+import { connect, defaults, dist, etc, hook, hookAsync, HOOK, ifdown, ifup, kernel, ownRules, rig, rigResult, routes, THREE_UPLINKS, ulb, up, writeConfig } from './rig.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
 
@@ -203,6 +203,15 @@ describe('uplink-lb on a router with real ifupdown, dhclient and dnsmasq', () =>
     const before = kernel();
     expect(hook('lo', 'stop').status).toBe(0);
     expect(hook('--all', 'stop', { ADDRFAM: 'meta' }).status).toBe(0);
+    // lo and ifup -a's meta runs are told apart by the hook itself: the executable is not started
+    const execs = (...env: string[]): string[] => {
+      const traced = rigResult('rx', 'strace', '-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', 'env', ...env, 'MODE=start', 'PHASE=post-up', HOOK);
+      expect(traced.status, traced.stderr).toBe(0);
+      return [...traced.stderr.matchAll(/execve\("([^"]+)"/g)].map((m) => m[1]!.replace(/.*\//, ''));
+    };
+    expect(execs('IFACE=lo', 'ADDRFAM=inet')).not.toContain('uplink-lb');
+    expect(execs('IFACE=--all', 'ADDRFAM=meta')).not.toContain('uplink-lb');
+    expect(execs('IFACE=lan0', 'ADDRFAM=inet')).toContain('uplink-lb');
     expect(hook('eth1', 'stop', { ADDRFAM: 'inet6', VERBOSITY: '0' }).status).toBe(0);
     expect(hook('lan0', 'stop').status).toBe(0);
     expect(kernel()).toBe(before);
