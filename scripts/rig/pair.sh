@@ -62,10 +62,11 @@ ROOT=$(cd "$HERE/../.." && pwd)
 P=${PAIR_NAME:-uplink-lb-pair}
 [[ $P =~ ^uplink-lb-[a-z0-9]+$ ]] || { echo "pair: PAIR_NAME must be uplink-lb-WORD" >&2; exit 2; }
 ST=$ROOT/test/.state/$P
-# the executable the pair runs: BIN, or one built for the pair (by make, beside the rigs'
-# builds); a copy of it (a build may replace the original while the pair runs)
+# the executable the pair runs: BIN, or the one the tests' package is made from (make's default
+# paths, which the pair's routers use: test/.state/deb, built once under the package's lock for
+# every file that needs it); a copy of it (a build may replace the original while the pair runs)
 SOURCE_BIN=${BIN:-}
-BUILD=$ROOT/test/.state/build-$P
+BUILD=$ROOT/test/.state/deb
 BIN=$ST/uplink-lb
 ISPS=2       # the shared uplinks; ISP 3 is the active-only one
 ALL=3
@@ -104,7 +105,11 @@ cmd_up() {
     local i r s
     [ -e "/run/netns/$P-r1" ] && die "$P-r1 exists; run '$0 down' first"
     command -v keepalived >/dev/null && command -v conntrackd >/dev/null || die "missing keepalived or conntrackd: run scripts/debian-deps.sh"
-    if [ -z "$SOURCE_BIN" ]; then make -s -C "$ROOT" BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null; SOURCE_BIN=$BUILD/uplink-lb; fi
+    if [ -z "$SOURCE_BIN" ]; then
+        mkdir -p "$BUILD"
+        (cd "$ROOT" && flock test/.state/deb.lock make -s BUILDDIR="$BUILD" "$BUILD/uplink-lb" >/dev/null) || die "make failed"
+        SOURCE_BIN=$BUILD/uplink-lb
+    fi
     rm -rf "$ST"; mkdir -p "$ST"/{r1/run/metrics,r2/run/metrics,r1/varlibdhcp,r2/varlibdhcp,inet,isp3,prefix}
     cp "$SOURCE_BIN" "$BIN"
     [ -z "$SUITE" ] || routers_root

@@ -33,6 +33,11 @@ TimeoutStartSec=infinity
 WantedBy=multi-user.target
 END
 ln -sfn ../vm-scenario.service "$dest/etc/systemd/system/multi-user.target.wants/vm-scenario.service"
-# nothing else on the console: no login prompts
+# nothing else on the console: no login prompts (getty-static: tty2-tty6)
 ln -sfn /dev/null "$dest/etc/systemd/system/serial-getty@ttyS0.service"
 ln -sfn /dev/null "$dest/etc/systemd/system/getty@tty1.service"
+ln -sfn /dev/null "$dest/etc/systemd/system/getty-static.service"
+# /usr as up to date as the machine's caches: ConditionNeedsUpdate (ldconfig.service, the journal
+# catalog, systemd-update-done) would otherwise rebuild them at this fresh root's every boot,
+# seconds of emulation
+touch -r "$dest/usr" "$dest/etc/.updated" "$dest/var/.updated"
