@@ -2,40 +2,45 @@ import { basename } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// The order the end-to-end files start in, two at a time: longest first, so that the two
+// The order the end-to-end files start in, two at a time: the long ones first, so that the two
 // workers end together (vitest's own order, longest first by the last run's times, has no times
-// in a fresh clone and falls back to file size). The seconds are what each file took in a full
-// run on this 2-core machine, from its start on a worker to its end (setup
-// included: `make test` prints them, scripts/test-timeline.mjs), on 2026-12-05; a file not
-// listed starts after these. The files that need a Debian root (made from the first second in
-// the background by test/e2e/global-setup.ts: trixie and bookworm after about 110 s when not
-// cached) start once theirs should be there; the PPPoE machine runs beside them all from the
-// setup on, and its file, last, only reads what it printed. (Here, not in a file of its own:
-// vitest loads a .ts file that this config imports as CommonJS.)
+// in a fresh clone and falls back to file size), and from the middle on a file that mostly waits
+// (failure and recovery windows, a clock's jumps, held connections) beside one that keeps a core
+// busy (apt, the corpus's hundreds of runs, kill -9 trials, arm64 emulation): two that wait side
+// by side left the cores 32-50% busy for two minutes (clock, pinning, policies, dhcpcd-ipv6 in the
+// run of 2026-12-05 09:35). The seconds are what each file took in that full run on this 2-core
+// machine, from its start on a worker to its end (setup included: `make test` prints them,
+// scripts/test-timeline.mjs); a file not listed starts after these. The files that need a Debian
+// root (made from the first second in the background by test/e2e/global-setup.ts: trixie and
+// bookworm after about 110 s when not cached) start once theirs should be there; the PPPoE
+// machine runs beside them all from the setup on, and its file, last, only reads what it
+// printed. (Here, not in a file of its own: vitest loads a .ts file that this config imports as
+// CommonJS.)
 const E2E_ORDER: [file: string, seconds: number][] = [
-  ['health.test.ts', 176],
-  ['operations.test.ts', 109],
-  ['debian13.test.ts', 194],
-  ['ipv6.test.ts', 191],
-  ['ha-pair.test.ts', 119],
-  ['debian12-package.test.ts', 111],
-  ['robustness.test.ts', 90],
-  ['clock.test.ts', 87],
-  ['pinning.test.ts', 83],
-  ['policies.test.ts', 75],
-  ['dhcpcd-ipv6.test.ts', 74],
-  ['corpus.test.ts', 73],
-  ['rollback.test.ts', 69],
-  ['core.test.ts', 68],
-  ['tiers.test.ts', 58],
-  ['arm64.test.ts', 55],
-  ['reconcile.test.ts', 35],
-  ['same-network.test.ts', 19],
+  ['health.test.ts', 183],
+  ['operations.test.ts', 101],
+  ['debian13.test.ts', 197],
+  ['ipv6.test.ts', 198],
+  ['ha-pair.test.ts', 117],
+  ['debian12-package.test.ts', 119],
+  // from here: waiting, busy, waiting, busy...
+  ['clock.test.ts', 79],
+  ['corpus.test.ts', 75],
+  ['pinning.test.ts', 61],
+  ['robustness.test.ts', 91],
+  ['rollback.test.ts', 87],
+  ['arm64.test.ts', 59],
+  ['policies.test.ts', 64],
+  ['dhcpcd-ipv6.test.ts', 51],
+  ['core.test.ts', 57],
+  ['tiers.test.ts', 56],
+  ['reconcile.test.ts', 39],
+  ['same-network.test.ts', 17],
   // its virtual machine runs in the background from the setup on (make test); the file waits for it
   ['pppoe.test.ts', 0],
 ];
 
-class LongestFirst extends BaseSequencer {
+class PlannedOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const rank = (f: TestSpecification): number => {
@@ -58,7 +63,7 @@ export default defineConfig({
     // crowded machine); a failure's timing bound broke under that load (2026-12-05).
     fileParallelism: true,
     maxWorkers: 2,
-    sequence: { sequencer: LongestFirst },
+    sequence: { sequencer: PlannedOrder },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
