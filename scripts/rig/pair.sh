@@ -536,7 +536,12 @@ killpid() {  # PIDFILE COMM
     if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
         kill -CONT "$pid" 2>/dev/null || true
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 40); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
+        # gone, or a zombie: its parent (a pair.sh long ended) left it to PID 1, which may reap it
+        # seconds later (this machine's reaps every 2 s: 22 s for the pair's eleven daemons)
+        for _ in $(seq 40); do
+            case "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" in ''|Z) break ;; esac
+            sleep 0.05
+        done
         kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$f"
