@@ -71,14 +71,14 @@ typecheck: node_modules/.package-lock.json
 test-unit: node_modules/.package-lock.json
 	npx vitest run --project unit
 
-# E2E_VM_BACKGROUND=1: the PPPoE test's virtual machine runs in the background, beside the other files
+# E2E_BACKGROUND=1: the PPPoE test's virtual machine and the corpus's trial run in the background, beside the other files
 test-e2e: deps
-	E2E_VM_BACKGROUND=1 npx vitest run --project e2e
+	E2E_BACKGROUND=1 npx vitest run --project e2e
 
 # Unit tests, then end-to-end tests in network namespaces (needs root; installs Debian packages).
 test: deps typecheck
 	@mkdir -p test/.state && rm -f test/.state/timeline.json
-	E2E_VM_BACKGROUND=1 npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json --reporter=./scripts/test-timeline.mjs; \
+	E2E_BACKGROUND=1 npx vitest run --reporter=default --reporter=json --outputFile=test/.state/vitest.json --reporter=./scripts/test-timeline.mjs; \
 	  status=$$?; node scripts/test-summary.mjs test/.state/vitest.json test/.state/timeline.json || status=1; exit $$status
 
 demo: deps

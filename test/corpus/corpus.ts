@@ -69,23 +69,32 @@ const GENERATED: Generated[] = [
 export function materializeCorpus(root: string): CorpusCase[] {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true, mode: 0o700 });
-  const cases: CorpusCase[] = [];
-  for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.conf')).sort()) {
-    const name = file.slice(0, -'.conf'.length);
-    const dir = join(root, name);
+  for (const file of corpusFiles()) {
+    const dir = join(root, file.slice(0, -'.conf'.length));
     mkdirSync(dir);
     copyFileSync(join(CORPUS, file), join(dir, CONFIG_NAME));
     chmodSync(join(dir, CONFIG_NAME), 0o600);
-    const expected = readFileSync(join(CORPUS, `${name}.expect`), 'utf8').split('\n').filter((l) => l !== '');
-    cases.push({ name, dir, expected });
   }
   for (const g of GENERATED) {
-    const dir = join(root, g.name);
-    mkdirSync(dir);
-    g.make(join(dir, CONFIG_NAME));
-    cases.push({ name: g.name, dir, expected: g.expected });
+    mkdirSync(join(root, g.name));
+    g.make(join(root, g.name, CONFIG_NAME));
   }
-  return cases;
+  return corpusCases(root);
+}
+
+/** The cases as `materializeCorpus(root)` made them under ROOT, without touching ROOT (a run
+ *  in the background may be reading it). */
+export function corpusCases(root: string): CorpusCase[] {
+  const files = corpusFiles().map((file) => {
+    const name = file.slice(0, -'.conf'.length);
+    const expected = readFileSync(join(CORPUS, `${name}.expect`), 'utf8').split('\n').filter((l) => l !== '');
+    return { name, dir: join(root, name), expected };
+  });
+  return [...files, ...GENERATED.map((g) => ({ name: g.name, dir: join(root, g.name), expected: g.expected }))];
+}
+
+function corpusFiles(): string[] {
+  return readdirSync(CORPUS).filter((f) => f.endsWith('.conf')).sort();
 }
 
 /** The expected messages for a configuration at `path` (each FILE, but not the end of a key

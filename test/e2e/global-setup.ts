@@ -3,24 +3,33 @@
 // --expire first drops roots too old to trust), and the PPPoE test's
 // virtual machine root made from the Debian 13 one (apt, about a minute and a half), in the
 // background, so that it overlaps with the files on the host's own userland. The tests wait for
-// them on a lock. With the whole suite (`make test`), the PPPoE machine's run too.
+// them on a lock. With the whole suite (`make test`), the PPPoE machine's run too, and the
+// broken-configuration corpus's trial on a rig of its own, niced (scripts/rig/corpus-run.sh).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { materializeCorpus } from '../corpus/corpus.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the PPPoE machine started here writes its console and status (pppoe-run.sh), or ''
      *  when none was started (the test file then runs it itself). */
     pppoeRun: string;
+    /** The directory where the corpus's trial started here writes (corpus-run.sh), or '' when
+     *  none was started (the test file then runs it itself). */
+    corpusRun: string;
   }
 }
 
 /** The PPPoE test's virtual machine (scripts/vm/pppoe-run.sh), started here when the whole suite
- *  runs (`make test` sets E2E_VM_BACKGROUND=1): its minutes of emulation then overlap the other
+ *  runs (`make test` sets E2E_BACKGROUND=1): its minutes of emulation then overlap the other
  *  files instead of holding one of the two test workers. */
 const PPPOE_RUN = resolve('test/.state/vm/pppoe');
+/** The corpus's trial (scripts/rig/corpus-run.sh): ~400 starts of the executable that need no
+ *  clock, niced, so that they take the CPU that files waiting on failure windows leave idle
+ *  rather than a test worker for a minute. */
+const CORPUS_RUN = resolve('test/.state/corpus-e2e');
 
 /** What to make: [script, its arguments] (vm-root.sh waits for the trixie root on its lock). */
 const ROOTS: [string, string, string[]][] = [
@@ -32,17 +41,21 @@ let children: ChildProcess[] = [];
 
 export function setup(project: TestProject): void {
   project.provide('pppoeRun', '');
+  project.provide('corpusRun', '');
   if (process.getuid?.() !== 0) return;
   mkdirSync('test/.state/roots', { recursive: true });
   execFileSync('scripts/rig/root-cache.sh', ['--expire'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const jobs: [string, string, string[]][] = [...ROOTS];
-  if (process.env.E2E_VM_BACKGROUND === '1') {
+  if (process.env.E2E_BACKGROUND === '1') {
     mkdirSync('test/.state/vm', { recursive: true });
     // a status left by an earlier run must not be read as this one's
     rmSync(`${PPPOE_RUN}.status`, { force: true });
     // once the unit tests and the first two files' setup (their builds) are done
     jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN, '40']]);
     project.provide('pppoeRun', PPPOE_RUN);
+    materializeCorpus(`${CORPUS_RUN}/cases`);
+    jobs.push(['corpus', 'nice', ['-n', '19', 'scripts/rig/corpus-run.sh', CORPUS_RUN]]);
+    project.provide('corpusRun', CORPUS_RUN);
   }
   children = jobs.map(([name, script, args]) => {
     const log = openSync(`test/.state/roots/${name}.prepare.log`, 'w');
