@@ -6,7 +6,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // workers end together (vitest's own order, longest first by the last run's times, has no times
 // in a fresh clone and falls back to file size), and from the middle on a file that mostly waits
 // (failure and recovery windows, a clock's jumps, held connections) beside one that keeps a core
-// busy (apt, the corpus's hundreds of runs, kill -9 trials, arm64 emulation): two that wait side
+// busy (apt, kill -9 trials, arm64 emulation): two that wait side
 // by side left the cores 32-50% busy for two minutes (clock, pinning, policies, dhcpcd-ipv6 in the
 // run of 2026-12-05 09:35). The seconds are what each file took in that full run on this 2-core
 // machine, from its start on a worker to its end (setup included: `make test` prints them,
@@ -25,17 +25,19 @@ const E2E_ORDER: [file: string, seconds: number][] = [
   ['debian12-package.test.ts', 119],
   // from here: waiting, busy, waiting, busy...
   ['clock.test.ts', 79],
-  ['corpus.test.ts', 75],
-  ['pinning.test.ts', 61],
   ['robustness.test.ts', 91],
+  ['pinning.test.ts', 61],
   ['rollback.test.ts', 87],
-  ['arm64.test.ts', 59],
   ['policies.test.ts', 64],
+  ['arm64.test.ts', 59],
   ['dhcpcd-ipv6.test.ts', 51],
   ['core.test.ts', 57],
   ['tiers.test.ts', 56],
   ['reconcile.test.ts', 39],
   ['same-network.test.ts', 17],
+  // its trial runs in the background from the setup on, at the lowest priority (make test); the
+  // file's own cases take seconds, then it reads what the trial wrote
+  ['corpus.test.ts', 8],
   // its virtual machine runs in the background from the setup on (make test); the file waits for it
   ['pppoe.test.ts', 0],
 ];

@@ -1,15 +1,26 @@
 #!/bin/bash
-# corpus-run.sh DIR — the broken-configuration corpus's trial (corpus-trial.sh) on a rig of its
+# corpus-run.sh DIR [--idle] — the broken-configuration corpus's trial (corpus-trial.sh) on a rig of its
 # own (RIG_NAME uplink-lb-corpus unless set): a router with two DHCP uplinks up and balanced by
 # the installed uplink-lb, then every case under DIR/cases (test/corpus/corpus.ts materialises
 # them there) run through the hook, a check and apply; the results in DIR/out, what the steps
 # printed in DIR/log, and, last, the run's exit status in DIR/status (test/e2e/corpus.test.ts
-# reads them). `make test` starts it niced in the background from the end-to-end setup
+# reads them). `make test` starts it with --idle in the background from the end-to-end setup
 # (test/e2e/global-setup.ts): its ~400 starts of the executable, which need no clock, then use
-# the CPU that files waiting on failure windows leave idle instead of holding a test worker; the
-# test file runs it itself when run alone.
+# only the CPU that files waiting on failure windows leave idle, instead of holding a test worker;
+# the test file runs it itself when run alone.
+# --idle: the lowest priority, for a run in a session of its own (it refuses otherwise): nice 19,
+# and 19 for the session's autogroup too. Where the kernel groups processes by session
+# (sched_autogroup_enabled), a session is scheduled against the others by its group's nice; the
+# processes' own nice counts only within it (nice 19 alone: the first test files' setup took
+# 40 s instead of 18 beside it).
 set -uo pipefail
-dir=${1:?usage: corpus-run.sh DIR}
+dir=${1:?usage: corpus-run.sh DIR [--idle]}
+if [ "${2:-}" = --idle ]; then
+    read -r -a stat < "/proc/$$/stat"
+    [ "${stat[5]}" = "$$" ] || { echo "corpus-run: --idle needs a session of its own (setsid): it would slow the caller's" >&2; exit 2; }
+    renice -n 19 -p $$ > /dev/null
+    [ ! -e /proc/self/autogroup ] || echo 19 > /proc/self/autogroup
+fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export RIG_NAME=${RIG_NAME:-uplink-lb-corpus}
 rig=$ROOT/scripts/rig/rig.sh

@@ -4,7 +4,8 @@
 // virtual machine root made from the Debian 13 one (apt, about a minute and a half), in the
 // background, so that it overlaps with the files on the host's own userland. The tests wait for
 // them on a lock. With the whole suite (`make test`), the PPPoE machine's run too, and the
-// broken-configuration corpus's trial on a rig of its own, niced (scripts/rig/corpus-run.sh).
+// broken-configuration corpus's trial on a rig of its own, at the lowest priority
+// (scripts/rig/corpus-run.sh --idle).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,7 +28,7 @@ declare module 'vitest' {
  *  files instead of holding one of the two test workers. */
 const PPPOE_RUN = resolve('test/.state/vm/pppoe');
 /** The corpus's trial (scripts/rig/corpus-run.sh): ~400 starts of the executable that need no
- *  clock, niced, so that they take the CPU that files waiting on failure windows leave idle
+ *  clock, at the lowest priority, so that they take the CPU that files waiting on failure windows leave idle
  *  rather than a test worker for a minute. */
 const CORPUS_RUN = resolve('test/.state/corpus-e2e');
 
@@ -54,7 +55,7 @@ export function setup(project: TestProject): void {
     jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN, '40']]);
     project.provide('pppoeRun', PPPOE_RUN);
     materializeCorpus(`${CORPUS_RUN}/cases`);
-    jobs.push(['corpus', 'nice', ['-n', '19', 'scripts/rig/corpus-run.sh', CORPUS_RUN]]);
+    jobs.push(['corpus', 'scripts/rig/corpus-run.sh', [CORPUS_RUN, '--idle']]);
     project.provide('corpusRun', CORPUS_RUN);
   }
   children = jobs.map(([name, script, args]) => {
