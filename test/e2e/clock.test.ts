@@ -25,13 +25,15 @@ function fakedCheck(): ChildProcess {
   return spawn(RIG, ['rx', 'sh', '-c', script], { stdio: 'ignore' });
 }
 
-const transitions = (): number => {
+/** The recorded changes (events), oldest first. */
+const history = (): { event: string; cause: string }[] => {
   try {
-    return (JSON.parse(runFile('transitions.json')) as { transitions: unknown[] }).transitions.length;
+    return (JSON.parse(runFile('transitions.json')) as { transitions: { event: string; cause: string }[] }).transitions;
   } catch {
-    return 0;
+    return [];
   }
 };
+const transitions = (): number => history().length;
 const checkPid = (): number => (JSON.parse(runFile('check.json')) as { pid: number }).pid;
 const states = (): string[] => {
   try {
@@ -50,7 +52,11 @@ async function failureAndRepair(): Promise<[number, number]> {
   const repaired = Date.now();
   rig('fail', 'isp1', 'none');
   expect(await waitFor(() => inRoute().join() === ALL.join(), 20)).toBe(true);
-  return [out, (Date.now() - repaired) / 1000];
+  const back = (Date.now() - repaired) / 1000;
+  // the repair's last change: resolv.conf lists eth1's resolver again, written once the route is
+  // verified (a jump's "no event" below must not count it)
+  expect(await waitFor(() => history().at(-1)?.event === 'resolvers' && history().at(-1)?.cause.includes('(eth1)') === true, 10)).toBe(true);
+  return [out, back];
 }
 
 describe('a wall clock that jumps', () => {
