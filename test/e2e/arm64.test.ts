@@ -3,7 +3,7 @@
 // same kernel state, and `make deb ARCH=arm64` packages it for arm64.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildDeb } from './deb.js';
 
@@ -17,7 +17,6 @@ interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
-  seconds: number;
 }
 
 /** Runs an executable (the arm64 one under qemu-aarch64), in the test's namespace when `inNs`,
@@ -27,9 +26,8 @@ function run(arch: 'arm64' | 'x64', args: string[], inNs = false): Run {
   const command = arch === 'arm64' ? ['qemu-aarch64', '-L', root, exe, ...args] : [exe, ...args];
   const isolated = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh', ...command];
   const full = inNs ? ['ip', 'netns', 'exec', NS, ...isolated] : isolated;
-  const started = Date.now();
   const r = spawnSync(full[0] as string, full.slice(1), { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, seconds: (Date.now() - started) / 1000 };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const sh = (...args: string[]): string => execFileSync(args[0] as string, args.slice(1), { encoding: 'utf8' });
@@ -64,10 +62,7 @@ describe('arm64', () => {
     const x64 = run('x64', ['--version']);
     expect(arm.status, arm.stderr).toBe(0);
     expect(arm.stdout).toBe(x64.stdout);
-    // figures for the closing note (not asserted: emulation speed is the machine's)
-    const starts = (arch: 'arm64' | 'x64'): string => Array.from({ length: 5 }, () => run(arch, ['--version']).seconds).sort((a, b) => a - b)[2]!.toFixed(2);
-    const size = (path: string): string => (statSync(path).size / 1e6).toFixed(1);
-    console.log(`arm64 ${size(`${BUILD_ARM64}/uplink-lb`)} MB, start ${starts('arm64')} s under qemu-aarch64; x86-64 ${size(`${BUILD_X64}/uplink-lb`)} MB, start ${starts('x64')} s (median of 5 --version)`);
+    // how fast each starts: scripts/measure/arm64-start.sh (emulation speed is the machine's)
   }, 120_000);
 
   it('validates the shipped configuration and a real one as the x86-64 executable does', () => {
