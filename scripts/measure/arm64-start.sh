@@ -22,7 +22,7 @@ median() {
         "$@" > /dev/null
         times+=("$(echo "$EPOCHREALTIME - $start" | bc)")
     done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+    printf '%.2f' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")"
 }
 size() { echo "scale=1; $(stat -c %s "$1") / 1000000" | bc; }
 arm=test/.state/build-arm64/uplink-lb x64=test/.state/deb/uplink-lb
