@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { etc, inRoute, PROBED_CONFIG, PYTHON, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, waitForSync, writeConfig } from './rig.js';
+import { ended, etc, inRoute, PROBED_CONFIG, PYTHON, rig, rigResult, runFile, sleep, startCheck, stopCheck, ulb, upProbed, waitFor, waitForSync, writeConfig } from './rig.js';
 
 const CONFIG = PROBED_CONFIG;
 
@@ -153,7 +153,9 @@ describe('operations', () => {
       expect(waitForSync(() => rigResult('rx', 'grep', '-q', '^draining|eth2|', '/run/uplink-lb-events.log').status === 0, 10)).toBe(true);
       const heard = rig('rx', 'grep', '^draining|eth2|', '/run/uplink-lb-events.log').trim().split('\n')[0] ?? '';
       expect(JSON.parse(heard.split('|').slice(2).join('|'))).toMatchObject({ version: 1, event: 'draining', device: 'eth2' });
-      expect(waitForSync(() => rig('rx', 'sh', '-c', 'for p in $(cat /run/uplink-lb-hang.pids); do [ -d /proc/$p ] && echo alive; done; true').trim() === '', 25)).toBe(true);
+      const hung = rig('rx', 'cat', '/run/uplink-lb-hang.pids').split('\n').filter((p) => /^\d+$/.test(p));
+      expect(hung.length).toBeGreaterThan(0);
+      expect(waitForSync(() => hung.every(ended), 25)).toBe(true);
       expect(rig('rx', 'stat', '-c', '%a', `${dir}/uplink-lb.prom`).trim()).toBe('644');
       pid = rig('rx', 'sh', '-c', `${exporter.stdout.trim()} --web.listen-address=127.0.0.1:9100 --collector.disable-defaults --collector.textfile --collector.textfile.directory=${dir} >/dev/null 2>&1 & echo $!`).trim();
       let text = '';
@@ -220,7 +222,7 @@ describe('operations', () => {
     } finally {
       rigResult('rx', 'kill', pid);
       rig('fail', 'isp2', 'none');
-      waitForSync(() => rigResult('rx', 'test', '-d', `/proc/${pid}`).status !== 0, 5);
+      waitForSync(() => ended(pid), 5);
       rig('rx', 'rm', '-rf', '/run/systemd', '/run/log');
       rmSync(`${etc()}/systemd`, { recursive: true });
     }

@@ -1,6 +1,6 @@
 // Drives scripts/rig/rig.sh (network namespaces with real ifupdown, dhclient and dnsmasq) from tests.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const RIG = resolve('scripts/rig/rig.sh');
@@ -154,6 +154,16 @@ export class Cron {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Whether process PID has ended: gone from /proc, or a zombie its parent has not reaped yet (an
+ *  orphan waits for PID 1, which on this machine reaps every 2 s). */
+export function ended(pid: number | string): boolean {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
 
 /** Polls `check` every half second until it holds or `seconds` pass; returns whether it held. */
 export async function waitFor(check: () => boolean, seconds: number): Promise<boolean> {
