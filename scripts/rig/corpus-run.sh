@@ -1,6 +1,6 @@
 #!/bin/bash
-# corpus-run.sh DIR [--idle] — the broken-configuration corpus's trial (corpus-trial.sh) on a rig of its
-# own (RIG_NAME uplink-lb-corpus unless set): a router with two DHCP uplinks up and balanced by
+# corpus-run.sh DIR [--idle] — the broken-configuration corpus's trial (corpus-trial.sh) on a rig
+# of its own (RIG_NAME uplink-lb-corpus unless set): a router with two DHCP uplinks up and balanced by
 # the installed uplink-lb, then every case under DIR/cases (test/corpus/corpus.ts materialises
 # them there) run through the hook, a check and apply; the results in DIR/out, what the steps
 # printed in DIR/log, and, last, the run's exit status in DIR/status (test/e2e/corpus.test.ts

@@ -7,8 +7,8 @@
 # DEST.console and, last, the run's exit status to DEST.status (test/e2e/pppoe.test.ts reads
 # both). `make test` starts it in the background from the end-to-end setup
 # (test/e2e/global-setup.ts), so that the machine's few minutes of emulation overlap the other
-# files instead of holding a test worker (after the unit tests and the first files' setup,
-# which it would only slow down); the test file runs it itself when run alone.
+# files instead of holding a test worker (after the first files' busiest minutes, which it would
+# only slow down: test/e2e/global-setup.ts says when); the test file runs it itself when run alone.
 set -uo pipefail
 dest=${1:?usage: pppoe-run.sh DEST [DELAY]}
 delay=${2:-0}

@@ -19,7 +19,8 @@ describe('broken configurations change nothing in the kernel', () => {
   let cases: CorpusCase[] = [];
   beforeAll(async () => {
     // the trial (hook, check and apply on every case, the kernel snapshotted after each) runs on
-    // a rig of its own: started niced in the background by the whole suite's setup, or here
+    // a rig of its own: started in the background at the lowest priority by the whole suite's
+    // setup (make test), or here
     if (inject('corpusRun') === RUN) cases = corpusCases(CASES);
     else {
       cases = materializeCorpus(CASES);

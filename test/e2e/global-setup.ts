@@ -28,8 +28,8 @@ declare module 'vitest' {
  *  files instead of holding one of the two test workers. */
 const PPPOE_RUN = resolve('test/.state/vm/pppoe');
 /** The corpus's trial (scripts/rig/corpus-run.sh): ~400 starts of the executable that need no
- *  clock, at the lowest priority, so that they take the CPU that files waiting on failure windows leave idle
- *  rather than a test worker for a minute. */
+ *  clock, at the lowest priority, so that they take the CPU that files waiting on failure
+ *  windows leave idle rather than a test worker for a minute. */
 const CORPUS_RUN = resolve('test/.state/corpus-e2e');
 
 /** What to make: [script, its arguments] (vm-root.sh waits for the trixie root on its lock). */
