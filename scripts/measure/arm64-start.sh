@@ -10,7 +10,8 @@ runs=${1:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 root=$(scripts/rig/arm64-root.sh)
-make -s ARCH=arm64 BUILDDIR=test/.state/build-arm64 > /dev/null
+mkdir -p test/.state/build-arm64
+flock test/.state/build-arm64.lock make -s ARCH=arm64 BUILDDIR=test/.state/build-arm64 > /dev/null
 mkdir -p test/.state/deb
 flock test/.state/deb.lock make -s BUILDDIR=test/.state/deb > /dev/null
 

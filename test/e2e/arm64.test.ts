@@ -37,7 +37,7 @@ describe('arm64', () => {
   beforeAll(() => {
     root = sh('scripts/rig/arm64-root.sh').trim();
     // both from the same sources, the same way (the default paths of a package)
-    sh('make', '-s', 'ARCH=arm64', `BUILDDIR=${BUILD_ARM64}`);
+    sh('flock', `${BUILD_ARM64}.lock`, 'make', '-s', 'ARCH=arm64', `BUILDDIR=${BUILD_ARM64}`);
     buildDeb();
     dir = mkdtempSync(resolve('test/.state/arm64-'));
     // a kernel state to plan against: two static uplinks on veth links (this kernel may have no
@@ -95,7 +95,7 @@ describe('arm64', () => {
   }, 120_000);
 
   it('is packaged for arm64 by make deb ARCH=arm64', () => {
-    const deb = sh('make', '-s', 'deb', 'ARCH=arm64', `BUILDDIR=${BUILD_ARM64}`).trim().split('\n').at(-1) ?? '';
+    const deb = sh('flock', `${BUILD_ARM64}.lock`, 'make', '-s', 'deb', 'ARCH=arm64', `BUILDDIR=${BUILD_ARM64}`).trim().split('\n').at(-1) ?? '';
     expect(deb).toMatch(/uplink-lb_[\d.]+_arm64\.deb$/);
     expect(sh('dpkg-deb', '-f', deb, 'Architecture').trim()).toBe('arm64');
   }, 120_000);

@@ -57,6 +57,8 @@ export function setup(project: TestProject): void {
     // and 187 s (763 s); at 300 s it runs beside files that mostly wait: 127, 109, 158 and 147 s,
     // 735 s in all (11:35)
     jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN, '300']]);
+    // the packages the files would build on their workers (debian13's first, at about 130 s)
+    jobs.push(['build-ahead', 'scripts/rig/build-ahead.sh', []]);
     project.provide('pppoeRun', PPPOE_RUN);
     materializeCorpus(`${CORPUS_RUN}/cases`);
     jobs.push(['corpus', 'scripts/rig/corpus-run.sh', [CORPUS_RUN, '--idle']]);
