@@ -71,7 +71,8 @@ typecheck: node_modules/.package-lock.json
 test-unit: node_modules/.package-lock.json
 	npx vitest run --project unit
 
-# E2E_BACKGROUND=1: the PPPoE test's virtual machine and the corpus's trial run in the background, beside the other files
+# E2E_BACKGROUND=1: the PPPoE test's virtual machine, the corpus's trial and the packages' builds
+# run in the background from the end-to-end setup, beside the files (test/e2e/global-setup.ts)
 test-e2e: deps
 	E2E_BACKGROUND=1 npx vitest run --project e2e
 

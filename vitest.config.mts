@@ -6,9 +6,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // workers end together (vitest's own order, longest first by the last run's times, has no times
 // in a fresh clone and falls back to file size), and from the middle on a file that mostly waits
 // (failure and recovery windows, a clock's jumps, held connections) beside one that keeps a core
-// busy (apt, kill -9 trials, arm64 emulation): two that wait side
-// by side left the cores 32-50% busy for two minutes (clock, pinning, policies, dhcpcd-ipv6 in the
-// run of 2026-12-05 09:35). The seconds are what each file took in that full run on this 2-core
+// busy (apt, kill -9 trials, arm64 emulation): two that wait side by side left the cores 32-50%
+// busy for two minutes (clock, pinning, policies, dhcpcd-ipv6 in the run of 2026-12-05 09:35). The seconds are what each file took in that full run on this 2-core
 // machine, from its start on a worker to its end (setup included: `make test` prints them,
 // scripts/test-timeline.mjs); a file not listed starts after these. The files that need a Debian
 // root (made from the first second in the background by test/e2e/global-setup.ts: trixie and
