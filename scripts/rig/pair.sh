@@ -529,23 +529,7 @@ cmd_probes() {  # ROUTER on|off [ispN]
 prefixes() { local i; for i in $(seq $ALL); do printf 'isp%d=%s. ' "$i" "$(subnet "$i")"; done; }
 prefixes6() { local i; for i in $(seq $ISPS); do printf 'isp%d=%s: ' "$i" "$(subnet6 "$i")"; done; }
 
-killpid() {  # PIDFILE COMM
-    local f=$1 pid
-    [ -s "$f" ] || return 0
-    pid=$(cat "$f")
-    if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
-        kill -CONT "$pid" 2>/dev/null || true
-        kill "$pid" 2>/dev/null || true
-        # gone, or a zombie: its parent (a pair.sh long ended) left it to PID 1, which may reap it
-        # seconds later (this machine's reaps every 2 s: 22 s for the pair's eleven daemons)
-        for _ in $(seq 40); do
-            case "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" in ''|Z) break ;; esac
-            sleep 0.05
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$f"
-}
+killpid() { "$HERE/killpid.sh" "$@"; }  # PIDFILE COMM: a process it started, by its recorded pid
 
 cmd_down() {
     local r n p

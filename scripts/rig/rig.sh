@@ -403,21 +403,7 @@ NFT
     echo "rig up: $n ISPs"
 }
 
-killpid() {  # PIDFILE COMM: stop a process the rig started, by its recorded pid
-    local f=$1 pid
-    [ -s "$f" ] || return 0
-    pid=$(cat "$f")
-    if [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]; then
-        kill "$pid" 2>/dev/null || true
-        # gone, or a zombie: its parent (a rig.sh long ended) left it to PID 1, which may reap late
-        for _ in $(seq 40); do
-            case "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)" in ''|Z) break ;; esac
-            sleep 0.05
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$f"
-}
+killpid() { "$HERE/killpid.sh" "$@"; }  # PIDFILE COMM: a process it started, by its recorded pid
 
 own_namespaces() {  # exactly this rig's: another rig's names only share the prefix
     ip netns list | awk '{print $1}' | grep -E "^$P-(router|inet|lan|isp[0-9]+)\$" || true
