@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Observed } from '../kernel/types.js';
 import { planTowards, type Change, type Plan } from '../plan/diff.js';
 import { capLines, describeDifference } from '../plan/explain.js';
+import { movedLinks } from '../plan/moved-links.js';
 import { renderPlan } from '../plan/render.js';
 import { ownedSnapshot } from '../plan/snapshot.js';
 import { ApplyError } from '../util/errors.js';
@@ -31,12 +32,19 @@ function failureReport(cause: string, differences: readonly Change[], rollback: 
   return lines.join('\n');
 }
 
+/** What a verified apply came to: done, or not done because the uplinks' links changed under
+ *  it (`moved`: what changed), with nothing rolled back, so that the caller plans again. */
+export type Verified = { done: true } | { done: false; moved: string[] };
+
 /** Applies `before.plan` and verifies the kernel against the very desired state and ruleset
  *  this run planned (not one computed again from records a DHCP hook or the health check may
  *  have rewritten meanwhile: they do not take the lock). Rules and routes are read back by the
  *  `ip` run that changed them; the nftables table, when the plan replaced it, by a fresh read.
- *  Throws ApplyError, after the rollback, when applying failed or the read-back differs. */
-export function applyVerified(before: Assessment, kernel: Kernel, log: Log): void {
+ *  When applying failed or the read-back differs: with `replan`, if an uplink's link came,
+ *  went, or gained or lost its carrier since the plan's read (the kernel deletes the nexthop
+ *  objects and routes on a device that goes down, and refuses new ones), returns what moved
+ *  and leaves the kernel as it is; otherwise rolls back and throws ApplyError. */
+export function applyVerified(before: Assessment, kernel: Kernel, log: Log, replan = false): Verified {
   const commands = renderPlan(before.plan);
   const snapshot = ownedSnapshot(before.observed, before.desired.scope);
   const nftBefore = commands.nftInput !== undefined ? kernel.listNft() : undefined;
@@ -50,16 +58,49 @@ export function applyVerified(before: Assessment, kernel: Kernel, log: Log): voi
     cause = `applying failed: ${err.message}`;
   }
   let remaining: Plan | undefined;
+  let observed: Observed | undefined;
   try {
-    const observed = readBack ?? (commands.ip.length > 0 ? kernel.observe() : before.observed);
+    observed = readBack ?? (commands.ip.length > 0 ? kernel.observe() : before.observed);
     for (const entry of observed.skipped ?? []) log.warn(`skipped, incomplete: ${entry}`);
     const nft = commands.nftInput !== undefined ? kernel.observeNft() : before.nft;
     remaining = planTowards(before.desired, observed, nft);
   } catch (err) {
     cause ??= `reading back what was applied failed: ${(err as Error).message}`;
   }
-  if (cause === undefined && remaining && remaining.changes.length > 0) cause = 'the kernel does not hold what was applied';
-  if (cause !== undefined || !remaining) {
-    throw new ApplyError(failureReport(cause ?? 'reading back failed', remaining?.changes ?? [], rollBack(snapshot, nftBefore, kernel)));
+  if (cause === undefined && remaining && remaining.changes.length === 0) return { done: true };
+  if (replan && observed) {
+    const devices = [...new Set(before.desired.uplinks.map((s) => s.uplink.device))];
+    const moved = movedLinks(before.observed, observed, devices);
+    if (moved.length > 0) return { done: false, moved };
   }
+  cause ??= remaining ? 'the kernel does not hold what was applied' : 'reading back failed';
+  throw new ApplyError(failureReport(cause, remaining?.changes ?? [], rollBack(snapshot, nftBefore, kernel)));
+}
+
+/** How many times a run plans and applies when an uplink's link keeps changing under it; the
+ *  last attempt rolls back as any failed apply does. */
+export const ATTEMPTS = 3;
+
+export interface Settled {
+  /** The assessment the kernel now holds (the last attempt's). */
+  last: Assessment;
+  /** Every change applied, over all attempts. */
+  applied: Change[];
+}
+
+/** Applies `first`'s plan verified; when an uplink's link changed under an attempt, logs what
+ *  moved and applies the plan of `again()` (a fresh assessment), up to ATTEMPTS in all. Throws
+ *  ApplyError, after the rollback, as applyVerified does. */
+export function applySettled(first: Assessment, again: () => Assessment, kernel: Kernel, log: Log, logPlan: (before: Assessment) => void): Settled {
+  const applied: Change[] = [];
+  let before = first;
+  for (let attempt = 1; before.plan.changes.length > 0; attempt++) {
+    logPlan(before);
+    const verified = applyVerified(before, kernel, log, attempt < ATTEMPTS);
+    applied.push(...before.plan.changes);
+    if (verified.done) break;
+    log.info(`${verified.moved.join(', ')} while this run applied: planned again from the kernel as it is now`);
+    before = again();
+  }
+  return { last: before, applied };
 }

@@ -21,7 +21,7 @@ import type { Log } from '../util/log.js';
 import { CONNTRACK } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
 import { underRunLock } from './run-lock.js';
-import { applyVerified, LOGGED_LINES } from './apply-verified.js';
+import { applySettled, LOGGED_LINES } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
@@ -87,7 +87,8 @@ function recordOwnedLan(want: Desired): void {
 }
 
 /** Reconciles under the lock. When `ip` or `nft` fails half-way, or the kernel does not read
- *  back as planned, puts back what uplink-lb owned before and throws ApplyError. */
+ *  back as planned, puts back what uplink-lb owned before and throws ApplyError; unless an
+ *  uplink's link changed meanwhile: then it plans again (ATTEMPTS). */
 export function reconcile(config: Config, log: Log, event?: HookEvent): Reconciled {
   return underRunLock(() => reconcileLocked(config, log, event));
 }
@@ -104,19 +105,31 @@ function reconcileLocked(config: Config, log: Log, event: HookEvent | undefined)
       if (setHashPolicy(value, family)) log.info(`set net.${family === 'inet6' ? 'ipv6' : 'ipv4'}.fib_multipath_hash_policy=${value} (HASH_POLICY=${config.hashPolicy})`);
     }
   }
-  const before = assessNow(config, log, event);
-  recordLearned(before.desired, log);
-  if (before.plan.changes.length > 0) {
+  const assessed = (): Assessment => {
+    const assessment = assessNow(config, log, event);
+    recordLearned(assessment.desired, log);
+    return assessment;
+  };
+  const first = assessed();
+  let planned = 0;
+  const logPlan = (before: Assessment): void => {
+    planned = before.plan.changes.length;
     for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
-    try {
-      applyVerified(before, systemKernel, log);
-    } catch (err) {
-      if (err instanceof ApplyError) noteRollback(err, before.plan.changes.length, config.eventHooksDir);
-      throw err;
-    }
-    writeLastApply({ at: Date.now(), ok: true, changes: before.plan.changes.length });
-    // a router of a pair leaves that to the check, a moment later (pipeline/pair-release.ts)
-    if (before.pinning && !config.ha) releaseConnections(leftTheRoute(before.observed, before.desired), systemKernel, log);
+  };
+  let settled;
+  try {
+    settled = applySettled(first, assessed, systemKernel, log, logPlan);
+  } catch (err) {
+    if (err instanceof ApplyError) noteRollback(err, planned, config.eventHooksDir);
+    throw err;
+  }
+  const { last: before, applied } = settled;
+  if (applied.length > 0) {
+    writeLastApply({ at: Date.now(), ok: true, changes: applied.length });
+    // a router of a pair leaves that to the check, a moment later (pipeline/pair-release.ts).
+    // The uplinks that left the route since the run's first read: the kernel may have taken
+    // one out itself between two attempts.
+    if (before.pinning && !config.ha) releaseConnections(leftTheRoute(first.observed, before.desired), systemKernel, log);
   }
   try {
     syncResolvers(config, before.desired, log);
@@ -132,5 +145,5 @@ function reconcileLocked(config: Config, log: Log, event: HookEvent | undefined)
   }
   recordApplied(config.text);
   recordOwnedLan(before.desired);
-  return { ...before, plan: { changes: [] }, applied: before.plan.changes };
+  return { ...before, plan: { changes: [] }, applied };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { Observed, ObservedNft } from '../../../src/kernel/types.js';
 import { assess, type Records } from '../../../src/pipeline/assess.js';
-import { applyVerified } from '../../../src/pipeline/apply-verified.js';
+import { applySettled, applyVerified, ATTEMPTS } from '../../../src/pipeline/apply-verified.js';
 import { EMPTY_RECORD } from '../../../src/state/health.js';
 import { ApplyError } from '../../../src/util/errors.js';
 import { Log } from '../../../src/util/log.js';
@@ -139,5 +139,68 @@ describe('apply, read back, roll back', () => {
     nft.shift();
     applyVerified(before, kernel, new Log(false));
     expect(kernel.nftRan).toHaveLength(1);
+  });
+});
+
+// A link that changes under a run: ISP 1's carrier goes between the plan's read and the
+// read-back, and the kernel deletes eth1's nexthop object, its table's default and its place in
+// the group (test/fixtures/carrier-lost-nexthops, captured on the rig after such a loss). The
+// run did not fail, and the state before it can no longer be put back: it plans again.
+describe('a link that changes while a run applies', () => {
+  // weights 1:3 against the applied 2:1: the plan replaces the group, as a drain or a weight does
+  const WEIGHTS = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 3 )\n';
+  const nexthopRecords = (): Records => ({ ...records('applied-nexthops'), leases: leasesAt('applied-nexthops') });
+  const assessed = (kernel: Kernel) => assess(configFrom(WEIGHTS), kernel, nexthopRecords(), new Log(false));
+  const notUp = (): Error => new CommandError(['/usr/sbin/ip', '-batch', '-'], 1, 'Error: Nexthop device is not up.\nCommand failed -:1');
+
+  it('the read-back lacks what the kernel deleted with the carrier: no rollback, says what moved', () => {
+    const kernel = replay({ observed: [observedAt('applied-nexthops')], applied: [observedAt('carrier-lost-nexthops')] });
+    const before = assessed(kernel);
+    expect(before.plan.changes.map((c) => c.command)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73']);
+    expect(applyVerified(before, kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'] });
+    expect(kernel.ran).toHaveLength(1);
+  });
+
+  it('ip refuses a nexthop on the device that just lost its carrier: no rollback either', () => {
+    const kernel = replay({ observed: [observedAt('applied-nexthops'), observedAt('carrier-lost-nexthops')], applied: [notUp()] });
+    expect(applyVerified(assessed(kernel), kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'] });
+    expect(kernel.ran).toHaveLength(1);
+  });
+
+  it('without replanning (the last attempt) the same read-back rolls back', () => {
+    const kernel = replay({ observed: [observedAt('applied-nexthops'), observedAt('carrier-lost-nexthops')], applied: [observedAt('carrier-lost-nexthops'), observedAt('carrier-lost-nexthops')] });
+    expect(() => applyVerified(assessed(kernel), kernel, new Log(false), false)).toThrow(/^the kernel does not hold what was applied[\s\S]*missing: nexthop id 7300001/);
+    expect(kernel.ran).toHaveLength(2);
+  });
+
+  it('links that did not change never hide a failed apply: it rolls back', () => {
+    const kernel = replay({ observed: [observedAt('applied-nexthops')], applied: [failed(), observedAt('applied-nexthops')] });
+    expect(() => applyVerified(assessed(kernel), kernel, new Log(false), true)).toThrow(/^applying failed: [\s\S]*rolled back to the state before this run/);
+  });
+
+  it('plans again from the kernel as it is now, and ends when that plan holds', () => {
+    // the second plan, from the kernel without eth1's carrier: only eth2's weight in the group
+    const reweighted = observedAt('carrier-lost-nexthops');
+    reweighted.nexthops = reweighted.nexthops?.map((n) => (n.id === 7300000 ? { ...n, group: [{ id: 7300002, weight: 3 }] } : n));
+    const kernel = replay({ observed: [observedAt('applied-nexthops'), observedAt('carrier-lost-nexthops')], applied: [observedAt('carrier-lost-nexthops'), reweighted] });
+    const lines: string[] = [];
+    const log = new Log(false);
+    log.info = (line: string): void => void lines.push(line);
+    let again = 0;
+    const settled = applySettled(assessed(kernel), () => (again++, assessed(kernel)), kernel, log, () => undefined);
+    expect(again).toBe(1);
+    expect(lines).toContain('eth1 lost its carrier while this run applied: planned again from the kernel as it is now');
+    expect(settled.applied.map((c) => c.command)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73', 'nexthop replace id 7300000 group 7300002,3 proto 73']);
+    expect(settled.last.observed.links.find((l) => l.name === 'eth1')?.carrier).toBe(false);
+    expect(kernel.ran).toHaveLength(2);
+  });
+
+  it(`a link that keeps changing: ${ATTEMPTS} attempts, then the rollback of any failed apply`, () => {
+    // every read shows eth1 with its carrier, every read-back without it
+    const kernel = replay({ observed: [observedAt('applied-nexthops')], applied: [observedAt('carrier-lost-nexthops')] });
+    let attempts = 0;
+    expect(() => applySettled(assessed(kernel), () => assessed(kernel), kernel, new Log(false), () => void attempts++)).toThrow(/^the kernel does not hold what was applied[\s\S]*rolled back to the state before this run/);
+    expect(attempts).toBe(ATTEMPTS);
+    expect(kernel.ran).toHaveLength(ATTEMPTS);
   });
 });
