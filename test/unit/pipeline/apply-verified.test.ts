@@ -10,6 +10,7 @@ import { EMPTY_RECORD } from '../../../src/state/health.js';
 import { ApplyError } from '../../../src/util/errors.js';
 import { Log } from '../../../src/util/log.js';
 import { CommandError } from '../../../src/util/run.js';
+import type { Change } from '../../../src/plan/diff.js';
 import { configFrom, leasesAt, observedAt } from '../helpers.js';
 
 const TWO = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 2 1 )\n';
@@ -147,6 +148,7 @@ describe('apply, read back, roll back', () => {
 // the group (test/fixtures/carrier-lost-nexthops, captured on the rig after such a loss). The
 // run did not fail, and the state before it can no longer be put back: it plans again.
 describe('a link that changes while a run applies', () => {
+  const commands = (changes: readonly Change[]): string[] => changes.map((c) => ('command' in c ? c.command : `nft: ${c.text}`));
   // weights 1:3 against the applied 2:1: the plan replaces the group, as a drain or a weight does
   const WEIGHTS = 'IFACE_DEVICE=( eth1 eth2 )\nIFACE_WEI=( 1 3 )\n';
   const nexthopRecords = (): Records => ({ ...records('applied-nexthops'), leases: leasesAt('applied-nexthops') });
@@ -156,7 +158,7 @@ describe('a link that changes while a run applies', () => {
   it('the read-back lacks what the kernel deleted with the carrier: no rollback, says what moved', () => {
     const kernel = replay({ observed: [observedAt('applied-nexthops')], applied: [observedAt('carrier-lost-nexthops')] });
     const before = assessed(kernel);
-    expect(before.plan.changes.map((c) => c.command)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73']);
+    expect(commands(before.plan.changes)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73']);
     expect(applyVerified(before, kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'] });
     expect(kernel.ran).toHaveLength(1);
   });
@@ -190,7 +192,7 @@ describe('a link that changes while a run applies', () => {
     const settled = applySettled(assessed(kernel), () => (again++, assessed(kernel)), kernel, log, () => undefined);
     expect(again).toBe(1);
     expect(lines).toContain('eth1 lost its carrier while this run applied: planned again from the kernel as it is now');
-    expect(settled.applied.map((c) => c.command)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73', 'nexthop replace id 7300000 group 7300002,3 proto 73']);
+    expect(commands(settled.applied)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73', 'nexthop replace id 7300000 group 7300002,3 proto 73']);
     expect(settled.last.observed.links.find((l) => l.name === 'eth1')?.carrier).toBe(false);
     expect(kernel.ran).toHaveLength(2);
   });
