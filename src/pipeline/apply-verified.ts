@@ -33,8 +33,9 @@ function failureReport(cause: string, differences: readonly Change[], rollback: 
 }
 
 /** What a verified apply came to: done, or not done because the uplinks' links changed under
- *  it (`moved`: what changed), with nothing rolled back, so that the caller plans again. */
-export type Verified = { done: true } | { done: false; moved: string[] };
+ *  it (`moved`: what changed; `cause`: what failed or differed), with nothing rolled back, so
+ *  that the caller plans again. */
+export type Verified = { done: true } | { done: false; moved: string[]; cause: string };
 
 /** Applies `before.plan` and verifies the kernel against the very desired state and ruleset
  *  this run planned (not one computed again from records a DHCP hook or the health check may
@@ -68,12 +69,12 @@ export function applyVerified(before: Assessment, kernel: Kernel, log: Log, repl
     cause ??= `reading back what was applied failed: ${(err as Error).message}`;
   }
   if (cause === undefined && remaining && remaining.changes.length === 0) return { done: true };
+  cause ??= remaining ? 'the kernel does not hold what was applied' : 'reading back failed';
   if (replan && observed) {
     const devices = [...new Set(before.desired.uplinks.map((s) => s.uplink.device))];
     const moved = movedLinks(before.observed, observed, devices);
-    if (moved.length > 0) return { done: false, moved };
+    if (moved.length > 0) return { done: false, moved, cause };
   }
-  cause ??= remaining ? 'the kernel does not hold what was applied' : 'reading back failed';
   throw new ApplyError(failureReport(cause, remaining?.changes ?? [], rollBack(snapshot, nftBefore, kernel)));
 }
 
@@ -99,7 +100,7 @@ export function applySettled(first: Assessment, again: () => Assessment, kernel:
     const verified = applyVerified(before, kernel, log, attempt < ATTEMPTS);
     applied.push(...before.plan.changes);
     if (verified.done) break;
-    log.info(`${verified.moved.join(', ')} while this run applied: planned again from the kernel as it is now`);
+    log.info(`${verified.moved.join(', ')} while this run applied (${verified.cause.split('\n')[0] ?? ''}): planned again from the kernel as it is now`);
     before = again();
   }
   return { last: before, applied };

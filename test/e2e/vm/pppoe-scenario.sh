@@ -27,28 +27,49 @@ A() { ip netns exec uplink-lb-ispa "$@"; }
 B() { ip netns exec uplink-lb-ispb "$@"; }
 in_route() { [[ $(ip -o route show default metric 10) == *"dev $1 "* ]]; }
 # the balanced route is there, without DEV; and how long it was missing meanwhile (the kernel
-# deletes a multipath route when the device of one of its nexthops goes away)
+# deletes a multipath route when the device of one of its nexthops goes away): from the first
+# look that found it missing to the first that found it back (the looks follow the kernel's
+# events, below, so a route missing for milliseconds is seen)
 balanced_without() {
     route=$(ip -o route show default metric 10)
     if [ -z "$route" ]; then
         now_ms
         [ -n "$missing_since" ] || missing_since=$now
-        missing_until=$now
+        missing_until=
         return 1
     fi
+    if [ -n "$missing_since" ] && [ -z "$missing_until" ]; then now_ms; missing_until=$now; fi
     case "$route" in *"dev $1 "*) return 1 ;; esac
 }
 # wait_until TIMEOUT_S CMD...: polls every 200 ms (every $poll s when set); `took` is the
-# milliseconds it took, or -1. Each poll starts a process or two (ip, systemctl, a shell), which
-# costs the emulated machine milliseconds of its one CPU: at every 50 ms the waits kept it busy
-# beside uplink-lb's own runs (the machine's whole run 190 s -> 160 s of its time at 200 ms).
-# The waits that must see a moment without the balanced route poll every 50 ms.
+# milliseconds it took, or -1. Each poll starts a process or two (systemctl, a shell), which
+# costs the emulated machine milliseconds of its one CPU (an `ip` 58 ms) beside uplink-lb's own
+# runs: the waits for the kernel's state follow its events instead (wait_kernel).
 wait_until() {
     local limit since
     now_ms; limit=$(( now + $1 * 1000 )); since=$now; shift
     while ! "$@"; do
         now_ms; [ "$now" -lt "$limit" ] || { took=-1; return 1; }
         nap "${poll:-0.2}"
+    done
+    now_ms; took=$(( now - since ))
+}
+# The kernel's events, a line per change of a link, address, route, rule or nexthop object
+# (one `ip monitor` for the whole run), on a descriptor that wait_kernel sleeps on.
+mkfifo /run/vm-kernel-events; exec {events_fd}<>/run/vm-kernel-events
+ip -o monitor link address route rule nexthop >&"$events_fd" 2>/dev/null &
+drain_events() { while read -r -t 0.001 -u "$events_fd" _; do :; done; }
+# wait_kernel TIMEOUT_S CMD...: as wait_until, but CMD looks again after each burst of the
+# kernel's events (and at least once a second), so that no process runs while nothing changes
+# and a state that lasts milliseconds is seen
+wait_kernel() {
+    local limit since
+    now_ms; limit=$(( now + $1 * 1000 )); since=$now; shift
+    drain_events
+    while ! "$@"; do
+        now_ms; [ "$now" -lt "$limit" ] || { took=-1; return 1; }
+        read -r -t 1 -u "$events_fd" _ || :
+        drain_events
     done
     now_ms; took=$(( now - since ))
 }
@@ -149,7 +170,7 @@ END
 # 1. both links up with the shipped configuration (no uplink named): what the clients do alone
 ifup eth2 > /tmp/ifup-eth2.log 2>&1; rc_eth2=$?
 ifup dsl-provider > /tmp/ifup-dsl.log 2>&1; rc_dsl=$?
-wait_until 60 has_address ppp0 100.64.0.10; t=$took
+wait_kernel 60 has_address ppp0 100.64.0.10; t=$took
 # what uplink-lb made (its protocol, 73): nothing, since the shipped file names no uplink
 own_rules=$(ip -N -4 rule show | grep -c ' proto 73' || true)
 own_routes=$(ip -N -4 route show table all | grep -c ' proto 73' || true)
@@ -209,12 +230,12 @@ result systemd_start "{\"boot_start_wait_ms\":$t_boot,\"boot_exit\":\"$boot_stat
 # 4. the PPPoE server's link cut: out of the route, new connections go to ISP B
 missing_since= missing_until=
 A ip link set isp0 down
-poll=0.05 wait_until 30 balanced_without ppp0; t=$took
+wait_kernel 30 balanced_without ppp0; t=$took
 now_ms; start=$now
 # pppd gives up after 3 unanswered echoes, and ppp0 goes away
-wait_until 30 not test -e /sys/class/net/ppp0; gone=$took
-poll=0.05 wait_until 30 balanced_without ppp0
-gap=$(( ${missing_until:-0} - ${missing_since:-0} ))
+wait_kernel 30 not test -e /sys/class/net/ppp0; gone=$took
+wait_kernel 30 balanced_without ppp0
+gap=$(( ${missing_until:-${missing_since:-0}} - ${missing_since:-0} ))
 result failover "{\"route_ms\":$t,\"device_gone_ms\":$((t + gone)),\"route_missing_ms\":$gap,\"spread\":$(spread)}"
 
 # 5. the server back, handing out another address: pppd (persist) dials again, the rules follow
@@ -223,8 +244,8 @@ sleep 1
 pppoe_server 100.64.0.20
 now_ms; start=$now
 A ip link set isp0 up
-wait_until 60 has_address ppp0 100.64.0.20; t_addr=$took
-wait_until 60 in_route ppp0; t_route=$took
+wait_kernel 60 has_address ppp0 100.64.0.20; t_addr=$took
+wait_kernel 60 in_route ppp0; t_route=$took
 rules=$(ip -4 rule show | tr '\n' ';')
 case "$rules" in *"from 100.64.0.20 lookup"*) new=true ;; *) new=false ;; esac
 case "$rules" in *"from 100.64.0.10 "*) old=true ;; *) old=false ;; esac
@@ -235,20 +256,20 @@ result reconnect "{\"address_ms\":$((t_addr)),\"route_after_address_ms\":$t_rout
 
 # 6. the ISP's network behind the PPP link dead (the link itself stays up): the check drains it
 A ip addr del 198.51.100.1/32 dev lo
-wait_until 30 not in_route ppp0; t=$took
+wait_kernel 30 not in_route ppp0; t=$took
 A ip addr add 198.51.100.1/32 dev lo
-wait_until 30 in_route ppp0; t_back=$took
+wait_kernel 30 in_route ppp0; t_back=$took
 result upstream "{\"drained_ms\":$t,\"back_ms\":$t_back}"
 
 # 7. ifdown: pppd ends, the uplink goes; ifup: it comes back
 missing_since= missing_until=
 ifdown dsl-provider > /tmp/ifdown-dsl.log 2>&1; rc_down=$?
-poll=0.05 wait_until 30 balanced_without ppp0; t=$took
-wait_until 30 no_rule_to 201; t_rules=$took
-gap=$(( ${missing_until:-0} - ${missing_since:-0} ))
+wait_kernel 30 balanced_without ppp0; t=$took
+wait_kernel 30 no_rule_to 201; t_rules=$took
+gap=$(( ${missing_until:-${missing_since:-0}} - ${missing_since:-0} ))
 result ifdown "{\"rc\":$rc_down,\"route_ms\":$t,\"rules_gone_ms\":$t_rules,\"route_missing_ms\":$gap,\"spread\":$(spread)}"
 ifup dsl-provider > /tmp/ifup-dsl2.log 2>&1; rc_up=$?
-wait_until 60 in_route ppp0; t=$took
+wait_kernel 60 in_route ppp0; t=$took
 result ifup "{\"rc\":$rc_up,\"route_ms\":$t}"
 # 8. systemd keeps the check running: killed (-9), the next run is there a second later and
 #    judges; cron's every-minute start steps aside while the timer is enabled; its sandbox
@@ -258,7 +279,7 @@ poll=0.25 wait_until 30 sh -c 'p=$(systemctl show -p MainPID --value uplink-lb.s
 new=$(main_pid)
 before=$(stat -c %Y /run/uplink-lb/health.json)
 poll=0.25 wait_until 30 sh -c '[ "$(stat -c %Y /run/uplink-lb/health.json)" != "$1" ]' sh "$before"; t_record=$took
-wait_until 30 in_route ppp0; t_ppp0=$took
+wait_kernel 30 in_route ppp0; t_ppp0=$took
 uplink-lb status > /dev/null 2>&1; rc_status=$?
 now_ms; since=$now; /usr/lib/uplink-lb/cron-start; rc_cron=$?; now_ms; cron_ms=$(( now - since ))
 checks=$(ps -eo args= | grep -c '^/usr/sbin/uplink-lb check$')

@@ -159,13 +159,13 @@ describe('a link that changes while a run applies', () => {
     const kernel = replay({ observed: [observedAt('applied-nexthops')], applied: [observedAt('carrier-lost-nexthops')] });
     const before = assessed(kernel);
     expect(commands(before.plan.changes)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73']);
-    expect(applyVerified(before, kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'] });
+    expect(applyVerified(before, kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'], cause: 'the kernel does not hold what was applied' });
     expect(kernel.ran).toHaveLength(1);
   });
 
   it('ip refuses a nexthop on the device that just lost its carrier: no rollback either', () => {
     const kernel = replay({ observed: [observedAt('applied-nexthops'), observedAt('carrier-lost-nexthops')], applied: [notUp()] });
-    expect(applyVerified(assessed(kernel), kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'] });
+    expect(applyVerified(assessed(kernel), kernel, new Log(false), true)).toEqual({ done: false, moved: ['eth1 lost its carrier'], cause: expect.stringMatching(/^applying failed: .*Nexthop device is not up/) as string });
     expect(kernel.ran).toHaveLength(1);
   });
 
@@ -191,7 +191,7 @@ describe('a link that changes while a run applies', () => {
     let again = 0;
     const settled = applySettled(assessed(kernel), () => (again++, assessed(kernel)), kernel, log, () => undefined);
     expect(again).toBe(1);
-    expect(lines).toContain('eth1 lost its carrier while this run applied: planned again from the kernel as it is now');
+    expect(lines).toContain('eth1 lost its carrier while this run applied (the kernel does not hold what was applied): planned again from the kernel as it is now');
     expect(commands(settled.applied)).toEqual(['nexthop replace id 7300000 group 7300001,1/7300002,3 proto 73', 'nexthop replace id 7300000 group 7300002,3 proto 73']);
     expect(settled.last.observed.links.find((l) => l.name === 'eth1')?.carrier).toBe(false);
     expect(kernel.ran).toHaveLength(2);
