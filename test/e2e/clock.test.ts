@@ -97,9 +97,12 @@ describe('a wall clock that jumps', () => {
       expect(checkPid(), spec).toBe(pid);
       const [out, back] = await failureAndRepair();
       console.log(`wall clock ${spec}: isp1 dead to eth1 out of the route ${out.toFixed(1)} s, repaired to back ${back.toFixed(1)} s`);
-      // the failure window (2 s, one target) and the recovery window (3 s), with room for a loaded machine
-      expect(out, spec).toBeLessThan(6);
-      expect(back, spec).toBeLessThan(9);
+      // the failure window (2 s, one target) and the recovery window (3 s), with room for a
+      // machine whose cores three test files keep busy (6.5 s and 10.1 s seen there, the check
+      // and its ping under libfaketime): durations taken from the wall clock would wait out the
+      // 2 hours set back, or never end, so these bounds tell the two apart by far
+      expect(out, spec).toBeLessThan(20);
+      expect(back, spec).toBeLessThan(25);
     }
     expect(readFileSync(SPEC, 'utf8')).toBe('+0\n');
   }, 150_000);
@@ -128,7 +131,8 @@ describe('a wall clock that jumps', () => {
     console.log(`drain deadline 6 s, clock set back 2 h: released after ${releasedAfter.toFixed(1)} s; hold-down 8 s, clock set forward 90 days: back after ${heldFor.toFixed(1)} s`);
     // on the monotonic clock: released at its deadline, not 2 hours later; held out its 8 s, not 0
     expect(releasedAfter).toBeGreaterThanOrEqual(5.5);
-    expect(releasedAfter).toBeLessThan(12);
+    // (8.9 s seen on a machine three test files keep busy; the wall clock would be 2 hours)
+    expect(releasedAfter).toBeLessThan(20);
     expect(heldFor).toBeGreaterThanOrEqual(7.5);
     setClock('+0');
     writeConfig(PROBED_CONFIG);
