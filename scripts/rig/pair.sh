@@ -57,8 +57,11 @@ set -euo pipefail
 # first in PATH may be a version manager's shim (pyenv's costs 0.3 s of CPU a start, against 0.02)
 PY=/usr/bin/python3
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+# where this script is, without a subshell or dirname: the tests run it thousands of times
+# (each subshell and process is milliseconds of a loaded machine's CPU)
+case $0 in */*) HERE=${0%/*} ;; *) HERE=. ;; esac
+cd -- "$HERE" && HERE=$PWD && cd -- "$OLDPWD" || exit 1
+ROOT=${HERE%/scripts/rig}
 P=${PAIR_NAME:-uplink-lb-pair}
 [[ $P =~ ^uplink-lb-[a-z0-9]+$ ]] || { echo "pair: PAIR_NAME must be uplink-lb-WORD" >&2; exit 2; }
 ST=$ROOT/test/.state/$P
