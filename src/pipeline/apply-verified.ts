@@ -5,7 +5,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { Observed } from '../kernel/types.js';
 import { planTowards, type Change, type Plan } from '../plan/diff.js';
-import { capLines, describeDifference } from '../plan/explain.js';
+import { capLines, describeChange, describeDifference } from '../plan/explain.js';
 import { movedLinks } from '../plan/moved-links.js';
 import { renderPlan } from '../plan/render.js';
 import { ownedSnapshot } from '../plan/snapshot.js';
@@ -75,7 +75,7 @@ export function applyVerified(before: Assessment, kernel: Kernel, log: Log, repl
     const moved = movedLinks(before.observed, observed, devices);
     if (moved.length > 0) return { done: false, moved, cause };
   }
-  throw new ApplyError(failureReport(cause, remaining?.changes ?? [], rollBack(snapshot, nftBefore, kernel)));
+  throw new ApplyError(failureReport(cause, remaining?.changes ?? [], rollBack(snapshot, nftBefore, kernel)), before.plan.changes.length);
 }
 
 /** How many times a run plans and applies when an uplink's link keeps changing under it; the
@@ -89,14 +89,14 @@ export interface Settled {
   applied: Change[];
 }
 
-/** Applies `first`'s plan verified; when an uplink's link changed under an attempt, logs what
- *  moved and applies the plan of `again()` (a fresh assessment), up to ATTEMPTS in all. Throws
- *  ApplyError, after the rollback, as applyVerified does. */
-export function applySettled(first: Assessment, again: () => Assessment, kernel: Kernel, log: Log, logPlan: (before: Assessment) => void): Settled {
+/** Logs `first`'s plan and applies it verified; when an uplink's link changed under an attempt,
+ *  logs what moved and does the same with the plan of `again()` (a fresh assessment), up to
+ *  ATTEMPTS in all. Throws ApplyError, after the rollback, as applyVerified does. */
+export function applySettled(first: Assessment, again: () => Assessment, kernel: Kernel, log: Log): Settled {
   const applied: Change[] = [];
   let before = first;
   for (let attempt = 1; before.plan.changes.length > 0; attempt++) {
-    logPlan(before);
+    for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
     const verified = applyVerified(before, kernel, log, attempt < ATTEMPTS);
     applied.push(...before.plan.changes);
     if (verified.done) break;

@@ -12,7 +12,6 @@ import { lanKey } from '../plan/lan-prefixes.js';
 import type { Desired } from '../plan/desired.js';
 import type { HookEvent, UplinkState } from '../plan/uplink-state.js';
 import type { Change } from '../plan/diff.js';
-import { capLines, describeChange } from '../plan/explain.js';
 import { ownsRoute } from '../plan/ownership.js';
 import { recordApplied } from '../state/applied.js';
 import { writeLease } from '../state/lease.js';
@@ -21,7 +20,7 @@ import type { Log } from '../util/log.js';
 import { CONNTRACK } from '../paths.js';
 import { assessNow, type Assessment } from './assess.js';
 import { underRunLock } from './run-lock.js';
-import { applySettled, LOGGED_LINES } from './apply-verified.js';
+import { applySettled } from './apply-verified.js';
 import { ApplyError } from '../util/errors.js';
 import { recordTransitions } from '../state/transitions.js';
 import { announce } from '../events/announce.js';
@@ -31,12 +30,12 @@ import { syncRadvd } from './radvd.js';
 
 /** A rolled-back apply goes into the transitions `status` shows (its first line: the cause)
  *  and into the last-apply record the metrics read. */
-function noteRollback(err: ApplyError, changes: number, hooks: string): void {
+function noteRollback(err: ApplyError, hooks: string): void {
   try {
     const event = { at: Date.now(), event: 'rolled-back', cause: err.message.split('\n')[0] ?? '' };
     recordTransitions([event]);
     announce([event], hooks);
-    writeLastApply({ at: Date.now(), ok: false, changes });
+    writeLastApply({ at: Date.now(), ok: false, changes: err.changes });
   } catch {
     // the history is a convenience: never let it hide the failure itself
   }
@@ -111,16 +110,11 @@ function reconcileLocked(config: Config, log: Log, event: HookEvent | undefined)
     return assessment;
   };
   const first = assessed();
-  let planned = 0;
-  const logPlan = (before: Assessment): void => {
-    planned = before.plan.changes.length;
-    for (const line of capLines(before.plan.changes.map(describeChange), LOGGED_LINES)) log.info(line);
-  };
   let settled;
   try {
-    settled = applySettled(first, assessed, systemKernel, log, logPlan);
+    settled = applySettled(first, assessed, systemKernel, log);
   } catch (err) {
-    if (err instanceof ApplyError) noteRollback(err, planned, config.eventHooksDir);
+    if (err instanceof ApplyError) noteRollback(err, config.eventHooksDir);
     throw err;
   }
   const { last: before, applied } = settled;
