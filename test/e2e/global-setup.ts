@@ -25,7 +25,7 @@ declare module 'vitest' {
 
 /** The PPPoE test's virtual machine (scripts/vm/pppoe-run.sh), started here when the whole suite
  *  runs (`make test` sets E2E_BACKGROUND=1): its minutes of emulation then overlap the other
- *  files instead of holding one of the two test workers. */
+ *  files instead of holding a test worker. */
 const PPPOE_RUN = resolve('test/.state/vm/pppoe');
 /** The corpus's trial (scripts/rig/corpus-run.sh): ~400 starts of the executable that need no
  *  clock, at the lowest priority, so that they take the CPU that files waiting on failure
@@ -55,7 +55,8 @@ export function setup(project: TestProject): void {
     // 40 s, the machine took a core from them (health, operations, debian13 and ipv6 took 167,
     // 117, 202 and 176 s; 763 s in all, 2026-12-05 11:19); at 150 s, debian13 and ipv6 took 214
     // and 187 s (763 s); at 300 s it runs beside files that mostly wait: 127, 109, 158 and 147 s,
-    // 735 s in all (11:35)
+    // 735 s in all (11:35). Those were two files at a time; with three the cores are busy
+    // throughout, and 300 s still ends the machine's run well before its file (664-680 s runs)
     jobs.push(['pppoe-vm', 'scripts/vm/pppoe-run.sh', [PPPOE_RUN, '300']]);
     // the packages the files would build on their workers (debian13's first, at about 130 s)
     jobs.push(['build-ahead', 'scripts/rig/build-ahead.sh', []]);
